@@ -1,0 +1,58 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "restrack",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "restrack", targets: ["restrack"]),
+        .executable(name: "restrack-bench", targets: ["restrack-bench"]),
+        .library(name: "TrackerCore", targets: ["TrackerCore"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+    ],
+    targets: [
+        .systemLibrary(name: "CNcursesw", pkgConfig: "ncursesw", providers: [.apt(["libncurses-dev"])]),
+        .systemLibrary(name: "CPCI", pkgConfig: "libpci", providers: [.apt(["libpci-dev", "pci.ids"])]),
+        .systemLibrary(name: "CNuma", pkgConfig: "numa", providers: [.apt(["libnuma-dev"])]),
+        .target(name: "TrackerCore"),
+        .target(
+            name: "HostProbes",
+            dependencies: [
+                "TrackerCore", "CPCI", "CNuma",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(
+            name: "Ledger",
+            dependencies: [
+                "TrackerCore",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .executableTarget(
+            name: "restrack",
+            dependencies: [
+                "TrackerCore", "HostProbes", "Ledger",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .executableTarget(
+            name: "restrack-bench",
+            dependencies: [
+                "TrackerCore", "HostProbes", "Ledger",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "TrackerCoreTests", dependencies: ["TrackerCore"]),
+        .testTarget(name: "HostProbesTests", dependencies: ["HostProbes", "TrackerCore"]),
+        .testTarget(name: "LedgerTests", dependencies: ["Ledger", "TrackerCore"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["TrackerCore"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

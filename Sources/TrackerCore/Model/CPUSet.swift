@@ -1,0 +1,268 @@
+/// A set of host or guest CPU ids, stored as a bitset so the fitter can
+/// intersect and count cheaply on 512-CPU hosts.
+///
+/// Parses and prints Linux cpulist syntax (`0-3,8,10-11`, as in
+/// `/sys/devices/system/cpu/online`) and Nova's cpu spec syntax
+/// (`4-12,^8,15`, as in `[compute] cpu_dedicated_set`). Encodes to JSON as a
+/// sorted array of integers, as the fit contract writes CPU lists.
+public struct CPUSet: Hashable, Sendable {
+    /// Bit `i % 64` of word `i / 64` is CPU `i`. No trailing zero words, so
+    /// equal sets compare equal.
+    private var words: [UInt64]
+
+    public init() { words = [] }
+
+    public init<S: Sequence>(_ cpus: S) where S.Element == Int {
+        words = []
+        for cpu in cpus { insert(cpu) }
+    }
+
+    public var isEmpty: Bool { words.isEmpty }
+
+    public var count: Int { words.reduce(0) { $0 + $1.nonzeroBitCount } }
+
+    /// The largest CPU id, or nil when empty.
+    public var max: Int? {
+        guard let last = words.last else { return nil }
+        return (words.count - 1) * 64 + (63 - last.leadingZeroBitCount)
+    }
+
+    public var min: Int? {
+        for (i, w) in words.enumerated() where w != 0 {
+            return i * 64 + w.trailingZeroBitCount
+        }
+        return nil
+    }
+
+    public func contains(_ cpu: Int) -> Bool {
+        guard cpu >= 0 else { return false }
+        let w = cpu >> 6
+        return w < words.count && (words[w] >> UInt64(cpu & 63)) & 1 == 1
+    }
+
+    /// Inserts `cpu`; negative ids are ignored (they cannot name a CPU).
+    @discardableResult
+    public mutating func insert(_ cpu: Int) -> Bool {
+        guard cpu >= 0 else { return false }
+        let w = cpu >> 6
+        if w >= words.count { words.append(contentsOf: repeatElement(0, count: w - words.count + 1)) }
+        let bit = UInt64(1) << UInt64(cpu & 63)
+        let had = words[w] & bit != 0
+        words[w] |= bit
+        return !had
+    }
+
+    @discardableResult
+    public mutating func remove(_ cpu: Int) -> Bool {
+        guard contains(cpu) else { return false }
+        words[cpu >> 6] &= ~(UInt64(1) << UInt64(cpu & 63))
+        trim()
+        return true
+    }
+
+    private mutating func trim() {
+        while let last = words.last, last == 0 { words.removeLast() }
+    }
+
+    public func union(_ other: CPUSet) -> CPUSet {
+        var r = self
+        r.formUnion(other)
+        return r
+    }
+
+    public mutating func formUnion(_ other: CPUSet) {
+        if other.words.count > words.count {
+            words.append(contentsOf: repeatElement(0, count: other.words.count - words.count))
+        }
+        for i in 0..<other.words.count { words[i] |= other.words[i] }
+    }
+
+    public func intersection(_ other: CPUSet) -> CPUSet {
+        var r = CPUSet()
+        let n = Swift.min(words.count, other.words.count)
+        r.words = (0..<n).map { words[$0] & other.words[$0] }
+        r.trim()
+        return r
+    }
+
+    public func subtracting(_ other: CPUSet) -> CPUSet {
+        var r = self
+        r.subtract(other)
+        return r
+    }
+
+    public mutating func subtract(_ other: CPUSet) {
+        let n = Swift.min(words.count, other.words.count)
+        for i in 0..<n { words[i] &= ~other.words[i] }
+        trim()
+    }
+
+    public func isSubset(of other: CPUSet) -> Bool {
+        for i in 0..<words.count {
+            let o = i < other.words.count ? other.words[i] : 0
+            if words[i] & ~o != 0 { return false }
+        }
+        return true
+    }
+
+    public func isDisjoint(with other: CPUSet) -> Bool {
+        let n = Swift.min(words.count, other.words.count)
+        for i in 0..<n where words[i] & other.words[i] != 0 { return false }
+        return true
+    }
+
+    /// Number of CPUs in both sets, without building the intersection.
+    public func intersectionCount(_ other: CPUSet) -> Int {
+        let n = Swift.min(words.count, other.words.count)
+        var c = 0
+        for i in 0..<n { c += (words[i] & other.words[i]).nonzeroBitCount }
+        return c
+    }
+
+    /// The CPUs in ascending order.
+    public var sorted: [Int] {
+        var out: [Int] = []
+        out.reserveCapacity(count)
+        for (i, w0) in words.enumerated() {
+            var w = w0
+            while w != 0 {
+                let b = w.trailingZeroBitCount
+                out.append(i * 64 + b)
+                w &= w - 1
+            }
+        }
+        return out
+    }
+
+    /// Linux cpulist form: ascending, consecutive runs as `a-b`, empty set as "".
+    public var cpulist: String {
+        var parts: [String] = []
+        var runStart = -1
+        var prev = -2
+        for cpu in sorted {
+            if cpu == prev + 1 { prev = cpu; continue }
+            if runStart >= 0 { parts.append(runStart == prev ? "\(runStart)" : "\(runStart)-\(prev)") }
+            runStart = cpu
+            prev = cpu
+        }
+        if runStart >= 0 { parts.append(runStart == prev ? "\(runStart)" : "\(runStart)-\(prev)") }
+        return parts.joined(separator: ",")
+    }
+}
+
+extension CPUSet: Sequence {
+    public func makeIterator() -> IndexingIterator<[Int]> { sorted.makeIterator() }
+}
+
+extension CPUSet: ExpressibleByArrayLiteral {
+    public init(arrayLiteral elements: Int...) { self.init(elements) }
+}
+
+extension CPUSet: CustomStringConvertible {
+    public var description: String { cpulist.isEmpty ? "(none)" : cpulist }
+}
+
+/// Why a CPU list string could not be read; `description` is the sentence.
+public struct CPUListSyntaxError: Error, Equatable, Sendable, CustomStringConvertible {
+    public let text: String
+    public let problem: String
+    public var description: String { "cannot read CPU list '\(text)': \(problem)" }
+}
+
+extension CPUSet {
+    /// Largest CPU id accepted from text, so a typo like `0-99999999` cannot
+    /// allocate gigabytes.
+    public static let maxCPUId = 65_535
+
+    /// Parses Linux cpulist syntax: `0-3,8,10-11`, optional strides `0-15:2`
+    /// are not produced by the kernel and are refused. Whitespace and a
+    /// trailing newline are tolerated, as sysfs files end with one.
+    public init(cpulist text: String) throws(CPUListSyntaxError) {
+        try self.init(parsing: text, allowExclusions: false)
+    }
+
+    /// Parses Nova's cpu spec syntax (`hardware.parse_cpu_spec`): ranges,
+    /// single ids and `^N` / `^a-b` exclusions applied after the inclusions.
+    public init(novaSpec text: String) throws(CPUListSyntaxError) {
+        try self.init(parsing: text, allowExclusions: true)
+    }
+
+    private init(parsing text: String, allowExclusions: Bool) throws(CPUListSyntaxError) {
+        var include = CPUSet()
+        var exclude = CPUSet()
+        let trimmed = text.trimmingSpaces
+        if trimmed.isEmpty { self = include; return }
+        for rawPart in trimmed.split(separator: ",", omittingEmptySubsequences: false) {
+            var part = Substring(String(rawPart).trimmingSpaces)
+            if part.isEmpty {
+                throw CPUListSyntaxError(text: text, problem: "empty element")
+            }
+            var negate = false
+            if part.first == "^" {
+                guard allowExclusions else {
+                    throw CPUListSyntaxError(text: text, problem: "'^' exclusions are not cpulist syntax")
+                }
+                negate = true
+                part = part.dropFirst()
+            }
+            let bounds = part.split(separator: "-", omittingEmptySubsequences: false)
+            guard bounds.count == 1 || bounds.count == 2,
+                  let lo = Self.cpuId(bounds[0]),
+                  let hi = bounds.count == 2 ? Self.cpuId(bounds[1]) : lo
+            else {
+                throw CPUListSyntaxError(text: text, problem: "'\(part)' is not a CPU id or range")
+            }
+            guard lo <= hi else {
+                throw CPUListSyntaxError(text: text, problem: "range '\(part)' runs backwards")
+            }
+            for cpu in lo...hi {
+                if negate { exclude.insert(cpu) } else { include.insert(cpu) }
+            }
+        }
+        self = include.subtracting(exclude)
+    }
+
+    private static func cpuId(_ s: Substring) -> Int? {
+        let t = String(s).trimmingSpaces
+        guard !t.isEmpty, t.allSatisfy({ $0.isASCII && $0.isNumber }), let v = Int(t), v <= maxCPUId else {
+            return nil
+        }
+        return v
+    }
+}
+
+extension String {
+    /// The string without leading and trailing spaces, tabs and newlines;
+    /// TrackerCore avoids Foundation's `trimmingCharacters`.
+    var trimmingSpaces: String {
+        let isSpace: (Character) -> Bool = { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" }
+        guard let start = firstIndex(where: { !isSpace($0) }),
+              let end = lastIndex(where: { !isSpace($0) }) else { return "" }
+        return String(self[start...end])
+    }
+}
+
+extension CPUSet: Codable {
+    /// Decodes a JSON array of non-negative integers; a CPU listed twice or a
+    /// negative id is invalid input (the contract's exit-2 class).
+    public init(from decoder: any Decoder) throws {
+        var container = try decoder.unkeyedContainer()
+        var set = CPUSet()
+        while !container.isAtEnd {
+            let cpu = try container.decode(Int.self)
+            guard cpu >= 0, cpu <= CPUSet.maxCPUId else {
+                throw DecodingError.dataCorruptedError(
+                    in: container, debugDescription: "CPU id \(cpu) is out of range 0...\(CPUSet.maxCPUId)")
+            }
+            guard set.insert(cpu) else {
+                throw DecodingError.dataCorruptedError(in: container, debugDescription: "CPU \(cpu) is listed twice")
+            }
+        }
+        self = set
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.unkeyedContainer()
+        for cpu in sorted { try container.encode(cpu) }
+    }
+}

@@ -1,0 +1,30 @@
+extension KeyedDecodingContainer {
+    /// Decodes a count that must not be negative; a negative one is invalid input.
+    func decodeNonNegative(_ key: Key) throws -> Int {
+        let v = try decode(Int.self, forKey: key)
+        guard v >= 0 else {
+            throw DecodingError.dataCorruptedError(forKey: key, in: self, debugDescription: "must not be negative (got \(v))")
+        }
+        return v
+    }
+
+    func decodeNonNegative(_ key: Key, default value: Int) throws -> Int {
+        try decodeNonNegativeIfPresent(key) ?? value
+    }
+
+    func decodeNonNegativeIfPresent(_ key: Key) throws -> Int? {
+        guard let v = try decodeIfPresent(Int.self, forKey: key) else { return nil }
+        guard v >= 0 else {
+            throw DecodingError.dataCorruptedError(forKey: key, in: self, debugDescription: "must not be negative (got \(v))")
+        }
+        return v
+    }
+
+    func decodeRatio(_ key: Key, default value: Double) throws -> Double {
+        guard let v = try decodeIfPresent(Double.self, forKey: key) else { return value }
+        guard v.isFinite, v > 0 else {
+            throw DecodingError.dataCorruptedError(forKey: key, in: self, debugDescription: "must be a positive number (got \(v))")
+        }
+        return v
+    }
+}

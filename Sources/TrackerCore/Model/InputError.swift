@@ -1,0 +1,91 @@
+import Foundation
+
+/// A document that cannot be read as a host, request or decision: the
+/// contract's exit-2 class. `description` names the document, the JSON path
+/// of the problem and what is wrong.
+public struct InputError: Error, Equatable, Sendable, CustomStringConvertible {
+    public var document: String
+    public var path: String
+    public var problem: String
+
+    public init(document: String, path: String, problem: String) {
+        self.document = document
+        self.path = path
+        self.problem = problem
+    }
+
+    public var description: String { "\(document): \(path): \(problem)" }
+}
+
+/// Decodes contract documents and turns `DecodingError` into an
+/// `InputError` with a JSON path such as `$.cells[1].pcpus[3]`.
+public enum ContractJSON {
+    public static func decode<T: Decodable>(_ type: T.Type, from data: Data, document: String) throws(InputError) -> T {
+        do {
+            return try JSONDecoder().decode(T.self, from: data)
+        } catch let error as DecodingError {
+            throw inputError(error, document: document)
+        } catch {
+            throw InputError(document: document, path: "$", problem: "not valid JSON (\(error))")
+        }
+    }
+
+    /// Encodes with sorted keys so output is stable across runs.
+    public static func encode<T: Encodable>(_ value: T, pretty: Bool = false) -> String {
+        let enc = JSONEncoder()
+        enc.outputFormatting = pretty ? [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes] : [.sortedKeys, .withoutEscapingSlashes]
+        guard let data = try? enc.encode(value), let s = String(data: data, encoding: .utf8) else {
+            // Only non-finite doubles fail to encode; the model refuses them on input.
+            return "{}"
+        }
+        return s
+    }
+
+    static func inputError(_ error: DecodingError, document: String) -> InputError {
+        switch error {
+        case .typeMismatch(let type, let ctx):
+            return InputError(document: document, path: jsonPath(ctx.codingPath),
+                              problem: "expected \(describe(type)); \(ctx.debugDescription)")
+        case .valueNotFound(let type, let ctx):
+            return InputError(document: document, path: jsonPath(ctx.codingPath),
+                              problem: "expected \(describe(type)), found null")
+        case .keyNotFound(let key, let ctx):
+            return InputError(document: document, path: jsonPath(ctx.codingPath + [key]),
+                              problem: "required field is missing")
+        case .dataCorrupted(let ctx):
+            if ctx.codingPath.isEmpty {
+                let underlying = ctx.underlyingError.map { " (\($0))" } ?? ""
+                return InputError(document: document, path: "$", problem: "not valid JSON\(underlying)")
+            }
+            return InputError(document: document, path: jsonPath(ctx.codingPath), problem: ctx.debugDescription)
+        @unknown default:
+            return InputError(document: document, path: "$", problem: "\(error)")
+        }
+    }
+
+    static func jsonPath(_ path: [any CodingKey]) -> String {
+        var s = "$"
+        for key in path {
+            if let i = key.intValue, key.stringValue == "\(i)" || key.stringValue.hasPrefix("Index") {
+                s += "[\(i)]"
+            } else {
+                s += ".\(key.stringValue)"
+            }
+        }
+        return s
+    }
+
+    private static func describe(_ type: Any.Type) -> String {
+        switch type {
+        case is Int.Type: return "an integer"
+        case is Double.Type: return "a number"
+        case is String.Type: return "a string"
+        case is Bool.Type: return "true or false"
+        default:
+            let name = String(describing: type)
+            if name.hasPrefix("Array") { return "an array" }
+            if name.hasPrefix("Dictionary") { return "an object" }
+            return name
+        }
+    }
+}

@@ -1,0 +1,7 @@
+import ArgumentParser
+
+@main
+struct RestrackBench: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "restrack-bench", abstract: "restrack's benchmarks.", subcommands: [])
+}

@@ -1,0 +1,12 @@
+import ArgumentParser
+
+struct Restrack: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "restrack",
+        abstract: "Track and hand out a compute host's NUMA cells, pinned CPUs, hugepages and PCI/SR-IOV devices.",
+        subcommands: [
+            SnapshotCommand.self,
+            FitCommand.self,
+        ]
+    )
+}

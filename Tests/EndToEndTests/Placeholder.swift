@@ -1,0 +1,1 @@
+// The tests of this module arrive with the module's issue.

@@ -1,0 +1,40 @@
+import Testing
+@testable import TrackerCore
+
+@Suite struct CPUSetTests {
+    @Test func parsesLinuxCpulist() throws {
+        let s = try CPUSet(cpulist: "0-3,8,10-11\n")
+        #expect(s.sorted == [0, 1, 2, 3, 8, 10, 11])
+        #expect(s.cpulist == "0-3,8,10-11")
+    }
+
+    @Test func parsesNovaSpecWithExclusions() throws {
+        // nova/tests/unit/virt/test_hardware.py CpuSetTestCase.test_parse_cpu_spec_valid_syntax_works
+        #expect(try CPUSet(novaSpec: "4-12,^8,15").sorted == [4, 5, 6, 7, 9, 10, 11, 12, 15])
+        #expect(try CPUSet(novaSpec: " 1 , 3 - 4 ").sorted == [1, 3, 4])
+        #expect(try CPUSet(novaSpec: "1-5,^1-2").sorted == [3, 4, 5])
+    }
+
+    @Test func refusesBadSyntax() {
+        // the same Nova test's invalid cases: empty elements, reversed and unbounded ranges
+        for bad in ["-1", "1-", "a", "1,,2", "5-3", "^1", "1-2-3", "1.5"] {
+            #expect(throws: CPUListSyntaxError.self) { try CPUSet(novaSpec: bad) }
+        }
+        #expect(throws: CPUListSyntaxError.self) { try CPUSet(cpulist: "0,^1") }
+    }
+
+    @Test func setAlgebraAcrossWordBoundaries() {
+        let a: CPUSet = [1, 63, 64, 200]
+        let b: CPUSet = [63, 64, 65]
+        #expect(a.intersection(b).sorted == [63, 64])
+        #expect(a.subtracting(b).sorted == [1, 200])
+        #expect(a.union(b).count == 5)
+        #expect(a.intersectionCount(b) == 2)
+        #expect(a.max == 200 && a.min == 1)
+        var c = a
+        c.remove(200)
+        #expect(c == [1, 63, 64])  // trailing words trimmed, so equality holds
+        #expect(CPUSet([64]).isSubset(of: a))
+        #expect(!a.isSubset(of: b))
+    }
+}
