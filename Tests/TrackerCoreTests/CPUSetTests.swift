@@ -16,11 +16,18 @@ import Testing
     }
 
     @Test func refusesBadSyntax() {
-        // the same Nova test's invalid cases: empty elements, reversed and unbounded ranges
-        for bad in ["-1", "1-", "a", "1,,2", "5-3", "^1", "1-2-3", "1.5"] {
+        // Checked against Nova 34's parse_cpu_spec: these raise Invalid there.
+        for bad in ["-1", "1-", "a", "5-3", "1-2-3", "1.5"] {
             #expect(throws: CPUListSyntaxError.self) { try CPUSet(novaSpec: bad) }
         }
         #expect(throws: CPUListSyntaxError.self) { try CPUSet(cpulist: "0,^1") }
+        #expect(throws: CPUListSyntaxError.self) { try CPUSet(cpulist: "1,,2") }
+    }
+
+    @Test func novaSpecQuirksMatchNova() throws {
+        // Nova 34: parse_cpu_spec("1,,2") == {1, 2} and parse_cpu_spec("^1") == set()
+        #expect(try CPUSet(novaSpec: "1,,2").sorted == [1, 2])
+        #expect(try CPUSet(novaSpec: "^1").isEmpty)
     }
 
     @Test func setAlgebraAcrossWordBoundaries() {

@@ -195,6 +195,9 @@ extension CPUSet {
         for rawPart in trimmed.split(separator: ",", omittingEmptySubsequences: false) {
             var part = Substring(String(rawPart).trimmingSpaces)
             if part.isEmpty {
+                // Nova's parse_cpu_spec skips empty elements ("1,,2"); the
+                // kernel never writes them, so cpulist refuses them.
+                if allowExclusions { continue }
                 throw CPUListSyntaxError(text: text, problem: "empty element")
             }
             var negate = false
