@@ -1,0 +1,55 @@
+import ArgumentParser
+import Foundation
+import HostProbes
+import TrackerCore
+
+/// `--host FILE` (a simulated host, fit-contract JSON) or the live host /
+/// a captured tree (`--sysfs-root DIR`), with `--config FILE`. Shared by
+/// every command that needs to know what the host has.
+struct HostSourceOptions: ParsableArguments {
+    @Option(name: .customLong("host"), help: "Use this host snapshot JSON instead of probing the host.")
+    var hostFile: String?
+
+    @Option(name: .customLong("sysfs-root"), help: "Probe a captured sysfs tree under DIR instead of the live host.")
+    var sysfsRoot: String?
+
+    @Option(name: .customLong("config"), help: "restrack/Nova-style config file (cpu_dedicated_set, reserved pages, PCI aliases).")
+    var configPath: String?
+
+    func validate() throws {
+        if hostFile != nil && sysfsRoot != nil {
+            throw ValidationError("--host and --sysfs-root both name a host; give one")
+        }
+    }
+
+    /// The host snapshot these options name.
+    func loadSnapshot() throws(CLIFailure) -> HostSnapshot {
+        if let hostFile {
+            return try loadJSON(HostSnapshot.self, path: hostFile, document: "host")
+        }
+        do {
+            return try HostProbe.snapshot(ProbeOptions(sysfsRoot: sysfsRoot, configPath: configPath))
+        } catch {
+            throw CLIFailure.badInput(error.description)
+        }
+    }
+}
+
+/// Reads and decodes a contract document from a file ("-" is stdin); any
+/// problem is bad input (exit 2) naming the file and the JSON path.
+func loadJSON<T: Decodable>(_ type: T.Type, path: String, document: String) throws(CLIFailure) -> T {
+    let data: Data
+    if path == "-" {
+        data = FileHandle.standardInput.readDataToEndOfFile()
+    } else {
+        guard let d = FileManager.default.contents(atPath: path) else {
+            throw CLIFailure.badInput("\(document) file \(path): cannot be read (missing, a directory or no permission)")
+        }
+        data = d
+    }
+    do {
+        return try ContractJSON.decode(T.self, from: data, document: "\(document) file \(path)")
+    } catch {
+        throw CLIFailure.badInput(error.description)
+    }
+}
