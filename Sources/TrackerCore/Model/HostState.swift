@@ -1,0 +1,30 @@
+/// What the host has, what is promised and what is free: the snapshot with
+/// every live claim applied. The fitter runs against `effective`; the
+/// dashboard and `restrack list` read owners and stuck reasons from here.
+public struct HostState: Hashable, Sendable {
+    /// The host as probed (or simulated), before claims.
+    public var snapshot: HostSnapshot
+    /// `snapshot` plus the usage of every live claim: pinned CPUs, shared
+    /// vCPU and memory usage per cell, pages used per pool, PCI status with
+    /// Nova's PF⇄VF rules. This is what a new request is fitted against.
+    public var effective: HostSnapshot
+    /// Live claims (claimed or confirmed), oldest first.
+    public var claims: [Claim]
+    /// Host CPU → id of the claim that pins it (vCPU pins, emulator CPUs and
+    /// siblings reserved by `isolate`).
+    public var cpuOwners: [Int: String]
+    /// PCI address → id of the claim that holds it.
+    public var pciOwners: [String: String]
+    /// Claim id → why it is stuck; claims absent here are healthy.
+    public var stuck: [String: [StuckReason]]
+
+    public init(snapshot: HostSnapshot, effective: HostSnapshot, claims: [Claim], cpuOwners: [Int: String],
+                pciOwners: [String: String], stuck: [String: [StuckReason]]) {
+        self.snapshot = snapshot
+        self.effective = effective
+        self.claims = claims
+        self.cpuOwners = cpuOwners
+        self.pciOwners = pciOwners
+        self.stuck = stuck
+    }
+}
