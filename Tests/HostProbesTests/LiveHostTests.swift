@@ -39,8 +39,10 @@ import TrackerCore
 
         let addresses = (try? FileManager.default.contentsOfDirectory(atPath: "/sys/bus/pci/devices"))?.sorted() ?? []
         #expect(s.pciDevices.map(\.address) == addresses)
-        // The system pci.ids names every vendor a real machine has.
-        #expect(s.pciDevices.allSatisfy { $0.vendorName != nil && $0.classCode != nil })
+        // libpci filled every device, and names came from the system pci.ids
+        // (a vendor missing from an old pci.ids must not fail the test).
+        #expect(s.pciDevices.allSatisfy { $0.classCode != nil })
+        #expect(s.pciDevices.isEmpty || s.pciDevices.contains { $0.vendorName != nil })
         #expect(!s.hostname.isEmpty && s.hostname != "unknown")
     }
 }
