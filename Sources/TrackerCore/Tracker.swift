@@ -45,6 +45,9 @@ public enum Tracker {
     public static func usage(of decision: Decision, for request: Request, on snapshot: HostSnapshot) -> ClaimUsage {
         var result = ClaimUsage(pciDevices: decision.pciDevices)
         guard decision.fits else { return result }
+        for dev in snapshot.pciDevices where decision.pciDevices.contains(dev.address) {
+            if let driver = dev.driver { result.pciDrivers[dev.address] = driver }
+        }
         if decision.cells.isEmpty {
             result.floatingVCPUs = request.vcpus
             result.floatingMemoryMB = request.memoryMB
@@ -107,16 +110,24 @@ public enum Tracker {
         let applied = apply(live.map { Holding(claimID: $0.id, state: $0.state, usage: $0.usage) }, to: snapshot)
         var stuck: [String: [StuckReason]] = [:]
         for claim in live {
-            var reasons = ownerReasons(claim, processStartTime: processStartTime)
-            if claim.state == .claimed, now - claim.createdAt > Double(claim.ttlSeconds) {
-                reasons.append(.unconfirmedPastTTL(ageSeconds: Int(now - claim.createdAt), ttlSeconds: claim.ttlSeconds))
-            }
+            var reasons = ownerAndTTLReasons(claim, now: now, processStartTime: processStartTime)
             reasons += goneReasons(claim.usage, snapshot: snapshot)
             reasons += applied.shrunk[claim.id] ?? []
             if !reasons.isEmpty { stuck[claim.id] = reasons }
         }
         return HostState(snapshot: snapshot, effective: applied.effective, claims: live, cpuOwners: applied.cpuOwners,
                          pciOwners: applied.pciOwners, stuck: stuck, conflicts: applied.conflicts)
+    }
+
+    /// The stuck reasons that need no snapshot (owner gone or replaced, TTL):
+    /// what `list` can still say when the host cannot be probed.
+    public static func ownerAndTTLReasons(_ claim: Claim, now: Double, processStartTime: ProcessStartTime?) -> [StuckReason] {
+        guard claim.state.isLive else { return [] }
+        var reasons = ownerReasons(claim, processStartTime: processStartTime)
+        if claim.state == .claimed, now - claim.createdAt > Double(claim.ttlSeconds) {
+            reasons.append(.unconfirmedPastTTL(ageSeconds: Int(now - claim.createdAt), ttlSeconds: claim.ttlSeconds))
+        }
+        return reasons
     }
 
     private static func ownerReasons(_ claim: Claim, processStartTime: ProcessStartTime?) -> [StuckReason] {

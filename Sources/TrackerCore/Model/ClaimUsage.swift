@@ -45,12 +45,17 @@ public struct ClaimUsage: Codable, Hashable, Sendable {
     public var floatingMemoryMB: Int
     /// PCI addresses held.
     public var pciDevices: [String]
+    /// The driver each held device was bound to when claimed, where the
+    /// snapshot knew it, so drift can tell an unbound or rebound device.
+    public var pciDrivers: [String: String]
 
-    public init(cells: [Cell] = [], floatingVCPUs: Int = 0, floatingMemoryMB: Int = 0, pciDevices: [String] = []) {
+    public init(cells: [Cell] = [], floatingVCPUs: Int = 0, floatingMemoryMB: Int = 0, pciDevices: [String] = [],
+                pciDrivers: [String: String] = [:]) {
         self.cells = cells
         self.floatingVCPUs = floatingVCPUs
         self.floatingMemoryMB = floatingMemoryMB
         self.pciDevices = pciDevices
+        self.pciDrivers = pciDrivers
     }
 
     /// Every host CPU held, over all cells.
@@ -60,6 +65,15 @@ public struct ClaimUsage: Codable, Hashable, Sendable {
 
     enum CodingKeys: String, CodingKey {
         case cells, floatingVCPUs = "floating_vcpus", floatingMemoryMB = "floating_memory_mb"
-        case pciDevices = "pci_devices"
+        case pciDevices = "pci_devices", pciDrivers = "pci_drivers"
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        cells = try c.decodeIfPresent([Cell].self, forKey: .cells) ?? []
+        floatingVCPUs = try c.decodeIfPresent(Int.self, forKey: .floatingVCPUs) ?? 0
+        floatingMemoryMB = try c.decodeIfPresent(Int.self, forKey: .floatingMemoryMB) ?? 0
+        pciDevices = try c.decodeIfPresent([String].self, forKey: .pciDevices) ?? []
+        pciDrivers = try c.decodeIfPresent([String: String].self, forKey: .pciDrivers) ?? [:]
     }
 }
