@@ -24,7 +24,8 @@ public struct LedgerActor: Sendable, Hashable {
             user = String(cString: name)
         }
         var buf = [CChar](repeating: 0, count: 256)
-        let host = gethostname(&buf, buf.count - 1) == 0 ? String(cString: buf) : "unknown"
+        let host = gethostname(&buf, buf.count - 1) == 0
+            ? String(decoding: buf.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self) : "unknown"
         return LedgerActor(uid: uid, user: user, pid: getpid(), host: host)
     }
 }
