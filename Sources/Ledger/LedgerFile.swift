@@ -72,15 +72,15 @@ enum LedgerFile {
         var config = Configuration()
         config.readonly = true
         config.busyMode = .timeout(5)
-        let found: (quick: [String], appID: Int32, version: Int, tables: Int, superseded: Bool)
+        let found: (quick: [String], appID: Int32, version: Int, tables: [String], superseded: Bool)
         do {
             let queue = try DatabaseQueue(path: path, configuration: config)
             found = try queue.read { db in
                 let quick = try String.fetchAll(db, sql: "PRAGMA quick_check")
                 let appID = try Int32.fetchOne(db, sql: "PRAGMA application_id") ?? 0
                 let version = try Int.fetchOne(db, sql: "PRAGMA user_version") ?? 0
-                let tables = try Int.fetchOne(db, sql: "SELECT count(*) FROM sqlite_master") ?? 0
-                let superseded = tables > 0 && appID == LedgerSchema.applicationID
+                let tables = try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table'")
+                let superseded = appID == LedgerSchema.applicationID
                     ? try LedgerSchema.migrator.hasBeenSuperseded(db) : false
                 return (quick, appID, version, tables, superseded)
             }
@@ -92,7 +92,11 @@ enum LedgerFile {
         guard found.quick == ["ok"] else {
             throw LedgerError.corrupt(path: path, detail: "integrity check: " + found.quick.prefix(3).joined(separator: "; "))
         }
-        if found.tables == 0 && found.appID == 0 { return true }   // an empty database: ours to set up
+        // An empty database is ours to set up. So is one holding only tables
+        // we create: another restrack is setting it up right now (GRDB
+        // creates grdb_migrations before the migration that stamps the
+        // application id), and the directory lock will wait for it.
+        if found.appID == 0 && found.tables.allSatisfy(LedgerSchema.tableNames.contains) { return true }
         guard found.appID == LedgerSchema.applicationID else {
             throw LedgerError.corrupt(path: path, detail: "it is an SQLite database of another application")
         }
