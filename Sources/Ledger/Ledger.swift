@@ -124,26 +124,18 @@ public struct Ledger: Sendable {
             do { return try queue.read(find) } catch { throw map(error) }
         }
         let outcome: Outcome<[(claim: Claim, reasons: [StuckReason])]> = try writeImmediate { db in
-            let found = try find(db)
-            for (claim, reasons) in found {
-                var released = claim
-                released.state = .released
-                released.endedAt = now
-                try ClaimRecord.update(released, db)
+            var released: [(claim: Claim, reasons: [StuckReason])] = []
+            for (claim, reasons) in try find(db) {
+                let ended = try Tracker.release(claim, at: now)   // live, so this cannot be refused
+                try ClaimRecord.update(ended, db)
                 try ClaimRecord.deleteHeld(claim.id, db)
                 try Self.audit(db, "release-stuck", "ok", claim.id,
                                reasons.map(\.description).joined(separator: "; "), actor, now)
+                released.append((claim: ended, reasons: reasons))
             }
-            return .done(found.map { (claim: Self.ended($0.claim, now), reasons: $0.reasons) })
+            return .done(released)
         }
         return try outcome.get()
-    }
-
-    private static func ended(_ claim: Claim, _ now: Double) -> Claim {
-        var c = claim
-        c.state = .released
-        c.endedAt = now
-        return c
     }
 
     // MARK: - Reads
@@ -219,8 +211,7 @@ public struct Ledger: Sendable {
         } catch { throw map(error) }
         let state = Tracker.state(snapshot: snapshot, claims: read.live, now: now, processStartTime: processStartTime)
         let stuck = read.live.compactMap { c in state.stuck[c.id].map { (claim: c, reasons: $0) } }
-        var conflicts = state.conflicts + Self.pfvfProblems(state.effective)
-        conflicts = Array(NSOrderedSet(array: conflicts)).compactMap { $0 as? String }
+        let conflicts = state.conflicts + Self.pfvfProblems(state.effective)
         let drift = DriftCheck.find(state: state, processStartTime: processStartTime, affinity: affinity)
         return CheckReport(integrity: read.integrity, conflicts: conflicts, stuck: stuck, drift: drift,
                            liveClaims: read.live.count)
