@@ -82,7 +82,7 @@ enum CellFitter {
         let emuNote = reserved > 0 ? " (including the isolated emulator thread)" : ""
         if topology.pinsCPUs, pinnedNeed > cell.pcpus.count {
             return .failure(CellShortfall(
-                "\(label) has \(cell.pcpus.count) dedicated CPUs in all, \(pinnedNeed) needed\(emuNote)",
+                "\(label) has \(Wording.count(cell.pcpus.count, "dedicated CPU")) in all, \(pinnedNeed) needed\(emuNote)",
                 have: cell.pcpus.count, need: pinnedNeed))
         }
         if topology.hasSharedPart, guest.sharedCount > cell.cpus.count {
@@ -97,7 +97,7 @@ enum CellFitter {
             guard pinnedNeed <= free else {
                 let tp = topology.threadPolicy.map { " with thread policy \($0.rawValue)" } ?? ""
                 return .failure(CellShortfall(
-                    "\(label) has \(free) free dedicated CPUs, \(pinnedNeed) needed\(tp)\(emuNote)",
+                    "\(label) has \(Wording.count(free, "free dedicated CPU")), \(pinnedNeed) needed\(tp)\(emuNote)",
                     have: free, need: pinnedNeed))
             }
             switch CorePacker.pack(guest.pinned, on: view, policy: topology.threadPolicy, reserved: reserved,

@@ -32,7 +32,7 @@ enum CorePacker {
             }
             guard free >= need + reserved else {
                 return .failure(CellShortfall(
-                    "\(cellLabel) has \(free) free dedicated CPUs, \(need + reserved) needed with thread policy isolate\(reserved > 0 ? " and an isolated emulator thread" : "")",
+                    "\(cellLabel) has \(Wording.count(free, "free dedicated CPU")), \(need + reserved) needed with thread policy isolate\(reserved > 0 ? " and an isolated emulator thread" : "")",
                     have: free, need: need + reserved))
             }
             let used = cores.prefix(need).map { $0[0] }
@@ -85,7 +85,7 @@ enum CorePacker {
         // prefer / none: any free threads, one per "core".
         guard free >= need + reserved else {
             return .failure(CellShortfall(
-                "\(cellLabel) has \(free) free dedicated CPUs, \(need + reserved) needed",
+                "\(cellLabel) has \(Wording.count(free, "free dedicated CPU")), \(need + reserved) needed",
                 have: free, need: need + reserved))
         }
         let all = cores.flatMap { $0 }

@@ -126,7 +126,8 @@ public enum Fitter {
         var parts: [String] = []
         if !g.pinned.isEmpty { parts.append("\(g.pinned.count) dedicated") }
         if g.sharedCount > 0 { parts.append("\(g.sharedCount) shared") }
-        var s = (parts.isEmpty ? "0" : parts.joined(separator: " + ")) + " vCPUs, \(g.memoryMB) MiB"
+        let total = g.pinned.count + g.sharedCount
+        var s = (parts.isEmpty ? "0" : parts.joined(separator: " + ")) + (total == 1 ? " vCPU" : " vCPUs") + ", \(g.memoryMB) MiB"
         if let p = t.pageSize { s += ", \(p) pages" }
         if let tp = t.threadPolicy { s += ", thread policy \(tp.rawValue)" }
         return s

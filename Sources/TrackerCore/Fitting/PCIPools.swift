@@ -161,9 +161,9 @@ struct PCIPools: Sendable {
             if have < req.count {
                 let all = eligible[r].reduce(0) { $0 + classes[$1].addresses.count }
                 if cells == nil || all < req.count {
-                    return "\(req.label) needs \(req.count) free matching PCI devices, the host has \(all)"
+                    return "\(req.label) needs \(Wording.count(req.count, "free matching PCI device")), the host has \(all)"
                 }
-                return "\(req.label) needs \(req.count) PCI devices with numa_policy \(req.policy.rawValue), \(have) are free for \(cellNames)"
+                return "\(req.label) needs \(Wording.count(req.count, "PCI device")) with numa_policy \(req.policy.rawValue), \(have) \(have == 1 ? "is" : "are") free for \(cellNames)"
             }
         }
         return "the PCI requests together need \(totalCount) devices, and no choice of free devices for \(cellNames) meets them all (a PF and its VFs cannot both be given)"
