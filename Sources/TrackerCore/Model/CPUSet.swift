@@ -252,13 +252,16 @@ extension CPUSet: Codable {
         var container = try decoder.unkeyedContainer()
         var set = CPUSet()
         while !container.isAtEnd {
+            // The container's index has moved past the element once it is
+            // decoded; the error must name the element itself.
+            let path = container.codingPath + [IndexKey(container.currentIndex)]
             let cpu = try container.decode(Int.self)
             guard cpu >= 0, cpu <= CPUSet.maxCPUId else {
-                throw DecodingError.dataCorruptedError(
-                    in: container, debugDescription: "CPU id \(cpu) is out of range 0...\(CPUSet.maxCPUId)")
+                throw DecodingError.dataCorrupted(.init(
+                    codingPath: path, debugDescription: "CPU id \(cpu) is out of range 0...\(CPUSet.maxCPUId)"))
             }
             guard set.insert(cpu) else {
-                throw DecodingError.dataCorruptedError(in: container, debugDescription: "CPU \(cpu) is listed twice")
+                throw DecodingError.dataCorrupted(.init(codingPath: path, debugDescription: "CPU \(cpu) is listed twice"))
             }
         }
         self = set
