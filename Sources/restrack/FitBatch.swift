@@ -17,41 +17,32 @@ enum FitBatch {
         let ids = names.filter { $0.hasSuffix(hostSuffix) }.map { String($0.dropLast(hostSuffix.count)) }
             .filter { present.contains($0 + requestSuffix) }.sorted()
         var anyBad = false
-        var out = FileHandle.standardOutput
+        // One write per 256 KiB rather than one per line.
+        var buffer = ""
         for id in ids {
             let base = (directory as NSString).appendingPathComponent(id)
             let line: String
             do {
                 let host = try loadJSON(HostSnapshot.self, path: base + hostSuffix, document: "host")
                 let request = try loadJSON(Request.self, path: base + requestSuffix, document: "request")
-                line = ContractJSON.encode(Line(id: id, decision: Fitter.fit(request, on: host)))
+                line = Fitter.fit(request, on: host).jsonText(id: id)
             } catch {
                 anyBad = true
                 line = ContractJSON.encode(ErrorLine(id: id, error: error.message))
             }
-            print(line, to: &out)
+            buffer += line
+            buffer += "\n"
+            if buffer.utf8.count >= 1 << 18 {
+                FileHandle.standardOutput.write(Data(buffer.utf8))
+                buffer = ""
+            }
         }
+        if !buffer.isEmpty { FileHandle.standardOutput.write(Data(buffer.utf8)) }
         return anyBad
-    }
-
-    /// A decision with its pair's id, in the same JSON object.
-    private struct Line: Encodable {
-        var id: String
-        var decision: Decision
-        enum Key: String, CodingKey { case id }
-        func encode(to encoder: any Encoder) throws {
-            try decision.encode(to: encoder)
-            var c = encoder.container(keyedBy: Key.self)
-            try c.encode(id, forKey: .id)
-        }
     }
 
     private struct ErrorLine: Encodable {
         var id: String
         var error: String
     }
-}
-
-extension FileHandle: @retroactive TextOutputStream {
-    public func write(_ string: String) { write(Data(string.utf8)) }
 }

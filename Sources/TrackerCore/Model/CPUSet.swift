@@ -249,6 +249,23 @@ extension CPUSet: Codable {
     /// Decodes a JSON array of non-negative integers; a CPU listed twice or a
     /// negative id is invalid input (the contract's exit-2 class).
     public init(from decoder: any Decoder) throws {
+        // Fast path for contract documents: a plain list of distinct CPU ids
+        // (hosts list thousands). Anything else takes the general path
+        // below, which names the bad element.
+        if let json = decoder as? JSONValueDecoder, case .intArray(let ids) = json.value {
+            var set = CPUSet()
+            var plain = true
+            for cpu in ids {
+                guard cpu >= 0, cpu <= CPUSet.maxCPUId, set.insert(cpu) else {
+                    plain = false
+                    break
+                }
+            }
+            if plain {
+                self = set
+                return
+            }
+        }
         var container = try decoder.unkeyedContainer()
         var set = CPUSet()
         while !container.isAtEnd {
