@@ -23,8 +23,8 @@ enum FitBatch {
             let base = (directory as NSString).appendingPathComponent(id)
             let line: String
             do {
-                let host = try loadJSON(HostSnapshot.self, path: base + hostSuffix, document: "host")
-                let request = try loadJSON(Request.self, path: base + requestSuffix, document: "request")
+                let host = try read(HostSnapshot.self, path: base + hostSuffix, document: "host")
+                let request = try read(Request.self, path: base + requestSuffix, document: "request")
                 line = Fitter.fit(request, on: host).jsonText(id: id)
             } catch {
                 anyBad = true
@@ -39,6 +39,34 @@ enum FitBatch {
         }
         if !buffer.isEmpty { FileHandle.standardOutput.write(Data(buffer.utf8)) }
         return anyBad
+    }
+
+    /// `loadJSON` for a batch: plain read(2) into one buffer, no Data.
+    private static func read<T: Decodable>(_ type: T.Type, path: String, document: String) throws(CLIFailure) -> T {
+        guard let bytes = readFile(path) else {
+            throw CLIFailure.badInput("\(document) file \(path): cannot be read (missing, a directory or no permission)")
+        }
+        do {
+            return try ContractJSON.decode(T.self, bytes: bytes, document: "\(document) file \(path)")
+        } catch {
+            throw CLIFailure.badInput(error.description)
+        }
+    }
+
+    private static func readFile(_ path: String) -> [UInt8]? {
+        let fd = open(path, O_RDONLY)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        var st = stat()
+        guard fstat(fd, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG else { return nil }
+        var out: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: Swift.max(4096, Int(st.st_size) + 1))
+        while true {
+            let n = chunk.withUnsafeMutableBytes { Foundation.read(fd, $0.baseAddress, $0.count) }
+            if n < 0 { return nil }
+            if n == 0 { return out }
+            out.append(contentsOf: chunk[0..<n])
+        }
     }
 
     private struct ErrorLine: Encodable {

@@ -4,8 +4,10 @@
 enum CellFitter {
     /// - Parameter reserved: extra dedicated CPUs for the emulator thread
     ///   (1 for guest cell 0 with `emulator_threads_policy: isolate`).
+    /// - Parameter build: false to learn only whether it fits (no pinning).
     static func fit(_ guest: GuestCell, of topology: GuestTopology, on view: HostCellView, reserved: Int,
-                    cpuAllocationRatio: Double, ramAllocationRatio: Double) -> Result<CellPlacement, CellShortfall> {
+                    cpuAllocationRatio: Double, ramAllocationRatio: Double,
+                    build: Bool = true) -> Result<CellPlacement, CellShortfall> {
         let cell = view.cell
         let label = "host cell \(cell.id)"
         let memKB = guest.memoryMB * 1024
@@ -101,7 +103,7 @@ enum CellFitter {
                     have: free, need: pinnedNeed))
             }
             switch CorePacker.pack(guest.pinned, on: view, policy: topology.threadPolicy, reserved: reserved,
-                                   cellLabel: label) {
+                                   cellLabel: label, build: build) {
             case .success(let p): packing = p
             case .failure(let f): return .failure(f)
             }

@@ -119,6 +119,35 @@ public struct CPUSet: Hashable, Sendable {
         return c
     }
 
+    /// The set of `ids` when they are distinct CPU ids in 0...maxCPUId, else
+    /// nil. Sizes the bitset once (inserting one by one regrows it).
+    public init?(distinct ids: [Int]) {
+        var top = -1
+        for id in ids {
+            guard id >= 0, id <= CPUSet.maxCPUId else { return nil }
+            if id > top { top = id }
+        }
+        var w = [UInt64](repeating: 0, count: top < 0 ? 0 : top / 64 + 1)
+        for id in ids {
+            let bit = UInt64(1) << UInt64(id & 63)
+            guard w[id >> 6] & bit == 0 else { return nil }
+            w[id >> 6] |= bit
+        }
+        words = w
+    }
+
+    /// Calls `body` with each CPU in ascending order, without building an
+    /// array (the fitter walks thousands of sibling groups per batch).
+    public func forEachCPU(_ body: (Int) throws -> Void) rethrows {
+        for (i, w0) in words.enumerated() {
+            var w = w0
+            while w != 0 {
+                try body(i * 64 + w.trailingZeroBitCount)
+                w &= w - 1
+            }
+        }
+    }
+
     /// The CPUs in ascending order.
     public var sorted: [Int] {
         var out: [Int] = []
@@ -252,19 +281,10 @@ extension CPUSet: Codable {
         // Fast path for contract documents: a plain list of distinct CPU ids
         // (hosts list thousands). Anything else takes the general path
         // below, which names the bad element.
-        if let json = decoder as? JSONValueDecoder, case .intArray(let ids) = json.value {
-            var set = CPUSet()
-            var plain = true
-            for cpu in ids {
-                guard cpu >= 0, cpu <= CPUSet.maxCPUId, set.insert(cpu) else {
-                    plain = false
-                    break
-                }
-            }
-            if plain {
-                self = set
-                return
-            }
+        if let json = decoder as? JSONValueDecoder, case .intArray(let ids) = json.value,
+           let set = CPUSet(distinct: ids) {
+            self = set
+            return
         }
         var container = try decoder.unkeyedContainer()
         var set = CPUSet()

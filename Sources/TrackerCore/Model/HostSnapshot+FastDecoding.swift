@@ -248,10 +248,6 @@ enum FastJSON {
     /// A list of distinct CPU ids in range.
     static func cpus(_ v: JSONValue) -> CPUSet? {
         guard case .intArray(let ids) = v else { return nil }
-        var set = CPUSet()
-        for cpu in ids {
-            guard cpu >= 0, cpu <= CPUSet.maxCPUId, set.insert(cpu) else { return nil }
-        }
-        return set
+        return CPUSet(distinct: ids)
     }
 }

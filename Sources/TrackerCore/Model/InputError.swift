@@ -21,9 +21,14 @@ public struct InputError: Error, Equatable, Sendable, CustomStringConvertible {
 /// `InputError` with a JSON path such as `$.cells[1].pcpus[3]`.
 public enum ContractJSON {
     public static func decode<T: Decodable>(_ type: T.Type, from data: Data, document: String) throws(InputError) -> T {
+        try decode(type, bytes: [UInt8](data), document: document)
+    }
+
+    /// As `decode(_:from:document:)`, from bytes already in memory.
+    public static func decode<T: Decodable>(_ type: T.Type, bytes: [UInt8], document: String) throws(InputError) -> T {
         let value: JSONValue
         do {
-            value = try JSONValue.parse([UInt8](data))
+            value = try JSONValue.parse(bytes)
         } catch {
             throw InputError(document: document, path: "$", problem: "not valid JSON (\(error.description))")
         }
