@@ -12,6 +12,11 @@ enum LedgerFile {
         try ensureDirectory(dir, ledger: path)
         var st = stat()
         var isNew = false
+        // A symlink planted by another user (in a sticky /tmp, say) could
+        // aim the ledger at a file of theirs choosing; its owner must be trusted too.
+        if lstat(path, &st) == 0, st.st_mode & S_IFMT == S_IFLNK, st.st_uid != 0, st.st_uid != geteuid() {
+            throw LedgerError.unsafe(path: path, detail: "it is a symlink owned by uid \(st.st_uid), another user")
+        }
         if stat(path, &st) == 0 {
             try checkFile(st, path: path)
         } else if errno == ENOENT {

@@ -37,9 +37,23 @@ import Testing
         #expect(badTTL.status == 2)
         let notJSON = cli.write("bad.json", "{vcpus: 1")
         #expect(LedgerCLI.run(["claim", "--host", host, "--ledger", ledger, "--request", notJSON, "--consumer", "a"]).status == 2)
-        // Nothing but the one claim got in.
+        // A consumer name and note with terminal escapes are stored as given
+        // but printed without control characters.
+        let evil = LedgerCLI.run(["claim", "--host", host, "--ledger", ledger, "--request", one,
+                                  "--consumer", "vm\u{1B}[2J\u{7}x", "--note", "n\u{1B}]0;pwned\u{7}\nline"])
+        #expect(evil.status == 0)
+        let shown = LedgerCLI.run(["list", "--host", host, "--ledger", ledger])
+        #expect(shown.stdout.contains("vm[2Jx"))
+        #expect(shown.stdout.contains("note: n]0;pwnedline"))
+        #expect(!shown.stdout.unicodeScalars.contains { $0.value == 0x1B || $0.value == 0x07 })
+        let shownJSON = LedgerCLI.run(["list", "--host", host, "--ledger", ledger, "--json"])
+        let names = (LedgerCLI.json(shownJSON.stdout) as? [[String: Any]] ?? []).compactMap { ($0["consumer"] as? [String: Any])?["name"] as? String }
+        #expect(names == ["vm\u{1B}[2J\u{7}x"])   // JSON keeps it exactly, escaped
+        #expect(LedgerCLI.run(["release", evil.stdout.trimmingCharacters(in: .whitespacesAndNewlines), "--ledger", ledger]).status == 0)
+
+        // Nothing but the one claim and the escaped one got in.
         let all = LedgerCLI.run(["list", "--host", host, "--ledger", ledger, "--state", "all", "--json"])
-        #expect((LedgerCLI.json(all.stdout) as? [Any])?.count == 1)
+        #expect((LedgerCLI.json(all.stdout) as? [Any])?.count == 2)
     }
 
     @Test func corruptAndTruncatedLedgersLeftUntouched() {
