@@ -31,6 +31,8 @@ import Testing
                 fast += 1
                 #expect(f == reference, "\(url.lastPathComponent)")
             }
+            let streamed = HostJSONReader.read([UInt8](data))
+            #expect(streamed == reference, "\(url.lastPathComponent)")
         }
         // The generator writes contract fields only: all take the fast path.
         #expect(fast == urls.count)
@@ -65,10 +67,13 @@ import Testing
             "pci_devices": [["address": "0000:01:00.0", "vendor_id": "10de", "product_id": "2330",
                              "dev_type": "type-PCI", "numa_node": 0]],
         ]
-        func variant(_ edit: (inout [String: Any]) -> Void) throws -> JSONValue {
+        func bytes(_ edit: (inout [String: Any]) -> Void) throws -> [UInt8] {
             var d = base
             edit(&d)
-            return try JSONValue.parse([UInt8](JSONSerialization.data(withJSONObject: d)))
+            return [UInt8](try JSONSerialization.data(withJSONObject: d))
+        }
+        func variant(_ edit: (inout [String: Any]) -> Void) throws -> JSONValue {
+            try JSONValue.parse(bytes(edit))
         }
         func cell(_ key: String, _ value: Any) -> (inout [String: Any]) -> Void {
             { d in
@@ -86,9 +91,21 @@ import Testing
             { $0["pci_devices"] = [["address": "a", "vendor_id": "1", "product_id": "2", "dev_type": "type-VF"]] },
             { $0["pci_devices"] = [["address": "a", "vendor_id": "1", "product_id": "2", "status": "busy"]] },
         ]
+        #expect(HostJSONReader.read(try bytes { _ in }) != nil)
         for (i, edit) in refused.enumerated() {
             #expect(HostSnapshot.fastDecode(try variant(edit)) == nil, "variant \(i)")
+            #expect(HostJSONReader.read(try bytes(edit)) == nil, "variant \(i)")
         }
+        // Plain JSON the streaming reader leaves to the general path.
+        for text in [#"{"cells": [{"id": 0, "pcpus": [0], "memory_mb": 1024}], "hostname": "a\u0062"}"#,
+                     #"{"cells": [{"id": 0, "pcpus": [0], "memory_mb": 1024.0}]}"#,
+                     #"{"cells": [{"id": 0, "id": 1, "pcpus": [0], "memory_mb": 1024}]}"#,
+                     #"{"cells": [{"id": 0, "pcpus": [0], "memory_mb": 1024}]} x"#] {
+            #expect(HostJSONReader.read(Array(text.utf8)) == nil, "\(text)")
+        }
+        let plain = #" {"x": [true, false, null, {"y": "z"}, -1.5e3], "cells": [{"id": 0, "pcpus": [0], "memory_mb": 1024, "socket": null}]} "#
+        #expect(HostJSONReader.read(Array(plain.utf8))
+            == (try ContractJSON.decode(HostSnapshot.self, from: Data(plain.utf8), document: "h")))
     }
 
     @Test func decisionTextIsWhatJSONEncoderWrites() throws {

@@ -53,7 +53,17 @@ extension HostSnapshot {
                 continue
             }
         }
-        guard let cells, !cells.isEmpty else { return nil }
+        guard let cells else { return nil }
+        return assembleChecked(hostname: hostname, cpuRatio: cpuRatio, ramRatio: ramRatio, cells: cells,
+                               devices: devices, aliases: aliases)
+    }
+
+    /// The host, when it passes the checks the `Decodable` path makes
+    /// (cells present, cell ids and CPUs not repeated, PCI addresses not
+    /// repeated); nil otherwise.
+    static func assembleChecked(hostname: String, cpuRatio: Double, ramRatio: Double, cells: [NUMACell],
+                                devices: [PCIDevice], aliases: [PCIAlias]) -> HostSnapshot? {
+        guard !cells.isEmpty else { return nil }
         var ids = Set<Int>()
         var all = CPUSet()
         for c in cells {
@@ -111,16 +121,27 @@ extension NUMACell {
                 continue
             }
         }
-        guard let id, let memory, cpus.isDisjoint(with: pcpus) else { return nil }
+        guard let id, let memory else { return nil }
+        return assembleChecked(id: id, socket: socket, cpus: cpus, pcpus: pcpus, siblings: siblings, memoryMB: memory,
+                               cpuUsage: cpuUsage, memoryUsageMB: memoryUsage, pinnedCPUs: pinned, mempages: pages)
+    }
+
+    /// The cell, when it passes the `Decodable` path's checks (shared and
+    /// dedicated CPUs disjoint, sibling groups disjoint, page sizes not
+    /// repeated); nil otherwise.
+    static func assembleChecked(id: Int, socket: Int?, cpus: CPUSet, pcpus: CPUSet, siblings: [CPUSet], memoryMB: Int,
+                                cpuUsage: Int, memoryUsageMB: Int, pinnedCPUs: CPUSet,
+                                mempages: [PagePool]) -> NUMACell? {
+        guard cpus.isDisjoint(with: pcpus) else { return nil }
         var seen = CPUSet()
         for g in siblings {
             guard seen.isDisjoint(with: g) else { return nil }
             seen.formUnion(g)
         }
         var sizes = Set<Int>()
-        for p in pages where !sizes.insert(p.sizeKB).inserted { return nil }
-        return NUMACell(id: id, socket: socket, cpus: cpus, pcpus: pcpus, siblings: siblings, memoryMB: memory,
-                        cpuUsage: cpuUsage, memoryUsageMB: memoryUsage, pinnedCPUs: pinned, mempages: pages)
+        for p in mempages where !sizes.insert(p.sizeKB).inserted { return nil }
+        return NUMACell(id: id, socket: socket, cpus: cpus, pcpus: pcpus, siblings: siblings, memoryMB: memoryMB,
+                        cpuUsage: cpuUsage, memoryUsageMB: memoryUsageMB, pinnedCPUs: pinnedCPUs, mempages: mempages)
     }
 }
 
@@ -225,10 +246,17 @@ enum FastJSON {
     /// No key twice (the parser keeps repeats; the Decodable path reads the
     /// first, and the fast paths leave such documents to it).
     static func distinctKeys(_ members: [(key: String, value: JSONValue)]) -> Bool {
-        for i in members.indices.dropFirst() {
-            for j in 0..<i where members[j].key == members[i].key { return false }
+        guard members.count > 1 else { return true }
+        // Compare a cheap signature (length, first and last byte) first;
+        // strings only when signatures collide.
+        return withUnsafeTemporaryAllocation(of: Int.self, capacity: members.count) { sig in
+            for (i, m) in members.enumerated() {
+                let u = m.key.utf8
+                sig[i] = u.count << 16 | Int(u.first ?? 0) << 8 | Int(u.last ?? 0)
+                for j in 0..<i where sig[j] == sig[i] && members[j].key == m.key { return false }
+            }
+            return true
         }
-        return true
     }
 
     /// A non-negative integer written as an integer.
