@@ -26,6 +26,12 @@ struct LedgerBench: ParsableCommand {
     @Option(help: "Directory for the ledger and host files (default: a fresh one under the temp directory).")
     var dir: String?
 
+    func validate() throws {
+        guard live >= 0, samples > 0, processes > 0, perProcess > 0 else {
+            throw ValidationError("--samples, --processes and --per-process must be positive, --live not negative")
+        }
+    }
+
     func run() throws {
         let work = dir ?? (NSTemporaryDirectory() as NSString).appendingPathComponent("restrack-bench-\(UUID().uuidString)")
         try FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: true,
