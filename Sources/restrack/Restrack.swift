@@ -7,6 +7,13 @@ struct Restrack: ParsableCommand {
         subcommands: [
             SnapshotCommand.self,
             FitCommand.self,
+            ClaimCommand.self,
+            ConfirmCommand.self,
+            ReleaseCommand.self,
+            AbortCommand.self,
+            ListCommand.self,
+            AuditCommand.self,
+            CheckCommand.self,
         ]
     )
 }
