@@ -37,11 +37,16 @@ struct HostJSONReader {
                 if r.null() { return true }
                 guard let s = r.string() else { return false }
                 hostname = s
-            case "cpu_allocation_ratio", "ram_allocation_ratio":
-                guard r.mark(&seen, key == "cpu_allocation_ratio" ? 1 : 2) else { return false }
+            case "cpu_allocation_ratio":
+                guard r.mark(&seen, 1) else { return false }
                 if r.null() { return true }
                 guard let v = r.number(), v.isFinite, v > 0 else { return false }
-                if key == "cpu_allocation_ratio" { cpuRatio = v } else { ramRatio = v }
+                cpuRatio = v
+            case "ram_allocation_ratio":
+                guard r.mark(&seen, 2) else { return false }
+                if r.null() { return true }
+                guard let v = r.number(), v.isFinite, v > 0 else { return false }
+                ramRatio = v
             case "cells":
                 guard r.mark(&seen, 3), !r.null() else { return false }
                 var out: [NUMACell] = []
@@ -270,12 +275,45 @@ struct HostJSONReader {
     }
 
     /// `{ "key": value, … }`, calling `member` with the reader at each value.
-    private mutating func object(_ member: (inout HostJSONReader, String) -> Bool) -> Bool {
+    /// A member name as it sits in the input (no escapes): compared with
+    /// the names the reader knows byte by byte, never made a String.
+    struct Key {
+        let bytes: UnsafeBufferPointer<UInt8>
+
+        static func ~= (name: StaticString, key: Key) -> Bool {
+            let n = name.utf8CodeUnitCount
+            guard n == key.bytes.count else { return false }
+            let p = name.utf8Start
+            for k in 0..<n where p[k] != key.bytes[k] { return false }
+            return true
+        }
+    }
+
+    /// A string's bytes, without escapes or control characters.
+    private mutating func rawString() -> UnsafeBufferPointer<UInt8>? {
+        space()
+        guard i < buf.count, buf[i] == UInt8(ascii: "\"") else { return nil }
+        let start = i + 1
+        var j = start
+        while j < buf.count {
+            let c = buf[j]
+            if c == UInt8(ascii: "\"") {
+                i = j + 1
+                return UnsafeBufferPointer(rebasing: buf[start..<j])
+            }
+            if c == UInt8(ascii: "\\") || c < 0x20 { return nil }
+            j += 1
+        }
+        return nil
+    }
+
+    private mutating func object(_ member: (inout HostJSONReader, Key) -> Bool) -> Bool {
         guard take(UInt8(ascii: "{")) else { return false }
         if take(UInt8(ascii: "}")) { return true }
         while true {
             space()
-            guard let key = string(), take(UInt8(ascii: ":")) else { return false }
+            guard let name = rawString(), take(UInt8(ascii: ":")) else { return false }
+            let key = Key(bytes: name)
             space()
             guard member(&self, key) else { return false }
             if take(UInt8(ascii: ",")) { continue }
@@ -304,20 +342,7 @@ struct HostJSONReader {
 
     /// A string without escapes or control characters.
     private mutating func string() -> String? {
-        space()
-        guard i < buf.count, buf[i] == UInt8(ascii: "\"") else { return nil }
-        let start = i + 1
-        var j = start
-        while j < buf.count {
-            let c = buf[j]
-            if c == UInt8(ascii: "\"") {
-                i = j + 1
-                return String(decoding: UnsafeBufferPointer(rebasing: buf[start..<j]), as: UTF8.self)
-            }
-            if c == UInt8(ascii: "\\") || c < 0x20 { return nil }
-            j += 1
-        }
-        return nil
+        rawString().map { String(decoding: $0, as: UTF8.self) }
     }
 
     /// An integer written without fraction or exponent, fitting in Int.
@@ -391,7 +416,7 @@ struct HostJSONReader {
         switch buf[i] {
         case UInt8(ascii: "{"): return object { r, _ in r.skip() }
         case UInt8(ascii: "["): return array { r in r.skip() }
-        case UInt8(ascii: "\""): return string() != nil
+        case UInt8(ascii: "\""): return rawString() != nil
         case UInt8(ascii: "n"): return null()
         case UInt8(ascii: "t"), UInt8(ascii: "f"):
             let word: [UInt8] = buf[i] == UInt8(ascii: "t") ? Array("true".utf8) : Array("false".utf8)
