@@ -45,6 +45,7 @@ struct PCIPools: Sendable {
         }
         var classOf: [Key: Int] = [:]
         var samples: [PCIDevice] = []
+        guard !requests.isEmpty else { return }
         let devices = host.pciDevices
         // Indices, not `for d in`: a PCIDevice carries a dozen optional
         // strings, and copying each of 2,048 VFs out of the array costs more
