@@ -1,9 +1,8 @@
 /// Reads a host document straight from its bytes into a `HostSnapshot`,
 /// without building a JSON tree, when it is plain: contract fields only,
 /// strings without escapes, integers written as integers. Anything else
-/// makes it give up (nil), and `ContractJSON` parses the document the
-/// general way (`JSONValue`, then `HostSnapshot.fastDecode` or `Decodable`),
-/// which also names any problem. Hosts are most of what a batch of fits
+/// makes it give up (nil), and `ContractJSON` decodes the document with
+/// Foundation's JSONDecoder, which also names any problem. Hosts are most of what a batch of fits
 /// reads, and the tree cost more than the fitting.
 ///
 /// It builds the same value as the other paths and accepts nothing they
@@ -301,7 +300,9 @@ struct HostJSONReader {
                 i = j + 1
                 return UnsafeBufferPointer(rebasing: buf[start..<j])
             }
-            if c == UInt8(ascii: "\\") || c < 0x20 { return nil }
+            // Escapes, control characters and non-ASCII bytes (whose UTF-8
+            // JSONDecoder validates) are left to the general path.
+            if c == UInt8(ascii: "\\") || c < 0x20 || c >= 0x80 { return nil }
             j += 1
         }
         return nil
