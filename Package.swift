@@ -34,10 +34,17 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        .target(
+            name: "Dashboard",
+            dependencies: [
+                "TrackerCore", "CNcursesw",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .executableTarget(
             name: "restrack",
             dependencies: [
-                "TrackerCore", "HostProbes", "Ledger",
+                "TrackerCore", "HostProbes", "Ledger", "Dashboard",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -45,13 +52,14 @@ let package = Package(
         .executableTarget(
             name: "restrack-bench",
             dependencies: [
-                "TrackerCore", "HostProbes", "Ledger",
+                "TrackerCore", "HostProbes", "Ledger", "Dashboard",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .testTarget(name: "TrackerCoreTests", dependencies: ["TrackerCore"]),
         .testTarget(name: "HostProbesTests", dependencies: ["HostProbes", "TrackerCore"]),
         .testTarget(name: "LedgerTests", dependencies: ["Ledger", "TrackerCore"]),
+        .testTarget(name: "DashboardTests", dependencies: ["Dashboard", "TrackerCore"]),
         .testTarget(name: "EndToEndTests", dependencies: ["TrackerCore"]),
     ],
     swiftLanguageModes: [.v6]

@@ -5,8 +5,10 @@ struct Restrack: ParsableCommand {
         commandName: "restrack",
         abstract: "Track and hand out a compute host's NUMA cells, pinned CPUs, hugepages and PCI/SR-IOV devices.",
         subcommands: [
+            DashboardCommand.self,
             SnapshotCommand.self,
             FitCommand.self,
-        ]
+        ],
+        defaultSubcommand: DashboardCommand.self
     )
 }

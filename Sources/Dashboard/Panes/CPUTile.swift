@@ -1,0 +1,101 @@
+import TrackerCore
+
+/// What one CPU is for, in display precedence.
+public enum CPUKind: Hashable, Sendable {
+    case offline, pinned, freeDedicated, shared, isolated, reserved
+
+    public static func of(_ cpu: Int, in cell: NUMACell) -> CPUKind {
+        if cell.offlineCPUs?.contains(cpu) == true { return .offline }
+        if cell.pinnedCPUs.contains(cpu) { return .pinned }
+        if cell.pcpus.contains(cpu) { return .freeDedicated }
+        if cell.cpus.contains(cpu) { return .shared }
+        if cell.isolatedCPUs?.contains(cpu) == true { return .isolated }
+        return .reserved
+    }
+
+    public func glyph(_ g: Glyphs) -> Character {
+        switch self {
+        case .offline: return g.tileOffline
+        case .pinned: return g.tilePinned
+        case .freeDedicated: return g.tileFreeDedicated
+        case .shared: return g.tileShared
+        case .isolated: return g.tileIsolated
+        case .reserved: return g.tileReserved
+        }
+    }
+
+    public var role: Role {
+        switch self {
+        case .offline: return .offline
+        case .pinned: return .pinned
+        case .freeDedicated: return .free
+        case .shared: return .shared
+        case .isolated: return .isolated
+        case .reserved: return .reserved
+        }
+    }
+
+    public var name: String {
+        switch self {
+        case .offline: return "offline"
+        case .pinned: return "pinned"
+        case .freeDedicated: return "free dedicated"
+        case .shared: return "shared"
+        case .isolated: return "isolated"
+        case .reserved: return "reserved"
+        }
+    }
+}
+
+/// One CPU's place in the CPU map.
+public struct CPUTile: Hashable, Sendable {
+    public var cpu: Int
+    public var cellIndex: Int
+    /// Row and column inside the map area (row 0 = first tile row).
+    public var row: Int
+    public var col: Int
+    /// The CPUs of the same core (SMT siblings), including this one.
+    public var core: [Int]
+}
+
+/// Tiles grouped by cell, then by core with siblings side by side; a
+/// 3-column cell label on each cell's first row.
+public enum CPUTileLayout {
+    public static let labelWidth = 3
+
+    public static func cores(of cell: NUMACell) -> [[Int]] {
+        var all = cell.cpus.union(cell.pcpus)
+        if let o = cell.offlineCPUs { all.formUnion(o) }
+        if let i = cell.isolatedCPUs { all.formUnion(i) }
+        for s in cell.siblings { all.formUnion(s) }
+        var seen = CPUSet()
+        var cores: [[Int]] = []
+        for group in cell.siblings {
+            let members = group.intersection(all).sorted
+            if members.isEmpty { continue }
+            cores.append(members)
+            seen.formUnion(group)
+        }
+        for cpu in all.subtracting(seen) { cores.append([cpu]) }
+        return cores.sorted { ($0.first ?? 0) < ($1.first ?? 0) }
+    }
+
+    /// Tiles in display order for a map `width` columns wide.
+    public static func tiles(for snapshot: HostSnapshot, width: Int) -> [CPUTile] {
+        var out: [CPUTile] = []
+        var row = 0
+        let usable = max(4, width - labelWidth)
+        for (ci, cell) in snapshot.cells.enumerated() {
+            var col = 0
+            for core in cores(of: cell) {
+                if col > 0 && col + core.count > usable { row += 1; col = 0 }
+                for (k, cpu) in core.enumerated() {
+                    out.append(CPUTile(cpu: cpu, cellIndex: ci, row: row, col: labelWidth + col + k, core: core))
+                }
+                col += core.count + 1
+            }
+            row += 1
+        }
+        return out
+    }
+}

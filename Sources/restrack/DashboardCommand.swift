@@ -1,0 +1,91 @@
+import ArgumentParser
+import Dashboard
+import Foundation
+import HostProbes
+import Logging
+import TrackerCore
+
+/// `restrack` with no verb: the interactive dashboard.
+struct DashboardCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "dashboard", abstract: "Open the interactive dashboard (the default when no command is given).")
+
+    @OptionGroup var source: HostSourceOptions
+
+    @Flag(name: .customLong("read-only"), help: "Show only; every key that would change the ledger is disabled.")
+    var readOnly = false
+
+    @Option(help: "Theme name (from the themes directories) or path to a .theme file.")
+    var theme: String?
+
+    @Flag(name: .customLong("no-color"), help: "No colour, attributes only (also set by NO_COLOR).")
+    var noColor = false
+
+    @Flag(help: "ASCII lines and bars instead of box-drawing characters.")
+    var ascii = false
+
+    @Option(help: "Seconds between polls of the host and the ledger.")
+    var interval: Double = 1.0
+
+    func validate() throws {
+        guard interval.isFinite, interval >= 0.2, interval <= 3600 else {
+            throw ValidationError("--interval must be between 0.2 and 3600 seconds")
+        }
+    }
+
+    func run() throws {
+        let env = ProcessInfo.processInfo.environment
+        if let problem = Terminal.probe(environment: env) {
+            throw CLIFailure.badInput(problem.description)
+        }
+        let utf8 = Terminal.localeIsUTF8()
+        let logPath = FileLogHandler.path(environment: env)
+        let handle = FileLogHandler.open(path: logPath)
+        LoggingSystem.bootstrap { label in FileLogHandler(label: label, handle: handle) }
+        let logger = Logger(label: "restrack.dashboard")
+
+        // Read the host once before curses starts, so a bad --host file is
+        // a one-line error on a normal terminal.
+        let snapshot = try makeSnapshotSource()
+        _ = try loadFirst(snapshot)
+        let service = InMemoryClaimService(snapshot: snapshot, fit: Self.fit)
+        let catalog = ThemeCatalog.standard(environment: env, executablePath: CommandLine.arguments[0])
+        let terminal: Terminal
+        do {
+            terminal = try Terminal()
+        } catch {
+            throw CLIFailure.badInput(error.description)
+        }
+        defer { terminal.end() }
+        let options = DashboardOptions(readOnly: readOnly, theme: theme, noColor: noColor, ascii: ascii, interval: interval)
+        App(terminal: terminal, service: service, options: options, catalog: catalog, environment: env, utf8: utf8,
+            logger: logger).run()
+    }
+
+    func makeSnapshotSource() throws -> () throws -> HostSnapshot {
+        if let file = source.hostFile {
+            let src = HostFileSource(path: file)
+            return { try src.snapshot() }
+        }
+        let opts = ProbeOptions(sysfsRoot: source.sysfsRoot, configPath: source.configPath)
+        return { try HostProbe.snapshot(opts) }
+    }
+
+    func loadFirst(_ snapshot: () throws -> HostSnapshot) throws(CLIFailure) -> HostSnapshot {
+        do {
+            return try snapshot()
+        } catch let e as InputError {
+            throw CLIFailure.badInput(e.description)
+        } catch {
+            throw CLIFailure.badInput("\(error)")
+        }
+    }
+
+    /// The real fitter, with the dashboard's small placement standing in
+    /// while `Fitter.fit` is still the stub on main.
+    static func fit(_ r: Request, _ host: HostSnapshot) -> Decision {
+        let d = Fitter.fit(r, on: host)
+        if !d.fits, d.reason == "fitting is not implemented yet" { return SimpleFitter.fit(r, on: host) }
+        return d
+    }
+}
