@@ -112,7 +112,7 @@ public enum ClaimsPane {
             let selected = focused && line.claim == sel
             if let reason = line.reason {
                 c.text(inner.x + 2, y, g.isASCII ? "->" : "↳", Style(.stuck), clip: inner)
-                c.hostText(inner.x + 5, y, reason, Style(.stuck), maxWidth: inner.width - 5)
+                c.hostText(inner.x + (g.isASCII ? 5 : 4), y, reason, Style(.stuck), maxWidth: inner.width - 5)
                 continue
             }
             if selected { c.fill(Rect(x: inner.x, y: y, width: inner.width, height: 1), " ", Style(.selected)) }
