@@ -58,7 +58,10 @@ let package = Package(
         ),
         .testTarget(name: "TrackerCoreTests", dependencies: ["TrackerCore"]),
         .testTarget(name: "HostProbesTests", dependencies: ["HostProbes", "TrackerCore"]),
-        .testTarget(name: "LedgerTests", dependencies: ["Ledger", "TrackerCore"]),
+        .testTarget(
+            name: "LedgerTests",
+            dependencies: ["Ledger", "TrackerCore", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
         .testTarget(name: "DashboardTests", dependencies: ["Dashboard", "TrackerCore"]),
         .testTarget(name: "EndToEndTests", dependencies: ["TrackerCore"]),
     ],

@@ -111,7 +111,7 @@ public struct Controller {
             var lines = ["Release claim \(c.id) held by \(c.consumer.name)?"]
             var what: [String] = []
             if !cpus.isEmpty { what.append("CPUs \(cpus.cpulist)") }
-            if c.decision.cells.contains(where: { $0.pagesizeKB != nil }) { what.append("pages \(ClaimsPane.pages(c))") }
+            if ClaimsPane.pages(c) != "-" { what.append("pages \(ClaimsPane.pages(c))") }
             if !c.decision.pciDevices.isEmpty { what.append("\(c.decision.pciDevices.count) device(s)") }
             lines.append((what.isEmpty ? "Its resources" : what.joined(separator: ", ")) + " return to the pool.")
             if let reasons = m.host?.stuck[c.id] { lines.append("Stuck: " + reasons.map(\.description).joined(separator: "; ")) }

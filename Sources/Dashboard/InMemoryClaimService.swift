@@ -1,9 +1,8 @@
 import Foundation
 import TrackerCore
 
-/// Claims kept in memory: for tests and for `--host`/`--sysfs-root` runs
-/// before a ledger exists. Same transitions as the ledger (claim → confirm →
-/// release), no persistence, no audit log.
+/// Claims kept in memory, for tests: the same `Tracker` transitions and
+/// `HostState` as the ledger, with no persistence and no audit log.
 public final class InMemoryClaimService: ClaimService {
     public typealias FitFunction = (Request, HostSnapshot) -> Decision
 
@@ -13,7 +12,8 @@ public final class InMemoryClaimService: ClaimService {
     public private(set) var claims: [Claim]
     private var counter = 0
 
-    public init(snapshot: @escaping () throws -> HostSnapshot, fit: @escaping FitFunction, claims: [Claim] = [],
+    public init(snapshot: @escaping () throws -> HostSnapshot, fit: @escaping FitFunction = { Fitter.fit($0, on: $1) },
+                claims: [Claim] = [],
                 clock: @escaping () -> Double = { Date().timeIntervalSince1970 }) {
         snapshotSource = snapshot
         self.fit = fit
@@ -22,7 +22,7 @@ public final class InMemoryClaimService: ClaimService {
     }
 
     public func state() throws -> HostState {
-        StateBuilder.build(snapshot: try snapshotSource(), claims: claims, now: clock())
+        Tracker.state(snapshot: try snapshotSource(), claims: claims, now: clock(), processStartTime: nil)
     }
 
     public func preview(_ request: Request) -> Decision {
@@ -34,12 +34,13 @@ public final class InMemoryClaimService: ClaimService {
     }
 
     public func claim(_ request: Request, consumer: Consumer, ttl: Int) throws -> Claim {
+        let snapshot = try snapshotSource()
         let decision = fit(request, try state().effective)
         guard decision.fits else { throw ClaimServiceError(decision.reason ?? "does not fit") }
         counter += 1
         let id = "m" + String(counter, radix: 36).leftPadded(to: 5)
-        let c = Claim(id: id, consumer: consumer, request: request, decision: decision, createdAt: clock(),
-                      ttlSeconds: ttl)
+        let c = try Tracker.claim(id: id, consumer: consumer, request: request, decision: decision, on: snapshot,
+                                  at: clock(), ttlSeconds: ttl, note: nil)
         claims.append(c)
         return c
     }
@@ -48,17 +49,14 @@ public final class InMemoryClaimService: ClaimService {
         guard let i = claims.firstIndex(where: { $0.id == id && $0.state.isLive }) else {
             throw ClaimServiceError("no live claim \(id)")
         }
-        guard claims[i].state == .claimed else { throw ClaimServiceError("claim \(id) is already confirmed") }
-        claims[i].state = .confirmed
-        claims[i].confirmedAt = clock()
+        claims[i] = try Tracker.confirm(claims[i], at: clock())
     }
 
     public func release(_ id: String, reason: String) throws {
         guard let i = claims.firstIndex(where: { $0.id == id && $0.state.isLive }) else {
             throw ClaimServiceError("no live claim \(id)")
         }
-        claims[i].state = claims[i].state == .claimed ? .aborted : .released
-        claims[i].endedAt = clock()
+        claims[i] = try Tracker.release(claims[i], at: clock())
         claims[i].note = reason
     }
 

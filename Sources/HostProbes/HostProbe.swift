@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import TrackerCore
 
 /// Where a snapshot comes from and how to read the operator's config.
@@ -7,10 +10,14 @@ public struct ProbeOptions: Sendable, Hashable {
     public var sysfsRoot: String?
     /// The restrack/Nova-style config file (`--config`); nil uses defaults.
     public var configPath: String?
+    /// The pci.ids file for device names; nil uses libpci's default (the
+    /// system's pci.ids). Tests pass a small fixture so names are stable.
+    public var pciIDsPath: String?
 
-    public init(sysfsRoot: String? = nil, configPath: String? = nil) {
+    public init(sysfsRoot: String? = nil, configPath: String? = nil, pciIDsPath: String? = nil) {
         self.sysfsRoot = sysfsRoot
         self.configPath = configPath
+        self.pciIDsPath = pciIDsPath
     }
 }
 
@@ -26,6 +33,93 @@ public struct ProbeError: Error, Equatable, Sendable, CustomStringConvertible {
 /// The live host (or a captured tree) → `HostSnapshot`.
 public enum HostProbe {
     public static func snapshot(_ options: ProbeOptions) throws(ProbeError) -> HostSnapshot {
-        throw ProbeError("host probing is not implemented yet")
+        let reader = SysfsReader(root: options.sysfsRoot)
+        if let root = options.sysfsRoot { try checkRoot(root, reader) }
+        let config = try options.configPath.map { path throws(ProbeError) in try ComputeConfig.load(path: path) }
+        return assemble(reader: reader, config: config, pciIDsPath: options.pciIDsPath)
+    }
+
+    /// An unusable `--sysfs-root` is an error, not a snapshot full of warnings.
+    private static func checkRoot(_ root: String, _ reader: SysfsReader) throws(ProbeError) {
+        guard let dir = opendir(root) else {
+            throw ProbeError("--sysfs-root \(root): cannot be read as a directory (\(SysfsReader.errorText(errno)))")
+        }
+        closedir(dir)
+        guard reader.list(CPUTopologyProbe.cpuDir) != nil || reader.list(NUMAProbe.nodeDir) != nil else {
+            throw ProbeError("--sysfs-root \(root): has no sys/devices/system/cpu or sys/devices/system/node; "
+                             + "give the directory that holds a captured sys/")
+        }
+    }
+
+    /// Builds the snapshot from the probes and the config. Never fails:
+    /// every problem is a warning and a neutral value.
+    static func assemble(reader: SysfsReader, config: ComputeConfig?, pciIDsPath: String?) -> HostSnapshot {
+        var warnings = ProbeWarnings()
+        let settings = config ?? ComputeConfig()
+        let topology = CPUTopologyProbe.probe(reader, warnings: &warnings)
+        let nodes = numaNodes(reader: reader, topology: topology, warnings: &warnings)
+        var cells = CellBuilder(topology: topology, config: config, smallPageKB: smallPageKB(reader))
+            .cells(nodes: nodes, reader: reader, warnings: &warnings)
+        MemoryReservation.apply(settings.reservedHostMemoryMB, to: &cells, warnings: &warnings)
+
+        var devices = PCIProbe.probe(reader, idsPath: pciIDsPath, warnings: &warnings)
+        devices = DeviceSpecFilter.apply(settings.deviceSpecs, to: devices)
+
+        return HostSnapshot(
+            hostname: hostname(reader, warnings: &warnings),
+            cpuAllocationRatio: settings.cpuAllocationRatio, ramAllocationRatio: settings.ramAllocationRatio,
+            cells: cells, pciDevices: devices, pciAliases: settings.aliases, warnings: warnings.sentences)
+    }
+
+    /// libnuma on the live host; sysfs under a root (or when libnuma says
+    /// NUMA is unavailable); one synthetic node when the kernel has no NUMA
+    /// directory at all.
+    private static func numaNodes(reader: SysfsReader, topology: CPUTopology,
+                                  warnings: inout ProbeWarnings) -> [NUMANodeInfo] {
+        if reader.isLive, let nodes = NUMAProbe.libnuma(), !nodes.isEmpty { return nodes }
+        if let nodes = NUMAProbe.sysfs(reader, warnings: &warnings), !nodes.isEmpty { return nodes }
+        let memKB = procMemTotalKB(reader)
+        warnings.add(file: reader.path(NUMAProbe.nodeDir), problem: "has no nodeN directories",
+                     assumed: "one NUMA cell 0 with every CPU and \(memKB / 1024) MiB from /proc/meminfo")
+        return [NUMANodeInfo(id: 0, cpus: topology.present.union(topology.online), memTotalKB: memKB)]
+    }
+
+    private static func procMemTotalKB(_ reader: SysfsReader) -> Int {
+        guard let text = reader.optionalText("proc/meminfo") else { return 0 }
+        for line in text.split(separator: "\n") where line.hasPrefix("MemTotal:") {
+            let fields = line.split(separator: " ")
+            if fields.count >= 2, let kb = Int(fields[1]) { return kb }
+        }
+        return 0
+    }
+
+    /// The base page size: the running kernel's on the live host; 4 KiB for
+    /// a captured tree, which does not record it (POWER captures really use
+    /// 64 KiB, which only changes the small-page count).
+    private static func smallPageKB(_ reader: SysfsReader) -> Int {
+        guard reader.isLive else { return 4 }
+        let size = sysconf(Int32(_SC_PAGESIZE))
+        return size >= 1024 ? size / 1024 : 4
+    }
+
+    private static func hostname(_ reader: SysfsReader, warnings: inout ProbeWarnings) -> String {
+        if reader.isLive {
+            var buf = [CChar](repeating: 0, count: 256)
+            if gethostname(&buf, buf.count - 1) == 0 {
+                let name = HostString.decode(buf.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) })
+                if !name.isEmpty { return name }
+            }
+            return "unknown"
+        }
+        let file = "proc/sys/kernel/hostname"
+        switch reader.bytes(file, limit: 256) {
+        case .success(let bytes):
+            let name = HostString.decode(bytes).trimmedSysfs
+            if !name.isEmpty { return name }
+            warnings.add(file: reader.path(file), problem: "is empty", assumed: "the root directory's name")
+        case .failure(let failure):
+            warnings.add(file: reader.path(file), problem: failure.words, assumed: "the root directory's name")
+        }
+        return reader.root.split(separator: "/").last.map { HostString.clean(String($0)) } ?? "unknown"
     }
 }

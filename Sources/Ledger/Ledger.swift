@@ -1,1 +1,359 @@
+import Foundation
+import GRDB
 import TrackerCore
+
+/// The durable record of every claim on this host, shared by all restrack
+/// processes. Every change is one `BEGIN IMMEDIATE` transaction that reads the
+/// live claims, decides, writes the claim and its audit row, and commits, so
+/// two processes can never promise the same CPU, page or device.
+public struct Ledger: Sendable {
+    public let path: String
+    let queue: DatabaseQueue
+    let options: LedgerOptions
+
+    /// Opens (creating if needed) the ledger at `path`; see `LedgerFile`.
+    public static func open(path: String, options: LedgerOptions = LedgerOptions()) throws(LedgerError) -> Ledger {
+        Ledger(path: path, queue: try LedgerFile.open(path: path, options: options), options: options)
+    }
+
+    // MARK: - Writes
+
+    /// Fits `request` against `snapshot` plus every live claim and records
+    /// the claim, in one transaction. A request that does not fit is audited
+    /// as a refused attempt and throws `.noFit` with the fitter's reason.
+    ///
+    /// The snapshot is taken by the caller before the transaction: it is what
+    /// the host has (hardware, pools, devices), which no restrack process
+    /// changes, while what is promised comes from inside the transaction.
+    /// Probing sysfs while holding the write lock would only make others wait.
+    public func claim(_ request: Request, consumer: Consumer, snapshot: HostSnapshot, ttlSeconds: Int = 600,
+                      note: String? = nil, confirm: Bool = false, actor: LedgerActor,
+                      now: Double = Date().timeIntervalSince1970) throws(LedgerError) -> Claim {
+        let outcome: Outcome<Claim> = try writeImmediate { db in
+            let effective = Tracker.effective(snapshot, holdings: try Self.holdings(db))
+            let decision = Fitter.fit(request, on: effective)
+            guard decision.fits else {
+                let reason = decision.reason ?? "does not fit"
+                try Self.audit(db, "claim", "refused", nil, "consumer \(consumer.name): \(reason)", actor, now)
+                return .refused(.noFit(reason: reason))
+            }
+            var id = ClaimID.random()
+            while try Int.fetchOne(db, sql: "SELECT 1 FROM claim WHERE id = ?", arguments: [id]) != nil {
+                id = ClaimID.random()
+            }
+            let claim: Claim
+            do {
+                claim = try Tracker.claim(id: id, consumer: consumer, request: request, decision: decision, on: snapshot,
+                                          at: now, ttlSeconds: ttlSeconds, note: note, confirmed: confirm)
+            } catch let error as ClaimTransitionError {
+                return .refused(.transition(error))
+            }
+            do {
+                try ClaimRecord.insert(claim, host: snapshot.hostname, db)
+            } catch let error as DatabaseError where error.resultCode == .SQLITE_CONSTRAINT {
+                throw LedgerError.doublePromise(detail: "the fitter chose a CPU or device already held: \(error.message ?? "")")
+            }
+            try Self.audit(db, "claim", "ok", id, note.map { "consumer \(consumer.name): \($0)" } ?? "consumer \(consumer.name)",
+                           actor, now)
+            if confirm { try Self.audit(db, "confirm", "ok", id, nil, actor, now) }
+            return .done(claim)
+        }
+        return try outcome.get()
+    }
+
+    /// claimed → confirmed.
+    public func confirm(_ id: String, actor: LedgerActor, now: Double = Date().timeIntervalSince1970)
+        throws(LedgerError) -> Claim {
+        try transition(id, action: "confirm", reason: nil, actor: actor, now: now) { claim throws(ClaimTransitionError) in
+            try Tracker.confirm(claim, at: now)
+        }
+    }
+
+    /// claimed or confirmed → released; its resources are free again.
+    public func release(_ id: String, reason: String? = nil, actor: LedgerActor,
+                        now: Double = Date().timeIntervalSince1970) throws(LedgerError) -> Claim {
+        try transition(id, action: "release", reason: reason, actor: actor, now: now) { claim throws(ClaimTransitionError) in
+            try Tracker.release(claim, at: now)
+        }
+    }
+
+    /// claimed → aborted.
+    public func abort(_ id: String, actor: LedgerActor, now: Double = Date().timeIntervalSince1970)
+        throws(LedgerError) -> Claim {
+        try transition(id, action: "abort", reason: nil, actor: actor, now: now) { claim throws(ClaimTransitionError) in
+            try Tracker.abort(claim, at: now)
+        }
+    }
+
+    private func transition(_ id: String, action: String, reason: String?, actor: LedgerActor, now: Double,
+                            _ change: @escaping (Claim) throws(ClaimTransitionError) -> Claim) throws(LedgerError) -> Claim {
+        let outcome: Outcome<Claim> = try writeImmediate { db in
+            guard let claim = try ClaimRecord.fetch(id: id, db) else {
+                try Self.audit(db, action, "refused", id, "no such claim", actor, now)
+                return .refused(.unknownClaim(id: id))
+            }
+            let changed: Claim
+            do {
+                changed = try change(claim)
+            } catch let error as ClaimTransitionError {
+                try Self.audit(db, action, "refused", id, error.description, actor, now)
+                return .refused(.transition(error))
+            }
+            try ClaimRecord.update(changed, db)
+            if !changed.state.isLive { try ClaimRecord.deleteHeld(id, db) }
+            try Self.audit(db, action, "ok", id, reason, actor, now)
+            return .done(changed)
+        }
+        return try outcome.get()
+    }
+
+    /// Releases every stuck claim (or, with `dryRun`, only says which), each
+    /// audited with its reasons. Stuck is judged inside the write transaction,
+    /// so a claim confirmed a moment ago by another process is not released.
+    public func releaseStuck(snapshot: HostSnapshot?, processStartTime: Tracker.ProcessStartTime?, dryRun: Bool,
+                             actor: LedgerActor, now: Double = Date().timeIntervalSince1970)
+        throws(LedgerError) -> [(claim: Claim, reasons: [StuckReason])] {
+        let find = { (db: Database) throws -> [(claim: Claim, reasons: [StuckReason])] in
+            let live = try ClaimRecord.fetchAll(states: [.claimed, .confirmed], db)
+            return Self.stuck(live, snapshot: snapshot, now: now, processStartTime: processStartTime)
+        }
+        if dryRun {
+            do { return try queue.read(find) } catch { throw map(error) }
+        }
+        let outcome: Outcome<[(claim: Claim, reasons: [StuckReason])]> = try writeImmediate { db in
+            let found = try find(db)
+            for (claim, reasons) in found {
+                var released = claim
+                released.state = .released
+                released.endedAt = now
+                try ClaimRecord.update(released, db)
+                try ClaimRecord.deleteHeld(claim.id, db)
+                try Self.audit(db, "release-stuck", "ok", claim.id,
+                               reasons.map(\.description).joined(separator: "; "), actor, now)
+            }
+            return .done(found.map { (claim: Self.ended($0.claim, now), reasons: $0.reasons) })
+        }
+        return try outcome.get()
+    }
+
+    private static func ended(_ claim: Claim, _ now: Double) -> Claim {
+        var c = claim
+        c.state = .released
+        c.endedAt = now
+        return c
+    }
+
+    // MARK: - Reads
+
+    public func claim(id: String) throws(LedgerError) -> Claim {
+        let found: Claim?
+        do { found = try queue.read { db in try ClaimRecord.fetch(id: id, db) } } catch { throw map(error) }
+        guard let found else { throw LedgerError.unknownClaim(id: id) }
+        return found
+    }
+
+    /// Claims in the given states, oldest first.
+    public func claims(states: [ClaimState] = ClaimState.allCases) throws(LedgerError) -> [Claim] {
+        do { return try queue.read { db in try ClaimRecord.fetchAll(states: states, db) } } catch { throw map(error) }
+    }
+
+    /// Live claims with their stuck reasons; without a snapshot only the
+    /// owner and TTL are judged.
+    public static func stuck(_ live: [Claim], snapshot: HostSnapshot?, now: Double,
+                             processStartTime: Tracker.ProcessStartTime?) -> [(claim: Claim, reasons: [StuckReason])] {
+        let byID: [String: [StuckReason]]
+        if let snapshot {
+            byID = Tracker.state(snapshot: snapshot, claims: live, now: now, processStartTime: processStartTime).stuck
+        } else {
+            var m: [String: [StuckReason]] = [:]
+            for c in live {
+                let r = Tracker.ownerAndTTLReasons(c, now: now, processStartTime: processStartTime)
+                if !r.isEmpty { m[c.id] = r }
+            }
+            byID = m
+        }
+        return live.compactMap { c in byID[c.id].map { (claim: c, reasons: $0) } }
+    }
+
+    /// Audit rows at or after `since` (all when nil), oldest first.
+    public func audit(since: Double? = nil) throws(LedgerError) -> [AuditEntry] {
+        do {
+            return try queue.read { db in
+                try Row.fetchAll(db, sql: "SELECT * FROM audit WHERE at >= ? ORDER BY seq", arguments: [since ?? -Double.infinity])
+                    .map { row in
+                        AuditEntry(seq: row["seq"], at: row["at"], action: row["action"], outcome: row["outcome"],
+                                   claimID: row["claim_id"], uid: row["uid"], user: row["user"], pid: row["pid"],
+                                   host: row["host"], reason: row["reason"])
+                    }
+            }
+        } catch { throw map(error) }
+    }
+
+    // MARK: - Check
+
+    /// Ledger integrity (SQLite's and the index against the claims), double
+    /// promises and PF/VF consistency, stuck claims, and drift between what is
+    /// promised and what the host shows. `affinity` gives a pid's allowed CPUs.
+    public func check(snapshot: HostSnapshot, processStartTime: Tracker.ProcessStartTime?,
+                      affinity: ((Int32) -> CPUSet?)?, now: Double = Date().timeIntervalSince1970)
+        throws(LedgerError) -> CheckReport {
+        let read: (integrity: [String], live: [Claim])
+        do {
+            read = try queue.read { db in
+                var problems = try String.fetchAll(db, sql: "PRAGMA integrity_check").filter { $0 != "ok" }
+                let live = try ClaimRecord.fetchAll(states: [.claimed, .confirmed], db)
+                problems += try Self.indexProblems(live, db)
+                return (problems, live)
+            }
+        } catch { throw map(error) }
+        let state = Tracker.state(snapshot: snapshot, claims: read.live, now: now, processStartTime: processStartTime)
+        let stuck = read.live.compactMap { c in state.stuck[c.id].map { (claim: c, reasons: $0) } }
+        var conflicts = state.conflicts + Self.pfvfProblems(state.effective)
+        conflicts = Array(NSOrderedSet(array: conflicts)).compactMap { $0 as? String }
+        let drift = DriftCheck.find(state: state, processStartTime: processStartTime, affinity: affinity)
+        return CheckReport(integrity: read.integrity, conflicts: conflicts, stuck: stuck, drift: drift,
+                           liveClaims: read.live.count)
+    }
+
+    /// The held_* index must be exactly the live claims' usage.
+    private static func indexProblems(_ live: [Claim], _ db: Database) throws -> [String] {
+        var problems: [String] = []
+        var expectedCPU: [Int: String] = [:]
+        var expectedPCI: [String: String] = [:]
+        for c in live {
+            for cpu in c.usage.pinnedCPUs { expectedCPU[cpu] = c.id }
+            for a in c.usage.pciDevices { expectedPCI[a] = c.id }
+        }
+        var actualCPU: [Int: String] = [:]
+        for row in try Row.fetchAll(db, sql: "SELECT cpu, claim_id FROM held_cpu") { actualCPU[row["cpu"]] = row["claim_id"] }
+        var actualPCI: [String: String] = [:]
+        for row in try Row.fetchAll(db, sql: "SELECT address, claim_id FROM held_pci") {
+            actualPCI[row["address"]] = row["claim_id"]
+        }
+        for (cpu, id) in expectedCPU.sorted(by: { $0.key < $1.key }) where actualCPU[cpu] != id {
+            problems.append("index: CPU \(cpu) of claim \(id) is held by \(actualCPU[cpu].map { "claim \($0)" } ?? "nobody")")
+        }
+        for (cpu, id) in actualCPU.sorted(by: { $0.key < $1.key }) where expectedCPU[cpu] == nil {
+            problems.append("index: CPU \(cpu) is held by claim \(id), which is not live or does not hold it")
+        }
+        for (a, id) in expectedPCI.sorted(by: { $0.key < $1.key }) where actualPCI[a] != id {
+            problems.append("index: device \(a) of claim \(id) is held by \(actualPCI[a].map { "claim \($0)" } ?? "nobody")")
+        }
+        for (a, id) in actualPCI.sorted(by: { $0.key < $1.key }) where expectedPCI[a] == nil {
+            problems.append("index: device \(a) is held by claim \(id), which is not live or does not hold it")
+        }
+        let liveIDs = Set(live.map(\.id))
+        for id in try String.fetchAll(db, sql: "SELECT DISTINCT claim_id FROM held_cell") where !liveIDs.contains(id) {
+            problems.append("index: claim \(id) is not live but still has cell usage rows")
+        }
+        return problems
+    }
+
+    /// Nova's invariants between a PF and its VFs (LP #1969496 is the case of
+    /// them breaking): a held PF leaves no VF available, a held VF leaves its
+    /// PF not available.
+    static func pfvfProblems(_ host: HostSnapshot) -> [String] {
+        var byAddress: [String: PCIDevice] = [:]
+        for d in host.pciDevices { byAddress[d.address] = d }
+        var problems: [String] = []
+        let held: Set<PCIDeviceStatus> = [.claimed, .allocated]
+        for vf in host.pciDevices where vf.devType == .vf {
+            guard let parent = vf.parentAddr, let pf = byAddress[parent] else { continue }
+            if held.contains(vf.status) && pf.status == .available {
+                problems.append("VF \(vf.address) is \(vf.status.rawValue) but its PF \(pf.address) is available")
+            }
+            if held.contains(pf.status) && vf.status == .available {
+                problems.append("PF \(pf.address) is \(pf.status.rawValue) but its VF \(vf.address) is available")
+            }
+        }
+        return problems
+    }
+
+    // MARK: - Plumbing
+
+    enum Outcome<T> {
+        case done(T)
+        case refused(LedgerError)
+
+        func get() throws(LedgerError) -> T {
+            switch self {
+            case .done(let v): return v
+            case .refused(let e): throw e
+            }
+        }
+    }
+
+    /// Runs `body` in one `BEGIN IMMEDIATE` transaction and commits, also
+    /// when the body reports a refusal (so refused attempts stay audited).
+    private func writeImmediate<T>(_ body: @escaping (Database) throws -> Outcome<T>) throws(LedgerError) -> Outcome<T> {
+        do {
+            return try queue.writeWithoutTransaction { db in
+                var result: Outcome<T> = .refused(.database(detail: "transaction did not run"))
+                try db.inTransaction(.immediate) {
+                    result = try body(db)
+                    return .commit
+                }
+                return result
+            }
+        } catch {
+            throw map(error)
+        }
+    }
+
+    private func map(_ error: any Error) -> LedgerError {
+        if case .corrupt(let p, let detail)? = error as? LedgerError, p.isEmpty {
+            return .corrupt(path: path, detail: detail)
+        }
+        return LedgerErrors.map(error, path: path, timeout: options.busyTimeoutSeconds)
+    }
+
+    static func audit(_ db: Database, _ action: String, _ outcome: String, _ claimID: String?, _ reason: String?,
+                      _ actor: LedgerActor, _ now: Double) throws {
+        try db.execute(sql: """
+            INSERT INTO audit (at, action, outcome, claim_id, uid, user, pid, host, reason)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """, arguments: [now, action, outcome, claimID, actor.uid, actor.user, actor.pid, actor.host,
+                             AuditEntry.capped(reason)])
+    }
+
+    /// What live claims hold, summed by SQL from the index: the fast path of
+    /// the claim transaction, which never decodes whole claims.
+    static func holdings(_ db: Database) throws -> [Tracker.Holding] {
+        var cells: [Int: [ClaimUsage.Cell]] = [:]
+        var floating = (vcpus: 0, memory: 0)
+        for row in try Row.fetchAll(db, sql: """
+            SELECT cell, SUM(shared_vcpus) AS v, SUM(memory_mb) AS m, page_size_kb, SUM(pages) AS p
+            FROM held_cell GROUP BY cell, page_size_kb
+            """) {
+            let cell: Int = row["cell"]
+            if cell < 0 {
+                floating.vcpus += row["v"] as Int
+                floating.memory += row["m"] as Int
+                continue
+            }
+            cells[cell, default: []].append(ClaimUsage.Cell(hostCell: cell, sharedVCPUs: row["v"], memoryMB: row["m"],
+                                                              pageSizeKB: row["page_size_kb"], pages: row["p"]))
+        }
+        var pinned: [Int: CPUSet] = [:]
+        let cpuRows = try Row.fetchCursor(db, sql: "SELECT cpu, cell FROM held_cpu")
+        while let row = try cpuRows.next() {
+            pinned[row[1] as Int, default: []].insert(row[0] as Int)
+        }
+        for (cell, cpus) in pinned {
+            cells[cell, default: []].append(ClaimUsage.Cell(hostCell: cell, pinnedCPUs: cpus))
+        }
+        var claimedPCI: [String] = []
+        var confirmedPCI: [String] = []
+        for row in try Row.fetchAll(db, sql: "SELECT p.address, c.state FROM held_pci p JOIN claim c ON c.id = p.claim_id") {
+            if (row["state"] as String) == ClaimState.confirmed.rawValue {
+                confirmedPCI.append(row["address"])
+            } else {
+                claimedPCI.append(row["address"])
+            }
+        }
+        let all = ClaimUsage(cells: cells.keys.sorted().flatMap { cells[$0] ?? [] }, floatingVCPUs: floating.vcpus,
+                             floatingMemoryMB: floating.memory, pciDevices: confirmedPCI)
+        return [Tracker.Holding(claimID: "ledger", state: .confirmed, usage: all),
+                Tracker.Holding(claimID: "ledger-claimed", state: .claimed, usage: ClaimUsage(pciDevices: claimedPCI))]
+    }
+}

@@ -48,7 +48,7 @@ struct DashboardCommand: ParsableCommand {
         // a one-line error on a normal terminal.
         let snapshot = try makeSnapshotSource()
         _ = try loadFirst(snapshot)
-        let service = InMemoryClaimService(snapshot: snapshot, fit: Self.fit)
+        let service = InMemoryClaimService(snapshot: snapshot)
         let catalog = ThemeCatalog.standard(environment: env, executablePath: CommandLine.arguments[0])
         let terminal: Terminal
         do {
@@ -79,13 +79,5 @@ struct DashboardCommand: ParsableCommand {
         } catch {
             throw CLIFailure.badInput("\(error)")
         }
-    }
-
-    /// The real fitter, with the dashboard's small placement standing in
-    /// while `Fitter.fit` is still the stub on main.
-    static func fit(_ r: Request, _ host: HostSnapshot) -> Decision {
-        let d = Fitter.fit(r, on: host)
-        if !d.fits, d.reason == "fitting is not implemented yet" { return SimpleFitter.fit(r, on: host) }
-        return d
     }
 }

@@ -8,6 +8,13 @@ struct Restrack: ParsableCommand {
             DashboardCommand.self,
             SnapshotCommand.self,
             FitCommand.self,
+            ClaimCommand.self,
+            ConfirmCommand.self,
+            ReleaseCommand.self,
+            AbortCommand.self,
+            ListCommand.self,
+            AuditCommand.self,
+            CheckCommand.self,
         ],
         defaultSubcommand: DashboardCommand.self
     )

@@ -37,22 +37,23 @@ enum Fixtures {
         for (v, c) in cpus.enumerated() { pins[v] = c }
         let cell = DecisionCell(guestCell: 0, hostCell: 0, vcpus: Array(0..<max(1, cpus.count)), memoryMB: memoryMB,
                                 pinning: pins, pagesizeKB: pageKB)
-        return Claim(id: id, consumer: Consumer(name: consumer),
-                     request: Request(vcpus: max(1, cpus.count), memoryMB: memoryMB, cpuPolicy: cpus.isEmpty ? .shared : .dedicated),
-                     decision: Decision(fits: true, cells: [cell], pciDevices: devices), state: state,
+        let request = Request(vcpus: max(1, cpus.count), memoryMB: memoryMB, cpuPolicy: cpus.isEmpty ? .shared : .dedicated)
+        let decision = Decision(fits: true, cells: [cell], pciDevices: devices)
+        return Claim(id: id, consumer: Consumer(name: consumer), request: request, decision: decision,
+                     usage: Tracker.usage(of: decision, for: request, on: smallHost()), state: state,
                      createdAt: now - age, ttlSeconds: ttl)
     }
 
     static func model(_ host: HostSnapshot, claims: [Claim] = []) -> DashboardModel {
         var m = DashboardModel()
-        m.host = StateBuilder.build(snapshot: host, claims: claims, now: now)
+        m.host = Tracker.state(snapshot: host, claims: claims, now: now, processStartTime: nil)
         m.now = now
         m.clock = "12:00:00"
         return m
     }
 
     static func service(_ host: HostSnapshot, claims: [Claim] = []) -> InMemoryClaimService {
-        InMemoryClaimService(snapshot: { host }, fit: SimpleFitter.fit, claims: claims, clock: { now })
+        InMemoryClaimService(snapshot: { host }, claims: claims, clock: { now })
     }
 
     static func controller(_ s: InMemoryClaimService) -> Controller {

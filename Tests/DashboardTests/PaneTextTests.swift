@@ -23,14 +23,15 @@ import TrackerCore
     }
 
     @Test func vfIsUnavailableWhenItsPFIsClaimed() {
-        let pfClaim = Fixtures.claim("cpf001", consumer: "dpdk-pf", devices: ["0000:3b:00.0"], age: 5)
+        // Confirmed (allocated) PF: Nova makes its VFs unavailable.
+        let pfClaim = Fixtures.claim("cpf001", consumer: "dpdk-pf", devices: ["0000:3b:00.0"], age: 5, state: .confirmed)
         var m = Fixtures.model(Fixtures.smallHost(), claims: [pfClaim])
         m.focus = .pci
         var c = Canvas(width: 90, height: 8)
         PCIPane.draw(m, into: &c, rect: Rect(x: 0, y: 0, width: 90, height: 8), glyphs: .unicode)
         let lines = c.text.split(separator: "\n").map(String.init)
         let pf = lines.first { $0.contains("0000:3b:00.0") } ?? ""
-        #expect(pf.contains("claimed") && pf.contains("cpf001 dpdk-pf") && pf.contains("VFs 0/2"))
+        #expect(pf.contains("allocated") && pf.contains("cpf001 dpdk-pf") && pf.contains("VFs 0/2"))
         for vf in ["0000:3b:01.0", "0000:3b:01.1"] {
             let row = lines.first { $0.contains(vf) } ?? ""
             #expect(row.contains("unavailable"), "\(vf): \(row)")

@@ -23,17 +23,15 @@ public enum ClaimsPane {
         return list
     }
 
-    public static func pinned(_ c: Claim) -> CPUSet {
-        var s = CPUSet(c.decision.cells.flatMap { $0.pinning.values })
-        s.formUnion(CPUSet(c.decision.emulatorCPUs))
-        return s
-    }
+    /// Every CPU the claim holds: vCPU pins, emulator CPUs and the sibling
+    /// threads an `isolate` claim keeps idle.
+    public static func pinned(_ c: Claim) -> CPUSet { c.usage.pinnedCPUs }
 
+    /// Hugepages held, e.g. `2048×2M`; small-page memory shows as `-`.
     public static func pages(_ c: Claim) -> String {
-        let sizes = c.decision.cells.compactMap(\.pagesizeKB)
-        guard let s = sizes.first else { return "-" }
-        let count = c.decision.cells.reduce(0) { $0 + ($1.memoryMB * 1024 + s - 1) / s }
-        return "\(count)×\(Fmt.pageSize(s))"
+        let large = c.usage.cells.filter { ($0.pageSizeKB ?? 4) > 4 && $0.pages > 0 }
+        guard let size = large.first?.pageSizeKB else { return "-" }
+        return "\(large.reduce(0) { $0 + $1.pages })×\(Fmt.pageSize(size))"
     }
 
     struct Column {

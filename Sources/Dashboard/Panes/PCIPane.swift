@@ -96,10 +96,12 @@ public enum PCIPane {
         }
     }
 
-    /// Why a device is unavailable without an owner of its own: the PF⇄VF rule.
+    /// Why a device is unavailable or unclaimable without an owner of its
+    /// own: Nova's PF⇄VF rule (a claimed PF makes its VFs unclaimable, an
+    /// allocated one unavailable, and the other way round).
     static func statusHint(_ row: PCIRow, host: HostState) -> String {
         let d = row.device
-        guard d.status == .unavailable else { return "" }
+        guard d.status == .unavailable || d.status == .unclaimable else { return "" }
         if d.devType == .vf, let p = d.parentAddr, let owner = host.pciOwners[p] { return "PF held by \(owner)" }
         if d.devType == .pf { return "VFs in use" }
         return ""

@@ -38,6 +38,9 @@ public struct Claim: Codable, Hashable, Sendable, Identifiable {
     public var request: Request
     /// Always a fitting decision (`fits == true`).
     public var decision: Decision
+    /// The host resources the decision holds (pinned CPUs with isolate
+    /// siblings, pages, shared usage, devices), fixed when the claim is made.
+    public var usage: ClaimUsage
     public var state: ClaimState
     public var createdAt: Double
     public var confirmedAt: Double?
@@ -47,13 +50,15 @@ public struct Claim: Codable, Hashable, Sendable, Identifiable {
     public var ttlSeconds: Int
     public var note: String?
 
-    public init(id: String, consumer: Consumer, request: Request, decision: Decision, state: ClaimState = .claimed,
+    public init(id: String, consumer: Consumer, request: Request, decision: Decision, usage: ClaimUsage,
+                state: ClaimState = .claimed,
                 createdAt: Double, confirmedAt: Double? = nil, endedAt: Double? = nil, ttlSeconds: Int = 600,
                 note: String? = nil) {
         self.id = id
         self.consumer = consumer
         self.request = request
         self.decision = decision
+        self.usage = usage
         self.state = state
         self.createdAt = createdAt
         self.confirmedAt = confirmedAt
@@ -63,7 +68,7 @@ public struct Claim: Codable, Hashable, Sendable, Identifiable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case id, consumer, request, decision, state, createdAt = "created_at", confirmedAt = "confirmed_at"
+        case id, consumer, request, decision, usage, state, createdAt = "created_at", confirmedAt = "confirmed_at"
         case endedAt = "ended_at", ttlSeconds = "ttl_seconds", note
     }
 }

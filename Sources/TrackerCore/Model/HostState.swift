@@ -17,14 +17,20 @@ public struct HostState: Hashable, Sendable {
     public var pciOwners: [String: String]
     /// Claim id → why it is stuck; claims absent here are healthy.
     public var stuck: [String: [StuckReason]]
+    /// Promises that contradict each other or the snapshot (a CPU or device
+    /// held twice, a PF and one of its VFs both held, a held device the
+    /// snapshot shows in use by someone else): one sentence each. Empty on a
+    /// healthy ledger; `restrack check` fails when it is not.
+    public var conflicts: [String]
 
     public init(snapshot: HostSnapshot, effective: HostSnapshot, claims: [Claim], cpuOwners: [Int: String],
-                pciOwners: [String: String], stuck: [String: [StuckReason]]) {
+                pciOwners: [String: String], stuck: [String: [StuckReason]], conflicts: [String] = []) {
         self.snapshot = snapshot
         self.effective = effective
         self.claims = claims
         self.cpuOwners = cpuOwners
         self.pciOwners = pciOwners
         self.stuck = stuck
+        self.conflicts = conflicts
     }
 }

@@ -26,12 +26,15 @@ public struct NUMACell: Codable, Hashable, Sendable {
     public var isolatedCPUs: CPUSet?
     /// MemFree of the node at probe time, MiB.
     public var memoryFreeMB: Int?
+    /// MiB of the node taken off `memory_mb` for the host
+    /// (`reserved_host_memory_mb`, spread over the cells by size).
+    public var reservedMemoryMB: Int?
 
     public init(
         id: Int, socket: Int? = nil, cpus: CPUSet = [], pcpus: CPUSet = [], siblings: [CPUSet] = [],
         memoryMB: Int, cpuUsage: Int = 0, memoryUsageMB: Int = 0, pinnedCPUs: CPUSet = [],
         mempages: [PagePool] = [], distances: [Int: Int]? = nil, offlineCPUs: CPUSet? = nil,
-        isolatedCPUs: CPUSet? = nil, memoryFreeMB: Int? = nil
+        isolatedCPUs: CPUSet? = nil, memoryFreeMB: Int? = nil, reservedMemoryMB: Int? = nil
     ) {
         self.id = id
         self.socket = socket
@@ -47,6 +50,7 @@ public struct NUMACell: Codable, Hashable, Sendable {
         self.offlineCPUs = offlineCPUs
         self.isolatedCPUs = isolatedCPUs
         self.memoryFreeMB = memoryFreeMB
+        self.reservedMemoryMB = reservedMemoryMB
     }
 
     /// Dedicated CPUs not pinned yet.
@@ -57,6 +61,7 @@ public struct NUMACell: Codable, Hashable, Sendable {
         case memoryMB = "memory_mb", cpuUsage = "cpu_usage", memoryUsageMB = "memory_usage_mb"
         case pinnedCPUs = "pinned_cpus", mempages, distances
         case offlineCPUs = "offline_cpus", isolatedCPUs = "isolated_cpus", memoryFreeMB = "memory_free_mb"
+        case reservedMemoryMB = "reserved_memory_mb"
     }
 
     public init(from decoder: any Decoder) throws {
@@ -75,6 +80,7 @@ public struct NUMACell: Codable, Hashable, Sendable {
         offlineCPUs = try c.decodeIfPresent(CPUSet.self, forKey: .offlineCPUs)
         isolatedCPUs = try c.decodeIfPresent(CPUSet.self, forKey: .isolatedCPUs)
         memoryFreeMB = try c.decodeNonNegativeIfPresent(.memoryFreeMB)
+        reservedMemoryMB = try c.decodeNonNegativeIfPresent(.reservedMemoryMB)
 
         guard cpus.isDisjoint(with: pcpus) else {
             throw DecodingError.dataCorruptedError(
@@ -113,5 +119,6 @@ public struct NUMACell: Codable, Hashable, Sendable {
         try c.encodeIfPresent(offlineCPUs, forKey: .offlineCPUs)
         try c.encodeIfPresent(isolatedCPUs, forKey: .isolatedCPUs)
         try c.encodeIfPresent(memoryFreeMB, forKey: .memoryFreeMB)
+        try c.encodeIfPresent(reservedMemoryMB, forKey: .reservedMemoryMB)
     }
 }

@@ -1,0 +1,101 @@
+import TrackerCore
+
+/// Turns kernel NUMA nodes and CPU topology into the contract's cells:
+/// online CPUs split into shared (`cpus`) and dedicated (`pcpus`), sibling
+/// groups, memory and page pools.
+///
+/// The split: with `cpu_dedicated_set` / `cpu_shared_set` in the config,
+/// those (restricted to online CPUs; see `ComputeConfig` for one set
+/// without the other); otherwise isolated CPUs are dedicated and the rest
+/// shared, because `isolcpus=` is how operators keep the scheduler off the
+/// CPUs they mean to pin.
+struct CellBuilder {
+    let topology: CPUTopology
+    let config: ComputeConfig?
+    let smallPageKB: Int
+
+    func cells(nodes: [NUMANodeInfo], reader: SysfsReader, warnings: inout ProbeWarnings) -> [NUMACell] {
+        let online = topology.online
+        let (dedicated, shared) = split(online: online, warnings: &warnings)
+
+        var placed = CPUSet()
+        var cells: [NUMACell] = []
+        for node in nodes.sorted(by: { $0.id < $1.id }) {
+            var nodeCPUs = node.cpus
+            let twice = nodeCPUs.intersection(placed)
+            if !twice.isEmpty {
+                warnings.add("NUMA node \(node.id) lists CPUs \(twice) that an earlier node already has; "
+                             + "assumed they belong to the earlier node.")
+                nodeCPUs.subtract(twice)
+            }
+            placed.formUnion(nodeCPUs)
+            let mine = nodeCPUs.intersection(online)
+            let cellCPUs = mine.intersection(shared)
+            let cellPCPUs = mine.intersection(dedicated)
+            let usable = cellCPUs.union(cellPCPUs)
+
+            let sockets = Set(mine.compactMap { topology.socket[$0] })
+            let siblings = topology.siblingGroups
+                .map { $0.intersection(usable) }
+                .filter { $0.count >= 2 }
+                .sorted { ($0.min ?? 0) < ($1.min ?? 0) }
+
+            var pools = HugepageProbe.pools(node: node.id, nodeCount: nodes.count, reader: reader, warnings: &warnings)
+            let hugeKB = pools.reduce(0) { $0 + $1.total * $1.sizeKB }
+            let smallTotal = max(0, node.memTotalKB - hugeKB) / smallPageKB
+            pools.insert(PagePool(sizeKB: smallPageKB, total: smallTotal,
+                                  free: node.memFreeKB.map { max(0, $0) / smallPageKB }, surplus: nil), at: 0)
+            reserve(node: node.id, pools: &pools, warnings: &warnings)
+
+            cells.append(NUMACell(
+                id: node.id, socket: sockets.count == 1 ? sockets.first : nil,
+                cpus: cellCPUs, pcpus: cellPCPUs, siblings: siblings,
+                memoryMB: node.memTotalKB / 1024, mempages: pools,
+                distances: node.distances,
+                offlineCPUs: nodeCPUs.subtracting(online).intersection(topology.present),
+                isolatedCPUs: nodeCPUs.intersection(topology.isolated),
+                memoryFreeMB: node.memFreeKB.map { $0 / 1024 }))
+        }
+        let homeless = online.subtracting(placed)
+        if !homeless.isEmpty {
+            warnings.add("CPUs \(homeless) are online but no NUMA node directory lists them (their node is offline); "
+                         + "assumed they are in no cell and cannot be handed out.")
+        }
+        return cells
+    }
+
+    /// (dedicated, shared) among the online CPUs.
+    private func split(online: CPUSet, warnings: inout ProbeWarnings) -> (CPUSet, CPUSet) {
+        guard let config, config.cpuDedicatedSet != nil || config.cpuSharedSet != nil else {
+            let dedicated = topology.isolated.intersection(online)
+            return (dedicated, online.subtracting(dedicated))
+        }
+        let dedicated = config.cpuDedicatedSet ?? []
+        let shared = config.cpuSharedSet ?? []
+        for (name, set) in [("cpu_dedicated_set", dedicated), ("cpu_shared_set", shared)] {
+            let missing = set.subtracting(online)
+            if !missing.isEmpty {
+                warnings.add("config [compute] \(name) names CPUs \(missing) that are not online on this host; "
+                             + "assumed they are left out.")
+            }
+        }
+        return (dedicated.intersection(online), shared.intersection(online))
+    }
+
+    /// `reserved_huge_pages` entries for this node set the pools' `reserved`.
+    private func reserve(node: Int, pools: inout [PagePool], warnings: inout ProbeWarnings) {
+        guard let config else { return }
+        for entry in config.reservedHugePages where entry.node == node {
+            guard let i = pools.firstIndex(where: { $0.sizeKB == entry.sizeKB }) else {
+                warnings.add("config [DEFAULT] reserved_huge_pages reserves \(entry.count) pages of \(entry.sizeKB) KiB "
+                             + "on node \(node), which has no such page size; assumed nothing is reserved there.")
+                continue
+            }
+            if entry.count > pools[i].total {
+                warnings.add("config [DEFAULT] reserved_huge_pages reserves \(entry.count) pages of \(entry.sizeKB) KiB "
+                             + "on node \(node), which has \(pools[i].total); assumed all of them are reserved.")
+            }
+            pools[i].reserved = min(entry.count, pools[i].total)
+        }
+    }
+}

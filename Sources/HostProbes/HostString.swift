@@ -1,0 +1,65 @@
+/// Strings that come from the host (interface names, pci.ids names, file
+/// contents quoted in warnings) may hold control characters or bytes that
+/// are not UTF-8. They are shown to operators and written to JSON, so they
+/// are made printable here: invalid bytes become `\xNN`, control characters
+/// become `\u{NN}`-style escapes, and nothing is dropped silently.
+enum HostString {
+    /// Decodes bytes, escaping every byte that is not part of valid UTF-8.
+    static func decode(_ bytes: [UInt8]) -> String {
+        var out = ""
+        var i = 0
+        while i < bytes.count {
+            let length = utf8SequenceLength(bytes, at: i)
+            if length > 0, let s = String(validating: bytes[i..<(i + length)], as: UTF8.self) {
+                out += escapeControls(s)
+                i += length
+            } else {
+                out += "\\x" + hex2(bytes[i])
+                i += 1
+            }
+        }
+        return out
+    }
+
+    /// Escapes control characters (C0, DEL, C1) in an already-decoded string.
+    static func clean(_ s: String) -> String {
+        escapeControls(s)
+    }
+
+    private static func escapeControls(_ s: String) -> String {
+        guard s.unicodeScalars.contains(where: isControl) else { return s }
+        var out = ""
+        for scalar in s.unicodeScalars {
+            if isControl(scalar) {
+                out += scalar.value < 0x100 ? "\\x" + hex2(UInt8(scalar.value)) : "\\u{\(String(scalar.value, radix: 16))}"
+            } else {
+                out.unicodeScalars.append(scalar)
+            }
+        }
+        return out
+    }
+
+    private static func isControl(_ scalar: Unicode.Scalar) -> Bool {
+        scalar.value < 0x20 || (scalar.value >= 0x7F && scalar.value < 0xA0)
+    }
+
+    private static func hex2(_ b: UInt8) -> String {
+        let digits = Array("0123456789abcdef")
+        return String([digits[Int(b >> 4)], digits[Int(b & 0xF)]])
+    }
+
+    /// The length of the UTF-8 sequence starting at `i` by its lead byte, or
+    /// 0 when the lead byte cannot start one or the sequence is cut short.
+    private static func utf8SequenceLength(_ bytes: [UInt8], at i: Int) -> Int {
+        let b = bytes[i]
+        let n: Int
+        switch b {
+        case 0x00...0x7F: n = 1
+        case 0xC2...0xDF: n = 2
+        case 0xE0...0xEF: n = 3
+        case 0xF0...0xF4: n = 4
+        default: return 0
+        }
+        return i + n <= bytes.count ? n : 0
+    }
+}

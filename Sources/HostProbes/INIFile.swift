@@ -1,0 +1,73 @@
+/// An INI file in oslo.config's dialect, as nova.conf is written:
+/// `[section]` headers, `key = value` (or `key: value`), `#`/`;` comment
+/// lines, indented lines continuing the previous value, and keys that may
+/// repeat (multi-valued options such as `[pci] device_spec`). Section names
+/// compare case-sensitively except `DEFAULT`, as in oslo.config.
+struct INIFile: Sendable {
+    struct Value: Sendable, Equatable {
+        var text: String
+        var line: Int
+    }
+
+    /// section → key → every value given, in file order.
+    private(set) var sections: [String: [String: [Value]]] = [:]
+
+    struct SyntaxError: Error, Sendable {
+        var line: Int
+        var problem: String
+    }
+
+    init(parsing text: String) throws(SyntaxError) {
+        var section: String?
+        var lastKey: String?
+        var lineNumber = 0
+        for rawLine in text.split(separator: "\n", omittingEmptySubsequences: false) {
+            lineNumber += 1
+            var line = String(rawLine)
+            if line.hasSuffix("\r") { line.removeLast() }
+            let trimmed = line.trimmedSysfs
+            if trimmed.isEmpty { lastKey = nil; continue }
+            if trimmed.hasPrefix("#") || trimmed.hasPrefix(";") { continue }
+            if let first = line.first, first == " " || first == "\t", let section, let key = lastKey {
+                // Continuation of the previous value.
+                if var values = sections[section]?[key], !values.isEmpty {
+                    values[values.count - 1].text += "\n" + trimmed
+                    sections[section]?[key] = values
+                }
+                continue
+            }
+            if trimmed.hasPrefix("[") {
+                guard trimmed.hasSuffix("]"), trimmed.count > 2 else {
+                    throw SyntaxError(line: lineNumber, problem: "'\(trimmed)' is not a [section] header")
+                }
+                let name = String(trimmed.dropFirst().dropLast()).trimmedSysfs
+                section = name.uppercased() == "DEFAULT" ? "DEFAULT" : name
+                lastKey = nil
+                continue
+            }
+            guard let section else {
+                throw SyntaxError(line: lineNumber, problem: "'\(trimmed)' comes before any [section] header")
+            }
+            guard let sep = trimmed.firstIndex(where: { $0 == "=" || $0 == ":" }) else {
+                throw SyntaxError(line: lineNumber, problem: "'\(trimmed)' is not 'key = value'")
+            }
+            let key = String(trimmed[..<sep]).trimmedSysfs
+            guard !key.isEmpty else {
+                throw SyntaxError(line: lineNumber, problem: "'\(trimmed)' has no key before '='")
+            }
+            let value = String(trimmed[trimmed.index(after: sep)...]).trimmedSysfs
+            sections[section, default: [:]][key, default: []].append(Value(text: value, line: lineNumber))
+            lastKey = key
+        }
+    }
+
+    /// Every value of a key (multi-valued options).
+    func values(_ section: String, _ key: String) -> [Value] {
+        sections[section]?[key] ?? []
+    }
+
+    /// The value of a single-valued key: the last one wins, as in oslo.config.
+    func value(_ section: String, _ key: String) -> Value? {
+        values(section, key).last
+    }
+}

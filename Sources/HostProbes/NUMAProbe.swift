@@ -1,0 +1,142 @@
+import CNuma
+import TrackerCore
+
+/// NUMA nodes: from libnuma on the live host, from
+/// `sys/devices/system/node` under a captured root (libnuma's paths are
+/// hard-coded and cannot be redirected). CPU-less nodes (GPU memory),
+/// memory-less nodes and sparse ids are all kept.
+public enum NUMAProbe {
+    static let nodeDir = "sys/devices/system/node"
+
+    /// The node directories' ids, ascending; nil when the directory is absent
+    /// (a kernel without NUMA support).
+    static func nodeIDs(_ reader: SysfsReader) -> [Int]? {
+        guard let entries = reader.list(nodeDir) else { return nil }
+        return entries.compactMap { name -> Int? in
+            guard name.hasPrefix("node"), let id = Int(name.dropFirst(4)), id >= 0,
+                  reader.isDirectoryOrLink("\(nodeDir)/\(name)") else { return nil }
+            return id
+        }.sorted()
+    }
+
+    /// Reads every node from sysfs under the reader's root.
+    public static func sysfs(_ reader: SysfsReader, warnings: inout ProbeWarnings) -> [NUMANodeInfo]? {
+        guard let ids = nodeIDs(reader), !ids.isEmpty else { return nil }
+        let values = SysfsValues(reader: reader)
+        var nodes: [NUMANodeInfo] = []
+        for id in ids {
+            let dir = "\(nodeDir)/node\(id)"
+            let cpus = nodeCPUs(dir: dir, reader: reader, values: values, warnings: &warnings)
+            let (total, free) = meminfo(dir: dir, reader: reader, warnings: &warnings)
+            let distances = distanceRow(dir: dir, ids: ids, reader: reader, warnings: &warnings)
+            nodes.append(NUMANodeInfo(id: id, cpus: cpus, memTotalKB: total, memFreeKB: free, distances: distances))
+        }
+        return nodes
+    }
+
+    /// `cpulist`, else the `cpumap` mask (older kernels, e.g. the POWER7
+    /// capture), else the `cpuN` entries in the node directory.
+    private static func nodeCPUs(dir: String, reader: SysfsReader, values: SysfsValues,
+                                 warnings: inout ProbeWarnings) -> CPUSet {
+        if let set = values.cpulist("\(dir)/cpulist", warnings: &warnings, assumed: "the node's cpumap or cpuN entries") {
+            return set
+        }
+        if let set = values.cpumask("\(dir)/cpumap", warnings: &warnings, assumed: "the node's cpuN entries") {
+            return set
+        }
+        let entries = reader.list(dir) ?? []
+        return CPUSet(entries.compactMap { $0.hasPrefix("cpu") ? Int($0.dropFirst(3)) : nil })
+    }
+
+    /// `Node N MemTotal:  123 kB` lines of the node's meminfo.
+    private static func meminfo(dir: String, reader: SysfsReader, warnings: inout ProbeWarnings) -> (Int, Int?) {
+        let file = "\(dir)/meminfo"
+        let text: String
+        switch reader.text(file) {
+        case .success(let t): text = t
+        case .failure(let f):
+            warnings.add(file: reader.path(file), problem: f.words, assumed: "the node has no memory")
+            return (0, nil)
+        }
+        var total: Int?
+        var free: Int?
+        for line in text.split(separator: "\n") {
+            let fields = line.split(whereSeparator: { $0 == " " || $0 == "\t" })
+            // "Node", id, "MemTotal:", value, "kB"
+            guard fields.count >= 4 else { continue }
+            if fields[2] == "MemTotal:" { total = Int(fields[3]) }
+            if fields[2] == "MemFree:" { free = Int(fields[3]) }
+        }
+        guard let total, total >= 0 else {
+            warnings.add(file: reader.path(file), problem: "has no readable MemTotal line", assumed: "the node has no memory")
+            return (0, free)
+        }
+        return (total, free)
+    }
+
+    /// The `distance` file lists one distance per node, in ascending id order
+    /// of the nodes the kernel had online when it wrote it. Usually that is
+    /// the node directories; when a node was taken offline the row can be
+    /// longer, so `possible` is tried next.
+    private static func distanceRow(dir: String, ids: [Int], reader: SysfsReader,
+                                    warnings: inout ProbeWarnings) -> [Int: Int]? {
+        let file = "\(dir)/distance"
+        guard case .success(let text) = reader.text(file) else { return nil }
+        let parts = text.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" })
+        let row = parts.compactMap { Int($0) }
+        guard row.count == parts.count, !row.isEmpty else {
+            warnings.add(file: reader.path(file), problem: "is not a list of integers", assumed: "distances unknown")
+            return nil
+        }
+        var candidates: [[Int]] = [ids]
+        for name in ["possible", "online"] {
+            if let text = reader.optionalText("\(nodeDir)/\(name)"), let set = try? CPUSet(cpulist: text) {
+                candidates.append(set.sorted)
+            }
+        }
+        guard let order = candidates.first(where: { $0.count == row.count }) else {
+            warnings.add(file: reader.path(file), problem: "has \(row.count) entries for \(ids.count) nodes",
+                         assumed: "distances unknown")
+            return nil
+        }
+        return Dictionary(uniqueKeysWithValues: zip(order, row))
+    }
+
+    /// Reads every node through libnuma (live host only); nil when libnuma
+    /// reports NUMA as unavailable.
+    public static func libnuma() -> [NUMANodeInfo]? {
+        guard numa_available() >= 0 else { return nil }
+        let maxNode = numa_max_node()
+        guard maxNode >= 0, let mask = numa_allocate_cpumask() else { return nil }
+        defer { numa_free_cpumask(mask) }
+        let possibleCPUs = Int(numa_num_possible_cpus())
+        var ids: [Int] = []
+        var sizes: [Int: (Int, Int)] = [:]
+        for node in 0...maxNode {
+            var free: Int64 = 0
+            let size = numa_node_size64(node, &free)
+            // -1 means no such node (ids can be sparse).
+            guard size >= 0 else { continue }
+            ids.append(Int(node))
+            sizes[Int(node)] = (Int(size / 1024), Int(free / 1024))
+        }
+        var nodes: [NUMANodeInfo] = []
+        for id in ids {
+            var cpus = CPUSet()
+            if numa_node_to_cpus(Int32(id), mask) == 0 {
+                for cpu in 0..<possibleCPUs where numa_bitmask_isbitset(mask, UInt32(cpu)) != 0 {
+                    cpus.insert(cpu)
+                }
+            }
+            var distances: [Int: Int] = [:]
+            for other in ids {
+                let d = Int(numa_distance(Int32(id), Int32(other)))
+                if d > 0 { distances[other] = d }
+            }
+            let (total, free) = sizes[id] ?? (0, 0)
+            nodes.append(NUMANodeInfo(id: id, cpus: cpus, memTotalKB: total, memFreeKB: free,
+                                      distances: distances.isEmpty ? nil : distances))
+        }
+        return nodes
+    }
+}

@@ -1,0 +1,160 @@
+import TrackerCore
+
+/// PCI devices: identity, class and names from libpci (via its
+/// `sysfs.path` parameter, so a captured tree works), the rest from sysfs
+/// through the reader: NUMA node, SR-IOV counts and links, bound driver,
+/// IOMMU group and network interfaces. libpci has no SR-IOV API.
+public enum PCIProbe {
+    static let busDir = "sys/bus/pci/devices"
+
+    public static func probe(_ reader: SysfsReader, idsPath: String?, warnings: inout ProbeWarnings) -> [PCIDevice] {
+        // A tree without a PCI bus (many captures drop it) has no devices;
+        // that is not a problem worth a warning.
+        guard let dirNames = reader.list(busDir) else { return [] }
+        let scan = LibPCI.scan(sysfsBusPath: reader.path("sys/bus/pci"), idsPath: idsPath)
+        for message in scan.libraryWarnings {
+            warnings.add("libpci: \(message).")
+        }
+        var entries = scan.entries
+        if let fatal = scan.fatal {
+            warnings.add(file: reader.path(busDir), problem: "could not be scanned by libpci (\(fatal))",
+                         assumed: "the devices its entries describe, read directly")
+            entries = sysfsEntries(dirNames, reader: reader, idsPath: idsPath, warnings: &warnings)
+        }
+        var devices: [PCIDevice] = []
+        // Address order, so warnings come out in the same order every run.
+        for entry in entries.sorted(by: { $0.address < $1.address }) {
+            devices.append(device(entry, reader: reader, idsPath: idsPath, warnings: &warnings))
+        }
+        return devices
+    }
+
+    /// The fallback when libpci cannot scan: each `DDDD:BB:SS.F` entry with
+    /// readable `vendor` and `device` files.
+    private static func sysfsEntries(_ names: [String], reader: SysfsReader, idsPath: String?,
+                                     warnings: inout ProbeWarnings) -> [LibPCI.Entry] {
+        let values = SysfsValues(reader: reader)
+        var entries: [LibPCI.Entry] = []
+        for name in names {
+            guard let a = PCIAddress.parse(name) else {
+                warnings.add(file: reader.path("\(busDir)/\(name)"), problem: "is not a PCI address",
+                             assumed: "it is not a device")
+                continue
+            }
+            let dir = "\(busDir)/\(name)"
+            guard let vendor = values.hex("\(dir)/vendor", warnings: &warnings, assumed: "the device is unusable"),
+                  let device = values.hex("\(dir)/device", warnings: &warnings, assumed: "the device is unusable")
+            else {
+                warnings.add(file: reader.path(dir), problem: "has no readable vendor and device ids",
+                             assumed: "it is not a device")
+                continue
+            }
+            var e = LibPCI.Entry(domain: a.domain, bus: a.bus, slot: a.slot, function: a.function,
+                                 vendor: vendor, device: device)
+            e.deviceClass = values.hex("\(dir)/class", warnings: &warnings, assumed: "the device has no class")
+                .map { $0 >> 8 }
+            if e.deviceClass == nil, !reader.exists("\(dir)/class") {
+                warnings.add(file: reader.path("\(dir)/class"), problem: "is missing", assumed: "the device has no class")
+            }
+            let names = LibPCI.names(vendor: vendor, device: device, deviceClass: e.deviceClass, idsPath: idsPath)
+            e.vendorName = names.vendor
+            e.deviceName = names.device
+            e.className = names.className
+            entries.append(e)
+        }
+        return entries
+    }
+
+    private static func device(_ e: LibPCI.Entry, reader: SysfsReader, idsPath: String?,
+                               warnings: inout ProbeWarnings) -> PCIDevice {
+        let values = SysfsValues(reader: reader)
+        let dir = "\(busDir)/\(e.address)"
+        var e = e
+        if e.fillError != nil {
+            // libpci gives up on a device at its first missing file, leaving
+            // the rest unread; read the identity here, file by file.
+            e = refill(e, dir: dir, reader: reader, idsPath: idsPath, warnings: &warnings)
+        }
+        // libpci reads a garbled numa_node as 0; read it here so garbage
+        // becomes "no locality" and a warning instead.
+        let numa = values.int("\(dir)/numa_node", warnings: &warnings, assumed: "the device reports no NUMA node")
+        var dev = PCIDevice(address: e.address, vendorID: PCIAddress.hex4(e.vendor),
+                            productID: PCIAddress.hex4(e.device),
+                            numaNode: numa.flatMap { $0 >= 0 ? $0 : nil },
+                            status: e.identityKnown ? .available : .unclaimable)
+        dev.classCode = e.deviceClass.map(PCIAddress.hex4)
+        dev.className = e.className
+        dev.vendorName = e.vendorName
+        dev.deviceName = e.deviceName
+        dev.subsystemVendorID = e.subsystemVendor.map(PCIAddress.hex4)
+        dev.subsystemDeviceID = e.subsystemDevice.map(PCIAddress.hex4)
+        dev.subsystemName = e.subsystemName
+        dev.driver = reader.linkBasename("\(dir)/driver").map(HostString.clean)
+        if let group = reader.linkBasename("\(dir)/iommu_group") {
+            dev.iommuGroup = Int(group)
+        }
+        let interfaces = interfaceNames(dir: dir, reader: reader)
+        dev.netInterfaces = interfaces.isEmpty ? nil : interfaces
+
+        dev.sriovTotalVFs = values.int("\(dir)/sriov_totalvfs", warnings: &warnings, assumed: "the device has no SR-IOV")
+        dev.sriovNumVFs = values.int("\(dir)/sriov_numvfs", warnings: &warnings, assumed: "no VFs are enabled")
+        let virtfns = (reader.list(dir) ?? []).filter { $0.hasPrefix("virtfn") && Int($0.dropFirst(6)) != nil }
+        if reader.exists("\(dir)/physfn") {
+            if let parent = reader.linkBasename("\(dir)/physfn"), PCIAddress.parse(parent) != nil {
+                dev.devType = .vf
+                dev.parentAddr = parent
+            } else {
+                warnings.add(file: reader.path("\(dir)/physfn"), problem: "does not link to a PCI address",
+                             assumed: "the device is not a VF")
+            }
+        }
+        if dev.devType != .vf, (dev.sriovTotalVFs ?? 0) > 0 || !virtfns.isEmpty {
+            dev.devType = .pf
+        }
+        return dev
+    }
+
+    /// Vendor, device and class of a device libpci could not fill, from
+    /// sysfs. Without vendor and device ids the device is listed (it exists)
+    /// but unclaimable: nothing can ask for it by id.
+    private static func refill(_ entry: LibPCI.Entry, dir: String, reader: SysfsReader, idsPath: String?,
+                               warnings: inout ProbeWarnings) -> LibPCI.Entry {
+        let values = SysfsValues(reader: reader)
+        var e = entry
+        let vendor = values.hex("\(dir)/vendor", warnings: &warnings, assumed: "the device's ids are unknown")
+        let device = values.hex("\(dir)/device", warnings: &warnings, assumed: "the device's ids are unknown")
+        if let vendor, let device {
+            e.vendor = vendor
+            e.device = device
+        } else {
+            e.vendor = 0
+            e.device = 0
+            e.identityKnown = false
+            warnings.add(file: reader.path(dir), problem: "has no readable vendor and device ids",
+                         assumed: "ids 0000:0000 and status unclaimable")
+        }
+        e.deviceClass = values.hex("\(dir)/class", warnings: &warnings, assumed: "the device has no class").map { $0 >> 8 }
+        if e.deviceClass == nil, !reader.exists("\(dir)/class") {
+            warnings.add(file: reader.path("\(dir)/class"), problem: "is missing", assumed: "the device has no class")
+        }
+        e.subsystemVendor = nil
+        e.subsystemDevice = nil
+        e.subsystemName = nil
+        let names = LibPCI.names(vendor: e.vendor, device: e.device, deviceClass: e.deviceClass, idsPath: idsPath)
+        e.vendorName = e.identityKnown ? names.vendor : nil
+        e.deviceName = e.identityKnown ? names.device : nil
+        e.className = names.className
+        return e
+    }
+
+    /// Interface names under `net/`, and under a `virtioN/net/` child (a
+    /// virtio NIC's interface hangs off the virtio device, not the PCI one).
+    /// Names are bytes in the kernel; non-UTF-8 ones are escaped, not lost.
+    private static func interfaceNames(dir: String, reader: SysfsReader) -> [String] {
+        var raw = reader.listRaw("\(dir)/net") ?? []
+        for child in reader.list(dir) ?? [] where child.hasPrefix("virtio") && Int(child.dropFirst(6)) != nil {
+            raw += reader.listRaw("\(dir)/\(child)/net") ?? []
+        }
+        return raw.map(HostString.decode)
+    }
+}

@@ -1,0 +1,190 @@
+import Foundation
+import GRDB
+
+/// Opening the ledger file safely: the directory and file are created
+/// private, refused when another user could change them, and checked
+/// read-only (integrity, application id, schema version) before any
+/// connection that could write to them is made, so a damaged or newer
+/// ledger is reported and left exactly as it was.
+enum LedgerFile {
+    static func open(path: String, options: LedgerOptions) throws(LedgerError) -> DatabaseQueue {
+        let dir = (path as NSString).deletingLastPathComponent.isEmpty ? "." : (path as NSString).deletingLastPathComponent
+        try ensureDirectory(dir, ledger: path)
+        var st = stat()
+        var isNew = false
+        if stat(path, &st) == 0 {
+            try checkFile(st, path: path)
+        } else if errno == ENOENT {
+            try create(path)
+            isNew = true
+        } else {
+            throw LedgerError.io(path: path, detail: "cannot stat: \(String(cString: strerror(errno)))")
+        }
+
+        var needsMigration = isNew
+        if !isNew {
+            needsMigration = try precheck(path)
+        }
+        if needsMigration {
+            // DatabaseMigrator decides what to run before it locks the file,
+            // so two first-time opens could both create the tables. A flock on
+            // the directory (not the file: closing another descriptor of the
+            // database file would drop SQLite's own POSIX locks) serializes
+            // first-time setup; the migrator then sees what the winner did.
+            let fd = Glibc.open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+            guard fd >= 0 else { throw LedgerError.io(path: path, detail: "cannot open directory \(dir): \(String(cString: strerror(errno)))") }
+            defer { Glibc.close(fd) }
+            guard flock(fd, LOCK_EX) == 0 else {
+                throw LedgerError.io(path: path, detail: "cannot lock directory \(dir): \(String(cString: strerror(errno)))")
+            }
+            defer { flock(fd, LOCK_UN) }
+            let queue = try writer(path, options: options)
+            do {
+                try LedgerSchema.migrator.migrate(queue)
+            } catch {
+                throw LedgerErrors.map(error, path: path, timeout: options.busyTimeoutSeconds)
+            }
+            return queue
+        }
+        return try writer(path, options: options)
+    }
+
+    private static func writer(_ path: String, options: LedgerOptions) throws(LedgerError) -> DatabaseQueue {
+        var config = Configuration()
+        config.journalMode = .wal
+        config.busyMode = .timeout(options.busyTimeoutSeconds)
+        config.label = "restrack.ledger"
+        config.prepareDatabase { db in
+            // FULL: a commit is on disk when the claim returns, so a claim id
+            // printed to the operator survives a power cut, not just a crash.
+            try db.execute(sql: "PRAGMA synchronous = FULL")
+            try db.execute(sql: "PRAGMA foreign_keys = ON")
+        }
+        do {
+            return try DatabaseQueue(path: path, configuration: config)
+        } catch {
+            throw LedgerErrors.map(error, path: path, timeout: options.busyTimeoutSeconds)
+        }
+    }
+
+    /// Read-only look at an existing file. Returns whether migrations are due.
+    private static func precheck(_ path: String) throws(LedgerError) -> Bool {
+        var config = Configuration()
+        config.readonly = true
+        config.busyMode = .timeout(5)
+        let found: (quick: [String], appID: Int32, version: Int, tables: [String], superseded: Bool)
+        do {
+            let queue = try DatabaseQueue(path: path, configuration: config)
+            found = try queue.read { db in
+                let quick = try String.fetchAll(db, sql: "PRAGMA quick_check")
+                let appID = try Int32.fetchOne(db, sql: "PRAGMA application_id") ?? 0
+                let version = try Int.fetchOne(db, sql: "PRAGMA user_version") ?? 0
+                let tables = try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table'")
+                let superseded = appID == LedgerSchema.applicationID
+                    ? try LedgerSchema.migrator.hasBeenSuperseded(db) : false
+                return (quick, appID, version, tables, superseded)
+            }
+        } catch let error as DatabaseError where [.SQLITE_CORRUPT, .SQLITE_NOTADB].contains(error.resultCode) {
+            throw LedgerError.corrupt(path: path, detail: error.message ?? "\(error.resultCode)")
+        } catch {
+            throw LedgerErrors.map(error, path: path, timeout: 5)
+        }
+        guard found.quick == ["ok"] else {
+            throw LedgerError.corrupt(path: path, detail: "integrity check: " + found.quick.prefix(3).joined(separator: "; "))
+        }
+        // An empty database is ours to set up. So is one holding only tables
+        // we create: another restrack is setting it up right now (GRDB
+        // creates grdb_migrations before the migration that stamps the
+        // application id), and the directory lock will wait for it.
+        if found.appID == 0 && found.tables.allSatisfy(LedgerSchema.tableNames.contains) { return true }
+        guard found.appID == LedgerSchema.applicationID else {
+            throw LedgerError.corrupt(path: path, detail: "it is an SQLite database of another application")
+        }
+        if found.version > LedgerSchema.version || found.superseded {
+            throw LedgerError.newerSchema(path: path, found: found.version, supported: LedgerSchema.version)
+        }
+        return found.version < LedgerSchema.version
+    }
+
+    private static func ensureDirectory(_ dir: String, ledger: String) throws(LedgerError) {
+        var st = stat()
+        if stat(dir, &st) != 0 {
+            guard errno == ENOENT else {
+                throw LedgerError.io(path: ledger, detail: "cannot stat directory \(dir): \(String(cString: strerror(errno)))")
+            }
+            do {
+                try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true,
+                                                        attributes: [.posixPermissions: 0o700])
+            } catch {
+                throw LedgerError.io(path: ledger, detail: "cannot create directory \(dir): \(errnoText(error))")
+            }
+            guard stat(dir, &st) == 0 else {
+                throw LedgerError.io(path: ledger, detail: "cannot stat directory \(dir): \(String(cString: strerror(errno)))")
+            }
+        }
+        guard st.st_mode & S_IFMT == S_IFDIR else {
+            throw LedgerError.io(path: ledger, detail: "\(dir) is not a directory")
+        }
+        let me = geteuid()
+        if st.st_uid != 0 && st.st_uid != me {
+            throw LedgerError.unsafe(path: ledger, detail: "its directory \(dir) belongs to uid \(st.st_uid), another user")
+        }
+        let sticky = st.st_mode & S_ISVTX != 0
+        if st.st_mode & (S_IWGRP | S_IWOTH) != 0 && !sticky {
+            throw LedgerError.unsafe(path: ledger, detail: String(format: "its directory \(dir) is writable by other users (mode %03o)", st.st_mode & 0o777))
+        }
+    }
+
+    private static func checkFile(_ st: stat, path: String) throws(LedgerError) {
+        guard st.st_mode & S_IFMT == S_IFREG else {
+            throw LedgerError.io(path: path, detail: "not a regular file")
+        }
+        if st.st_uid != 0 && st.st_uid != geteuid() {
+            throw LedgerError.unsafe(path: path, detail: "it belongs to uid \(st.st_uid), another user who could rewrite the claims")
+        }
+        if st.st_mode & (S_IWGRP | S_IWOTH) != 0 {
+            throw LedgerError.unsafe(path: path, detail: String(format: "it is writable by other users (mode %03o); chmod 600 it", st.st_mode & 0o777))
+        }
+    }
+
+    /// Creates the file 0600 before SQLite sees it; SQLite gives the -wal and
+    /// -shm files the same mode.
+    private static func create(_ path: String) throws(LedgerError) {
+        let fd = Glibc.open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+        if fd < 0 {
+            if errno == EEXIST { return }   // another process won the race
+            throw LedgerError.io(path: path, detail: "cannot create: \(String(cString: strerror(errno)))")
+        }
+        // umask cannot widen 0600, but a umask like 0177 could not narrow it
+        // either; set it explicitly anyway so the mode never depends on it.
+        fchmod(fd, 0o600)
+        Glibc.close(fd)
+    }
+
+    private static func errnoText(_ error: any Error) -> String {
+        let ns = error as NSError
+        if let underlying = ns.userInfo[NSUnderlyingErrorKey] as? NSError, underlying.domain == NSPOSIXErrorDomain {
+            return String(cString: strerror(Int32(underlying.code)))
+        }
+        return ns.localizedDescription
+    }
+}
+
+/// SQLite errors in operator words.
+enum LedgerErrors {
+    static func map(_ error: any Error, path: String, timeout: Double) -> LedgerError {
+        if let e = error as? LedgerError { return e }
+        guard let db = error as? DatabaseError else { return .database(detail: "\(error)") }
+        let msg = db.message ?? "\(db.resultCode)"
+        switch db.resultCode {
+        case .SQLITE_BUSY, .SQLITE_LOCKED: return .busy(path: path, seconds: timeout)
+        case .SQLITE_CORRUPT, .SQLITE_NOTADB: return .corrupt(path: path, detail: msg)
+        case .SQLITE_FULL: return .io(path: path, detail: "the disk is full (\(msg)); nothing was changed")
+        case .SQLITE_READONLY: return .io(path: path, detail: "read-only (\(msg)); nothing was changed")
+        case .SQLITE_CANTOPEN: return .io(path: path, detail: "cannot open (\(msg))")
+        case .SQLITE_IOERR: return .io(path: path, detail: "I/O error (\(msg)); nothing was changed")
+        case .SQLITE_PERM: return .io(path: path, detail: "permission denied (\(msg))")
+        default: return .database(detail: msg)
+        }
+    }
+}

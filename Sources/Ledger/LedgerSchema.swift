@@ -1,0 +1,91 @@
+import GRDB
+
+/// The ledger's tables, as versioned GRDB migrations. Each migration also
+/// sets `PRAGMA user_version` to its number, so a restrack that sees a larger
+/// number than `version` knows the file is from a newer release and refuses
+/// it before writing anything.
+enum LedgerSchema {
+    /// The schema version this build writes.
+    static let version = 1
+    /// 'RSTL' in `PRAGMA application_id`: tells our ledger from any other
+    /// SQLite file a mistyped `--ledger` could point at.
+    static let applicationID: Int32 = 0x5253_544C
+
+    /// Every table the migrations create, GRDB's and SQLite's own included.
+    static let tableNames: Set<String> = [
+        "grdb_migrations", "sqlite_sequence", "claim", "held_cpu", "held_pci", "held_cell", "audit",
+    ]
+
+    static var migrator: DatabaseMigrator {
+        var m = DatabaseMigrator()
+        m.registerMigration("v1-claims-audit") { db in
+            // claim: the record of every promise, live or ended. request,
+            // decision and usage are contract JSON (what `fit` prints).
+            try db.execute(sql: """
+                CREATE TABLE claim (
+                    id TEXT PRIMARY KEY NOT NULL,
+                    state TEXT NOT NULL CHECK (state IN ('claimed', 'confirmed', 'released', 'aborted')),
+                    consumer_name TEXT NOT NULL,
+                    consumer_pid INTEGER,
+                    consumer_pid_start INTEGER,
+                    domain_uuid TEXT,
+                    created_at REAL NOT NULL,
+                    confirmed_at REAL,
+                    ended_at REAL,
+                    ttl_seconds INTEGER NOT NULL,
+                    note TEXT,
+                    host TEXT NOT NULL,
+                    request TEXT NOT NULL,
+                    decision TEXT NOT NULL,
+                    usage TEXT NOT NULL
+                );
+                CREATE INDEX claim_state ON claim(state);
+                """)
+            // held_*: what live claims hold, one row per resource, deleted
+            // when the claim ends. The primary keys make a second promise of
+            // the same CPU or device impossible, whatever the fitter says, and
+            // the claim transaction sums these rows instead of decoding every
+            // claim.
+            try db.execute(sql: """
+                CREATE TABLE held_cpu (
+                    cpu INTEGER PRIMARY KEY NOT NULL,
+                    cell INTEGER NOT NULL,
+                    claim_id TEXT NOT NULL REFERENCES claim(id)
+                );
+                CREATE INDEX held_cpu_claim ON held_cpu(claim_id);
+                CREATE TABLE held_pci (
+                    address TEXT PRIMARY KEY NOT NULL,
+                    claim_id TEXT NOT NULL REFERENCES claim(id)
+                );
+                CREATE INDEX held_pci_claim ON held_pci(claim_id);
+                CREATE TABLE held_cell (
+                    claim_id TEXT NOT NULL REFERENCES claim(id),
+                    cell INTEGER NOT NULL,
+                    shared_vcpus INTEGER NOT NULL,
+                    memory_mb INTEGER NOT NULL,
+                    page_size_kb INTEGER,
+                    pages INTEGER NOT NULL
+                );
+                CREATE INDEX held_cell_claim ON held_cell(claim_id);
+                """)
+            try db.execute(sql: """
+                CREATE TABLE audit (
+                    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                    at REAL NOT NULL,
+                    action TEXT NOT NULL,
+                    outcome TEXT NOT NULL,
+                    claim_id TEXT,
+                    uid INTEGER NOT NULL,
+                    user TEXT NOT NULL,
+                    pid INTEGER NOT NULL,
+                    host TEXT NOT NULL,
+                    reason TEXT
+                );
+                CREATE INDEX audit_at ON audit(at);
+                """)
+            try db.execute(sql: "PRAGMA application_id = \(applicationID)")
+            try db.execute(sql: "PRAGMA user_version = 1")
+        }
+        return m
+    }
+}

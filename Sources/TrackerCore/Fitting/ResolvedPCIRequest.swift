@@ -1,0 +1,99 @@
+/// One entry of `pci_requests` with its alias resolved (Nova's
+/// `InstancePCIRequest`): the device specs any of which a device may match,
+/// how many devices, and the NUMA affinity policy.
+struct ResolvedPCIRequest: Sendable {
+    struct Spec: Sendable {
+        var vendorID: String
+        var productID: String
+        var deviceType: PCIDeviceType?
+        var physicalNetwork: String?
+
+        func matches(_ d: PCIDevice) -> Bool {
+            guard d.vendorID.lowercased() == vendorID, d.productID.lowercased() == productID else { return false }
+            if let t = deviceType, d.devType != t { return false }
+            if let net = physicalNetwork, d.physicalNetwork?.lowercased() != net { return false }
+            return true
+        }
+    }
+
+    /// "alias 'gpu'" or "request 2 (10de:2330)", for reasons.
+    var label: String
+    var count: Int
+    var specs: [Spec]
+    var policy: PCINUMAPolicy
+    /// Nova hands out PFs only to a request that names `type-PF`.
+    var takesPFs: Bool
+
+    func matches(_ d: PCIDevice) -> Bool {
+        if d.devType == .pf && !takesPFs { return false }
+        return specs.contains { $0.matches(d) }
+    }
+
+    /// Resolves every request against the host's aliases with Nova's alias
+    /// rules (`get_alias_from_config`): vendor and product ids of four hex
+    /// digits, and entries sharing a name must agree on device type and NUMA
+    /// policy. Like Nova, a bad alias makes every PCI request invalid.
+    static func resolve(_ requests: [PCIRequestSpec], aliases: [PCIAlias]) throws(InvalidRequest) -> [ResolvedPCIRequest] {
+        guard !requests.isEmpty else { return [] }
+        var byName: [String: (policy: PCINUMAPolicy, specs: [Spec], type: PCIDeviceType?)] = [:]
+        for alias in aliases {
+            let name = alias.name.trimmingSpaces
+            let spec = try spec(vendor: alias.vendorID, product: alias.productID, type: alias.deviceType,
+                                physnet: nil, what: "PCI alias '\(name)'")
+            let policy = alias.numaPolicy ?? .legacy
+            if var entry = byName[name] {
+                guard entry.policy == policy else {
+                    throw InvalidRequest("PCI alias '\(name)' is defined twice with different numa_policy")
+                }
+                // Nova compares the device types of entries sharing a name
+                // and fails when either lacks one.
+                guard let t = alias.deviceType, let first = entry.type, t == first else {
+                    throw InvalidRequest("PCI alias '\(name)' is defined more than once without one common device_type")
+                }
+                entry.specs.append(spec)
+                byName[name] = entry
+            } else {
+                byName[name] = (policy, [spec], alias.deviceType)
+            }
+        }
+        var out: [ResolvedPCIRequest] = []
+        for (i, r) in requests.enumerated() {
+            guard r.count >= 1 else { throw InvalidRequest("pci_requests[\(i)] asks for \(r.count) devices") }
+            if let aliasName = r.alias {
+                let name = aliasName.trimmingSpaces
+                guard let entry = byName[name] else {
+                    throw InvalidRequest("PCI alias '\(name)' is not defined on this host")
+                }
+                out.append(ResolvedPCIRequest(
+                    label: "alias '\(name)'", count: r.count, specs: entry.specs, policy: r.numaPolicy ?? entry.policy,
+                    takesPFs: entry.specs.contains { $0.deviceType == .pf }))
+            } else {
+                guard r.vendorID != nil || r.productID != nil else {
+                    throw InvalidRequest("pci_requests[\(i)] names neither an alias nor vendor_id/product_id")
+                }
+                let s = try spec(vendor: r.vendorID, product: r.productID, type: r.deviceType,
+                                 physnet: r.physicalNetwork, what: "pci_requests[\(i)]")
+                out.append(ResolvedPCIRequest(
+                    label: "pci_requests[\(i)] (\(s.vendorID):\(s.productID))", count: r.count, specs: [s],
+                    policy: r.numaPolicy ?? .legacy, takesPFs: s.deviceType == .pf))
+            }
+        }
+        return out
+    }
+
+    private static func spec(vendor: String?, product: String?, type: PCIDeviceType?, physnet: String?,
+                             what: String) throws(InvalidRequest) -> Spec {
+        guard let vendor, let product else {
+            throw InvalidRequest("\(what) needs both vendor_id and product_id")
+        }
+        for (field, v) in [("vendor_id", vendor), ("product_id", product)] where !isPCIID(v) {
+            throw InvalidRequest("\(what): \(field) '\(v)' is not four hex digits")
+        }
+        return Spec(vendorID: vendor.lowercased(), productID: product.lowercased(), deviceType: type,
+                    physicalNetwork: physnet?.lowercased())
+    }
+
+    private static func isPCIID(_ s: String) -> Bool {
+        s.count == 4 && s.allSatisfy { $0.isASCII && $0.isHexDigit }
+    }
+}

@@ -1,0 +1,160 @@
+import ArgumentParser
+import Foundation
+import Ledger
+import TrackerCore
+
+/// `restrack-bench ledger`: claim+commit latency on a 512-CPU simulated host
+/// holding 1,000 live claims, and claims/s with 8 processes claiming at once
+/// from one ledger.
+struct LedgerBench: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "ledger",
+        abstract: "Claim+commit latency with 1,000 live claims, and claims/s from 8 processes.")
+
+    @Option(help: "Live claims in the ledger while latency is measured.")
+    var live = 1000
+
+    @Option(help: "Timed claims (each released again, untimed, so the live count stays put).")
+    var samples = 500
+
+    @Option(help: "Concurrent claiming processes.")
+    var processes = 8
+
+    @Option(name: .customLong("per-process"), help: "Claims each process makes.")
+    var perProcess = 250
+
+    @Option(help: "Directory for the ledger and host files (default: a fresh one under the temp directory).")
+    var dir: String?
+
+    func run() throws {
+        let work = dir ?? NSTemporaryDirectory() + "/restrack-bench-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: true,
+                                                attributes: [.posixPermissions: 0o700])
+        let host = Self.host512()
+        let hostPath = work + "/host512.json"
+        try Data(ContractJSON.encode(host).utf8).write(to: URL(fileURLWithPath: hostPath))
+        let actor = LedgerActor.current()
+
+        // 1. Latency with `live` claims held.
+        let path = work + "/latency.sqlite"
+        let ledger = try Ledger.open(path: path)
+        for i in 0..<live {
+            _ = try ledger.claim(Self.fillerRequest(i), consumer: Consumer(name: "fill\(i)"), snapshot: host,
+                                 confirm: true, actor: actor)
+        }
+        var latencies: [Double] = []
+        latencies.reserveCapacity(samples)
+        for i in 0..<samples {
+            let t0 = DispatchTime.now().uptimeNanoseconds
+            let c = try ledger.claim(Self.pinnedRequest, consumer: Consumer(name: "bench\(i)"), snapshot: host, actor: actor)
+            latencies.append(Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e6)
+            _ = try ledger.release(c.id, actor: actor)
+        }
+        latencies.sort()
+        let p50 = latencies[latencies.count / 2]
+        let p99 = latencies[Int(Double(latencies.count - 1) * 0.99)]
+
+        // 2. Throughput: `processes` workers claim at once from a fresh ledger.
+        let shared = work + "/concurrent.sqlite"
+        _ = try Ledger.open(path: shared)   // create it once, so the workers time claims, not setup
+        let t0 = DispatchTime.now().uptimeNanoseconds
+        var workers: [Process] = []
+        for w in 0..<processes {
+            let p = Process()
+            p.executableURL = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
+            p.arguments = ["ledger-worker", "--ledger", shared, "--host", hostPath, "--count", "\(perProcess)",
+                           "--name", "w\(w)", "--quiet"]
+            try p.run()
+            workers.append(p)
+        }
+        var failed = 0
+        for p in workers {
+            p.waitUntilExit()
+            if p.terminationStatus != 0 { failed += 1 }
+        }
+        let seconds = Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9
+        let made = try Ledger.open(path: shared).claims(states: [.claimed]).count
+        let rate = Double(made) / seconds
+
+        let cpus = host.cells.reduce(0) { $0 + $1.cpus.count + $1.pcpus.count }
+        print("host: \(cpus) CPUs in \(host.cells.count) cells, ledger in \(work)")
+        print(String(format: "claim+commit latency with %d live claims (%d samples): p50 %.3f ms, p99 %.3f ms",
+                     live, samples, p50, p99))
+        print(String(format: "%d processes × %d claims: %d committed in %.2f s = %.0f claims/s%@",
+                     processes, perProcess, made, seconds, rate, failed > 0 ? " (\(failed) workers failed)" as NSString : ""))
+        if dir == nil { try? FileManager.default.removeItem(atPath: work) }
+    }
+
+    /// 512 CPUs: 2 cells × 256 (64 shared + 192 dedicated, SMT pairs),
+    /// 256 GiB each with 4 KiB pages and 16,384 × 2 MiB hugepages; shared
+    /// CPUs overcommitted 8× so 1,000 small guests fit.
+    static func host512() -> HostSnapshot {
+        var cells: [NUMACell] = []
+        for id in 0..<2 {
+            let base = id * 256
+            let shared = CPUSet(base..<(base + 64))
+            let dedicated = CPUSet((base + 64)..<(base + 256))
+            let siblings = (0..<96).map { CPUSet([base + 64 + $0, base + 160 + $0]) }
+            cells.append(NUMACell(id: id, socket: id, cpus: shared, pcpus: dedicated, siblings: siblings,
+                                  memoryMB: 262_144,
+                                  mempages: [PagePool(sizeKB: 4, total: 262_144 * 256), PagePool(sizeKB: 2048, total: 16_384)]))
+        }
+        return HostSnapshot(hostname: "bench-512", cpuAllocationRatio: 8, cells: cells)
+    }
+
+    /// A mix like a busy compute host: pinned guests, NUMA-aware shared
+    /// guests on hugepages and floating shared guests.
+    static func fillerRequest(_ i: Int) -> Request {
+        switch i % 10 {
+        case 0, 1, 2: return Request(vcpus: 1, memoryMB: 256, cpuPolicy: .dedicated)
+        case 3, 4, 5, 6: return Request(vcpus: 1, memoryMB: 256, numaNodes: 1, memPageSize: .kib(2048))
+        default: return Request(vcpus: 1, memoryMB: 256)
+        }
+    }
+
+    static let pinnedRequest = Request(vcpus: 1, memoryMB: 256, cpuPolicy: .dedicated)
+}
+
+/// `restrack-bench ledger-worker`: claims in a loop from a ledger and prints
+/// `claimed ID` after each commit (and `released ID` with --release), each
+/// line flushed, so a parent that kills it knows exactly what was committed.
+struct LedgerWorker: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "ledger-worker", abstract: "Claim in a loop (for the benchmark and the crash tests).",
+        shouldDisplay: false)
+
+    @Option var ledger: String
+    @Option var host: String
+    @Option var count = 1_000_000
+    @Option var name = "worker"
+    @Flag(help: "Release each claim right after it (keeps the host from filling).")
+    var release = false
+    @Flag var quiet = false
+
+    func run() throws {
+        guard let data = FileManager.default.contents(atPath: host) else { throw ValidationError("cannot read \(host)") }
+        let snapshot = try ContractJSON.decode(HostSnapshot.self, from: data, document: "host")
+        let book = try Ledger.open(path: ledger)
+        let actor = LedgerActor.current()
+        for i in 0..<count {
+            let c: Claim
+            do {
+                c = try book.claim(release ? LedgerBench.pinnedRequest : Request(vcpus: 1, memoryMB: 64, numaNodes: 1),
+                                   consumer: Consumer(name: "\(name)-\(i)"), snapshot: snapshot, actor: actor)
+            } catch .noFit {
+                break
+            }
+            if !quiet { emit("claimed \(c.id)") }
+            if release {
+                _ = try book.release(c.id, actor: actor)
+                if !quiet { emit("released \(c.id)") }
+            }
+        }
+    }
+
+    /// One write(2) per line, unbuffered: a line the parent read is a commit
+    /// that happened, even if the next instant is a SIGKILL.
+    private func emit(_ line: String) {
+        FileHandle.standardOutput.write(Data((line + "\n").utf8))
+    }
+}

@@ -1,0 +1,43 @@
+import ArgumentParser
+import Foundation
+import Ledger
+
+/// `restrack audit [--since T]`: who claimed, confirmed, released or aborted what, and every refusal.
+struct AuditCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "audit", abstract: "Show the ledger's audit log.")
+
+    @OptionGroup var source: HostSourceOptions
+    @OptionGroup var ledger: LedgerPathOptions
+
+    @Option(help: "Only entries since T: a duration back (1h, 30m), an ISO 8601 time or epoch seconds.")
+    var since: String?
+
+    @Flag(help: "Print JSON.")
+    var json = false
+
+    func run() throws {
+        do {
+            var from: Double?
+            if let since {
+                guard let t = TimeText.since(since, now: Date().timeIntervalSince1970) else {
+                    throw CLIFailure.badInput("--since '\(since)': give a duration (1h), an ISO 8601 time or epoch seconds")
+                }
+                from = t
+            }
+            let entries: [AuditEntry]
+            let book = try ledger.open()
+            do { entries = try book.audit(since: from) } catch { throw CLIFailure(error) }
+            if json {
+                OutputText.printJSON(entries)
+                return
+            }
+            for e in entries {
+                let reason = e.reason.map { " — " + OutputText.clean($0) } ?? ""
+                print("\(OutputText.timestamp(e.at)) \(e.action) \(e.outcome) \(e.claimID ?? "-") by \(OutputText.clean(e.user)) (uid \(e.uid), pid \(e.pid)) on \(OutputText.clean(e.host))\(reason)")
+            }
+        } catch let failure as CLIFailure {
+            throw failure.reported(json: json)
+        }
+    }
+}

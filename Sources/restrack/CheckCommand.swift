@@ -1,0 +1,70 @@
+import ArgumentParser
+import Foundation
+import HostProbes
+import Ledger
+import TrackerCore
+
+/// `restrack check`: for cron and monitoring. Exit 0 when the ledger is
+/// sound and matches the host; 1 with one line per problem otherwise.
+struct CheckCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "check",
+        abstract: "Check ledger integrity, PF/VF consistency, stuck claims and drift; exit 1 on problems.")
+
+    @OptionGroup var source: HostSourceOptions
+    @OptionGroup var ledger: LedgerPathOptions
+
+    @Flag(help: "Print JSON.")
+    var json = false
+
+    func run() throws {
+        do {
+            try check()
+        } catch let failure as CLIFailure {
+            throw failure.reported(json: json)
+        }
+    }
+
+    private func check() throws {
+        let snapshot = try source.loadSnapshot()
+        let book = try ledger.open()
+        let probe = ProcessProbe()
+        let report: CheckReport
+        do {
+            report = try book.check(snapshot: snapshot, processStartTime: { probe.startTime(pid: $0) },
+                                    affinity: { probe.affinity(pid: $0) })
+        } catch {
+            throw CLIFailure(error)
+        }
+        let stuckLines = report.stuck.map { s in
+            "claim \(s.claim.id) (\(OutputText.clean(s.claim.consumer.name))) is stuck: "
+                + s.reasons.map(\.description).joined(separator: "; ")
+        }
+        if json {
+            OutputText.printJSON(CheckView(ok: report.isHealthy, liveClaims: report.liveClaims, integrity: report.integrity,
+                                           conflicts: report.conflicts,
+                                           stuck: report.stuck.map { ClaimView(claim: $0.claim, stuck: $0.reasons) },
+                                           drift: report.drift))
+        } else {
+            for line in report.integrity { print("INTEGRITY \(line)") }
+            for line in report.conflicts { print("CONFLICT  \(line)") }
+            for line in stuckLines { print("STUCK     \(line)") }
+            for d in report.drift { print("DRIFT     \(d.message)") }
+            if report.isHealthy { print("ok: \(report.liveClaims) live claims, ledger \(book.path)") }
+        }
+        if !report.isHealthy { throw ExitCode(1) }
+    }
+}
+
+struct CheckView: Encodable {
+    var ok: Bool
+    var liveClaims: Int
+    var integrity: [String]
+    var conflicts: [String]
+    var stuck: [ClaimView]
+    var drift: [Drift]
+
+    enum CodingKeys: String, CodingKey {
+        case ok, liveClaims = "live_claims", integrity, conflicts, stuck, drift
+    }
+}

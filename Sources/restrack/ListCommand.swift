@@ -1,0 +1,78 @@
+import ArgumentParser
+import Foundation
+import HostProbes
+import Ledger
+import TrackerCore
+
+/// `restrack list`: claims with what they hold, their age and why they are stuck.
+struct ListCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "list", abstract: "List claims (live ones unless --state says otherwise).")
+
+    @OptionGroup var source: HostSourceOptions
+    @OptionGroup var ledger: LedgerPathOptions
+
+    @Flag(help: "Only stuck claims.")
+    var stuck = false
+
+    @Option(help: "claimed, confirmed, released, aborted, live (claimed+confirmed, the default) or all.")
+    var state = "live"
+
+    @Flag(help: "Print JSON.")
+    var json = false
+
+    func run() throws {
+        do {
+            try list()
+        } catch {
+            throw error.reported(json: json)
+        }
+    }
+
+    private func list() throws(CLIFailure) {
+        let states: [ClaimState]
+        switch state {
+        case "live": states = [.claimed, .confirmed]
+        case "all": states = ClaimState.allCases
+        default:
+            guard let s = ClaimState(rawValue: state) else {
+                throw CLIFailure.badInput("--state '\(state)': use claimed, confirmed, released, aborted, live or all")
+            }
+            states = [s]
+        }
+        let snapshot = try source.loadSnapshotIfPossible()
+        let book = try ledger.open()
+        let claims: [Claim]
+        do { claims = try book.claims(states: states) } catch { throw CLIFailure(error) }
+        let probe = ProcessProbe()
+        let now = Date().timeIntervalSince1970
+        var reasons: [String: [StuckReason]] = [:]
+        for (c, r) in Ledger.stuck(claims.filter { $0.state.isLive }, snapshot: snapshot, now: now,
+                                   processStartTime: { probe.startTime(pid: $0) }) {
+            reasons[c.id] = r
+        }
+        let shown = stuck ? claims.filter { reasons[$0.id] != nil } : claims
+        if json {
+            OutputText.printJSON(shown.map { ClaimView(claim: $0, stuck: reasons[$0.id] ?? []) })
+            return
+        }
+        if shown.isEmpty {
+            print(stuck ? "no stuck claims" : "no claims")
+            return
+        }
+        print("ID      STATE      AGE   CONSUMER             PID      HOLDS")
+        for c in shown {
+            let name = OutputText.clean(c.consumer.name)
+            let pid = c.consumer.pid.map(String.init) ?? "-"
+            let line = [c.id.padding(toLength: 7, withPad: " ", startingAt: 0),
+                        c.state.rawValue.padding(toLength: 10, withPad: " ", startingAt: 0),
+                        OutputText.age(now - c.createdAt).padding(toLength: 5, withPad: " ", startingAt: 0),
+                        String(name.prefix(20)).padding(toLength: 20, withPad: " ", startingAt: 0),
+                        pid.padding(toLength: 8, withPad: " ", startingAt: 0),
+                        OutputText.holding(c.usage)].joined(separator: " ")
+            print(line)
+            if let note = c.note { print("        note: \(OutputText.clean(note))") }
+            for r in reasons[c.id] ?? [] { print("        STUCK: \(OutputText.clean(r.description))") }
+        }
+    }
+}

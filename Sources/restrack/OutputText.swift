@@ -1,0 +1,85 @@
+import Foundation
+import TrackerCore
+
+/// Text that came from users (consumer names, notes, reasons) made safe to
+/// print on a terminal: control characters (C0, DEL, C1), which could move
+/// the cursor or rewrite the screen, are dropped.
+enum OutputText {
+    static func clean(_ text: String) -> String {
+        String(String.UnicodeScalarView(text.unicodeScalars.filter { s in
+            !(s.value < 0x20 || (0x7F...0x9F).contains(s.value) || s.value == 0x2028 || s.value == 0x2029)
+        }))
+    }
+
+    /// "42s", "5m", "3h", "2d" for an age in seconds.
+    static func age(_ seconds: Double) -> String {
+        let s = Int(max(0, seconds))
+        if s < 120 { return "\(s)s" }
+        if s < 7200 { return "\(s / 60)m" }
+        if s < 172_800 { return "\(s / 3600)h" }
+        return "\(s / 86400)d"
+    }
+
+    static func timestamp(_ epoch: Double) -> String {
+        let f = ISO8601DateFormatter()
+        f.timeZone = TimeZone(identifier: "UTC")
+        return f.string(from: Date(timeIntervalSince1970: epoch))
+    }
+
+    /// One line of what a claim holds: "cell 0: CPUs 2-3, 512×2048K; PCI 0000:3b:01.0".
+    static func holding(_ usage: ClaimUsage) -> String {
+        var parts: [String] = []
+        for c in usage.cells {
+            var bits: [String] = []
+            if !c.pinnedCPUs.isEmpty { bits.append("CPUs \(c.pinnedCPUs.cpulist)") }
+            if c.sharedVCPUs > 0 { bits.append("\(c.sharedVCPUs) shared vCPUs") }
+            if let size = c.pageSizeKB, c.pages > 0 { bits.append("\(c.pages)×\(size)K pages") }
+            parts.append("cell \(c.hostCell): " + (bits.isEmpty ? "\(c.memoryMB) MiB" : bits.joined(separator: ", ")))
+        }
+        if usage.floatingVCPUs > 0 || usage.floatingMemoryMB > 0 {
+            parts.append("floating: \(usage.floatingVCPUs) vCPUs, \(usage.floatingMemoryMB) MiB")
+        }
+        if !usage.pciDevices.isEmpty { parts.append("PCI " + usage.pciDevices.joined(separator: ",")) }
+        return parts.joined(separator: "; ")
+    }
+
+    static func printJSON<T: Encodable>(_ value: T) {
+        print(ContractJSON.encode(value))
+    }
+}
+
+/// A claim as `--json` prints it: the claim's own fields plus its stuck
+/// reasons (`[]` when healthy).
+struct ClaimView: Encodable {
+    var claim: Claim
+    var stuck: [StuckReason]
+
+    enum Keys: String, CodingKey { case stuck }
+
+    struct Reason: Encodable {
+        var code: String
+        var reason: String
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        try claim.encode(to: encoder)
+        var c = encoder.container(keyedBy: Keys.self)
+        try c.encode(stuck.map { Reason(code: $0.code, reason: $0.description) }, forKey: .stuck)
+    }
+}
+
+/// `{"error": "..."}` on stdout for `--json` callers, beside the stderr line.
+struct ErrorView: Encodable {
+    var error: String
+    var exitCode: Int32
+
+    enum CodingKeys: String, CodingKey { case error, exitCode = "exit_code" }
+}
+
+extension CLIFailure {
+    /// Reports on stdout too when the caller asked for JSON, then rethrows.
+    func reported(json: Bool) -> CLIFailure {
+        if json { OutputText.printJSON(ErrorView(error: message, exitCode: exitCode)) }
+        return self
+    }
+}

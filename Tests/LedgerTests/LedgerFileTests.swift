@@ -1,0 +1,119 @@
+import Foundation
+import GRDB
+import Testing
+@testable import Ledger
+import TrackerCore
+
+@Suite struct LedgerFileTests {
+    @Test func createdPrivate() throws {
+        let f = LedgerFixture()
+        defer { f.cleanup() }
+        let path = f.dir + "/state/restrack/ledger.sqlite"
+        _ = try Ledger.open(path: path)
+        var st = stat()
+        #expect(stat(path, &st) == 0)
+        #expect(st.st_mode & 0o777 == 0o600)
+        #expect(stat(f.dir + "/state/restrack", &st) == 0)
+        #expect(st.st_mode & 0o777 == 0o700)
+        let q = try DatabaseQueue(path: path)
+        #expect(try q.read { try String.fetchOne($0, sql: "PRAGMA journal_mode") } == "wal")
+        #expect(try q.read { try Int.fetchOne($0, sql: "PRAGMA user_version") } == LedgerSchema.version)
+    }
+
+    @Test func refusesLedgerOthersCanWrite() throws {
+        let f = LedgerFixture()
+        defer { f.cleanup() }
+        _ = try Ledger.open(path: f.path)
+        chmod(f.path, 0o666)
+        #expect(throws: LedgerError.self) { try Ledger.open(path: f.path) }
+        chmod(f.path, 0o600)
+        // Owned by another non-root user (we run as root in CI; skip otherwise).
+        if geteuid() == 0 {
+            chown(f.path, 65534, 65534)
+            do {
+                _ = try Ledger.open(path: f.path)
+                Issue.record("a ledger owned by uid 65534 must be refused")
+            } catch {
+                #expect(error.description.contains("uid 65534"))
+            }
+        }
+    }
+
+    @Test func newerSchemaRefusedUntouched() throws {
+        let f = LedgerFixture()
+        defer { f.cleanup() }
+        _ = try Ledger.open(path: f.path)
+        let q = try DatabaseQueue(path: f.path)
+        try q.write { db in try db.execute(sql: "PRAGMA user_version = 99") }
+        try q.close()
+        let before = LedgerFixture.bytes(f.path)
+        do {
+            _ = try Ledger.open(path: f.path)
+            Issue.record("a newer schema must be refused")
+        } catch {
+            guard case .newerSchema(_, let found, _) = error else { Issue.record("got \(error)"); return }
+            #expect(found == 99)
+        }
+        #expect(LedgerFixture.bytes(f.path) == before)
+    }
+
+    @Test func garbageAndTruncatedFilesRefusedUntouched() throws {
+        let f = LedgerFixture()
+        defer { f.cleanup() }
+        // Not a database at all.
+        let junk = Data((0..<8192).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ 7) })
+        #expect(FileManager.default.createFile(atPath: f.path, contents: junk, attributes: [.posixPermissions: 0o600]))
+        #expect(throws: LedgerError.self) { try Ledger.open(path: f.path) }
+        #expect(LedgerFixture.bytes(f.path) == junk)
+
+        // A real ledger with enough claims to span many pages, cut in half.
+        let path2 = f.dir + "/l2.sqlite"
+        let ledger = try Ledger.open(path: path2)
+        for i in 0..<40 {
+            let c = try ledger.claim(LedgerFixture.pinned(1), consumer: Consumer(name: "vm\(i)"), snapshot: LedgerFixture.host(),
+                                     note: String(repeating: "n", count: 150), actor: LedgerFixture.actor)
+            _ = try ledger.release(c.id, reason: String(repeating: "r", count: 150), actor: LedgerFixture.actor)
+        }
+        let q = try DatabaseQueue(path: path2)
+        try q.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA wal_checkpoint(TRUNCATE)") }
+        try q.close()
+        let full = LedgerFixture.bytes(path2) ?? Data()
+        #expect(full.count > 16384)
+        let half = full.prefix(full.count / 2)
+        try half.write(to: URL(fileURLWithPath: path2))
+        do {
+            _ = try Ledger.open(path: path2)
+            Issue.record("a truncated ledger must be refused")
+        } catch {
+            guard case .corrupt = error else { Issue.record("got \(error)"); return }
+            #expect(error.description.contains("left untouched"))
+        }
+        #expect(LedgerFixture.bytes(path2) == half)
+    }
+
+    @Test func anotherApplicationsDatabaseRefused() throws {
+        let f = LedgerFixture()
+        defer { f.cleanup() }
+        let q = try DatabaseQueue(path: f.path)
+        try q.write { db in try db.execute(sql: "CREATE TABLE songs (title TEXT)") }
+        try q.close()
+        chmod(f.path, 0o600)
+        let before = LedgerFixture.bytes(f.path)
+        #expect(throws: LedgerError.self) { try Ledger.open(path: f.path) }
+        #expect(LedgerFixture.bytes(f.path) == before)
+    }
+
+    @Test func locationFollowsOverridesThenRootThenXDG() {
+        #expect(LedgerLocation.resolve(explicit: "/x/l.db", environment: ["RESTRACK_LEDGER": "/y"], effectiveUID: 1000,
+                                       home: "/home/u") == "/x/l.db")
+        #expect(LedgerLocation.resolve(explicit: nil, environment: ["RESTRACK_LEDGER": "/y/l.db"], effectiveUID: 0,
+                                       home: "/root") == "/y/l.db")
+        #expect(LedgerLocation.resolve(explicit: nil, environment: [:], effectiveUID: 0, home: "/root")
+                == "/var/lib/restrack/ledger.sqlite")
+        #expect(LedgerLocation.resolve(explicit: nil, environment: ["XDG_STATE_HOME": "/s"], effectiveUID: 1000, home: "/home/u")
+                == "/s/restrack/ledger.sqlite")
+        // A relative XDG_STATE_HOME is ignored, as the XDG spec says.
+        #expect(LedgerLocation.resolve(explicit: nil, environment: ["XDG_STATE_HOME": "rel"], effectiveUID: 1000, home: "/home/u")
+                == "/home/u/.local/state/restrack/ledger.sqlite")
+    }
+}
