@@ -27,7 +27,7 @@ public enum Sanitize {
         if v >= 0x2010 && v < 0x2028 { return true }  // dashes, bullets, ellipsis
         if v >= 0x2190 && v < 0x2200 { return true }  // arrows
         if v >= 0x2500 && v < 0x2600 { return true }  // box drawing, blocks, geometric shapes
-        if v == 0x2713 || v == 0x2717 { return true }  // ✓ ✗, our own check marks
+        if v == 0x2713 || v == 0x2717 || v == 0x2039 || v == 0x203A { return true }  // ✓ ✗ ‹ ›, our own marks
         return false
     }
 }

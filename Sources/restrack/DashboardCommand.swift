@@ -2,6 +2,7 @@ import ArgumentParser
 import Dashboard
 import Foundation
 import HostProbes
+import Ledger
 import Logging
 import TrackerCore
 
@@ -11,6 +12,7 @@ struct DashboardCommand: ParsableCommand {
         commandName: "dashboard", abstract: "Open the interactive dashboard (the default when no command is given).")
 
     @OptionGroup var source: HostSourceOptions
+    @OptionGroup var ledger: LedgerPathOptions
 
     @Flag(name: .customLong("read-only"), help: "Show only; every key that would change the ledger is disabled.")
     var readOnly = false
@@ -48,7 +50,11 @@ struct DashboardCommand: ParsableCommand {
         // a one-line error on a normal terminal.
         let snapshot = try makeSnapshotSource()
         _ = try loadFirst(snapshot)
-        let service = InMemoryClaimService(snapshot: snapshot)
+        // The ledger opens before curses too: a locked or damaged ledger is
+        // a clear error on a normal terminal, not a broken screen.
+        let book = try ledger.open()
+        logger.info("dashboard on ledger \(book.path)")
+        let service = LedgerClaimService(ledger: book, snapshot: snapshot)
         let catalog = ThemeCatalog.standard(environment: env, executablePath: CommandLine.arguments[0])
         let terminal: Terminal
         do {
