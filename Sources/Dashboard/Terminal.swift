@@ -146,8 +146,13 @@ public final class Terminal {
         doupdate()
     }
 
-    /// Forgets the last frame so the next draw repaints everything.
-    public func invalidate() { previous = nil }
+    /// Forgets the last frame so the next draw repaints everything, and
+    /// makes ncurses clear the physical screen too: after a resize the
+    /// terminal may have reflowed what ncurses believes is there.
+    public func invalidate() {
+        previous = nil
+        clearok(rs_stdscr(), true)
+    }
 
     /// Waits up to `timeoutMs` for a key; nil on timeout or a signal.
     public func readKey(timeoutMs: Int) -> Key? {
