@@ -15,6 +15,10 @@ public final class App {
     let glyphs: Glyphs
     let logger: Logger
     let clockFormatter: DateFormatter
+    /// The last frame and the model it showed, to skip re-rendering panes
+    /// when only the clock moved (the idle case).
+    var lastCanvas: Canvas?
+    var lastModel: DashboardModel?
 
     public init(terminal: Terminal, service: any ClaimService, options: DashboardOptions, catalog: ThemeCatalog,
                 environment env: [String: String], utf8: Bool, logger: Logger) {
@@ -51,8 +55,8 @@ public final class App {
         controller.poll(&model)
         var nextPoll = Date().addingTimeInterval(model.interval)
         frame()
-        let firstFrame = Date().timeIntervalSince(start)
-        logger.info("dashboard started; first frame in \(Int(firstFrame * 1000)) ms")
+        let firstFrame = Date().timeIntervalSince(options.startedAt ?? start)
+        logger.info("first frame \(Int(firstFrame * 1000)) ms after the command started")
         var frames = 1
         while !Terminal.terminationPending {
             if let max = options.maxFrames, frames >= max { break }
@@ -98,10 +102,21 @@ public final class App {
         if let f = model.flash, f.expires <= model.now { model.flash = nil }
         let (w, h) = terminal.size
         controller.settleScrolls(&model, width: w, height: h)
-        terminal.draw(Screen.render(model, width: w, height: h, glyphs: glyphs))
+        let key = model.withoutClock
+        let canvas: Canvas
+        if let last = lastCanvas, last.width == w, last.height == h, lastModel == key,
+           let ticked = Screen.tick(model, previous: last, glyphs: glyphs) {
+            canvas = ticked
+        } else {
+            canvas = Screen.render(model, width: w, height: h, glyphs: glyphs)
+        }
+        lastCanvas = canvas
+        lastModel = key
+        terminal.draw(canvas)
     }
 
     func nextTheme() {
+        lastCanvas = nil
         let i = themeNames.firstIndex(of: model.themeName) ?? -1
         let name = themeNames[(i + 1) % themeNames.count]
         applyTheme(name)

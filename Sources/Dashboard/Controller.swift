@@ -140,7 +140,8 @@ public struct Controller {
             line += 1 + (host.stuck[c.id]?.count ?? 0)
         }
         m.claimScroll = PaneFrame.scroll(selected: selLine, current: m.claimScroll, rows: layout.claims.inner.height - 1, count: line)
-        let tiles = CPUTileLayout.tiles(for: host.effective, width: layout.cpus.inner.width)
+        let tiles = CPUTileLayout.tiles(for: host.effective, width: layout.cpus.inner.width,
+                                        maxRows: layout.cpus.inner.height - 2)
         if tiles.indices.contains(m.cpuIndex) {
             m.cpuScroll = PaneFrame.scroll(selected: tiles[m.cpuIndex].row, current: m.cpuScroll,
                                            rows: layout.cpus.inner.height - 2, count: (tiles.last?.row ?? 0) + 1)
@@ -293,7 +294,7 @@ public struct Controller {
 
     func cpuTiles(_ m: DashboardModel, width: Int, height: Int) -> [CPUTile] {
         guard let host = m.host, let layout = Layout(width: width, height: height) else { return [] }
-        return CPUTileLayout.tiles(for: host.effective, width: layout.cpus.inner.width)
+        return CPUTileLayout.tiles(for: host.effective, width: layout.cpus.inner.width, maxRows: layout.cpus.inner.height - 2)
     }
 
     func selectedCPUOwner(_ m: DashboardModel, width: Int, height: Int) -> String? {

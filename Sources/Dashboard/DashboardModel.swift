@@ -2,7 +2,7 @@ import TrackerCore
 
 /// Everything the screen shows: the last host state from the service plus
 /// the operator's view state. The screen is a pure function of this value.
-public struct DashboardModel: Sendable {
+public struct DashboardModel: Equatable, Sendable {
     public var host: HostState?
     /// Why the last poll failed, if it did (shown in the header, not over panes).
     public var pollError: String?
@@ -44,6 +44,15 @@ public struct DashboardModel: Sendable {
     }
 
     public func isExpanded(_ pf: String) -> Bool { collapseByDefault == toggledPFs.contains(pf) }
+
+    /// The model with the ticking fields (clock, now) blanked: when this is
+    /// unchanged between frames only the header and ages need redrawing.
+    public var withoutClock: DashboardModel {
+        var m = self
+        m.clock = ""
+        m.now = 0
+        return m
+    }
 
     public mutating func setFlash(_ text: String, _ kind: Flash.Kind, seconds: Double = 6) {
         flash = Flash(text, kind: kind, expires: now + seconds)

@@ -39,4 +39,25 @@ public enum Fmt {
         if s.count >= n { return String(s.prefix(n)) }
         return s + String(repeating: " ", count: n - s.count)
     }
+
+    /// Words of `s` in lines of at most `width` columns (a word longer than
+    /// the width is cut).
+    public static func wrap(_ s: String, _ width: Int) -> [String] {
+        guard width > 0 else { return [] }
+        var lines: [String] = []
+        var cur = ""
+        for word in s.split(separator: " ") {
+            let w = String(word.prefix(width))
+            if cur.isEmpty {
+                cur = w
+            } else if cur.count + 1 + w.count <= width {
+                cur += " " + w
+            } else {
+                lines.append(cur)
+                cur = w
+            }
+        }
+        if !cur.isEmpty { lines.append(cur) }
+        return lines
+    }
 }

@@ -25,8 +25,9 @@ public struct Layout: Hashable, Sendable {
         // what operators read first; PCI and claims scroll.
         let (top, bottom) = body.splitTop(body.height * 13 / 23)
         // The CPU map wants the width (one row of tiles per cell); the cell
-        // blocks read fine at 44-60 columns.
-        let cellsWidth = width >= 140 ? min(62, width * 2 / 5) : width / 2
+        // blocks read fine at 44-60 columns. 60 leaves a 32-core, 2-thread cell
+        // on one tile row at 160 columns.
+        let cellsWidth = width >= 140 ? min(60, width * 2 / 5) : width / 2
         (cells, cpus) = top.splitLeft(cellsWidth)
         (pci, claims) = bottom.splitLeft(width / 2)
     }

@@ -32,6 +32,17 @@ public enum Screen {
         return c
     }
 
+    /// The next frame when only the clock moved: `previous` with the header
+    /// and the claims pane (whose ages tick) drawn again. Nil when a full
+    /// render is needed (an overlay could cover the claims pane).
+    public static func tick(_ m: DashboardModel, previous: Canvas, glyphs g: Glyphs) -> Canvas? {
+        guard m.overlay == nil, let layout = Layout(width: previous.width, height: previous.height) else { return nil }
+        var c = previous
+        HeaderPane.draw(m, into: &c, rect: layout.header, glyphs: g)
+        ClaimsPane.draw(m, into: &c, rect: layout.claims, glyphs: g)
+        return c
+    }
+
     /// Below 80x24: the needed size, centred, and nothing else.
     public static func tooSmall(into c: inout Canvas) {
         let msg = "needs \(Layout.minWidth)x\(Layout.minHeight), have \(c.width)x\(c.height)"

@@ -3,5 +3,5 @@ import ArgumentParser
 @main
 struct RestrackBench: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "restrack-bench", abstract: "restrack's benchmarks.", subcommands: [LedgerBench.self, LedgerWorker.self])
+        commandName: "restrack-bench", abstract: "restrack's benchmarks.", subcommands: [LedgerBench.self, LedgerWorker.self, DashboardBench.self])
 }

@@ -36,6 +36,7 @@ struct DashboardCommand: ParsableCommand {
     }
 
     func run() throws {
+        let started = Date()
         let env = ProcessInfo.processInfo.environment
         if let problem = Terminal.probe(environment: env) {
             throw CLIFailure.badInput(problem.description)
@@ -63,7 +64,8 @@ struct DashboardCommand: ParsableCommand {
             throw CLIFailure.badInput(error.description)
         }
         defer { terminal.end() }
-        let options = DashboardOptions(readOnly: readOnly, theme: theme, noColor: noColor, ascii: ascii, interval: interval)
+        let options = DashboardOptions(readOnly: readOnly, theme: theme, noColor: noColor, ascii: ascii, interval: interval,
+                                       startedAt: started)
         App(terminal: terminal, service: service, options: options, catalog: catalog, environment: env, utf8: utf8,
             logger: logger).run()
     }

@@ -12,6 +12,11 @@ final class LedgerClaimService: ClaimService {
     let ledger: Ledger
     let snapshotSource: () throws -> HostSnapshot
     let probe = ProcessProbe()
+    /// Live claims from the last read and the ledger files' (mtime, size)
+    /// then: an idle poll then costs two stats, not a query and a JSON
+    /// decode per claim. Any write, by us or another process, changes them.
+    private var cachedClaims: [Claim]?
+    private var cacheStamp: [String] = []
 
     init(ledger: Ledger, snapshot: @escaping () throws -> HostSnapshot) {
         self.ledger = ledger
@@ -20,10 +25,23 @@ final class LedgerClaimService: ClaimService {
 
     func state() throws -> HostState {
         let snapshot = try snapshotSource()
-        let live = try ledger.claims(states: [.claimed, .confirmed])
+        let live = try liveClaims()
         let probe = self.probe
         return Tracker.state(snapshot: snapshot, claims: live, now: Date().timeIntervalSince1970,
                              processStartTime: { probe.startTime(pid: $0) })
+    }
+
+    func liveClaims() throws -> [Claim] {
+        let stamp = [ledger.path, ledger.path + "-wal"].map { path -> String in
+            let a = try? FileManager.default.attributesOfItem(atPath: path)
+            let m = (a?[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0
+            return "\(m)/\(a?[.size] as? Int ?? -1)"
+        }
+        if let cached = cachedClaims, stamp == cacheStamp { return cached }
+        let live = try ledger.claims(states: [.claimed, .confirmed])
+        cachedClaims = live
+        cacheStamp = stamp
+        return live
     }
 
     /// The fit against the host plus every live claim as the ledger sees it

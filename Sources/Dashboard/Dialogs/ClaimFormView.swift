@@ -21,7 +21,9 @@ public enum ClaimFormView {
         case .success:
             lines = previewLines(f.preview, host: host, glyphs: g)
         }
-        for (text, style) in lines.prefix(inner.maxY - y - 2) {
+        // Reasons are sentences; wrap them rather than cut the useful end off.
+        let wrapped = lines.flatMap { line in Fmt.wrap(Sanitize.text(line.0, ascii: c.ascii), inner.width).map { ($0, line.1) } }
+        for (text, style) in wrapped.prefix(max(0, inner.maxY - y - 2)) {
             c.hostText(inner.x, y, text, style, maxWidth: inner.width)
             y += 1
         }

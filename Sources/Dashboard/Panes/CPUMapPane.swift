@@ -8,9 +8,9 @@ public enum CPUMapPane {
         let inner = PaneFrame.draw(into: &c, rect: r, title: PaneID.cpus.title, focused: focused, glyphs: g)
         guard let host = m.host, inner.height >= 3 else { return }
         let snap = host.effective
-        let tiles = CPUTileLayout.tiles(for: snap, width: inner.width)
-        guard !tiles.isEmpty else { return }
         let mapRows = inner.height - 2
+        let tiles = CPUTileLayout.tiles(for: snap, width: inner.width, maxRows: mapRows)
+        guard !tiles.isEmpty else { return }
         let sel = min(max(0, m.cpuIndex), tiles.count - 1)
         let totalRows = (tiles.last?.row ?? 0) + 1
         let scroll = PaneFrame.scroll(selected: tiles[sel].row, current: m.cpuScroll, rows: mapRows, count: totalRows)

@@ -80,8 +80,19 @@ public enum CPUTileLayout {
         return cores.sorted { ($0.first ?? 0) < ($1.first ?? 0) }
     }
 
-    /// Tiles in display order for a map `width` columns wide.
-    public static func tiles(for snapshot: HostSnapshot, width: Int) -> [CPUTile] {
+    /// Tiles in display order for a map `width` columns wide. With
+    /// `maxRows`, cells are separated by a blank row when that still fits,
+    /// which makes cell boundaries easy to see on big hosts.
+    public static func tiles(for snapshot: HostSnapshot, width: Int, maxRows: Int = 0) -> [CPUTile] {
+        let packed = layout(snapshot, width: width, gap: false)
+        let rows = (packed.last?.row ?? 0) + 1
+        if maxRows > 0, rows + snapshot.cells.count - 1 <= maxRows, snapshot.cells.count > 1 {
+            return layout(snapshot, width: width, gap: true)
+        }
+        return packed
+    }
+
+    static func layout(_ snapshot: HostSnapshot, width: Int, gap: Bool) -> [CPUTile] {
         var out: [CPUTile] = []
         var row = 0
         let usable = max(4, width - labelWidth)
@@ -94,7 +105,7 @@ public enum CPUTileLayout {
                 }
                 col += core.count + 1
             }
-            row += 1
+            row += gap ? 2 : 1
         }
         return out
     }

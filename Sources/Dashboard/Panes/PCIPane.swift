@@ -31,6 +31,13 @@ public enum PCIPane {
         let sel = min(max(0, m.pciIndex), rows.count - 1)
         let scroll = PaneFrame.scroll(selected: sel, current: m.pciScroll, rows: inner.height, count: rows.count)
         let wide = inner.width >= 70
+        let shown = rows[scroll..<min(rows.count, scroll + inner.height)]
+        // The owner column is as wide as the longest owner on screen, so
+        // names get the room when nothing is held.
+        let ownerWidth = min(20, shown.map { r -> Int in
+            guard let id = host.pciOwners[r.device.address] else { return statusHint(r, host: host).count }
+            return wide ? id.count + 1 + (host.claims.first { $0.id == id }?.consumer.name.count ?? 0) : id.count
+        }.max() ?? 0)
         for (n, row) in rows[scroll..<min(rows.count, scroll + inner.height)].enumerated() {
             let y = inner.y + n
             let i = scroll + n
@@ -68,8 +75,8 @@ public enum PCIPane {
             }
             candidates.append((2, 11, Fmt.left(d.status.rawValue, 11), st(statusRole(d.status), bold: d.status == .claimed)))
             candidates.append((1, 3, Fmt.right(d.numaNode.map { "c\($0)" } ?? "-", 3), st(.label)))
-            if !ownerText.isEmpty || wide {
-                candidates.append((3, wide ? 20 : min(12, ownerText.count), ownerText, st(owner == nil ? .dim : .pinned)))
+            if ownerWidth > 0 {
+                candidates.append((3, wide ? ownerWidth : min(12, ownerWidth), ownerText, st(owner == nil ? .dim : .pinned)))
             }
             var room = inner.maxX - x
             for cand in candidates where cand.1 + 1 <= room {
