@@ -101,10 +101,15 @@ public final class App {
         model.clock = clockFormatter.string(from: Date(timeIntervalSince1970: model.now))
         if let f = model.flash, f.expires <= model.now { model.flash = nil }
         let (w, h) = terminal.size
-        controller.settleScrolls(&model, width: w, height: h)
-        let key = model.withoutClock
+        var key = model.withoutClock
+        let unchanged = lastModel == key
+        if !unchanged {
+            // Scrolling follows the selection; with nothing changed it stays put.
+            controller.settleScrolls(&model, width: w, height: h)
+            key = model.withoutClock
+        }
         let canvas: Canvas
-        if let last = lastCanvas, last.width == w, last.height == h, lastModel == key,
+        if unchanged, let last = lastCanvas, last.width == w, last.height == h,
            let ticked = Screen.tick(model, previous: last, glyphs: glyphs) {
             canvas = ticked
         } else {

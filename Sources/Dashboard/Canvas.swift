@@ -101,6 +101,22 @@ public struct Canvas: Sendable {
         }
     }
 
+    /// Replaces every non-ASCII character with an ASCII stand-in, for
+    /// `--ascii` and non-UTF-8 locales, where ncurses cannot show them.
+    public mutating func foldToASCII() {
+        for i in cells.indices {
+            let ch = cells[i].char
+            guard !ch.isASCII else { continue }
+            cells[i].char = Canvas.asciiStandIns[ch] ?? "?"
+        }
+    }
+
+    static let asciiStandIns: [Character: Character] = [
+        "·": ".", "×": "x", "…": "~", "↳": ">", "‹": "<", "›": ">", "✓": "+", "✗": "x", "─": "-", "│": "|",
+        "┌": "+", "┐": "+", "└": "+", "┘": "+", "├": "+", "┤": "+", "█": "#", "▒": "=", "░": ".", "■": "#",
+        "□": "o", "▾": "v", "▸": ">", "↑": "^", "↓": "v", "←": "<", "→": ">",
+    ]
+
     /// Row `y` as plain text, trailing spaces removed.
     public func line(_ y: Int) -> String {
         guard y >= 0, y < height else { return "" }

@@ -14,6 +14,7 @@ public struct Controller {
 
     /// Polls the service into the model; errors go to the header and the log.
     public func poll(_ m: inout DashboardModel) {
+        let before = m.host
         do {
             m.host = try service.state()
             m.pollError = nil
@@ -21,7 +22,8 @@ public struct Controller {
             m.pollError = "\(error)"
             logger.warning("poll failed: \(error)")
         }
-        clampSelections(&m)
+        // Row counts only change with the host state.
+        if m.host != before { clampSelections(&m) }
     }
 
     public func handle(_ key: Key, _ m: inout DashboardModel, width: Int, height: Int) -> Effect {

@@ -1,6 +1,12 @@
 /// The whole frame as a pure function of the model and the terminal size.
 public enum Screen {
     public static func render(_ m: DashboardModel, width: Int, height: Int, glyphs g: Glyphs) -> Canvas {
+        var c = draw(m, width: width, height: height, glyphs: g)
+        if g.isASCII { c.foldToASCII() }
+        return c
+    }
+
+    static func draw(_ m: DashboardModel, width: Int, height: Int, glyphs g: Glyphs) -> Canvas {
         var c = Canvas(width: width, height: height, ascii: g.isASCII)
         guard let layout = Layout(width: width, height: height) else {
             tooSmall(into: &c)
@@ -40,6 +46,7 @@ public enum Screen {
         var c = previous
         HeaderPane.draw(m, into: &c, rect: layout.header, glyphs: g)
         ClaimsPane.draw(m, into: &c, rect: layout.claims, glyphs: g)
+        if g.isASCII { c.foldToASCII() }
         return c
     }
 

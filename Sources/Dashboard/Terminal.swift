@@ -199,7 +199,7 @@ public final class Terminal {
     /// re-raise, so a crash does not leave the operator's shell in raw mode
     /// (htop's CRT_handleSIGSEGV does the same).
     static func installSignalHandlers() {
-        let soft: @convention(c) (Int32) -> Void = { _ in terminationRequested.store(1, ordering: .sequentiallyConsistent) }
+        let soft: @convention(c) (Int32) -> Void = { sig in terminationRequested.store(sig, ordering: .sequentiallyConsistent) }
         let fatal: @convention(c) (Int32) -> Void = { sig in
             if cursesActive.load(ordering: .sequentiallyConsistent) { endwin() }
             signal(sig, SIG_DFL)
@@ -218,4 +218,10 @@ public final class Terminal {
     }
 
     public static var terminationPending: Bool { terminationRequested.load(ordering: .sequentiallyConsistent) != 0 }
+
+    /// The signal that ended the loop (SIGINT, SIGTERM, SIGHUP), if any.
+    public static var terminationSignal: Int32? {
+        let s = terminationRequested.load(ordering: .sequentiallyConsistent)
+        return s == 0 ? nil : s
+    }
 }

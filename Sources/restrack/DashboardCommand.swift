@@ -63,11 +63,14 @@ struct DashboardCommand: ParsableCommand {
         } catch {
             throw CLIFailure.badInput(error.description)
         }
-        defer { terminal.end() }
         let options = DashboardOptions(readOnly: readOnly, theme: theme, noColor: noColor, ascii: ascii, interval: interval,
                                        startedAt: started)
         App(terminal: terminal, service: service, options: options, catalog: catalog, environment: env, utf8: utf8,
             logger: logger).run()
+        terminal.end()
+        // Killed by a signal: restore the terminal (above), then exit the
+        // way the shell expects (130 for Ctrl-C).
+        if let sig = Terminal.terminationSignal { throw ExitCode(128 + sig) }
     }
 
     func makeSnapshotSource() throws -> () throws -> HostSnapshot {

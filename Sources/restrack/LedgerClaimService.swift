@@ -23,12 +23,35 @@ final class LedgerClaimService: ClaimService {
         snapshotSource = snapshot
     }
 
+    /// The last full state and the inputs it was built from. With the same
+    /// snapshot and claims, only the time-dependent stuck reasons (owner
+    /// gone, TTL passed) can change, so an idle poll re-judges just those
+    /// instead of re-applying every claim to a 2,048-device host.
+    private var cachedState: HostState?
+    private var structuralStuck: [String: [StuckReason]] = [:]
+
     func state() throws -> HostState {
         let snapshot = try snapshotSource()
         let live = try liveClaims()
         let probe = self.probe
-        return Tracker.state(snapshot: snapshot, claims: live, now: Date().timeIntervalSince1970,
-                             processStartTime: { probe.startTime(pid: $0) })
+        let now = Date().timeIntervalSince1970
+        let pst: Tracker.ProcessStartTime = { probe.startTime(pid: $0) }
+        if var cached = cachedState, cached.snapshot == snapshot, cached.claims == live {
+            var stuck = structuralStuck
+            for c in live {
+                let r = Tracker.ownerAndTTLReasons(c, now: now, processStartTime: pst)
+                if !r.isEmpty { stuck[c.id, default: []].insert(contentsOf: r, at: 0) }
+            }
+            if cached.stuck != stuck { cached.stuck = stuck; cachedState = cached }
+            return cached
+        }
+        let full = Tracker.state(snapshot: snapshot, claims: live, now: now, processStartTime: pst)
+        structuralStuck = full.stuck.compactMapValues { reasons in
+            let kept = reasons.filter { if case .resourceGone = $0 { return true } else { return false } }
+            return kept.isEmpty ? nil : kept
+        }
+        cachedState = full
+        return full
     }
 
     func liveClaims() throws -> [Claim] {

@@ -115,4 +115,17 @@ import TrackerCore
         // Every cell's label is on screen, so nothing scrolled away.
         for cell in 0..<8 { #expect(c.text(in: map).contains("c\(cell) ")) }
     }
+
+    @Test func asciiModeDrawsOnlyASCII() {
+        var host = Fixtures.smallHost()
+        host.pciDevices[0].deviceName = "Réseau × 4"
+        let stuck = Fixtures.claim("c1stuk", consumer: "vm·1", cpus: [2, 3], age: 700)
+        var m = Fixtures.model(host, claims: [stuck])
+        m.focus = .claims
+        let c = Fixtures.render(m, 120, 40, glyphs: .ascii)
+        #expect(c.cells.allSatisfy { $0.char.isASCII })
+        #expect(c.line(2).hasPrefix("++ NUMA cells +"))
+        #expect(c.text.contains("STUCK"))
+        #expect(c.text.contains("-> unconfirmed for 700s"))
+    }
 }

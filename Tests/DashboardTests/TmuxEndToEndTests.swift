@@ -100,6 +100,17 @@ struct TmuxEndToEndTests {
         return n
     }
 
+    @Test func ctrlCRestoresTheTerminal() {
+        let t = Tmux()
+        defer { t.stop() }
+        t.start(["--host", Self.host, "--ledger", t.ledger])
+        #expect(t.wait(for: "NUMA cells"))
+        t.keys("C-c")
+        #expect(t.wait(for: "EXIT=130"))
+        // Back on the normal screen: the dashboard is gone, not left drawn.
+        #expect(!t.capture().contains("NUMA cells"))
+    }
+
     @Test func noColorMeansNoColourEscapes() {
         let colour = Tmux()
         defer { colour.stop() }
