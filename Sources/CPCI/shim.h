@@ -128,11 +128,12 @@ static inline void rs_pci_take_warnings(char *buf, int len) {
 
 /* PCI_FILL_* and PCI_ACCESS_* as plain ints for Swift. */
 static inline int rs_pci_fill_flags(void) {
-    return PCI_FILL_IDENT | PCI_FILL_CLASS | PCI_FILL_NUMA_NODE | PCI_FILL_SUBSYS;
+    /* Not PCI_FILL_NUMA_NODE: restrack reads numa_node itself (libpci takes
+       garbage for 0), and libpci would warn about the same file twice. */
+    return PCI_FILL_IDENT | PCI_FILL_CLASS | PCI_FILL_SUBSYS;
 }
 static inline unsigned rs_pci_fill_class_bit(void) { return PCI_FILL_CLASS; }
 static inline unsigned rs_pci_fill_subsys_bit(void) { return PCI_FILL_SUBSYS; }
-static inline unsigned rs_pci_fill_numa_bit(void) { return PCI_FILL_NUMA_NODE; }
 static inline unsigned rs_pci_method_sysfs(void) { return PCI_ACCESS_SYS_BUS_PCI; }
 
 #endif

@@ -31,11 +31,9 @@ public enum CPUTopologyProbe {
                                        assumed: "the thread_siblings mask")
                 ?? values.cpumask("\(topo)/thread_siblings", warnings: &warnings, assumed: "CPU \(cpu) is a core of its own")
                 ?? [cpu]
-            // Offline siblings cannot be used; a list that misses the CPU itself is garbled.
-            group = group.intersection(online)
-            group.insert(cpu)
-            // Keep groups disjoint even if two CPUs' files disagree.
-            group.subtract(grouped)
+            // Offline siblings cannot be used, and groups stay disjoint even
+            // if two CPUs' files disagree (the contract refuses overlaps).
+            group = group.intersection(online).subtracting(grouped)
             group.insert(cpu)
             grouped.formUnion(group)
             groups.append(group)

@@ -8,9 +8,11 @@ import Darwin
 /// `--sysfs-root DIR` swaps the whole host: `read("sys/devices/system/cpu/online")`
 /// reads `DIR/sys/devices/system/cpu/online`, or `/sys/...` on the live host.
 ///
-/// Paths are relative to the root. The reader never follows a symlink while
-/// listing or testing for directories (sysfs has link cycles); it only reads
-/// files through links, and resolves a link's target name on request.
+/// Paths are relative to the root. sysfs has symlink cycles, so nothing here
+/// walks a tree: the probes list the few directories they know by name
+/// (`node/`, `cpu/`, `bus/pci/devices/`, a device's `net/`), `isDirectory`
+/// and `isSymlink` use lstat, and links are only followed to read a file or
+/// resolved to their target's name (`driver`, `physfn`, `iommu_group`).
 public struct SysfsReader: Sendable {
     /// The root directory, without a trailing slash; "" means the live `/`.
     public let root: String
@@ -78,11 +80,10 @@ public struct SysfsReader: Sendable {
     }
 
     /// Directory entries (not `.`/`..`), sorted, with raw bytes decoded
-    /// lossily; nil when the path is not a readable directory. Does not
-    /// follow a symlink at the last component unless `followLink` is set
-    /// (the `bus/pci/devices` entries themselves are links to real dirs).
-    public func list(_ relative: String, followLink: Bool = true) -> [String]? {
-        if !followLink, isSymlink(relative) { return nil }
+    /// lossily; nil when the path is not a readable directory. A link as the
+    /// last component is listed (the `bus/pci/devices` entries are links to
+    /// the real device directories); entries are never descended into.
+    public func list(_ relative: String) -> [String]? {
         guard let dir = opendir(path(relative)) else { return nil }
         defer { closedir(dir) }
         var names: [String] = []

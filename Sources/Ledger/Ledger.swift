@@ -110,37 +110,32 @@ public struct Ledger: Sendable {
     /// Releases every stuck claim (or, with `dryRun`, only says which), each
     /// audited with its reasons. Stuck is judged inside the write transaction,
     /// so a claim confirmed a moment ago by another process is not released.
+    /// `only` limits it to those ids (a dashboard releasing what it showed):
+    /// one that is no longer stuck by now is left alone.
     public func releaseStuck(snapshot: HostSnapshot?, processStartTime: Tracker.ProcessStartTime?, dryRun: Bool,
-                             actor: LedgerActor, now: Double = Date().timeIntervalSince1970)
+                             only: Set<String>? = nil, actor: LedgerActor, now: Double = Date().timeIntervalSince1970)
         throws(LedgerError) -> [(claim: Claim, reasons: [StuckReason])] {
         let find = { (db: Database) throws -> [(claim: Claim, reasons: [StuckReason])] in
             let live = try ClaimRecord.fetchAll(states: [.claimed, .confirmed], db)
             return Self.stuck(live, snapshot: snapshot, now: now, processStartTime: processStartTime)
+                .filter { only?.contains($0.claim.id) ?? true }
         }
         if dryRun {
             do { return try queue.read(find) } catch { throw map(error) }
         }
         let outcome: Outcome<[(claim: Claim, reasons: [StuckReason])]> = try writeImmediate { db in
-            let found = try find(db)
-            for (claim, reasons) in found {
-                var released = claim
-                released.state = .released
-                released.endedAt = now
-                try ClaimRecord.update(released, db)
+            var released: [(claim: Claim, reasons: [StuckReason])] = []
+            for (claim, reasons) in try find(db) {
+                let ended = try Tracker.release(claim, at: now)   // live, so this cannot be refused
+                try ClaimRecord.update(ended, db)
                 try ClaimRecord.deleteHeld(claim.id, db)
                 try Self.audit(db, "release-stuck", "ok", claim.id,
                                reasons.map(\.description).joined(separator: "; "), actor, now)
+                released.append((claim: ended, reasons: reasons))
             }
-            return .done(found.map { (claim: Self.ended($0.claim, now), reasons: $0.reasons) })
+            return .done(released)
         }
         return try outcome.get()
-    }
-
-    private static func ended(_ claim: Claim, _ now: Double) -> Claim {
-        var c = claim
-        c.state = .released
-        c.endedAt = now
-        return c
     }
 
     // MARK: - Reads
@@ -155,6 +150,14 @@ public struct Ledger: Sendable {
     /// Claims in the given states, oldest first.
     public func claims(states: [ClaimState] = ClaimState.allCases) throws(LedgerError) -> [Claim] {
         do { return try queue.read { db in try ClaimRecord.fetchAll(states: states, db) } } catch { throw map(error) }
+    }
+
+    /// The host with every live claim applied, owners and stuck reasons: what
+    /// the dashboard draws.
+    public func state(snapshot: HostSnapshot, processStartTime: Tracker.ProcessStartTime?,
+                      now: Double = Date().timeIntervalSince1970) throws(LedgerError) -> HostState {
+        let live = try claims(states: [.claimed, .confirmed])
+        return Tracker.state(snapshot: snapshot, claims: live, now: now, processStartTime: processStartTime)
     }
 
     /// Live claims with their stuck reasons; without a snapshot only the
@@ -208,8 +211,7 @@ public struct Ledger: Sendable {
         } catch { throw map(error) }
         let state = Tracker.state(snapshot: snapshot, claims: read.live, now: now, processStartTime: processStartTime)
         let stuck = read.live.compactMap { c in state.stuck[c.id].map { (claim: c, reasons: $0) } }
-        var conflicts = state.conflicts + Self.pfvfProblems(state.effective)
-        conflicts = Array(NSOrderedSet(array: conflicts)).compactMap { $0 as? String }
+        let conflicts = state.conflicts + Self.pfvfProblems(state.effective)
         let drift = DriftCheck.find(state: state, processStartTime: processStartTime, affinity: affinity)
         return CheckReport(integrity: read.integrity, conflicts: conflicts, stuck: stuck, drift: drift,
                            liveClaims: read.live.count)
@@ -246,6 +248,22 @@ public struct Ledger: Sendable {
         for id in try String.fetchAll(db, sql: "SELECT DISTINCT claim_id FROM held_cell") where !liveIDs.contains(id) {
             problems.append("index: claim \(id) is not live but still has cell usage rows")
         }
+        // The trigger-kept totals must equal the rows they sum.
+        let drifted = try Row.fetchAll(db, sql: """
+            SELECT t.cell, t.page_size_kb FROM held_total t
+            LEFT JOIN (SELECT cell, COALESCE(page_size_kb, 0) AS size, SUM(shared_vcpus) AS v, SUM(memory_mb) AS m,
+                              SUM(pages) AS p FROM held_cell GROUP BY cell, size) s
+              ON s.cell = t.cell AND s.size = t.page_size_kb
+            WHERE t.shared_vcpus != COALESCE(s.v, 0) OR t.memory_mb != COALESCE(s.m, 0) OR t.pages != COALESCE(s.p, 0)
+            """)
+        for row in drifted {
+            problems.append("index: usage totals for cell \(row["cell"] as Int), page size \(row["page_size_kb"] as Int) KiB do not match the claims")
+        }
+        let missing = try Int.fetchOne(db, sql: """
+            SELECT count(*) FROM (SELECT DISTINCT cell, COALESCE(page_size_kb, 0) AS size FROM held_cell) s
+            WHERE NOT EXISTS (SELECT 1 FROM held_total t WHERE t.cell = s.cell AND t.page_size_kb = s.size)
+            """) ?? 0
+        if missing > 0 { problems.append("index: \(missing) cell usage groups have no totals row") }
         return problems
     }
 
@@ -322,8 +340,7 @@ public struct Ledger: Sendable {
         var cells: [Int: [ClaimUsage.Cell]] = [:]
         var floating = (vcpus: 0, memory: 0)
         for row in try Row.fetchAll(db, sql: """
-            SELECT cell, SUM(shared_vcpus) AS v, SUM(memory_mb) AS m, page_size_kb, SUM(pages) AS p
-            FROM held_cell GROUP BY cell, page_size_kb
+            SELECT cell, page_size_kb, shared_vcpus AS v, memory_mb AS m, pages AS p FROM held_total
             """) {
             let cell: Int = row["cell"]
             if cell < 0 {
@@ -331,8 +348,9 @@ public struct Ledger: Sendable {
                 floating.memory += row["m"] as Int
                 continue
             }
+            let size: Int = row["page_size_kb"]
             cells[cell, default: []].append(ClaimUsage.Cell(hostCell: cell, sharedVCPUs: row["v"], memoryMB: row["m"],
-                                                              pageSizeKB: row["page_size_kb"], pages: row["p"]))
+                                                              pageSizeKB: size > 0 ? size : nil, pages: row["p"]))
         }
         var pinned: [Int: CPUSet] = [:]
         let cpuRows = try Row.fetchCursor(db, sql: "SELECT cpu, cell FROM held_cpu")

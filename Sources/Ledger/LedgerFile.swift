@@ -12,6 +12,11 @@ enum LedgerFile {
         try ensureDirectory(dir, ledger: path)
         var st = stat()
         var isNew = false
+        // A symlink planted by another user (in a sticky /tmp, say) could
+        // aim the ledger at a file of theirs choosing; its owner must be trusted too.
+        if lstat(path, &st) == 0, st.st_mode & S_IFMT == S_IFLNK, st.st_uid != 0, st.st_uid != geteuid() {
+            throw LedgerError.unsafe(path: path, detail: "it is a symlink owned by uid \(st.st_uid), another user")
+        }
         if stat(path, &st) == 0 {
             try checkFile(st, path: path)
         } else if errno == ENOENT {
@@ -182,9 +187,23 @@ enum LedgerErrors {
         case .SQLITE_FULL: return .io(path: path, detail: "the disk is full (\(msg)); nothing was changed")
         case .SQLITE_READONLY: return .io(path: path, detail: "read-only (\(msg)); nothing was changed")
         case .SQLITE_CANTOPEN: return .io(path: path, detail: "cannot open (\(msg))")
-        case .SQLITE_IOERR: return .io(path: path, detail: "I/O error (\(msg)); nothing was changed")
+        case .SQLITE_IOERR:
+            // A full disk often surfaces as a generic I/O error (the -shm or
+            // WAL write fails first); say which when the file system shows it.
+            if fileSystemFull(path) {
+                return .io(path: path, detail: "the disk is full (\(msg)); nothing was changed")
+            }
+            return .io(path: path, detail: "I/O error (\(msg)); nothing was changed")
         case .SQLITE_PERM: return .io(path: path, detail: "permission denied (\(msg))")
         default: return .database(detail: msg)
         }
+    }
+
+    /// Less than 64 KiB left for unprivileged writes on the ledger's file system.
+    static func fileSystemFull(_ path: String) -> Bool {
+        var vfs = statvfs()
+        let dir = (path as NSString).deletingLastPathComponent
+        guard statvfs(dir.isEmpty ? "." : dir, &vfs) == 0 else { return false }
+        return UInt64(vfs.f_bavail) * UInt64(vfs.f_frsize) < 65_536
     }
 }

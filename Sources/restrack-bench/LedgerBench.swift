@@ -26,8 +26,14 @@ struct LedgerBench: ParsableCommand {
     @Option(help: "Directory for the ledger and host files (default: a fresh one under the temp directory).")
     var dir: String?
 
+    func validate() throws {
+        guard live >= 0, samples > 0, processes > 0, perProcess > 0 else {
+            throw ValidationError("--samples, --processes and --per-process must be positive, --live not negative")
+        }
+    }
+
     func run() throws {
-        let work = dir ?? NSTemporaryDirectory() + "/restrack-bench-\(UUID().uuidString)"
+        let work = dir ?? (NSTemporaryDirectory() as NSString).appendingPathComponent("restrack-bench-\(UUID().uuidString)")
         try FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: true,
                                                 attributes: [.posixPermissions: 0o700])
         let host = Self.host512()
@@ -54,9 +60,14 @@ struct LedgerBench: ParsableCommand {
         let p50 = latencies[latencies.count / 2]
         let p99 = latencies[Int(Double(latencies.count - 1) * 0.99)]
 
-        // 2. Throughput: `processes` workers claim at once from a fresh ledger.
+        // 2. Throughput: `processes` workers claim at once from a ledger that
+        // already holds `live` claims (filled before the clock starts).
         let shared = work + "/concurrent.sqlite"
-        _ = try Ledger.open(path: shared)   // create it once, so the workers time claims, not setup
+        let sharedLedger = try Ledger.open(path: shared)
+        for i in 0..<live {
+            _ = try sharedLedger.claim(Self.fillerRequest(i), consumer: Consumer(name: "fill\(i)"), snapshot: host,
+                                       confirm: true, actor: actor)
+        }
         let t0 = DispatchTime.now().uptimeNanoseconds
         var workers: [Process] = []
         for w in 0..<processes {
@@ -73,7 +84,7 @@ struct LedgerBench: ParsableCommand {
             if p.terminationStatus != 0 { failed += 1 }
         }
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9
-        let made = try Ledger.open(path: shared).claims(states: [.claimed]).count
+        let made = try sharedLedger.claims(states: [.claimed]).count
         let rate = Double(made) / seconds
 
         let cpus = host.cells.reduce(0) { $0 + $1.cpus.count + $1.pcpus.count }
@@ -86,8 +97,9 @@ struct LedgerBench: ParsableCommand {
     }
 
     /// 512 CPUs: 2 cells × 256 (64 shared + 192 dedicated, SMT pairs),
-    /// 256 GiB each with 4 KiB pages and 16,384 × 2 MiB hugepages; shared
-    /// CPUs overcommitted 8× so 1,000 small guests fit.
+    /// 256 GiB each, half of it as 65,536 × 2 MiB hugepages; shared CPUs
+    /// overcommitted 24× so the 1,000 resident guests plus 8 × 250 new
+    /// ones all fit (a claim that does not fit would end a worker early).
     static func host512() -> HostSnapshot {
         var cells: [NUMACell] = []
         for id in 0..<2 {
@@ -97,9 +109,9 @@ struct LedgerBench: ParsableCommand {
             let siblings = (0..<96).map { CPUSet([base + 64 + $0, base + 160 + $0]) }
             cells.append(NUMACell(id: id, socket: id, cpus: shared, pcpus: dedicated, siblings: siblings,
                                   memoryMB: 262_144,
-                                  mempages: [PagePool(sizeKB: 4, total: 262_144 * 256), PagePool(sizeKB: 2048, total: 16_384)]))
+                                  mempages: [PagePool(sizeKB: 4, total: 131_072 * 256), PagePool(sizeKB: 2048, total: 65_536)]))
         }
-        return HostSnapshot(hostname: "bench-512", cpuAllocationRatio: 8, cells: cells)
+        return HostSnapshot(hostname: "bench-512", cpuAllocationRatio: 24, cells: cells)
     }
 
     /// A mix like a busy compute host: pinned guests, NUMA-aware shared

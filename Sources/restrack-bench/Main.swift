@@ -3,5 +3,6 @@ import ArgumentParser
 @main
 struct RestrackBench: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "restrack-bench", abstract: "restrack's benchmarks.", subcommands: [LedgerBench.self, LedgerWorker.self, DashboardBench.self])
+        commandName: "restrack-bench", abstract: "restrack's benchmarks.",
+        subcommands: [FitBench.self, LedgerBench.self, LedgerWorker.self, DashboardBench.self])
 }

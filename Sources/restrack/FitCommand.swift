@@ -44,6 +44,6 @@ struct FitCommand: ParsableCommand {
         guard let hostFile, let requestFile else { throw CLIFailure.badInput("give --host FILE and --request FILE") }
         let host = try loadJSON(HostSnapshot.self, path: hostFile, document: "host")
         let request = try loadJSON(Request.self, path: requestFile, document: "request")
-        print(ContractJSON.encode(Fitter.fit(request, on: host)))
+        print(Fitter.fit(request, on: host).jsonText())
     }
 }

@@ -195,5 +195,31 @@ import TrackerCore
         report = try ledger.check(snapshot: host, processStartTime: alive, affinity: nil)
         #expect(report.integrity.count == held.count)
         #expect(report.integrity.first?.contains("of claim \(c.id) is held by nobody") == true)
+
+        // The trigger-kept totals going wrong is caught too.
+        try q.write { db in try db.execute(sql: "UPDATE held_total SET pages = pages + 1") }
+        report = try ledger.check(snapshot: host, processStartTime: alive, affinity: nil)
+        #expect(report.integrity.contains { $0.contains("usage totals for cell 0, page size 2048 KiB") })
+    }
+}
+
+@Suite struct LedgerStateTests {
+    @Test func stateAppliesLiveClaimsAndReleaseStuckHonoursOnly() throws {
+        let f = LedgerFixture()
+        defer { f.cleanup() }
+        let ledger = try Ledger.open(path: f.path)
+        let host = LedgerFixture.host()
+        let a = try ledger.claim(LedgerFixture.pinned(1), consumer: Consumer(name: "a", pid: 10, pidStartTime: 1),
+                                 snapshot: host, actor: LedgerFixture.actor)
+        let b = try ledger.claim(LedgerFixture.pinned(1), consumer: Consumer(name: "b", pid: 11, pidStartTime: 1),
+                                 snapshot: host, actor: LedgerFixture.actor)
+        let nobody: Tracker.ProcessStartTime = { _ in nil }
+        let state = try ledger.state(snapshot: host, processStartTime: nobody)
+        #expect(state.effective.cells[0].pinnedCPUs == a.usage.pinnedCPUs.union(b.usage.pinnedCPUs))
+        #expect(Set(state.stuck.keys) == [a.id, b.id])
+        let done = try ledger.releaseStuck(snapshot: host, processStartTime: nobody, dryRun: false, only: [b.id],
+                                           actor: LedgerFixture.actor)
+        #expect(done.map(\.claim.id) == [b.id])
+        #expect(try ledger.claims(states: [.claimed]).map(\.id) == [a.id])
     }
 }

@@ -36,6 +36,17 @@ import TrackerCore
             } catch {
                 #expect(error.description.contains("uid 65534"))
             }
+            chown(f.path, 0, 0)
+            // A symlink another user planted, aiming at a file we would trust.
+            let link = f.dir + "/planted.sqlite"
+            #expect(symlink(f.path, link) == 0)
+            #expect(lchown(link, 65534, 65534) == 0)
+            do {
+                _ = try Ledger.open(path: link)
+                Issue.record("a symlink owned by uid 65534 must be refused")
+            } catch {
+                #expect(error.description.contains("symlink owned by uid 65534"))
+            }
         }
     }
 
@@ -115,5 +126,34 @@ import TrackerCore
         // A relative XDG_STATE_HOME is ignored, as the XDG spec says.
         #expect(LedgerLocation.resolve(explicit: nil, environment: ["XDG_STATE_HOME": "rel"], effectiveUID: 1000, home: "/home/u")
                 == "/home/u/.local/state/restrack/ledger.sqlite")
+    }
+}
+
+@Suite struct LedgerBusyTests {
+    @Test func heldWriteLockGivesLedgerBusyWithinTheTimeout() throws {
+        let f = LedgerFixture()
+        defer { f.cleanup() }
+        let ledger = try Ledger.open(path: f.path, options: LedgerOptions(busyTimeoutSeconds: 0.3))
+        // Another connection holds the write lock, as a stopped process would.
+        let other = try DatabaseQueue(path: f.path)
+        let start = Date()
+        try other.writeWithoutTransaction { db in
+            try db.execute(sql: "BEGIN IMMEDIATE")
+            do {
+                _ = try ledger.claim(LedgerFixture.pinned(1), consumer: Consumer(name: "a"), snapshot: LedgerFixture.host(),
+                                     actor: LedgerFixture.actor)
+                Issue.record("a claim must not get through a held write lock")
+            } catch let error as LedgerError {
+                guard case .busy = error else { Issue.record("expected busy, got \(error)"); return }
+                #expect(error.description.hasPrefix("ledger busy: "))
+            }
+            try db.execute(sql: "ROLLBACK")
+        }
+        let waited = Date().timeIntervalSince(start)
+        #expect(waited >= 0.3 && waited < 3)
+        // Once the lock is free the same ledger claims normally, and the busy attempt left nothing behind.
+        _ = try ledger.claim(LedgerFixture.pinned(1), consumer: Consumer(name: "b"), snapshot: LedgerFixture.host(),
+                             actor: LedgerFixture.actor)
+        #expect(try ledger.claims().map(\.consumer.name) == ["b"])
     }
 }

@@ -4,8 +4,10 @@
 enum CellFitter {
     /// - Parameter reserved: extra dedicated CPUs for the emulator thread
     ///   (1 for guest cell 0 with `emulator_threads_policy: isolate`).
+    /// - Parameter build: false to learn only whether it fits (no pinning).
     static func fit(_ guest: GuestCell, of topology: GuestTopology, on view: HostCellView, reserved: Int,
-                    cpuAllocationRatio: Double, ramAllocationRatio: Double) -> Result<CellPlacement, CellShortfall> {
+                    cpuAllocationRatio: Double, ramAllocationRatio: Double,
+                    build: Bool = true) -> Result<CellPlacement, CellShortfall> {
         let cell = view.cell
         let label = "host cell \(cell.id)"
         let memKB = guest.memoryMB * 1024
@@ -82,7 +84,7 @@ enum CellFitter {
         let emuNote = reserved > 0 ? " (including the isolated emulator thread)" : ""
         if topology.pinsCPUs, pinnedNeed > cell.pcpus.count {
             return .failure(CellShortfall(
-                "\(label) has \(cell.pcpus.count) dedicated CPUs in all, \(pinnedNeed) needed\(emuNote)",
+                "\(label) has \(Wording.count(cell.pcpus.count, "dedicated CPU")) in all, \(pinnedNeed) needed\(emuNote)",
                 have: cell.pcpus.count, need: pinnedNeed))
         }
         if topology.hasSharedPart, guest.sharedCount > cell.cpus.count {
@@ -97,11 +99,11 @@ enum CellFitter {
             guard pinnedNeed <= free else {
                 let tp = topology.threadPolicy.map { " with thread policy \($0.rawValue)" } ?? ""
                 return .failure(CellShortfall(
-                    "\(label) has \(free) free dedicated CPUs, \(pinnedNeed) needed\(tp)\(emuNote)",
+                    "\(label) has \(Wording.count(free, "free dedicated CPU")), \(pinnedNeed) needed\(tp)\(emuNote)",
                     have: free, need: pinnedNeed))
             }
             switch CorePacker.pack(guest.pinned, on: view, policy: topology.threadPolicy, reserved: reserved,
-                                   cellLabel: label) {
+                                   cellLabel: label, build: build) {
             case .success(let p): packing = p
             case .failure(let f): return .failure(f)
             }

@@ -12,9 +12,12 @@
 ///   the contract allows.
 ///
 /// `reserved` extra CPUs (the emulator thread) come from what is left.
+/// With `build` false only the answer is computed (an empty packing on
+/// success): the fitter asks every (guest cell, host cell) pair whether it
+/// fits, and needs the pinning of the chosen pairs only.
 enum CorePacker {
     static func pack(_ vcpus: [Int], on view: HostCellView, policy: CPUThreadPolicy?, reserved: Int,
-                     cellLabel: String) -> Result<CorePacking, CellShortfall> {
+                     cellLabel: String, build: Bool = true) -> Result<CorePacking, CellShortfall> {
         let need = vcpus.count
         let cores = view.freeCores
         let free = view.freePCPUCount
@@ -32,9 +35,10 @@ enum CorePacker {
             }
             guard free >= need + reserved else {
                 return .failure(CellShortfall(
-                    "\(cellLabel) has \(free) free dedicated CPUs, \(need + reserved) needed with thread policy isolate\(reserved > 0 ? " and an isolated emulator thread" : "")",
+                    "\(cellLabel) has \(Wording.count(free, "free dedicated CPU")), \(need + reserved) needed with thread policy isolate\(reserved > 0 ? " and an isolated emulator thread" : "")",
                     have: free, need: need + reserved))
             }
+            guard build else { return .success(CorePacking(pinning: [], reserved: [])) }
             let used = cores.prefix(need).map { $0[0] }
             let pinning = zip(vcpus, used).map { (vcpu: $0, pcpu: $1) }
             let rest = cores.dropFirst(need).flatMap { $0 }
@@ -55,8 +59,12 @@ enum CorePacker {
         var t = maxFree
         while t >= 1 {
             if policy == .require && t <= 1 { break }
-            let usable = cores.filter { $0.count >= t }
-            if t * usable.count >= need {
+            let usableCount = cores.reduce(0) { $0 + ($1.count >= t ? 1 : 0) }
+            // What is left after the pinning (free − need) must hold the
+            // reserved CPUs.
+            if t * usableCount >= need && (reserved == 0 || free - need >= reserved) {
+                guard build else { return .success(CorePacking(pinning: [], reserved: [])) }
+                let usable = cores.filter { $0.count >= t }
                 var chosen: [Int] = []
                 chosen.reserveCapacity(need)
                 for core in usable {
@@ -65,10 +73,8 @@ enum CorePacker {
                 }
                 let taken = CPUSet(chosen)
                 let rest = cores.flatMap { $0 }.filter { !taken.contains($0) }
-                if reserved == 0 || rest.count >= reserved {
-                    return .success(CorePacking(
-                        pinning: zip(vcpus, chosen).map { (vcpu: $0, pcpu: $1) }, reserved: Array(rest.prefix(reserved))))
-                }
+                return .success(CorePacking(
+                    pinning: zip(vcpus, chosen).map { (vcpu: $0, pcpu: $1) }, reserved: Array(rest.prefix(reserved))))
             }
             t -= 1
         }
@@ -85,9 +91,10 @@ enum CorePacker {
         // prefer / none: any free threads, one per "core".
         guard free >= need + reserved else {
             return .failure(CellShortfall(
-                "\(cellLabel) has \(free) free dedicated CPUs, \(need + reserved) needed",
+                "\(cellLabel) has \(Wording.count(free, "free dedicated CPU")), \(need + reserved) needed",
                 have: free, need: need + reserved))
         }
+        guard build else { return .success(CorePacking(pinning: [], reserved: [])) }
         let all = cores.flatMap { $0 }
         return .success(CorePacking(
             pinning: zip(vcpus, all.prefix(need)).map { (vcpu: $0, pcpu: $1) },

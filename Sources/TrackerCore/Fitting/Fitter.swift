@@ -51,7 +51,7 @@ public enum Fitter {
             for v in views {
                 let r = CellFitter.fit(g, of: topology, on: v, reserved: reserved,
                                        cpuAllocationRatio: host.cpuAllocationRatio,
-                                       ramAllocationRatio: host.ramAllocationRatio)
+                                       ramAllocationRatio: host.ramAllocationRatio, build: false)
                 if case .success = r { fits[g.index] |= UInt64(1) << UInt64(v.index) }
                 row.append(r)
             }
@@ -70,7 +70,11 @@ public enum Fitter {
         for g in topology.cells {
             let h = chosen[g.index]
             used |= UInt64(1) << UInt64(h)
-            guard case .success(let p) = results[g.index][h] else {
+            // Now the pinning, for the chosen pair only.
+            let reserved = topology.emulatorIsolate && g.index == 0 ? 1 : 0
+            guard case .success(let p) = CellFitter.fit(g, of: topology, on: views[h], reserved: reserved,
+                                                        cpuAllocationRatio: host.cpuAllocationRatio,
+                                                        ramAllocationRatio: host.ramAllocationRatio) else {
                 // The assigner only picks pairs that fit.
                 return .noFit("internal error: guest cell \(g.index) was placed on a host cell it does not fit")
             }
@@ -126,7 +130,8 @@ public enum Fitter {
         var parts: [String] = []
         if !g.pinned.isEmpty { parts.append("\(g.pinned.count) dedicated") }
         if g.sharedCount > 0 { parts.append("\(g.sharedCount) shared") }
-        var s = (parts.isEmpty ? "0" : parts.joined(separator: " + ")) + " vCPUs, \(g.memoryMB) MiB"
+        let total = g.pinned.count + g.sharedCount
+        var s = (parts.isEmpty ? "0" : parts.joined(separator: " + ")) + (total == 1 ? " vCPU" : " vCPUs") + ", \(g.memoryMB) MiB"
         if let p = t.pageSize { s += ", \(p) pages" }
         if let tp = t.threadPolicy { s += ", thread policy \(tp.rawValue)" }
         return s

@@ -25,8 +25,9 @@ enum HostCellOrder {
             stableSort(descending: false) { host.cells[$0].cpuUsage }
         }
         var devicesOnNode: [Int: Int] = [:]
-        for d in host.pciDevices where d.status == .available {
-            if let n = d.numaNode { devicesOnNode[n, default: 0] += 1 }
+        let devices = host.pciDevices
+        for i in devices.indices where devices[i].status == .available {
+            if let n = devices[i].numaNode { devicesOnNode[n, default: 0] += 1 }
         }
         stableSort(descending: wantsPCI) { devicesOnNode[host.cells[$0].id] ?? 0 }
         return idx

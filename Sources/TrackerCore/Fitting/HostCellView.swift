@@ -27,20 +27,38 @@ struct HostCellView: Sendable {
         freePCPUs = free
         // Nova pins only CPUs that appear in a sibling set; the contract
         // lists only SMT groups, so every other usable CPU is a core of its
-        // own (contract Clarifications, "Siblings").
+        // own (contract Clarifications, "Siblings"). Built with plain arrays:
+        // this runs for every host cell of every fit.
         let usable = cell.cpus.union(cell.pcpus)
         var seen = CPUSet()
         var cores: [[Int]] = []
+        var largest = 1
+        var free2D: [(first: Int, cpus: [Int])] = []
         for group in cell.siblings {
-            let g = group.intersection(usable).subtracting(seen)
-            if g.isEmpty { continue }
-            seen.formUnion(g)
-            cores.append(g.sorted)
+            var size = 0
+            var first = -1
+            var freeHere: [Int] = []
+            group.forEachCPU { cpu in
+                guard usable.contains(cpu), !seen.contains(cpu) else { return }
+                seen.insert(cpu)
+                size += 1
+                if first < 0 { first = cpu }
+                if free.contains(cpu) { freeHere.append(cpu) }
+            }
+            if size == 0 { continue }
+            largest = Swift.max(largest, size)
+            free2D.append((first, freeHere))
         }
-        for cpu in usable.subtracting(seen).sorted { cores.append([cpu]) }
-        cores.sort { ($0.first ?? 0) < ($1.first ?? 0) }
-        threadsPerCore = Swift.max(1, cores.map(\.count).max() ?? 1)
-        freeCores = cores.map { $0.filter { free.contains($0) } }.filter { !$0.isEmpty }
+        usable.forEachCPU { cpu in
+            guard !seen.contains(cpu) else { return }
+            free2D.append((cpu, free.contains(cpu) ? [cpu] : []))
+        }
+        if !free2D.isEmpty, zip(free2D, free2D.dropFirst()).contains(where: { $0.first > $1.first }) {
+            free2D.sort { $0.first < $1.first }
+        }
+        for core in free2D where !core.cpus.isEmpty { cores.append(core.cpus) }
+        threadsPerCore = largest
+        freeCores = cores
         var fp: [Int: Int] = [:]
         var tp: [Int: Int] = [:]
         for pool in cell.mempages {

@@ -37,16 +37,32 @@ struct PCIPools: Sendable {
         var indexOfCell: [Int: Int] = [:]
         for (i, c) in host.cells.enumerated() { indexOfCell[c.id] = i }
 
+        // Devices are grouped as they come (no lower-casing or sorting of
+        // thousands of addresses per fit): ids of one family are written
+        // alike, and any device of a class is as good as another.
         struct Key: Hashable {
             var vendor: String, product: String, type: PCIDeviceType, node: Int?, net: String?, family: String?
         }
         var classOf: [Key: Int] = [:]
         var samples: [PCIDevice] = []
-        let free = host.pciDevices.filter { $0.status == .available }.sorted { $0.address < $1.address }
-        for d in free where requests.contains(where: { $0.matches(d) }) {
+        let devices = host.pciDevices
+        // Indices, not `for d in`: a PCIDevice carries a dozen optional
+        // strings, and copying each of 2,048 VFs out of the array costs more
+        // than the rest of the fit.
+        for i in devices.indices where devices[i].status == .available {
+            guard requests.contains(where: { $0.matches(devices[i]) }) else { continue }
+            let d = devices[i]
             let family: String? = d.devType == .pf ? d.address : (d.devType == .vf ? d.parentAddr : nil)
-            let key = Key(vendor: d.vendorID.lowercased(), product: d.productID.lowercased(), type: d.devType,
-                          node: d.numaNode, net: d.physicalNetwork?.lowercased(), family: family)
+            // VFs of one PF come one after another: compare with the last
+            // class before hashing four strings.
+            if let last = samples.indices.last, classes[last].family == family, samples[last].numaNode == d.numaNode,
+               samples[last].devType == d.devType, samples[last].vendorID == d.vendorID,
+               samples[last].productID == d.productID, samples[last].physicalNetwork == d.physicalNetwork {
+                classes[last].addresses.append(d.address)
+                continue
+            }
+            let key = Key(vendor: d.vendorID, product: d.productID, type: d.devType, node: d.numaNode,
+                          net: d.physicalNetwork, family: family)
             if let c = classOf[key] {
                 classes[c].addresses.append(d.address)
             } else {
@@ -161,9 +177,9 @@ struct PCIPools: Sendable {
             if have < req.count {
                 let all = eligible[r].reduce(0) { $0 + classes[$1].addresses.count }
                 if cells == nil || all < req.count {
-                    return "\(req.label) needs \(req.count) free matching PCI devices, the host has \(all)"
+                    return "\(req.label) needs \(Wording.count(req.count, "free matching PCI device")), the host has \(all)"
                 }
-                return "\(req.label) needs \(req.count) PCI devices with numa_policy \(req.policy.rawValue), \(have) are free for \(cellNames)"
+                return "\(req.label) needs \(Wording.count(req.count, "PCI device")) with numa_policy \(req.policy.rawValue), \(have) \(have == 1 ? "is" : "are") free for \(cellNames)"
             }
         }
         return "the PCI requests together need \(totalCount) devices, and no choice of free devices for \(cellNames) meets them all (a PF and its VFs cannot both be given)"

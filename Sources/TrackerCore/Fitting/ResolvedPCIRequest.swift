@@ -9,10 +9,30 @@ struct ResolvedPCIRequest: Sendable {
         var physicalNetwork: String?
 
         func matches(_ d: PCIDevice) -> Bool {
-            guard d.vendorID.lowercased() == vendorID, d.productID.lowercased() == productID else { return false }
             if let t = deviceType, d.devType != t { return false }
-            if let net = physicalNetwork, d.physicalNetwork?.lowercased() != net { return false }
+            guard Self.sameIgnoringCase(d.vendorID, vendorID), Self.sameIgnoringCase(d.productID, productID) else {
+                return false
+            }
+            if let net = physicalNetwork {
+                guard let own = d.physicalNetwork, Self.sameIgnoringCase(own, net) else { return false }
+            }
             return true
+        }
+
+        /// ASCII case-insensitive equality without allocating (`lowered` is
+        /// already lower case); runs once per device per fit.
+        static func sameIgnoringCase(_ s: String, _ lowered: String) -> Bool {
+            var a = s.utf8.makeIterator()
+            var b = lowered.utf8.makeIterator()
+            while true {
+                switch (a.next(), b.next()) {
+                case (nil, nil): return true
+                case (let x?, let y?):
+                    let lx = x >= 65 && x <= 90 ? x + 32 : x
+                    if lx != y { return false }
+                default: return false
+                }
+            }
         }
     }
 

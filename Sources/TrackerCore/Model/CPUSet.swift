@@ -119,6 +119,35 @@ public struct CPUSet: Hashable, Sendable {
         return c
     }
 
+    /// The set of `ids` when they are distinct CPU ids in 0...maxCPUId, else
+    /// nil. Sizes the bitset once (inserting one by one regrows it).
+    public init?(distinct ids: [Int]) {
+        var top = -1
+        for id in ids {
+            guard id >= 0, id <= CPUSet.maxCPUId else { return nil }
+            if id > top { top = id }
+        }
+        var w = [UInt64](repeating: 0, count: top < 0 ? 0 : top / 64 + 1)
+        for id in ids {
+            let bit = UInt64(1) << UInt64(id & 63)
+            guard w[id >> 6] & bit == 0 else { return nil }
+            w[id >> 6] |= bit
+        }
+        words = w
+    }
+
+    /// Calls `body` with each CPU in ascending order, without building an
+    /// array (the fitter walks thousands of sibling groups per batch).
+    public func forEachCPU(_ body: (Int) throws -> Void) rethrows {
+        for (i, w0) in words.enumerated() {
+            var w = w0
+            while w != 0 {
+                try body(i * 64 + w.trailingZeroBitCount)
+                w &= w - 1
+            }
+        }
+    }
+
     /// The CPUs in ascending order.
     public var sorted: [Int] {
         var out: [Int] = []
@@ -249,16 +278,27 @@ extension CPUSet: Codable {
     /// Decodes a JSON array of non-negative integers; a CPU listed twice or a
     /// negative id is invalid input (the contract's exit-2 class).
     public init(from decoder: any Decoder) throws {
+        // Fast path for contract documents: a plain list of distinct CPU ids
+        // (hosts list thousands). Anything else takes the general path
+        // below, which names the bad element.
+        if let json = decoder as? JSONValueDecoder, case .intArray(let ids) = json.value,
+           let set = CPUSet(distinct: ids) {
+            self = set
+            return
+        }
         var container = try decoder.unkeyedContainer()
         var set = CPUSet()
         while !container.isAtEnd {
+            // The container's index has moved past the element once it is
+            // decoded; the error must name the element itself.
+            let path = container.codingPath + [IndexKey(container.currentIndex)]
             let cpu = try container.decode(Int.self)
             guard cpu >= 0, cpu <= CPUSet.maxCPUId else {
-                throw DecodingError.dataCorruptedError(
-                    in: container, debugDescription: "CPU id \(cpu) is out of range 0...\(CPUSet.maxCPUId)")
+                throw DecodingError.dataCorrupted(.init(
+                    codingPath: path, debugDescription: "CPU id \(cpu) is out of range 0...\(CPUSet.maxCPUId)"))
             }
             guard set.insert(cpu) else {
-                throw DecodingError.dataCorruptedError(in: container, debugDescription: "CPU \(cpu) is listed twice")
+                throw DecodingError.dataCorrupted(.init(codingPath: path, debugDescription: "CPU \(cpu) is listed twice"))
             }
         }
         self = set

@@ -21,12 +21,34 @@ public struct InputError: Error, Equatable, Sendable, CustomStringConvertible {
 /// `InputError` with a JSON path such as `$.cells[1].pcpus[3]`.
 public enum ContractJSON {
     public static func decode<T: Decodable>(_ type: T.Type, from data: Data, document: String) throws(InputError) -> T {
+        try decode(type, bytes: [UInt8](data), document: document)
+    }
+
+    /// As `decode(_:from:document:)`, from bytes already in memory.
+    public static func decode<T: Decodable>(_ type: T.Type, bytes: [UInt8], document: String) throws(InputError) -> T {
+        if T.self == HostSnapshot.self, let host = HostJSONReader.read(bytes) as? T {
+            return host
+        }
+        let value: JSONValue
         do {
-            return try JSONDecoder().decode(T.self, from: data)
+            value = try JSONValue.parse(bytes)
+        } catch {
+            throw InputError(document: document, path: "$", problem: "not valid JSON (\(error.description))")
+        }
+        if T.self == HostSnapshot.self, let host = HostSnapshot.fastDecode(value) as? T {
+            return host
+        }
+        if T.self == Request.self, let request = Request.fastDecode(value) as? T {
+            return request
+        }
+        do {
+            // JSONValueDecoder, not JSONDecoder: parsing dominated the time
+            // of a batch of fits (see JSONValue).
+            return try T(from: JSONValueDecoder(value))
         } catch let error as DecodingError {
             throw inputError(error, document: document)
         } catch {
-            throw InputError(document: document, path: "$", problem: "not valid JSON (\(error))")
+            throw InputError(document: document, path: "$", problem: "\(error)")
         }
     }
 

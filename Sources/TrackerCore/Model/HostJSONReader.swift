@@ -1,0 +1,405 @@
+/// Reads a host document straight from its bytes into a `HostSnapshot`,
+/// without building a JSON tree, when it is plain: contract fields only,
+/// strings without escapes, integers written as integers. Anything else
+/// makes it give up (nil), and `ContractJSON` parses the document the
+/// general way (`JSONValue`, then `HostSnapshot.fastDecode` or `Decodable`),
+/// which also names any problem. Hosts are most of what a batch of fits
+/// reads, and the tree cost more than the fitting.
+///
+/// It builds the same value as the other paths and accepts nothing they
+/// refuse: FitJSONDecodingTests compares them on the corpus.
+struct HostJSONReader {
+    private let buf: UnsafeBufferPointer<UInt8>
+    private var i = 0
+
+    static func read(_ bytes: [UInt8]) -> HostSnapshot? {
+        bytes.withUnsafeBufferPointer { b in
+            var r = HostJSONReader(buf: b)
+            guard let host = r.host() else { return nil }
+            r.space()
+            return r.i == b.count ? host : nil
+        }
+    }
+
+    private init(buf: UnsafeBufferPointer<UInt8>) { self.buf = buf }
+
+    // MARK: documents
+
+    private mutating func host() -> HostSnapshot? {
+        var hostname = "unknown", cpuRatio = 4.0, ramRatio = 1.0
+        var cells: [NUMACell]?
+        var devices: [PCIDevice] = [], aliases: [PCIAlias] = []
+        var seen: UInt32 = 0
+        let ok = object { r, key in
+            switch key {
+            case "hostname":
+                guard r.mark(&seen, 0) else { return false }
+                if r.null() { return true }
+                guard let s = r.string() else { return false }
+                hostname = s
+            case "cpu_allocation_ratio", "ram_allocation_ratio":
+                guard r.mark(&seen, key == "cpu_allocation_ratio" ? 1 : 2) else { return false }
+                if r.null() { return true }
+                guard let v = r.number(), v.isFinite, v > 0 else { return false }
+                if key == "cpu_allocation_ratio" { cpuRatio = v } else { ramRatio = v }
+            case "cells":
+                guard r.mark(&seen, 3), !r.null() else { return false }
+                var out: [NUMACell] = []
+                guard r.array({ r in
+                    guard let c = r.cell() else { return false }
+                    out.append(c)
+                    return true
+                }) else { return false }
+                cells = out
+            case "pci_devices":
+                guard r.mark(&seen, 4) else { return false }
+                if r.null() { return true }
+                return r.array { r in
+                    guard let d = r.device() else { return false }
+                    devices.append(d)
+                    return true
+                }
+            case "pci_aliases":
+                guard r.mark(&seen, 5) else { return false }
+                if r.null() { return true }
+                return r.array { r in
+                    guard let a = r.alias() else { return false }
+                    aliases.append(a)
+                    return true
+                }
+            case "warnings":
+                return false
+            default:
+                return r.skip()
+            }
+            return true
+        }
+        guard ok, let cells else { return nil }
+        return HostSnapshot.assembleChecked(hostname: hostname, cpuRatio: cpuRatio, ramRatio: ramRatio, cells: cells,
+                                            devices: devices, aliases: aliases)
+    }
+
+    private mutating func cell() -> NUMACell? {
+        var id: Int?, memory: Int?, socket: Int?
+        var cpus = CPUSet(), pcpus = CPUSet(), pinned = CPUSet()
+        var siblings: [CPUSet] = []
+        var cpuUsage = 0, memoryUsage = 0
+        var pages: [PagePool] = []
+        var seen: UInt32 = 0
+        let ok = object { r, key in
+            func count(_ bit: UInt32, required: Bool = false, _ set: (Int) -> Void) -> Bool {
+                guard r.mark(&seen, bit) else { return false }
+                if r.null() { return !required }
+                guard let v = r.int(), v >= 0 else { return false }
+                set(v)
+                return true
+            }
+            func cpuList(_ bit: UInt32, _ set: (CPUSet) -> Void) -> Bool {
+                guard r.mark(&seen, bit) else { return false }
+                if r.null() { return true }
+                guard let s = r.cpuSet() else { return false }
+                set(s)
+                return true
+            }
+            switch key {
+            case "id": return count(0, required: true) { id = $0 }
+            case "socket": return count(1) { socket = $0 }
+            case "cpus": return cpuList(2) { cpus = $0 }
+            case "pcpus": return cpuList(3) { pcpus = $0 }
+            case "pinned_cpus": return cpuList(4) { pinned = $0 }
+            case "memory_mb": return count(5, required: true) { memory = $0 }
+            case "cpu_usage": return count(6) { cpuUsage = $0 }
+            case "memory_usage_mb": return count(7) { memoryUsage = $0 }
+            case "siblings":
+                guard r.mark(&seen, 8) else { return false }
+                if r.null() { return true }
+                return r.array { r in
+                    guard let s = r.cpuSet() else { return false }
+                    siblings.append(s)
+                    return true
+                }
+            case "mempages":
+                guard r.mark(&seen, 9) else { return false }
+                if r.null() { return true }
+                return r.array { r in
+                    guard let p = r.pagePool() else { return false }
+                    pages.append(p)
+                    return true
+                }
+            case "distances", "offline_cpus", "isolated_cpus", "memory_free_mb":
+                return false
+            default:
+                return r.skip()
+            }
+        }
+        guard ok, let id, let memory else { return nil }
+        return NUMACell.assembleChecked(id: id, socket: socket, cpus: cpus, pcpus: pcpus, siblings: siblings,
+                                        memoryMB: memory, cpuUsage: cpuUsage, memoryUsageMB: memoryUsage,
+                                        pinnedCPUs: pinned, mempages: pages)
+    }
+
+    private mutating func pagePool() -> PagePool? {
+        var size: Int?, total: Int?, used = 0, reserved = 0
+        var seen: UInt32 = 0
+        let ok = object { r, key in
+            func count(_ bit: UInt32, required: Bool, _ set: (Int) -> Void) -> Bool {
+                guard r.mark(&seen, bit) else { return false }
+                if r.null() { return !required }
+                guard let v = r.int(), v >= 0 else { return false }
+                set(v)
+                return true
+            }
+            switch key {
+            case "size_kb": return count(0, required: true) { size = $0 }
+            case "total": return count(1, required: true) { total = $0 }
+            case "used": return count(2, required: false) { used = $0 }
+            case "reserved": return count(3, required: false) { reserved = $0 }
+            case "free", "surplus": return false
+            default: return r.skip()
+            }
+        }
+        guard ok, let size, size > 0, let total else { return nil }
+        return PagePool(sizeKB: size, total: total, used: used, reserved: reserved)
+    }
+
+    private mutating func device() -> PCIDevice? {
+        var address: String?, vendor: String?, product: String?
+        var type = PCIDeviceType.pci, status = PCIDeviceStatus.available
+        var node: Int?, net: String?, parent: String?
+        var seen: UInt32 = 0
+        let ok = object { r, key in
+            func text(_ bit: UInt32, required: Bool = false, _ set: (String) -> Void) -> Bool {
+                guard r.mark(&seen, bit) else { return false }
+                if r.null() { return !required }
+                guard let s = r.string() else { return false }
+                set(s)
+                return true
+            }
+            switch key {
+            case "address": return text(0, required: true) { address = $0 }
+            case "vendor_id": return text(1, required: true) { vendor = $0 }
+            case "product_id": return text(2, required: true) { product = $0 }
+            case "dev_type":
+                var bad = false
+                guard text(3, { s in
+                    if let t = PCIDeviceType(rawValue: s) { type = t } else { bad = true }
+                }) else { return false }
+                return !bad
+            case "status":
+                var bad = false
+                guard text(4, { s in
+                    if let t = PCIDeviceStatus(rawValue: s) { status = t } else { bad = true }
+                }) else { return false }
+                return !bad
+            case "numa_node":
+                guard r.mark(&seen, 5) else { return false }
+                if r.null() { return true }
+                guard let n = r.int() else { return false }
+                node = n < 0 ? nil : n
+                return true
+            case "physical_network": return text(6) { net = $0 }
+            case "parent_addr": return text(7) { parent = $0 }
+            case "class_code", "class_name", "vendor_name", "device_name", "subsystem_vendor_id",
+                 "subsystem_device_id", "subsystem_name", "driver", "iommu_group", "net_interfaces",
+                 "sriov_totalvfs", "sriov_numvfs":
+                return false
+            default:
+                return r.skip()
+            }
+        }
+        guard ok, let address, let vendor, let product else { return nil }
+        if type == .vf && parent == nil { return nil }
+        return PCIDevice(address: address, vendorID: vendor, productID: product, devType: type, numaNode: node,
+                         physicalNetwork: net, parentAddr: parent, status: status)
+    }
+
+    private mutating func alias() -> PCIAlias? {
+        var name: String?, vendor: String?, product: String?
+        var type: PCIDeviceType?, policy: PCINUMAPolicy?
+        var seen: UInt32 = 0
+        var bad = false
+        let ok = object { r, key in
+            func text(_ bit: UInt32, _ set: (String) -> Void) -> Bool {
+                guard r.mark(&seen, bit) else { return false }
+                if r.null() { return bit != 0 }
+                guard let s = r.string() else { return false }
+                set(s)
+                return true
+            }
+            switch key {
+            case "name": return text(0) { name = $0 }
+            case "vendor_id": return text(1) { vendor = $0 }
+            case "product_id": return text(2) { product = $0 }
+            case "device_type":
+                return text(3) { s in
+                    type = PCIDeviceType(rawValue: s)
+                    if type == nil { bad = true }
+                }
+            case "numa_policy":
+                return text(4) { s in
+                    policy = PCINUMAPolicy(rawValue: s)
+                    if policy == nil { bad = true }
+                }
+            default: return r.skip()
+            }
+        }
+        guard ok, !bad, let name else { return nil }
+        return PCIAlias(name: name, vendorID: vendor, productID: product, deviceType: type, numaPolicy: policy)
+    }
+
+    // MARK: tokens
+
+    /// Records that a known key was seen; false on a repeat (the general
+    /// path reads the first of repeated keys, this one leaves them to it).
+    private func mark(_ seen: inout UInt32, _ bit: UInt32) -> Bool {
+        let m: UInt32 = 1 << bit
+        if seen & m != 0 { return false }
+        seen |= m
+        return true
+    }
+
+    private mutating func space() {
+        while i < buf.count, buf[i] == 0x20 || buf[i] == 0x0A || buf[i] == 0x0D || buf[i] == 0x09 { i += 1 }
+    }
+
+    private mutating func take(_ c: UInt8) -> Bool {
+        space()
+        guard i < buf.count, buf[i] == c else { return false }
+        i += 1
+        return true
+    }
+
+    /// `{ "key": value, … }`, calling `member` with the reader at each value.
+    private mutating func object(_ member: (inout HostJSONReader, String) -> Bool) -> Bool {
+        guard take(UInt8(ascii: "{")) else { return false }
+        if take(UInt8(ascii: "}")) { return true }
+        while true {
+            space()
+            guard let key = string(), take(UInt8(ascii: ":")) else { return false }
+            space()
+            guard member(&self, key) else { return false }
+            if take(UInt8(ascii: ",")) { continue }
+            return take(UInt8(ascii: "}"))
+        }
+    }
+
+    private mutating func array(_ element: (inout HostJSONReader) -> Bool) -> Bool {
+        guard take(UInt8(ascii: "[")) else { return false }
+        if take(UInt8(ascii: "]")) { return true }
+        while true {
+            space()
+            guard element(&self) else { return false }
+            if take(UInt8(ascii: ",")) { continue }
+            return take(UInt8(ascii: "]"))
+        }
+    }
+
+    private mutating func null() -> Bool {
+        space()
+        guard i + 4 <= buf.count, buf[i] == UInt8(ascii: "n"), buf[i + 1] == UInt8(ascii: "u"),
+              buf[i + 2] == UInt8(ascii: "l"), buf[i + 3] == UInt8(ascii: "l") else { return false }
+        i += 4
+        return true
+    }
+
+    /// A string without escapes or control characters.
+    private mutating func string() -> String? {
+        space()
+        guard i < buf.count, buf[i] == UInt8(ascii: "\"") else { return nil }
+        let start = i + 1
+        var j = start
+        while j < buf.count {
+            let c = buf[j]
+            if c == UInt8(ascii: "\"") {
+                i = j + 1
+                return String(decoding: UnsafeBufferPointer(rebasing: buf[start..<j]), as: UTF8.self)
+            }
+            if c == UInt8(ascii: "\\") || c < 0x20 { return nil }
+            j += 1
+        }
+        return nil
+    }
+
+    /// An integer written without fraction or exponent, fitting in Int.
+    private mutating func int() -> Int? {
+        space()
+        var j = i
+        var negative = false
+        if j < buf.count, buf[j] == UInt8(ascii: "-") { negative = true; j += 1 }
+        let digits = j
+        var v = 0
+        while j < buf.count, buf[j] >= 0x30, buf[j] <= 0x39 {
+            let (m, o1) = v.multipliedReportingOverflow(by: 10)
+            let (s, o2) = m.addingReportingOverflow(Int(buf[j] - 0x30))
+            if o1 || o2 { return nil }
+            v = s
+            j += 1
+        }
+        guard j > digits else { return nil }
+        if buf[digits] == 0x30 && j - digits > 1 { return nil }
+        if j < buf.count, buf[j] == UInt8(ascii: ".") || buf[j] == UInt8(ascii: "e") || buf[j] == UInt8(ascii: "E") {
+            return nil
+        }
+        i = j
+        return negative ? -v : v
+    }
+
+    /// Any JSON number, as a Double (ratios).
+    private mutating func number() -> Double? {
+        space()
+        let start = i
+        var j = i
+        if j < buf.count, buf[j] == UInt8(ascii: "-") { j += 1 }
+        let digits = j
+        while j < buf.count, buf[j] >= 0x30, buf[j] <= 0x39 { j += 1 }
+        guard j > digits, !(buf[digits] == 0x30 && j - digits > 1) else { return nil }
+        if j < buf.count, buf[j] == UInt8(ascii: ".") {
+            j += 1
+            let f = j
+            while j < buf.count, buf[j] >= 0x30, buf[j] <= 0x39 { j += 1 }
+            guard j > f else { return nil }
+        }
+        if j < buf.count, buf[j] == UInt8(ascii: "e") || buf[j] == UInt8(ascii: "E") {
+            j += 1
+            if j < buf.count, buf[j] == UInt8(ascii: "+") || buf[j] == UInt8(ascii: "-") { j += 1 }
+            let e = j
+            while j < buf.count, buf[j] >= 0x30, buf[j] <= 0x39 { j += 1 }
+            guard j > e else { return nil }
+        }
+        guard let d = Double(String(decoding: UnsafeBufferPointer(rebasing: buf[start..<j]), as: UTF8.self)),
+              d.isFinite else { return nil }
+        i = j
+        return d
+    }
+
+    /// `[distinct CPU ids]`, one allocation.
+    private mutating func cpuSet() -> CPUSet? {
+        var ids: [Int] = []
+        guard array({ r in
+            guard let v = r.int() else { return false }
+            ids.append(v)
+            return true
+        }) else { return nil }
+        return CPUSet(distinct: ids)
+    }
+
+    /// Skips a value of a key the host does not read; only plain values
+    /// (anything with an escape or a fraction gives up).
+    private mutating func skip() -> Bool {
+        space()
+        guard i < buf.count else { return false }
+        switch buf[i] {
+        case UInt8(ascii: "{"): return object { r, _ in r.skip() }
+        case UInt8(ascii: "["): return array { r in r.skip() }
+        case UInt8(ascii: "\""): return string() != nil
+        case UInt8(ascii: "n"): return null()
+        case UInt8(ascii: "t"), UInt8(ascii: "f"):
+            let word: [UInt8] = buf[i] == UInt8(ascii: "t") ? Array("true".utf8) : Array("false".utf8)
+            guard i + word.count <= buf.count, Array(buf[i..<(i + word.count)]) == word else { return false }
+            i += word.count
+            return true
+        default:
+            return number() != nil
+        }
+    }
+}

@@ -1,0 +1,140 @@
+import Foundation
+import Testing
+
+@Suite(.serialized) struct LedgerBadInputTests {
+    @Test func unknownIdDoubleReleaseAndNoFit() {
+        let cli = LedgerCLI()
+        defer { cli.cleanup() }
+        let host = cli.host(pcpus: 4)
+        let ledger = cli.dir + "/ledger.sqlite"
+        let one = cli.request(vcpus: 1)
+
+        let unknown = LedgerCLI.run(["release", "zzzzzz", "--ledger", ledger])
+        #expect(unknown.status == 2)
+        #expect(unknown.stderr.contains("no claim with id 'zzzzzz'"))
+
+        let id = LedgerCLI.run(["claim", "--host", host, "--ledger", ledger, "--request", one, "--consumer", "a"])
+            .stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(LedgerCLI.run(["confirm", id, "--ledger", ledger]).status == 0)
+        let abortConfirmed = LedgerCLI.run(["abort", id, "--ledger", ledger])
+        #expect(abortConfirmed.status == 1)
+        #expect(abortConfirmed.stderr.contains("release it instead"))
+        #expect(LedgerCLI.run(["release", id, "--ledger", ledger]).status == 0)
+        let again = LedgerCLI.run(["release", id, "--ledger", ledger, "--json"])
+        #expect(again.status == 1)
+        #expect(again.stderr.contains("already released"))
+
+        // 5 dedicated vCPUs on 4 dedicated CPUs: refused with the fitter's own reason.
+        let big = cli.request(vcpus: 5, name: "big.json")
+        let fit = LedgerCLI.run(["fit", "--host", host, "--request", big])
+        let reason = (LedgerCLI.json(fit.stdout) as? [String: Any])?["reason"] as? String
+        #expect(reason != nil && reason?.isEmpty == false)
+        let refused = LedgerCLI.run(["claim", "--host", host, "--ledger", ledger, "--request", big, "--consumer", "big"])
+        #expect(refused.status == 1)
+        #expect(refused.stderr == "restrack: does not fit: \(reason ?? "?")\n")
+
+        let badTTL = LedgerCLI.run(["claim", "--host", host, "--ledger", ledger, "--request", one, "--consumer", "a", "--ttl", "soon"])
+        #expect(badTTL.status == 2)
+        let notJSON = cli.write("bad.json", "{vcpus: 1")
+        #expect(LedgerCLI.run(["claim", "--host", host, "--ledger", ledger, "--request", notJSON, "--consumer", "a"]).status == 2)
+        // A consumer name and note with terminal escapes are stored as given
+        // but printed without control characters.
+        let evil = LedgerCLI.run(["claim", "--host", host, "--ledger", ledger, "--request", one,
+                                  "--consumer", "vm\u{1B}[2J\u{7}x", "--note", "n\u{1B}]0;pwned\u{7}\nline"])
+        #expect(evil.status == 0)
+        let shown = LedgerCLI.run(["list", "--host", host, "--ledger", ledger])
+        #expect(shown.stdout.contains("vm[2Jx"))
+        #expect(shown.stdout.contains("note: n]0;pwnedline"))
+        #expect(!shown.stdout.unicodeScalars.contains { $0.value == 0x1B || $0.value == 0x07 })
+        let shownJSON = LedgerCLI.run(["list", "--host", host, "--ledger", ledger, "--json"])
+        let names = (LedgerCLI.json(shownJSON.stdout) as? [[String: Any]] ?? []).compactMap { ($0["consumer"] as? [String: Any])?["name"] as? String }
+        #expect(names == ["vm\u{1B}[2J\u{7}x"])   // JSON keeps it exactly, escaped
+        #expect(LedgerCLI.run(["release", evil.stdout.trimmingCharacters(in: .whitespacesAndNewlines), "--ledger", ledger]).status == 0)
+
+        // Nothing but the one claim and the escaped one got in.
+        let all = LedgerCLI.run(["list", "--host", host, "--ledger", ledger, "--state", "all", "--json"])
+        #expect((LedgerCLI.json(all.stdout) as? [Any])?.count == 2)
+    }
+
+    @Test func corruptAndTruncatedLedgersLeftUntouched() {
+        let cli = LedgerCLI()
+        defer { cli.cleanup() }
+        let host = cli.host(pcpus: 40)
+        let garbage = cli.write("garbage.sqlite", String(repeating: "not a database ", count: 600))
+        chmod(garbage, 0o600)
+        let before = FileManager.default.contents(atPath: garbage)
+        for verb in [["list"], ["check"], ["claim", "--request", cli.request(vcpus: 1), "--consumer", "a"]] {
+            let r = LedgerCLI.run(verb + ["--host", host, "--ledger", garbage])
+            #expect(r.status == 1, "\(verb): \(r.stderr)")
+            #expect(r.stderr.contains("left untouched"))
+        }
+        #expect(FileManager.default.contents(atPath: garbage) == before)
+
+        let ledger = cli.dir + "/real.sqlite"
+        let note = String(repeating: "n", count: 150)
+        for i in 0..<30 {
+            LedgerCLI.run(["claim", "--host", host, "--ledger", ledger, "--request", cli.request(vcpus: 1),
+                           "--consumer", "vm\(i)", "--note", note])
+        }
+        let full = FileManager.default.contents(atPath: ledger) ?? Data()
+        #expect(full.count >= 32768)
+        let half = full.prefix(full.count / 2)
+        #expect(FileManager.default.createFile(atPath: ledger, contents: half))
+        let r = LedgerCLI.run(["check", "--host", host, "--ledger", ledger])
+        #expect(r.status == 1)
+        #expect(r.stderr.contains("damaged"))
+        #expect(FileManager.default.contents(atPath: ledger) == half)
+    }
+
+    /// A tmpfs of our own at `dir`; nil (with the reason printed) when this
+    /// machine does not let us mount one.
+    static func tmpfs(_ dir: String, options: String) -> Bool {
+        try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true,
+                                                 attributes: [.posixPermissions: 0o700])
+        guard LedgerCLI.system(["/bin/mount", "-t", "tmpfs", "-o", options, "tmpfs", dir]) else {
+            print("skipped: cannot mount a tmpfs at \(dir) here (needs root and CAP_SYS_ADMIN)")
+            return false
+        }
+        return true
+    }
+
+    @Test func readOnlyDirectoryAndFullDisk() {
+        let cli = LedgerCLI()
+        defer { cli.cleanup() }
+        let host = cli.host(pcpus: 64)
+        let req = cli.request(vcpus: 1)
+
+        let ro = cli.dir + "/ro"
+        if Self.tmpfs(ro, options: "ro,size=1m,mode=0700") {
+            defer { LedgerCLI.system(["/bin/umount", ro]) }
+            let r = LedgerCLI.run(["claim", "--host", host, "--ledger", ro + "/ledger.sqlite", "--request", req, "--consumer", "a"])
+            #expect(r.status == 1)
+            #expect(r.stderr.contains("Read-only file system"), "\(r.stderr)")
+        }
+
+        let small = cli.dir + "/small"
+        if Self.tmpfs(small, options: "size=256k,mode=0700") {
+            defer { LedgerCLI.system(["/bin/umount", small]) }
+            let ledger = small + "/ledger.sqlite"
+            let first = LedgerCLI.run(["claim", "--host", host, "--ledger", ledger, "--request", req, "--consumer", "first"])
+            #expect(first.status == 0, "\(first.stderr)")
+            // Fill what is left of the file system.
+            let filler = small + "/filler"
+            if let f = fopen(filler, "w") {
+                let block = [UInt8](repeating: 0xAB, count: 4096)
+                while fwrite(block, 1, block.count, f) == block.count {}
+                fclose(f)
+            }
+            let full = LedgerCLI.run(["claim", "--host", host, "--ledger", ledger, "--request", req, "--consumer", "second"])
+            #expect(full.status == 1)
+            #expect(full.stderr.contains("disk is full") || full.stderr.contains("No space left"), "\(full.stderr)")
+            try? FileManager.default.removeItem(atPath: filler)
+            // Nothing was damaged and nothing half-written got in.
+            let check = LedgerCLI.run(["check", "--host", host, "--ledger", ledger])
+            #expect(check.status == 0, "\(check.stdout)\(check.stderr)")
+            let list = LedgerCLI.run(["list", "--host", host, "--ledger", ledger, "--json"])
+            let names = (LedgerCLI.json(list.stdout) as? [[String: Any]] ?? []).compactMap { ($0["consumer"] as? [String: Any])?["name"] as? String }
+            #expect(names == ["first"])
+        }
+    }
+}

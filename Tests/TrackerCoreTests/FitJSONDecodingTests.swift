@@ -1,0 +1,141 @@
+import Foundation
+import Testing
+@testable import TrackerCore
+
+/// restrack's own JSON reading (JSONValue, JSONValueDecoder and the host
+/// fast path) must read contract documents exactly as Foundation's
+/// JSONDecoder does through the models' Decodable code.
+@Suite struct FitJSONDecodingTests {
+    static let corpus = FitCorpusTests.fixtures.appendingPathComponent("corpus")
+
+    static func files(_ suffix: String) throws -> [URL] {
+        var out: [URL] = []
+        for set in FitCorpusTests.sets {
+            let dir = corpus.appendingPathComponent(set)
+            out += try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.hasSuffix(suffix) }.sorted()
+                .map { dir.appendingPathComponent($0) }
+        }
+        return out
+    }
+
+    @Test func hostsReadAsFoundationReadsThem() throws {
+        let urls = try Self.files(".host.json")
+        #expect(urls.count == 300)
+        var fast = 0
+        for url in urls {
+            let data = try Data(contentsOf: url)
+            let reference = try JSONDecoder().decode(HostSnapshot.self, from: data)
+            let value = try JSONValue.parse([UInt8](data))
+            #expect(try HostSnapshot(from: JSONValueDecoder(value)) == reference, "\(url.lastPathComponent)")
+            if let f = HostSnapshot.fastDecode(value) {
+                fast += 1
+                #expect(f == reference, "\(url.lastPathComponent)")
+            }
+            let streamed = HostJSONReader.read([UInt8](data))
+            #expect(streamed == reference, "\(url.lastPathComponent)")
+        }
+        // The generator writes contract fields only: all take the fast path.
+        #expect(fast == urls.count)
+    }
+
+    @Test func requestsReadAsFoundationReadsThem() throws {
+        var fast = 0
+        let urls = try Self.files(".request.json")
+        for url in urls {
+            let data = try Data(contentsOf: url)
+            let reference = try JSONDecoder().decode(Request.self, from: data)
+            let value = try JSONValue.parse([UInt8](data))
+            #expect(try Request(from: JSONValueDecoder(value)) == reference, "\(url.lastPathComponent)")
+            if let f = Request.fastDecode(value) {
+                fast += 1
+                #expect(f == reference, "\(url.lastPathComponent)")
+            }
+        }
+        #expect(fast == urls.count)
+        // Repeated keys: the first one counts, whichever path reads it.
+        let twice = Data(#"{"vcpus": 2, "vcpus": 3, "memory_mb": 512}"#.utf8)
+        #expect(try ContractJSON.decode(Request.self, from: twice, document: "r").vcpus == 2)
+        #expect(try JSONDecoder().decode(Request.self, from: twice).vcpus == 2)
+    }
+
+    /// Documents the fast path must leave to the Decodable path, which
+    /// refuses them (or reads fields the fast path does not know).
+    @Test func fastPathStepsAsideForAnythingUnusual() throws {
+        let base: [String: Any] = [
+            "cells": [["id": 0, "cpus": [0, 1], "pcpus": [2, 3], "memory_mb": 1024,
+                       "mempages": [["size_kb": 4, "total": 262144]]]],
+            "pci_devices": [["address": "0000:01:00.0", "vendor_id": "10de", "product_id": "2330",
+                             "dev_type": "type-PCI", "numa_node": 0]],
+        ]
+        func bytes(_ edit: (inout [String: Any]) -> Void) throws -> [UInt8] {
+            var d = base
+            edit(&d)
+            return [UInt8](try JSONSerialization.data(withJSONObject: d))
+        }
+        func variant(_ edit: (inout [String: Any]) -> Void) throws -> JSONValue {
+            try JSONValue.parse(bytes(edit))
+        }
+        func cell(_ key: String, _ value: Any) -> (inout [String: Any]) -> Void {
+            { d in
+                var cells = d["cells"] as? [[String: Any]] ?? []
+                cells[0][key] = value
+                d["cells"] = cells
+            }
+        }
+        #expect(HostSnapshot.fastDecode(try variant { _ in }) != nil)
+        let refused: [(inout [String: Any]) -> Void] = [
+            cell("pcpus", [2, 3, 2]), cell("pcpus", [1, 2]), cell("memory_mb", -1), cell("memory_mb", "x"),
+            cell("id", NSNull()), cell("siblings", [[0, 1], [1, 2]]), cell("mempages", [["size_kb": 0, "total": 1]]),
+            cell("distances", ["0": 10]),
+            { $0["cells"] = [Any]() }, { $0["cpu_allocation_ratio"] = 0 }, { $0["warnings"] = ["w"] },
+            { $0["pci_devices"] = [["address": "a", "vendor_id": "1", "product_id": "2", "dev_type": "type-VF"]] },
+            { $0["pci_devices"] = [["address": "a", "vendor_id": "1", "product_id": "2", "status": "busy"]] },
+        ]
+        #expect(HostJSONReader.read(try bytes { _ in }) != nil)
+        for (i, edit) in refused.enumerated() {
+            #expect(HostSnapshot.fastDecode(try variant(edit)) == nil, "variant \(i)")
+            #expect(HostJSONReader.read(try bytes(edit)) == nil, "variant \(i)")
+        }
+        // Plain JSON the streaming reader leaves to the general path.
+        for text in [#"{"cells": [{"id": 0, "pcpus": [0], "memory_mb": 1024}], "hostname": "a\u0062"}"#,
+                     #"{"cells": [{"id": 0, "pcpus": [0], "memory_mb": 1024.0}]}"#,
+                     #"{"cells": [{"id": 0, "id": 1, "pcpus": [0], "memory_mb": 1024}]}"#,
+                     #"{"cells": [{"id": 0, "pcpus": [0], "memory_mb": 1024}]} x"#] {
+            #expect(HostJSONReader.read(Array(text.utf8)) == nil, "\(text)")
+        }
+        let plain = #" {"x": [true, false, null, {"y": "z"}, -1.5e3], "cells": [{"id": 0, "pcpus": [0], "memory_mb": 1024, "socket": null}]} "#
+        #expect(HostJSONReader.read(Array(plain.utf8))
+            == (try ContractJSON.decode(HostSnapshot.self, from: Data(plain.utf8), document: "h")))
+    }
+
+    @Test func decisionTextIsWhatJSONEncoderWrites() throws {
+        var withBigPins = 0
+        for s in try FitCorpusTests.load() {
+            let d = Fitter.fit(s.request, on: s.host)
+            #expect(d.jsonText() == ContractJSON.encode(d), "\(s.name)")
+            if d.cells.contains(where: { $0.pinning.count > 10 }) { withBigPins += 1 }
+        }
+        // Pinnings with keys "10" and up check the key order.
+        #expect(withBigPins > 0)
+        let odd = Decision.noFit("a \"quoted\" reason\\ with\ttab, é and /slash\u{01}")
+        #expect(odd.jsonText() == ContractJSON.encode(odd))
+    }
+
+    @Test func wholeNumbersWrittenAsDecimalsStillRead() throws {
+        // JSONDecoder reads 1.0 as the Int 1; the fast path leaves such a
+        // host to the Decodable path, which does the same.
+        let text = #"{"cells": [{"id": 0, "pcpus": [0], "memory_mb": 1024.0}]}"#
+        #expect(HostSnapshot.fastDecode(try JSONValue.parse(Array(text.utf8))) == nil)
+        let host = try ContractJSON.decode(HostSnapshot.self, from: Data(text.utf8), document: "h")
+        #expect(host.cells[0].memoryMB == 1024)
+    }
+
+    @Test func parserRefusesWhatIsNotJSON() throws {
+        for bad in ["", "{", "[1,]", "{\"a\" 1}", "01", "1.", "\"\\x\"", "[1] 2", "tru", "{\"a\":1,}", "\"\u{01}\""] {
+            #expect(throws: JSONValue.SyntaxError.self, "\(bad)") { try JSONValue.parse(Array(bad.utf8)) }
+        }
+        #expect(try JSONValue.parse(Array(#" {"a": [1, -2, 3.5, 1e2, true, null, "x\u00e9\n"]} "#.utf8))
+            == .object([("a", .array([.int(1), .int(-2), .double(3.5), .double(100), .bool(true), .null,
+                                      .string("xé\n")]))]))
+    }
+}
