@@ -59,13 +59,19 @@ enum FitBatch {
         defer { close(fd) }
         var st = stat()
         guard fstat(fd, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG else { return nil }
-        var out: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: Swift.max(4096, Int(st.st_size) + 1))
+        // Read straight into the result, sized from fstat, growing only if
+        // the file grew meanwhile.
+        var out = [UInt8](repeating: 0, count: Swift.max(4096, Int(st.st_size) + 1))
+        var used = 0
         while true {
-            let n = chunk.withUnsafeMutableBytes { Foundation.read(fd, $0.baseAddress, $0.count) }
+            if used == out.count { out.append(contentsOf: repeatElement(0, count: out.count)) }
+            let n = out.withUnsafeMutableBytes { Foundation.read(fd, $0.baseAddress.map { $0 + used }, $0.count - used) }
             if n < 0 { return nil }
-            if n == 0 { return out }
-            out.append(contentsOf: chunk[0..<n])
+            if n == 0 {
+                out.removeSubrange(used...)
+                return out
+            }
+            used += n
         }
     }
 

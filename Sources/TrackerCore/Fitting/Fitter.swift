@@ -111,14 +111,26 @@ public enum Fitter {
             return "\(who) (\(describe(g, topology))) fits no host cell: \(best?.sentence ?? "no host cell")"
         }
         if !assigner.cpuAssignmentExists() {
+            // Name a crowd: guest cells that all fit only within fewer host
+            // cells than they are (Hall's condition), when one guest cell's
+            // choices show it.
+            for g in topology.cells {
+                let within = topology.cells.filter { fits[$0.index] & ~fits[g.index] == 0 }
+                if within.count > fits[g.index].nonzeroBitCount {
+                    let names = within.map { String($0.index) }.joined(separator: ", ")
+                    let n = fits[g.index].nonzeroBitCount
+                    return "guest cells \(names) fit only host cell\(n == 1 ? "" : "s") \(cellIDs(fits[g.index], host)): \(within.count) guest cells for \(Wording.count(n, "host cell"))"
+                }
+            }
             let lists = topology.cells.map { g in
                 "guest cell \(g.index) fits host cells \(cellIDs(fits[g.index], host))"
             }
             return "no assignment of distinct host cells holds all \(topology.cells.count) guest cells (\(lists.joined(separator: "; ")))"
         }
         let reachable = fits.reduce(0, |)
-        return "the guest's cells fit the host's CPUs and memory, but \(pools.shortfall(cells: reachable, cellNames: "host cells \(cellIDs(reachable, host))"))" +
-            (topology.cells.count < host.cells.count ? " with only \(topology.cells.count) of them used" : "")
+        let why = pools.shortfall(reachable: reachable, guestCells: topology.cells.count,
+                                  cellNames: "host cells \(cellIDs(reachable, host))")
+        return "the guest's cells fit the host's CPUs and memory, but \(why)"
     }
 
     private static func cellIDs(_ mask: UInt64, _ host: HostSnapshot) -> String {

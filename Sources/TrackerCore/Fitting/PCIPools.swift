@@ -45,6 +45,7 @@ struct PCIPools: Sendable {
         }
         var classOf: [Key: Int] = [:]
         var samples: [PCIDevice] = []
+        guard !requests.isEmpty else { return }
         let devices = host.pciDevices
         // Indices, not `for d in`: a PCIDevice carries a dozen optional
         // strings, and copying each of 2,048 VFs out of the array costs more
@@ -182,7 +183,32 @@ struct PCIPools: Sendable {
                 return "\(req.label) needs \(Wording.count(req.count, "PCI device")) with numa_policy \(req.policy.rawValue), \(have) \(have == 1 ? "is" : "are") free for \(cellNames)"
             }
         }
-        return "the PCI requests together need \(totalCount) devices, and no choice of free devices for \(cellNames) meets them all (a PF and its VFs cannot both be given)"
+        let why = conflictPFs.isEmpty ? "" : " (a PF and its VFs cannot both be given)"
+        return "the PCI requests together need \(totalCount) devices, and no choice of free devices for \(cellNames) meets them all\(why)"
+    }
+
+    /// The sentence for a guest whose cells fit but not with its devices:
+    /// a request whose affinity the guest's `guestCells` cells cannot reach
+    /// (the cells with the most matching devices among `reachable`), else
+    /// the general shortfall over all reachable cells.
+    func shortfall(reachable: UInt64, guestCells: Int, cellNames: String) -> String {
+        for (r, req) in requests.enumerated() where req.policy == .required || req.policy == .legacy {
+            var base = 0
+            var perCell: [Int: Int] = [:]
+            for c in eligible[r] {
+                let n = classes[c].addresses.count
+                if let h = classes[c].hostIndex, reachable & (1 << UInt64(h)) != 0 {
+                    perCell[h, default: 0] += n
+                } else if classes[c].numaNode == nil && req.policy == .legacy {
+                    base += n
+                }
+            }
+            let best = base + perCell.values.sorted(by: >).prefix(guestCells).reduce(0, +)
+            if best < req.count {
+                return "\(req.label) needs \(Wording.count(req.count, "PCI device")) with numa_policy \(req.policy.rawValue), and the guest's \(Wording.count(guestCells, "NUMA cell")) can be affine to at most \(best) of them"
+            }
+        }
+        return shortfall(cells: reachable, cellNames: cellNames)
     }
 
     // MARK: - Matching

@@ -278,14 +278,6 @@ extension CPUSet: Codable {
     /// Decodes a JSON array of non-negative integers; a CPU listed twice or a
     /// negative id is invalid input (the contract's exit-2 class).
     public init(from decoder: any Decoder) throws {
-        // Fast path for contract documents: a plain list of distinct CPU ids
-        // (hosts list thousands). Anything else takes the general path
-        // below, which names the bad element.
-        if let json = decoder as? JSONValueDecoder, case .intArray(let ids) = json.value,
-           let set = CPUSet(distinct: ids) {
-            self = set
-            return
-        }
         var container = try decoder.unkeyedContainer()
         var set = CPUSet()
         while !container.isAtEnd {

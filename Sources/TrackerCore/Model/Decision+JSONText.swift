@@ -34,6 +34,8 @@ extension Decision {
     /// A JSON string literal, escaped as JSONEncoder does with
     /// `.withoutEscapingSlashes`.
     static func quoted(_ s: String) -> String {
+        // Most strings (addresses, plain reasons) need no escape.
+        if !s.utf8.contains(where: { $0 == 0x22 || $0 == 0x5C || $0 < 0x20 }) { return "\"" + s + "\"" }
         var out = "\""
         for u in s.unicodeScalars {
             switch u {

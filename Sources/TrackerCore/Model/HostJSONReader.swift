@@ -1,9 +1,8 @@
 /// Reads a host document straight from its bytes into a `HostSnapshot`,
 /// without building a JSON tree, when it is plain: contract fields only,
 /// strings without escapes, integers written as integers. Anything else
-/// makes it give up (nil), and `ContractJSON` parses the document the
-/// general way (`JSONValue`, then `HostSnapshot.fastDecode` or `Decodable`),
-/// which also names any problem. Hosts are most of what a batch of fits
+/// makes it give up (nil), and `ContractJSON` decodes the document with
+/// Foundation's JSONDecoder, which also names any problem. Hosts are most of what a batch of fits
 /// reads, and the tree cost more than the fitting.
 ///
 /// It builds the same value as the other paths and accepts nothing they
@@ -37,11 +36,16 @@ struct HostJSONReader {
                 if r.null() { return true }
                 guard let s = r.string() else { return false }
                 hostname = s
-            case "cpu_allocation_ratio", "ram_allocation_ratio":
-                guard r.mark(&seen, key == "cpu_allocation_ratio" ? 1 : 2) else { return false }
+            case "cpu_allocation_ratio":
+                guard r.mark(&seen, 1) else { return false }
                 if r.null() { return true }
                 guard let v = r.number(), v.isFinite, v > 0 else { return false }
-                if key == "cpu_allocation_ratio" { cpuRatio = v } else { ramRatio = v }
+                cpuRatio = v
+            case "ram_allocation_ratio":
+                guard r.mark(&seen, 2) else { return false }
+                if r.null() { return true }
+                guard let v = r.number(), v.isFinite, v > 0 else { return false }
+                ramRatio = v
             case "cells":
                 guard r.mark(&seen, 3), !r.null() else { return false }
                 var out: [NUMACell] = []
@@ -270,12 +274,47 @@ struct HostJSONReader {
     }
 
     /// `{ "key": value, … }`, calling `member` with the reader at each value.
-    private mutating func object(_ member: (inout HostJSONReader, String) -> Bool) -> Bool {
+    /// A member name as it sits in the input (no escapes): compared with
+    /// the names the reader knows byte by byte, never made a String.
+    struct Key {
+        let bytes: UnsafeBufferPointer<UInt8>
+
+        static func ~= (name: StaticString, key: Key) -> Bool {
+            let n = name.utf8CodeUnitCount
+            guard n == key.bytes.count else { return false }
+            let p = name.utf8Start
+            for k in 0..<n where p[k] != key.bytes[k] { return false }
+            return true
+        }
+    }
+
+    /// A string's bytes, without escapes or control characters.
+    private mutating func rawString() -> UnsafeBufferPointer<UInt8>? {
+        space()
+        guard i < buf.count, buf[i] == UInt8(ascii: "\"") else { return nil }
+        let start = i + 1
+        var j = start
+        while j < buf.count {
+            let c = buf[j]
+            if c == UInt8(ascii: "\"") {
+                i = j + 1
+                return UnsafeBufferPointer(rebasing: buf[start..<j])
+            }
+            // Escapes, control characters and non-ASCII bytes (whose UTF-8
+            // JSONDecoder validates) are left to the general path.
+            if c == UInt8(ascii: "\\") || c < 0x20 || c >= 0x80 { return nil }
+            j += 1
+        }
+        return nil
+    }
+
+    private mutating func object(_ member: (inout HostJSONReader, Key) -> Bool) -> Bool {
         guard take(UInt8(ascii: "{")) else { return false }
         if take(UInt8(ascii: "}")) { return true }
         while true {
             space()
-            guard let key = string(), take(UInt8(ascii: ":")) else { return false }
+            guard let name = rawString(), take(UInt8(ascii: ":")) else { return false }
+            let key = Key(bytes: name)
             space()
             guard member(&self, key) else { return false }
             if take(UInt8(ascii: ",")) { continue }
@@ -304,20 +343,7 @@ struct HostJSONReader {
 
     /// A string without escapes or control characters.
     private mutating func string() -> String? {
-        space()
-        guard i < buf.count, buf[i] == UInt8(ascii: "\"") else { return nil }
-        let start = i + 1
-        var j = start
-        while j < buf.count {
-            let c = buf[j]
-            if c == UInt8(ascii: "\"") {
-                i = j + 1
-                return String(decoding: UnsafeBufferPointer(rebasing: buf[start..<j]), as: UTF8.self)
-            }
-            if c == UInt8(ascii: "\\") || c < 0x20 { return nil }
-            j += 1
-        }
-        return nil
+        rawString().map { String(decoding: $0, as: UTF8.self) }
     }
 
     /// An integer written without fraction or exponent, fitting in Int.
@@ -391,7 +417,7 @@ struct HostJSONReader {
         switch buf[i] {
         case UInt8(ascii: "{"): return object { r, _ in r.skip() }
         case UInt8(ascii: "["): return array { r in r.skip() }
-        case UInt8(ascii: "\""): return string() != nil
+        case UInt8(ascii: "\""): return rawString() != nil
         case UInt8(ascii: "n"): return null()
         case UInt8(ascii: "t"), UInt8(ascii: "f"):
             let word: [UInt8] = buf[i] == UInt8(ascii: "t") ? Array("true".utf8) : Array("false".utf8)

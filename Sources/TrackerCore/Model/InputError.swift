@@ -25,30 +25,26 @@ public enum ContractJSON {
     }
 
     /// As `decode(_:from:document:)`, from bytes already in memory.
+    ///
+    /// Plain host and request documents (the bulk of `restrack fit
+    /// --batch`) are read by restrack's own readers, `HostJSONReader` and
+    /// `JSONValue` + `Request.fastDecode`: Foundation's JSONDecoder took
+    /// most of a batch's time. Anything else, and every document with a
+    /// problem, goes through JSONDecoder as before, so values and errors do
+    /// not change.
     public static func decode<T: Decodable>(_ type: T.Type, bytes: [UInt8], document: String) throws(InputError) -> T {
         if T.self == HostSnapshot.self, let host = HostJSONReader.read(bytes) as? T {
             return host
         }
-        let value: JSONValue
-        do {
-            value = try JSONValue.parse(bytes)
-        } catch {
-            throw InputError(document: document, path: "$", problem: "not valid JSON (\(error.description))")
-        }
-        if T.self == HostSnapshot.self, let host = HostSnapshot.fastDecode(value) as? T {
-            return host
-        }
-        if T.self == Request.self, let request = Request.fastDecode(value) as? T {
+        if T.self == Request.self, let value = try? JSONValue.parse(bytes), let request = Request.fastDecode(value) as? T {
             return request
         }
         do {
-            // JSONValueDecoder, not JSONDecoder: parsing dominated the time
-            // of a batch of fits (see JSONValue).
-            return try T(from: JSONValueDecoder(value))
+            return try JSONDecoder().decode(T.self, from: Data(bytes))
         } catch let error as DecodingError {
             throw inputError(error, document: document)
         } catch {
-            throw InputError(document: document, path: "$", problem: "\(error)")
+            throw InputError(document: document, path: "$", problem: "not valid JSON (\(error))")
         }
     }
 

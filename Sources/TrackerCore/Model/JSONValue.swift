@@ -1,7 +1,6 @@
-/// A parsed JSON document. restrack reads many contract documents per second
-/// (`restrack fit --batch`, the ledger); Foundation's JSONDecoder spends
-/// most of a fit's time parsing, so contract documents are parsed here and
-/// decoded with `JSONValueDecoder`, through the same `Decodable` code.
+/// A parsed JSON document, for reading plain request documents quickly
+/// (`Request.fastDecode`); Foundation's JSONDecoder spent most of a batch of
+/// fits' time on parsing. Integer arrays are kept unboxed.
 public enum JSONValue: Sendable, Equatable {
     case null
     case bool(Bool)
@@ -228,6 +227,8 @@ public enum JSONValue: Sendable, Equatable {
                 }
                 if c == UInt8(ascii: "\\") { break }
                 guard c >= 0x20 else { throw fail("control character in a string") }
+                // Non-ASCII text is left to JSONDecoder, which validates its UTF-8.
+                guard c < 0x80 else { throw fail("non-ASCII text") }
                 i += 1
             }
             var out = Array(buf[start..<i])
@@ -238,6 +239,7 @@ public enum JSONValue: Sendable, Equatable {
                     return String(decoding: out, as: UTF8.self)
                 }
                 guard c >= 0x20 else { throw fail("control character in a string") }
+                guard c < 0x80 else { throw fail("non-ASCII text") }
                 if c != UInt8(ascii: "\\") {
                     out.append(c)
                     i += 1

@@ -1,7 +1,9 @@
 extension Request {
     /// Reads a request straight from its parsed JSON when every field is
-    /// plainly well formed; nil otherwise, and the caller decodes through
-    /// `Decodable`, which names the problem (see `HostSnapshot.fastDecode`).
+    /// plainly well formed; nil otherwise, and `ContractJSON` decodes it
+    /// with Foundation's JSONDecoder, which names any problem. It must build
+    /// the same value and accept nothing JSONDecoder refuses
+    /// (FitJSONDecodingTests compares them on the corpus).
     static func fastDecode(_ json: JSONValue) -> Request? {
         guard case .object(let members) = json else { return nil }
         var seen = Set<String>()
@@ -15,8 +17,8 @@ extension Request {
                 continue
             }
             switch key {
-            case "vcpus": guard let v = FastJSON.count(value) else { return nil }; vcpus = v
-            case "memory_mb": guard let v = FastJSON.count(value) else { return nil }; memory = v
+            case "vcpus": guard let v = Self.count(value) else { return nil }; vcpus = v
+            case "memory_mb": guard let v = Self.count(value) else { return nil }; memory = v
             case "cpu_policy":
                 guard case .string(let s) = value, let p = CPUPolicy(rawValue: s) else { return nil }
                 r.cpuPolicy = p
@@ -29,7 +31,7 @@ extension Request {
             case "cpu_dedicated_mask":
                 guard let spec = guestCPUs(value) else { return nil }
                 r.cpuDedicatedMask = spec
-            case "numa_nodes": guard let v = FastJSON.count(value) else { return nil }; r.numaNodes = v
+            case "numa_nodes": guard let v = Self.count(value) else { return nil }; r.numaNodes = v
             case "numa_cpus":
                 switch value {
                 case .intArray(let ids): r.numaCPUs = ids.map { .list([$0]) }
@@ -69,6 +71,12 @@ extension Request {
         return r
     }
 
+    /// A non-negative integer written as an integer.
+    private static func count(_ v: JSONValue) -> Int? {
+        guard case .int(let i) = v, i >= 0 else { return nil }
+        return i
+    }
+
     private static func guestCPUs(_ v: JSONValue) -> GuestCPUSpec? {
         switch v {
         case .int(let i): return .list([i])
@@ -96,7 +104,7 @@ extension Request {
             case "numa_policy":
                 guard case .string(let s) = value, let p = PCINUMAPolicy(rawValue: s) else { return nil }
                 spec.numaPolicy = p
-            case "count": guard let c = FastJSON.count(value) else { return nil }; spec.count = c
+            case "count": guard let c = Self.count(value) else { return nil }; spec.count = c
             default: continue
             }
         }

@@ -1,0 +1,41 @@
+extension HostSnapshot {
+    /// The host, when it passes the checks the `Decodable` path makes
+    /// (cells present, cell ids and CPUs not repeated, PCI addresses not
+    /// repeated); nil otherwise.
+    static func assembleChecked(hostname: String, cpuRatio: Double, ramRatio: Double, cells: [NUMACell],
+                                devices: [PCIDevice], aliases: [PCIAlias]) -> HostSnapshot? {
+        guard !cells.isEmpty else { return nil }
+        var ids = Set<Int>()
+        var all = CPUSet()
+        for c in cells {
+            guard ids.insert(c.id).inserted else { return nil }
+            let mine = c.cpus.union(c.pcpus)
+            guard all.isDisjoint(with: mine) else { return nil }
+            all.formUnion(mine)
+        }
+        var addresses = Set<String>()
+        for d in devices where !addresses.insert(d.address).inserted { return nil }
+        return HostSnapshot(hostname: hostname, cpuAllocationRatio: cpuRatio, ramAllocationRatio: ramRatio, cells: cells,
+                            pciDevices: devices, pciAliases: aliases)
+    }
+}
+
+extension NUMACell {
+    /// The cell, when it passes the `Decodable` path's checks (shared and
+    /// dedicated CPUs disjoint, sibling groups disjoint, page sizes not
+    /// repeated); nil otherwise.
+    static func assembleChecked(id: Int, socket: Int?, cpus: CPUSet, pcpus: CPUSet, siblings: [CPUSet], memoryMB: Int,
+                                cpuUsage: Int, memoryUsageMB: Int, pinnedCPUs: CPUSet,
+                                mempages: [PagePool]) -> NUMACell? {
+        guard cpus.isDisjoint(with: pcpus) else { return nil }
+        var seen = CPUSet()
+        for g in siblings {
+            guard seen.isDisjoint(with: g) else { return nil }
+            seen.formUnion(g)
+        }
+        var sizes = Set<Int>()
+        for p in mempages where !sizes.insert(p.sizeKB).inserted { return nil }
+        return NUMACell(id: id, socket: socket, cpus: cpus, pcpus: pcpus, siblings: siblings, memoryMB: memoryMB,
+                        cpuUsage: cpuUsage, memoryUsageMB: memoryUsageMB, pinnedCPUs: pinnedCPUs, mempages: mempages)
+    }
+}
