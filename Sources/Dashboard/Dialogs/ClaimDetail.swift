@@ -15,7 +15,9 @@ public enum ClaimDetail {
         let r = c.request
         var req = "\(r.vcpus) vCPUs · \(Fmt.mib(r.memoryMB)) · \(r.cpuPolicy?.rawValue ?? "shared")"
         if let t = r.cpuThreadPolicy { req += " · \(t.rawValue)" }
-        if let p = r.memPageSize { req += " · pages \(p)" }
+        if let p = r.memPageSize {
+            if case .kib(let k) = p { req += " · \(Fmt.pageSize(k)) pages" } else { req += " · \(p) pages" }
+        }
         for p in r.pciRequests { req += " · \(p.alias ?? "\(p.vendorID ?? "*"):\(p.productID ?? "*")")×\(p.count)" }
         out.append(("request", req, .value))
         for cell in c.decision.cells {

@@ -24,9 +24,9 @@ public enum HelpOverlay {
             guard line >= 0, line < visible else { continue }
             let x = inner.x + col * (width / 2)
             let keyStyle = row.2 ? Style(.dim) : Style(.key, bold: true)
-            c.text(x, inner.y + line, Fmt.left(row.0, 11), keyStyle)
+            c.text(x, inner.y + line, row.0, keyStyle, maxWidth: 11)
             let text = row.2 ? row.1 + " (disabled)" : row.1
-            c.text(x + 12, inner.y + line, text, Style(row.2 ? .dim : .normal), maxWidth: (twoColumns ? width / 2 : width) - 17)
+            c.text(x + 12, inner.y + line, text, Style(row.2 ? .dim : .normal), maxWidth: (twoColumns ? width / 2 : width) - 14)
         }
         c.text(inner.x, inner.maxY - 1, "any key closes" + (twoColumns ? "" : " · ↑↓ scroll"), Style(.dim))
     }

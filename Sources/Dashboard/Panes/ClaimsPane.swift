@@ -43,9 +43,9 @@ public enum ClaimsPane {
     static func columns(width: Int, now: Double) -> [Column] {
         let all: [Column] = [
             Column(title: "ID", width: 8) { $0.id },
-            Column(title: "CONSUMER", width: 14) { $0.consumer.name },
+            Column(title: "CONSUMER", width: 13) { $0.consumer.name },
             Column(title: "STATE", width: 9) { $0.state.rawValue },
-            Column(title: "CPUS", width: 12) { c in
+            Column(title: "CPUS", width: 11) { c in
                 let p = pinned(c)
                 if !p.isEmpty { return p.cpulist }
                 let shared = c.decision.cells.reduce(0) { $0 + $1.sharedVCPUCount }
