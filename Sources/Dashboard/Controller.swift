@@ -24,6 +24,14 @@ public struct Controller {
         }
         // Row counts only change with the host state.
         if m.host != before { clampSelections(&m) }
+        // Probe warnings (a garbled sysfs file, a missing pci.ids) go to the
+        // log in full and to the status line once, never over the panes.
+        let warnings = m.host?.snapshot.warnings ?? []
+        if !warnings.isEmpty, warnings != before?.snapshot.warnings {
+            for w in warnings { logger.warning("probe: \(w)") }
+            let more = warnings.count > 1 ? " (+\(warnings.count - 1) more in the log)" : ""
+            m.setFlash("probe warning: \(warnings[0])\(more)", .error, seconds: 10)
+        }
     }
 
     public func handle(_ key: Key, _ m: inout DashboardModel, width: Int, height: Int) -> Effect {

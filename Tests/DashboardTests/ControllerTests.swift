@@ -113,3 +113,21 @@ import TrackerCore
         #expect(m.overlay == nil)
     }
 }
+
+@Suite struct ProbeWarningTests {
+    @Test func probeWarningsGoToTheStatusLineNotThePanes() {
+        var host = Fixtures.smallHost()
+        host.warnings = ["/sys/devices/system/node/node0/meminfo: unreadable; assumed 0 MiB", "second warning"]
+        let ctl = Fixtures.controller(Fixtures.service(host))
+        var m = Fixtures.model(Fixtures.smallHost())
+        ctl.poll(&m)
+        #expect(m.flash?.kind == .error)
+        #expect(m.flash?.text == "probe warning: /sys/devices/system/node/node0/meminfo: unreadable; assumed 0 MiB (+1 more in the log)")
+        let c = Fixtures.render(m, 160, 50)
+        #expect(c.line(48).contains("probe warning: /sys/devices/system/node/node0/meminfo"))
+        // The same warnings on the next poll do not flash again.
+        m.flash = nil
+        ctl.poll(&m)
+        #expect(m.flash == nil)
+    }
+}
