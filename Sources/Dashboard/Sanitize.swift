@@ -13,7 +13,12 @@ public enum Sanitize {
             let v = u.value
             if v == 0x09 || v == 0x0A || v == 0x0D { out.append(" "); continue }
             if v < 0x20 || v == 0x7F || (v >= 0x80 && v < 0xA0) { continue }
-            if ascii && v >= 0x80 { out.append("?"); continue }
+            if ascii && v >= 0x80 {
+                // Our own separators (·, ×, arrows) have ASCII stand-ins.
+                let stand = Canvas.asciiStandIns[Character(u)].flatMap { $0.unicodeScalars.first } ?? "?"
+                out.append(stand)
+                continue
+            }
             out.append(isNarrow(v) ? u : "?")
         }
         return String(out)

@@ -127,5 +127,8 @@ import TrackerCore
         #expect(c.line(2).hasPrefix("++ NUMA cells +"))
         #expect(c.text.contains("STUCK"))
         #expect(c.text.contains("-> unconfirmed for 700s"))
+        // Separators in pane text become ASCII stand-ins, not '?'.
+        #expect(c.line(0).contains("1 socket . 1 cell . 8 CPUs"))
+        #expect(c.text.contains("CPU 0 . cell 0 . core 0,1 . shared"))
     }
 }
