@@ -61,6 +61,14 @@ public final class Terminal {
         nonl()
         keypad(rs_stdscr(), true)
         set_escdelay(25)
+        // Home/End arrive in several encodings (xterm's \EOH, the VT220
+        // \E[1~ that tmux and screen send, rxvt's \E[7~). A TERM that
+        // knows only one would hand us a bare Esc plus junk, and Esc means
+        // "back", so teach ncurses all of them.
+        for (seq, key) in [("\u{1b}[1~", KEY_HOME), ("\u{1b}[7~", KEY_HOME), ("\u{1b}[H", KEY_HOME), ("\u{1b}OH", KEY_HOME),
+                           ("\u{1b}[4~", KEY_END), ("\u{1b}[8~", KEY_END), ("\u{1b}[F", KEY_END), ("\u{1b}OF", KEY_END)] {
+            define_key(seq, key)
+        }
         curs_set(0)
         boldA = rs_A_BOLD()
         reverseA = rs_A_REVERSE()

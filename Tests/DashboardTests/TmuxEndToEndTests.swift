@@ -53,6 +53,147 @@ struct TmuxEndToEndTests {
         #expect(t.wait(for: "EXIT=0"))
     }
 
+    /// Every binding in the key table, each checked by what it changes on
+    /// screen or in the ledger.
+    @Test func everyKeyWorks() throws {
+        let t = Tmux()
+        defer { t.stop() }
+        // Two claims made with the CLI: one unconfirmed with a 1 s TTL (it
+        // goes stuck), one confirmed holding a PF.
+        let r1 = t.dir + "/r1.json", r2 = t.dir + "/r2.json"
+        try #"{"vcpus": 2, "memory_mb": 1024, "cpu_policy": "dedicated"}"#.write(toFile: r1, atomically: true, encoding: .utf8)
+        try #"{"vcpus": 2, "memory_mb": 1024, "cpu_policy": "dedicated", "pci_requests": [{"alias": "e810-pf", "count": 1}]}"#
+            .write(toFile: r2, atomically: true, encoding: .utf8)
+        let stuck = Tmux.cli(["claim", "--host", Self.host, "--ledger", t.ledger, "--request", r1, "--consumer", "vm-lost", "--ttl", "1s"])
+        let pf = Tmux.cli(["claim", "--host", Self.host, "--ledger", t.ledger, "--request", r2, "--consumer", "dpdk-gw", "--confirm"])
+        #expect(stuck.status == 0 && pf.status == 0, "\(stuck.out) \(pf.out)")
+        // stdout is the id alone; stderr (merged here) has a sentence.
+        let stuckID = String(stuck.out.split(separator: "\n").first { !$0.contains(" ") } ?? "")
+        Thread.sleep(forTimeInterval: 1.5)
+        t.start(["--host", Self.host, "--ledger", t.ledger])
+        #expect(t.wait(for: "1 STUCK"))
+
+        // ? and F1: help, any key closes.
+        for k in ["?", "F1"] {
+            t.keys(k)
+            #expect(t.wait(for: "any key closes"), "\(k)")
+            t.keys("Escape")
+            #expect(t.wait(untilGone: "any key closes"), "\(k)")
+        }
+        // d: distances in the cells pane.
+        t.keys("d")
+        #expect(t.wait(for: "0:10 1:12 2:21 3:21"))
+        // + and -: interval.
+        t.keys("-")
+        #expect(t.wait(for: "every 2.0s"))
+        t.keys("+", "+")
+        #expect(t.wait(for: "every 0.5s"))
+        // p: pause and resume.
+        t.keys("p")
+        #expect(t.wait(for: "PAUSED"))
+        t.keys("p")
+        #expect(t.wait(for: "polling resumed"))
+        // t: next theme.
+        t.keys("t")
+        #expect(t.wait(for: "theme: "))
+        // Tab, Tab: PCI pane; Enter drills into the PF; Esc back.
+        t.keys("Tab", "Tab", "Enter")
+        #expect(t.wait(for: "┤ PCI 0000:3b:00.0 ├"))
+        #expect(t.capture().contains("type-PF (SR-IOV physical function)"))
+        t.keys("Escape")
+        #expect(t.wait(untilGone: "┤ PCI 0000:3b:00.0 ├"))
+        // j / Down / k / Up move; Enter opens the VF under the cursor.
+        t.keys("j", "Down", "k", "Enter")
+        #expect(t.wait(for: "┤ PCI 0000:3b:01.0 ├"))
+        t.keys("Escape")
+        // h / Left collapse the PF, l / Right and Space expand it again.
+        t.keys("Up", "h")
+        #expect(t.wait(for: "▸ 0000:3b:00.0"))
+        t.keys("Right")
+        #expect(t.wait(for: "▾ 0000:3b:00.0"))
+        t.keys("Left")
+        #expect(t.wait(for: "▸ 0000:3b:00.0"))
+        t.keys("Space")
+        #expect(t.wait(for: "▾ 0000:3b:00.0"))
+        t.keys("l")  // already expanded: stays
+        // Tab to claims; S-Tab back to PCI proves BTab.
+        t.keys("Tab", "BTab", "Enter")
+        #expect(t.wait(for: "┤ PCI 0000:3b:00.0 ├"))
+        t.keys("Escape", "Tab")
+        // o and F6: sort.
+        t.keys("o")
+        #expect(t.wait(for: "claims sorted by id"))
+        t.keys("F6")
+        #expect(t.wait(for: "claims sorted by consumer"))
+        // / and F3: filter, Esc clears.
+        t.keys("/")
+        t.literal("dpdk")
+        t.keys("Enter")
+        #expect(t.wait(for: "filter: dpdk"))
+        #expect(!t.capture().contains("vm-lost"))
+        t.keys("Escape")
+        #expect(t.wait(for: "filter cleared"))
+        t.keys("F3", "Escape")
+        // s: stuck only.
+        t.keys("s")
+        #expect(t.wait(for: "showing 1 stuck claim"))
+        // The claim row is gone (the PF row in the PCI pane still names its owner).
+        #expect(!t.capture().split(separator: "\n").contains { $0.contains("dpdk-gw") && $0.contains("confirmed") })
+        // Enter on the stuck claim shows its reason; C confirms it.
+        t.keys("Home", "Enter")
+        #expect(t.wait(for: "┤ Claim \(stuckID) ├"))
+        #expect(t.capture().contains("past its TTL of 1s"))
+        t.keys("Escape", "s")
+        #expect(t.wait(for: "showing all claims"))
+        t.keys("o", "o", "o")  // sort by state: stuck first
+        t.keys("Home", "C")
+        #expect(t.wait(for: "confirmed \(stuckID)"))
+        #expect(t.wait(untilGone: "STUCK"))
+        // c and F2: the form; Esc cancels without claiming.
+        for k in ["c", "F2"] {
+            t.keys(k)
+            #expect(t.wait(for: "New claim"), "\(k)")
+            t.keys("Escape")
+            #expect(t.wait(for: "claim cancelled"), "\(k)")
+        }
+        // Del and r: the release dialog (Esc cancels).
+        t.keys("DC")
+        #expect(t.wait(for: "[ Release ]"))
+        t.keys("Escape")
+        #expect(t.wait(for: "cancelled"))
+        // R: nothing stuck now.
+        t.keys("R")
+        #expect(t.wait(for: "no stuck claims"))
+        // F10 quits.
+        t.keys("F10")
+        #expect(t.wait(for: "EXIT=0"))
+        let audit = Tmux.cli(["audit", "--ledger", t.ledger]).out
+        #expect(audit.contains("confirm ok \(stuckID)"))
+    }
+
+    @Test func releaseAllStuckNeedsTheCount() throws {
+        let t = Tmux()
+        defer { t.stop() }
+        let r1 = t.dir + "/r1.json"
+        try #"{"vcpus": 1, "memory_mb": 512, "cpu_policy": "dedicated"}"#.write(toFile: r1, atomically: true, encoding: .utf8)
+        for name in ["a", "b"] {
+            _ = Tmux.cli(["claim", "--host", Self.host, "--ledger", t.ledger, "--request", r1, "--consumer", name, "--ttl", "1s"])
+        }
+        Thread.sleep(forTimeInterval: 1.5)
+        t.start(["--host", Self.host, "--ledger", t.ledger])
+        #expect(t.wait(for: "2 STUCK"))
+        t.keys("R")
+        #expect(t.wait(for: "Type 2 and press Enter"))
+        t.keys("1", "Enter")
+        #expect(t.wait(for: "typed '1', not 2: nothing released"))
+        t.keys("R", "2", "Enter")
+        #expect(t.wait(for: "released 2 stuck claims"))
+        #expect(t.wait(for: "pinned 0/72 dedicated"))
+        t.keys("q")
+        #expect(t.wait(for: "EXIT=0"))
+        #expect(Tmux.cli(["audit", "--ledger", t.ledger]).out.components(separatedBy: "release-stuck ok").count == 3)
+    }
+
     @Test func readOnlyRefusesChanges() {
         let t = Tmux()
         defer { t.stop() }
