@@ -1,14 +1,3 @@
-/// One character cell of the canvas.
-public struct Cell: Hashable, Sendable {
-    public var char: Character
-    public var style: Style
-
-    public init(_ char: Character = " ", _ style: Style = .normal) {
-        self.char = char
-        self.style = style
-    }
-}
-
 /// An in-memory grid of styled cells. Panes draw here; the terminal copies
 /// only the cells that changed since the last frame, and tests read the
 /// grid back as text. Drawing outside the grid or a clip rectangle is

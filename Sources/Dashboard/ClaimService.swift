@@ -14,10 +14,3 @@ public protocol ClaimService {
     /// Releases those of `ids` that are still stuck; returns the ones released.
     func releaseStuck(_ ids: [String]) throws -> [String]
 }
-
-/// A refusal from a claim service, with the sentence for the status line.
-public struct ClaimServiceError: Error, Equatable, Sendable, CustomStringConvertible {
-    public var message: String
-    public init(_ message: String) { self.message = message }
-    public var description: String { message }
-}

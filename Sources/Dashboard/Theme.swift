@@ -148,12 +148,3 @@ public struct Theme: Hashable, Sendable {
         return start.mixed(with: end, t)
     }
 }
-
-extension String {
-    func trimmed(_ set: String) -> String {
-        guard let s = firstIndex(where: { !set.contains($0) }), let e = lastIndex(where: { !set.contains($0) }) else {
-            return ""
-        }
-        return String(self[s...e])
-    }
-}
