@@ -34,10 +34,17 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        .target(
+            name: "Dashboard",
+            dependencies: [
+                "TrackerCore", "CNcursesw",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .executableTarget(
             name: "restrack",
             dependencies: [
-                "TrackerCore", "HostProbes", "Ledger",
+                "TrackerCore", "HostProbes", "Ledger", "Dashboard",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -45,7 +52,7 @@ let package = Package(
         .executableTarget(
             name: "restrack-bench",
             dependencies: [
-                "TrackerCore", "HostProbes", "Ledger",
+                "TrackerCore", "HostProbes", "Ledger", "Dashboard",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -55,6 +62,7 @@ let package = Package(
             name: "LedgerTests",
             dependencies: ["Ledger", "TrackerCore", .product(name: "GRDB", package: "GRDB.swift")]
         ),
+        .testTarget(name: "DashboardTests", dependencies: ["Dashboard", "TrackerCore"]),
         .testTarget(name: "EndToEndTests", dependencies: ["TrackerCore"]),
     ],
     swiftLanguageModes: [.v6]

@@ -33,6 +33,7 @@ static inline const cchar_t *rs_WACS_HLINE(void) { return WACS_HLINE; }
 static inline const cchar_t *rs_WACS_VLINE(void) { return WACS_VLINE; }
 
 static inline int rs_KEY_F(int n) { return KEY_F(n); }
+static inline chtype rs_color_pair(int n) { return COLOR_PAIR(n); }
 
 /* Writes one wide character with attributes and a colour pair. */
 static inline int rs_mvadd_wchar(int y, int x, wchar_t ch, attr_t a, short pair) {

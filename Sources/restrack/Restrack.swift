@@ -5,6 +5,7 @@ struct Restrack: ParsableCommand {
         commandName: "restrack",
         abstract: "Track and hand out a compute host's NUMA cells, pinned CPUs, hugepages and PCI/SR-IOV devices.",
         subcommands: [
+            DashboardCommand.self,
             SnapshotCommand.self,
             FitCommand.self,
             ClaimCommand.self,
@@ -14,6 +15,7 @@ struct Restrack: ParsableCommand {
             ListCommand.self,
             AuditCommand.self,
             CheckCommand.self,
-        ]
+        ],
+        defaultSubcommand: DashboardCommand.self
     )
 }

@@ -1,0 +1,130 @@
+/// An in-memory grid of styled cells. Panes draw here; the terminal copies
+/// only the cells that changed since the last frame, and tests read the
+/// grid back as text. Drawing outside the grid or a clip rectangle is
+/// silently dropped, so a pane can never scribble over its neighbour.
+public struct Canvas: Sendable {
+    public let width: Int
+    public let height: Int
+    public private(set) var cells: [Cell]
+    /// Host strings are reduced to ASCII as well in ASCII mode.
+    public var ascii: Bool
+
+    public init(width: Int, height: Int, ascii: Bool = false) {
+        self.width = max(0, width)
+        self.height = max(0, height)
+        self.ascii = ascii
+        cells = Array(repeating: Cell(), count: self.width * self.height)
+    }
+
+    public subscript(x: Int, y: Int) -> Cell {
+        get { cells[y * width + x] }
+        set { cells[y * width + x] = newValue }
+    }
+
+    /// Writes one character if it lies inside `clip` (default: the grid).
+    public mutating func put(_ x: Int, _ y: Int, _ ch: Character, _ style: Style = .normal, clip: Rect? = nil) {
+        guard x >= 0, y >= 0, x < width, y < height else { return }
+        if let c = clip, x < c.x || y < c.y || x >= c.maxX || y >= c.maxY { return }
+        cells[y * width + x] = Cell(ch, style)
+    }
+
+    /// Writes trusted text (our own labels) starting at x; stops at `maxWidth`
+    /// columns or the clip edge. Returns the column after the last character.
+    @discardableResult
+    public mutating func text(_ x: Int, _ y: Int, _ s: String, _ style: Style = .normal, maxWidth: Int? = nil,
+                              clip: Rect? = nil) -> Int {
+        var cx = x
+        let limit = maxWidth.map { x + $0 } ?? Int.max
+        for ch in s {
+            if cx >= limit { break }
+            put(cx, y, ch, style, clip: clip)
+            cx += 1
+        }
+        return cx
+    }
+
+    /// Writes a string that came from the host or the ledger: control and
+    /// escape characters are stripped first. Truncated with `…` when it
+    /// does not fit `maxWidth`.
+    @discardableResult
+    public mutating func hostText(_ x: Int, _ y: Int, _ s: String, _ style: Style = .normal, maxWidth: Int,
+                                  clip: Rect? = nil) -> Int {
+        let clean = Sanitize.text(s, ascii: ascii)
+        return text(x, y, Canvas.fit(clean, maxWidth, ascii: ascii), style, maxWidth: maxWidth, clip: clip)
+    }
+
+    /// `s` cut to `n` columns with an ellipsis when it was longer.
+    public static func fit(_ s: String, _ n: Int, ascii: Bool = false) -> String {
+        guard n > 0 else { return "" }
+        guard s.count > n else { return s }
+        if n == 1 { return ascii ? "~" : "…" }
+        return String(s.prefix(n - 1)) + (ascii ? "~" : "…")
+    }
+
+    public mutating func fill(_ r: Rect, _ ch: Character = " ", _ style: Style = .normal) {
+        for yy in max(0, r.y)..<min(height, r.maxY) {
+            for xx in max(0, r.x)..<min(width, r.maxX) { cells[yy * width + xx] = Cell(ch, style) }
+        }
+    }
+
+    /// A single-line box with an optional title in the top border.
+    public mutating func box(_ r: Rect, title: String? = nil, style: Style, titleStyle: Style, glyphs g: Glyphs) {
+        guard r.width >= 2, r.height >= 2 else { return }
+        put(r.x, r.y, g.tl, style)
+        put(r.maxX - 1, r.y, g.tr, style)
+        put(r.x, r.maxY - 1, g.bl, style)
+        put(r.maxX - 1, r.maxY - 1, g.br, style)
+        for xx in (r.x + 1)..<(r.maxX - 1) {
+            put(xx, r.y, g.h, style)
+            put(xx, r.maxY - 1, g.h, style)
+        }
+        for yy in (r.y + 1)..<(r.maxY - 1) {
+            put(r.x, yy, g.v, style)
+            put(r.maxX - 1, yy, g.v, style)
+        }
+        if let title, r.width > 6 {
+            let t = Canvas.fit(title, r.width - 6, ascii: ascii)
+            put(r.x + 1, r.y, g.teeL, style)
+            text(r.x + 2, r.y, " " + t + " ", titleStyle)
+            put(r.x + 4 + t.count, r.y, g.teeR, style)
+        }
+    }
+
+    /// Replaces every non-ASCII character with an ASCII stand-in, for
+    /// `--ascii` and non-UTF-8 locales, where ncurses cannot show them.
+    public mutating func foldToASCII() {
+        for i in cells.indices {
+            let ch = cells[i].char
+            guard !ch.isASCII else { continue }
+            cells[i].char = Canvas.asciiStandIns[ch] ?? "?"
+        }
+    }
+
+    static let asciiStandIns: [Character: Character] = [
+        "·": ".", "×": "x", "…": "~", "↳": ">", "‹": "<", "›": ">", "✓": "+", "✗": "x", "─": "-", "│": "|",
+        "┌": "+", "┐": "+", "└": "+", "┘": "+", "├": "+", "┤": "+", "█": "#", "▒": "=", "░": ".", "■": "#",
+        "□": "o", "▾": "v", "▸": ">", "↑": "^", "↓": "v", "←": "<", "→": ">",
+    ]
+
+    /// Row `y` as plain text, trailing spaces removed.
+    public func line(_ y: Int) -> String {
+        guard y >= 0, y < height else { return "" }
+        var s = String(cells[(y * width)..<((y + 1) * width)].map(\.char))
+        while s.last == " " { s.removeLast() }
+        return s
+    }
+
+    /// The whole grid as text, one line per row.
+    public var text: String { (0..<height).map(line).joined(separator: "\n") }
+
+    /// The text inside a rectangle, one line per row, trailing spaces removed.
+    public func text(in r: Rect) -> String {
+        var rows: [String] = []
+        for yy in max(0, r.y)..<min(height, r.maxY) {
+            var s = String((max(0, r.x)..<min(width, r.maxX)).map { cells[yy * width + $0].char })
+            while s.last == " " { s.removeLast() }
+            rows.append(s)
+        }
+        return rows.joined(separator: "\n")
+    }
+}

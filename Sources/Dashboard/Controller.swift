@@ -1,0 +1,378 @@
+import Logging
+import TrackerCore
+
+/// Turns keys into model changes and ledger calls. Pure apart from the
+/// service; no drawing, so every key path is testable without a terminal.
+public struct Controller {
+    public var service: any ClaimService
+    public var logger: Logger
+
+    public init(service: any ClaimService, logger: Logger) {
+        self.service = service
+        self.logger = logger
+    }
+
+    /// Polls the service into the model; errors go to the header and the log.
+    public func poll(_ m: inout DashboardModel) {
+        let before = m.host
+        do {
+            m.host = try service.state()
+            m.pollError = nil
+        } catch {
+            m.pollError = "\(error)"
+            logger.warning("poll failed: \(error)")
+        }
+        // Row counts only change with the host state.
+        if m.host != before { clampSelections(&m) }
+        // Probe warnings (a garbled sysfs file, a missing pci.ids) go to the
+        // log in full and to the status line once, never over the panes.
+        let warnings = m.host?.snapshot.warnings ?? []
+        if !warnings.isEmpty, warnings != before?.snapshot.warnings {
+            for w in warnings { logger.warning("probe: \(w)") }
+            let more = warnings.count > 1 ? " (+\(warnings.count - 1) more in the log)" : ""
+            m.setFlash("probe warning: \(warnings[0])\(more)", .error, seconds: 10)
+        }
+    }
+
+    public func handle(_ key: Key, _ m: inout DashboardModel, width: Int, height: Int) -> Effect {
+        if key == .resize { return .none }
+        if m.overlay != nil { return handleOverlay(key, &m) }
+        guard let binding = KeyBinding.binding(for: key) else { return .none }
+        if m.readOnly && binding.changesLedger {
+            m.setFlash("read-only mode: \(binding.summary) is disabled", .error)
+            return .none
+        }
+        return run(binding.command, &m, width: width, height: height)
+    }
+
+    func run(_ cmd: Command, _ m: inout DashboardModel, width: Int, height: Int) -> Effect {
+        switch cmd {
+        case .quit: return .quit
+        case .help: m.overlay = .help(scroll: 0)
+        case .focusNext: m.focus = PaneID(rawValue: (m.focus.rawValue + 1) % PaneID.allCases.count) ?? .cells
+        case .focusPrev: m.focus = PaneID(rawValue: (m.focus.rawValue + PaneID.allCases.count - 1) % PaneID.allCases.count) ?? .cells
+        case .up: move(&m, -1, width: width, height: height, vertical: true)
+        case .down: move(&m, 1, width: width, height: height, vertical: true)
+        case .left:
+            if m.focus == .pci { setExpanded(&m, false) } else { move(&m, -1, width: width, height: height, vertical: false) }
+        case .right:
+            if m.focus == .pci { setExpanded(&m, true) } else { move(&m, 1, width: width, height: height, vertical: false) }
+        case .pageUp: move(&m, -pageSize(m, height), width: width, height: height, vertical: true, page: true)
+        case .pageDown: move(&m, pageSize(m, height), width: width, height: height, vertical: true, page: true)
+        case .home: setIndex(&m, 0)
+        case .end: setIndex(&m, Int.max / 2)
+        case .toggleExpand:
+            if m.focus == .pci, let row = selectedPCIRow(m), case .pf(_, _, let expanded) = row.kind {
+                setExpanded(&m, !expanded)
+            }
+        case .drillIn:
+            switch m.focus {
+            case .pci:
+                if let row = selectedPCIRow(m) { m.overlay = .device(address: row.device.address, scroll: 0) }
+            case .claims:
+                if let c = selectedClaim(m) { m.overlay = .claimDetail(id: c.id, scroll: 0) }
+            case .cpus:
+                if let owner = selectedCPUOwner(m, width: width, height: height) { m.overlay = .claimDetail(id: owner, scroll: 0) }
+            case .cells:
+                m.showDistances.toggle()
+            }
+        case .back:
+            if !m.filter.isEmpty { m.filter = ""; m.setFlash("filter cleared", .info) }
+            if m.stuckOnly { m.stuckOnly = false }
+        case .filter: m.overlay = .filter(FilterPrompt(text: m.filter))
+        case .sort:
+            m.sort = m.sort.next
+            m.setFlash("claims sorted by \(m.sort.rawValue)", .info)
+        case .distances: m.showDistances.toggle()
+        case .showStuck:
+            m.stuckOnly.toggle()
+            m.focus = .claims
+            m.claimIndex = 0
+            let n = m.host?.stuck.count ?? 0
+            m.setFlash(m.stuckOnly ? "showing \(n) stuck claim\(n == 1 ? "" : "s")" : "showing all claims", .info)
+        case .pause:
+            m.paused.toggle()
+            m.setFlash(m.paused ? "polling paused (p resumes)" : "polling resumed", .info)
+            return m.paused ? .none : .repoll
+        case .faster, .slower:
+            let steps: [Double] = [0.5, 1, 2, 3, 5, 10, 30, 60]
+            let i = steps.firstIndex { $0 >= m.interval } ?? (steps.count - 1)
+            m.interval = steps[max(0, min(steps.count - 1, i + (cmd == .faster ? -1 : 1)))]
+            m.setFlash("polling every \(Fmt.oneDecimal(m.interval))s", .info)
+        case .nextTheme: return .nextTheme
+        case .claim:
+            var form = ClaimForm(host: m.host?.effective)
+            refreshPreview(&form)
+            m.overlay = .claimForm(form)
+        case .confirmClaim:
+            guard let c = targetClaim(m, width: width, height: height) else { m.setFlash("select a claim first (Tab to Claims)", .error); break }
+            do {
+                try service.confirm(c.id)
+                logger.info("confirmed claim \(c.id) from the dashboard")
+                m.setFlash("confirmed \(c.id) (\(c.consumer.name))", .ok)
+                return .repoll
+            } catch {
+                m.setFlash("confirm \(c.id) failed: \(error)", .error)
+                logger.error("confirm \(c.id) failed: \(error)")
+            }
+        case .release:
+            guard let c = targetClaim(m, width: width, height: height) else { m.setFlash("select a claim first (Tab to Claims)", .error); break }
+            let cpus = ClaimsPane.pinned(c)
+            var lines = ["Release claim \(c.id) held by \(c.consumer.name)?"]
+            var what: [String] = []
+            if !cpus.isEmpty { what.append("CPUs \(cpus.cpulist)") }
+            if ClaimsPane.pages(c) != "-" { what.append("pages \(ClaimsPane.pages(c))") }
+            if !c.decision.pciDevices.isEmpty { what.append("\(c.decision.pciDevices.count) device(s)") }
+            lines.append((what.isEmpty ? "Its resources" : what.joined(separator: ", ")) + " return to the pool.")
+            if let reasons = m.host?.stuck[c.id] { lines.append("Stuck: " + reasons.map(\.description).joined(separator: "; ")) }
+            m.overlay = .confirmRelease(ConfirmDialog(title: "Release \(c.id)", lines: lines, actionLabel: "Release", claimID: c.id))
+        case .releaseStuck:
+            let ids = (m.host?.stuck.keys).map { Array($0).sorted() } ?? []
+            guard !ids.isEmpty else { m.setFlash("no stuck claims", .info); break }
+            m.overlay = .releaseStuck(TypeCountDialog(ids: ids))
+        }
+        clampSelections(&m)
+        settleScrolls(&m, width: width, height: height)
+        return .none
+    }
+
+    /// Keeps each pane's first visible row where it was unless the
+    /// selection left the window (htop's scrolling), so moving up does not
+    /// drag the view.
+    public func settleScrolls(_ m: inout DashboardModel, width: Int, height: Int) {
+        guard let layout = Layout(width: width, height: height), let host = m.host else { return }
+        m.pciScroll = PaneFrame.scroll(selected: m.pciIndex, current: m.pciScroll, rows: layout.pci.inner.height,
+                                       count: PCIRow.rows(m).count)
+        let list = ClaimsPane.visible(m)
+        var line = 0, selLine = 0
+        for (i, c) in list.enumerated() {
+            if i == m.claimIndex { selLine = line }
+            line += 1 + (host.stuck[c.id]?.count ?? 0)
+        }
+        m.claimScroll = PaneFrame.scroll(selected: selLine, current: m.claimScroll, rows: layout.claims.inner.height - 1, count: line)
+        let tiles = CPUTileLayout.tiles(for: host.effective, width: layout.cpus.inner.width,
+                                        maxRows: layout.cpus.inner.height - 2)
+        if tiles.indices.contains(m.cpuIndex) {
+            m.cpuScroll = PaneFrame.scroll(selected: tiles[m.cpuIndex].row, current: m.cpuScroll,
+                                           rows: layout.cpus.inner.height - 2, count: (tiles.last?.row ?? 0) + 1)
+        }
+        var first = min(m.cellScroll, m.cellIndex)
+        let cells = host.effective.cells
+        while first < m.cellIndex,
+              cells[first...m.cellIndex].reduce(0, { $0 + CellsPane.blockHeight($1, distances: m.showDistances) }) > layout.cells.inner.height {
+            first += 1
+        }
+        m.cellScroll = first
+    }
+
+    func handleOverlay(_ key: Key, _ m: inout DashboardModel) -> Effect {
+        guard let overlay = m.overlay else { return .none }
+        switch overlay {
+        case .help(let scroll):
+            switch key {
+            case .up, .char("k"): m.overlay = .help(scroll: max(0, scroll - 1))
+            case .down, .char("j"): m.overlay = .help(scroll: scroll + 1)
+            case .char("q"), .function(10): m.overlay = nil; return .quit
+            default: m.overlay = nil
+            }
+        case .device(let a, let s):
+            switch key {
+            case .up, .char("k"): m.overlay = .device(address: a, scroll: max(0, s - 1))
+            case .down, .char("j"): m.overlay = .device(address: a, scroll: s + 1)
+            case .escape, .enter, .char("q"), .left, .backspace: m.overlay = nil
+            default: break
+            }
+        case .claimDetail(let id, let s):
+            switch key {
+            case .up, .char("k"): m.overlay = .claimDetail(id: id, scroll: max(0, s - 1))
+            case .down, .char("j"): m.overlay = .claimDetail(id: id, scroll: s + 1)
+            case .char("C"), .char("r"), .delete:
+                m.overlay = nil
+                if let i = ClaimsPane.visible(m).firstIndex(where: { $0.id == id }) { m.claimIndex = i; m.focus = .claims }
+                return handle(key, &m, width: 0, height: 0)
+            case .escape, .enter, .char("q"), .left, .backspace: m.overlay = nil
+            default: break
+            }
+        case .filter(var p):
+            let outcome = p.handle(key)
+            m.filter = p.text
+            m.pciIndex = 0
+            m.claimIndex = 0
+            switch outcome {
+            case .editing: m.overlay = .filter(p)
+            case .applied: m.overlay = nil
+            case .cleared: m.overlay = nil
+            }
+        case .confirmRelease(var d):
+            switch d.handle(key) {
+            case .pending: m.overlay = .confirmRelease(d)
+            case .cancelled:
+                m.overlay = nil
+                m.setFlash("release of \(d.claimID) cancelled", .info)
+            case .accepted:
+                m.overlay = nil
+                do {
+                    try service.release(d.claimID, reason: "released from the dashboard")
+                    logger.info("released claim \(d.claimID) from the dashboard")
+                    m.setFlash("released \(d.claimID)", .ok)
+                    return .repoll
+                } catch {
+                    m.setFlash("release \(d.claimID) failed: \(error)", .error)
+                    logger.error("release \(d.claimID) failed: \(error)")
+                }
+            }
+        case .releaseStuck(var d):
+            switch d.handle(key) {
+            case .pending: m.overlay = .releaseStuck(d)
+            case .cancelled:
+                m.overlay = nil
+                m.setFlash("nothing released", .info)
+            case .mismatch:
+                m.overlay = nil
+                m.setFlash("typed '\(d.typed)', not \(d.ids.count): nothing released", .error)
+            case .accepted:
+                m.overlay = nil
+                do {
+                    let done = try service.releaseStuck(d.ids)
+                    logger.info("released stuck claims \(done.joined(separator: " ")) from the dashboard")
+                    m.setFlash("released \(done.count) stuck claim\(done.count == 1 ? "" : "s")"
+                               + (done.count < d.ids.count ? " (\(d.ids.count - done.count) were no longer stuck)" : ""), .ok)
+                    return .repoll
+                } catch {
+                    m.setFlash("release of stuck claims failed: \(error)", .error)
+                    logger.error("release of stuck claims failed: \(error)")
+                }
+            }
+        case .claimForm(var f):
+            if key == .escape || (key == .enter && f.field == .cancelButton) {
+                m.overlay = nil
+                m.setFlash("claim cancelled", .info)
+                return .none
+            }
+            if key == .enter && f.field == .claimButton {
+                return submit(f, &m)
+            }
+            f.handle(key)
+            refreshPreview(&f)
+            m.overlay = .claimForm(f)
+        }
+        return .none
+    }
+
+    func submit(_ f: ClaimForm, _ m: inout DashboardModel) -> Effect {
+        guard case .success(let request) = f.request else {
+            if case .failure(let e) = f.request { m.setFlash(e.message, .error) }
+            return .none
+        }
+        guard let ttl = f.ttlSeconds else { m.setFlash("TTL must be a whole number of seconds", .error); return .none }
+        let name = f.consumer.isEmpty ? "dashboard" : f.consumer
+        do {
+            let c = try service.claim(request, consumer: Consumer(name: name), ttl: ttl)
+            logger.info("claimed \(c.id) for \(name) from the dashboard")
+            let pins = ClaimsPane.pinned(c)
+            m.overlay = nil
+            m.setFlash("claimed \(c.id) for \(name)" + (pins.isEmpty ? "" : ": CPUs \(pins.cpulist) pinned"), .ok)
+            m.focus = .claims
+            return .repoll
+        } catch {
+            var form = f
+            refreshPreview(&form)
+            m.overlay = .claimForm(form)
+            m.setFlash("claim refused: \(error)", .error)
+            logger.warning("claim refused: \(error)")
+            return .none
+        }
+    }
+
+    func refreshPreview(_ f: inout ClaimForm) {
+        if case .success(let r) = f.request { f.preview = service.preview(r) } else { f.preview = nil }
+    }
+
+    // MARK: selection
+
+    func pageSize(_ m: DashboardModel, _ height: Int) -> Int { max(1, height / 3) }
+
+    func selectedPCIRow(_ m: DashboardModel) -> PCIRow? {
+        let rows = PCIRow.rows(m)
+        return rows.indices.contains(m.pciIndex) ? rows[m.pciIndex] : nil
+    }
+
+    func selectedClaim(_ m: DashboardModel) -> Claim? {
+        let list = ClaimsPane.visible(m)
+        return list.indices.contains(m.claimIndex) ? list[m.claimIndex] : nil
+    }
+
+    func cpuTiles(_ m: DashboardModel, width: Int, height: Int) -> [CPUTile] {
+        guard let host = m.host, let layout = Layout(width: width, height: height) else { return [] }
+        return CPUTileLayout.tiles(for: host.effective, width: layout.cpus.inner.width, maxRows: layout.cpus.inner.height - 2)
+    }
+
+    func selectedCPUOwner(_ m: DashboardModel, width: Int, height: Int) -> String? {
+        let tiles = cpuTiles(m, width: width, height: height)
+        guard tiles.indices.contains(m.cpuIndex) else { return nil }
+        return m.host?.cpuOwners[tiles[m.cpuIndex].cpu]
+    }
+
+    /// The claim an action applies to: the selected claim, or the owner of
+    /// the selected CPU / device when that pane has the focus.
+    func targetClaim(_ m: DashboardModel, width: Int, height: Int) -> Claim? {
+        switch m.focus {
+        case .claims: return selectedClaim(m)
+        case .cpus:
+            return selectedCPUOwner(m, width: width, height: height).flatMap { id in m.host?.claims.first { $0.id == id } }
+        case .pci:
+            return selectedPCIRow(m).flatMap { m.host?.pciOwners[$0.device.address] }.flatMap { id in m.host?.claims.first { $0.id == id } }
+        case .cells: return nil
+        }
+    }
+
+    func setExpanded(_ m: inout DashboardModel, _ expand: Bool) {
+        guard let row = selectedPCIRow(m) else { return }
+        var pf = row.device.address
+        if case .vf = row.kind, let p = row.device.parentAddr { pf = p }
+        guard m.isExpanded(pf) != expand else { return }
+        if m.toggledPFs.contains(pf) { m.toggledPFs.remove(pf) } else { m.toggledPFs.insert(pf) }
+        if let i = PCIRow.rows(m).firstIndex(where: { $0.device.address == pf }) { m.pciIndex = i }
+    }
+
+    func move(_ m: inout DashboardModel, _ d: Int, width: Int, height: Int, vertical: Bool, page: Bool = false) {
+        switch m.focus {
+        case .cells: m.cellIndex += d.signum() * (page ? 2 : 1)
+        case .pci: m.pciIndex += d
+        case .claims: m.claimIndex += d
+        case .cpus:
+            let tiles = cpuTiles(m, width: width, height: height)
+            guard !tiles.isEmpty else { return }
+            let i = min(max(0, m.cpuIndex), tiles.count - 1)
+            if !vertical { m.cpuIndex = i + d; break }
+            // Same column on the next/previous tile row, or the nearest.
+            let cur = tiles[i]
+            let targetRow = cur.row + (page ? d : d.signum())
+            let candidates = tiles.enumerated().filter { $0.element.row == targetRow }
+            if let best = candidates.min(by: { abs($0.element.col - cur.col) < abs($1.element.col - cur.col) }) {
+                m.cpuIndex = best.offset
+            } else {
+                m.cpuIndex = d < 0 ? 0 : tiles.count - 1
+            }
+        }
+    }
+
+    func setIndex(_ m: inout DashboardModel, _ i: Int) {
+        switch m.focus {
+        case .cells: m.cellIndex = i
+        case .cpus: m.cpuIndex = i
+        case .pci: m.pciIndex = i
+        case .claims: m.claimIndex = i
+        }
+    }
+
+    func clampSelections(_ m: inout DashboardModel) {
+        func clamp(_ v: Int, _ n: Int) -> Int { max(0, min(v, n - 1)) }
+        let cells = m.host?.effective.cells.count ?? 0
+        let cpus = m.host?.effective.cells.reduce(0) { $0 + CPUTileLayout.cores(of: $1).reduce(0) { $0 + $1.count } } ?? 0
+        m.cellIndex = clamp(m.cellIndex, cells)
+        m.cpuIndex = clamp(m.cpuIndex, cpus)
+        m.pciIndex = clamp(m.pciIndex, PCIRow.rows(m).count)
+        m.claimIndex = clamp(m.claimIndex, ClaimsPane.visible(m).count)
+    }
+}

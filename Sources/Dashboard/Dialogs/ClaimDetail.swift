@@ -1,0 +1,49 @@
+import TrackerCore
+
+/// Everything about one claim (Enter on a claim row).
+public enum ClaimDetail {
+    public static func lines(id: String, host: HostState, now: Double) -> [(String, String, Role)] {
+        guard let c = host.claims.first(where: { $0.id == id }) else { return [("claim", "\(id) is no longer live", .dim)] }
+        var out: [(String, String, Role)] = []
+        out.append(("id", c.id, .value))
+        var who = c.consumer.name
+        if let pid = c.consumer.pid { who += " · pid \(pid)" }
+        if let u = c.consumer.domainUUID { who += " · domain \(u)" }
+        out.append(("consumer", who, .value))
+        out.append(("state", c.state.rawValue + (c.state == .claimed ? " (TTL \(c.ttlSeconds)s)" : ""), c.state == .confirmed ? .ok : .pinned))
+        out.append(("age", Fmt.age(Int(now - c.createdAt)), .value))
+        let r = c.request
+        var req = "\(r.vcpus) vCPUs · \(Fmt.mib(r.memoryMB)) · \(r.cpuPolicy?.rawValue ?? "shared")"
+        if let t = r.cpuThreadPolicy { req += " · \(t.rawValue)" }
+        if let p = r.memPageSize {
+            if case .kib(let k) = p { req += " · \(Fmt.pageSize(k)) pages" } else { req += " · \(p) pages" }
+        }
+        for p in r.pciRequests { req += " · \(p.alias ?? "\(p.vendorID ?? "*"):\(p.productID ?? "*")")×\(p.count)" }
+        out.append(("request", req, .value))
+        for cell in c.decision.cells {
+            let pins = cell.pinning.sorted { $0.key < $1.key }.map { "\($0.key)→\($0.value)" }.joined(separator: " ")
+            var s = "host cell \(cell.hostCell) · \(Fmt.mib(cell.memoryMB))"
+            if let p = cell.pagesizeKB { s += " in \(Fmt.pageSize(p)) pages" }
+            if !pins.isEmpty { s += " · pins " + pins }
+            out.append(("guest cell \(cell.guestCell)", s, .value))
+        }
+        if !c.decision.emulatorCPUs.isEmpty { out.append(("emulator", CPUSet(c.decision.emulatorCPUs).cpulist, .value)) }
+        for d in c.decision.pciDevices { out.append(("device", d, .value)) }
+        for reason in host.stuck[c.id] ?? [] { out.append(("STUCK", reason.description, .stuck)) }
+        if let n = c.note { out.append(("note", n, .dim)) }
+        return out
+    }
+
+    public static func draw(id: String, scroll: Int, host: HostState?, now: Double, into c: inout Canvas, area: Rect, glyphs g: Glyphs) {
+        let inner = DialogFrame.open(into: &c, over: area, width: min(area.width - 4, 96), height: area.height - 2,
+                                     title: "Claim \(id)", glyphs: g)
+        guard let host else { return }
+        let rows = lines(id: id, host: host, now: now)
+        let start = max(0, min(scroll, rows.count - (inner.height - 1)))
+        for (i, row) in rows.dropFirst(start).prefix(inner.height - 1).enumerated() {
+            c.hostText(inner.x, inner.y + i, row.0, Style(row.2 == .stuck ? .stuck : .label, bold: true), maxWidth: 13)
+            c.hostText(inner.x + 14, inner.y + i, row.1, Style(row.2), maxWidth: inner.width - 14)
+        }
+        c.text(inner.x, inner.maxY - 1, "Esc back · C confirm · r release", Style(.dim))
+    }
+}

@@ -1,0 +1,22 @@
+/// Draws a `ConfirmDialog` and the type-the-count dialog.
+public enum ConfirmView {
+    public static func draw(_ d: ConfirmDialog, into c: inout Canvas, area: Rect, glyphs g: Glyphs) {
+        let width = min(area.width - 4, max(50, (d.lines.map(\.count).max() ?? 0) + 6))
+        let inner = DialogFrame.open(into: &c, over: area, width: width, height: d.lines.count + 5, title: d.title,
+                                     glyphs: g, danger: true)
+        for (i, l) in d.lines.enumerated() { c.hostText(inner.x, inner.y + i, l, Style(.normal), maxWidth: inner.width) }
+        let y = inner.maxY - 1
+        let x = DialogFrame.button(into: &c, x: inner.x, y: y, d.actionLabel, focused: d.actionFocused, danger: true)
+        DialogFrame.button(into: &c, x: x + 2, y: y, "Cancel", focused: !d.actionFocused)
+    }
+
+    public static func draw(_ d: TypeCountDialog, into c: inout Canvas, area: Rect, glyphs g: Glyphs) {
+        let inner = DialogFrame.open(into: &c, over: area, width: 60, height: 8, title: "Release all stuck claims",
+                                     glyphs: g, danger: true)
+        c.text(inner.x, inner.y, "Release \(d.ids.count) stuck claim\(d.ids.count == 1 ? "" : "s"): their CPUs,", Style(.normal))
+        c.hostText(inner.x, inner.y + 1, "pages and devices return to the pool. (\(d.ids.prefix(6).joined(separator: " "))\(d.ids.count > 6 ? " …" : ""))",
+                   Style(.normal), maxWidth: inner.width)
+        c.text(inner.x, inner.y + 3, "Type \(d.ids.count) and press Enter, Esc to cancel:", Style(.label, bold: true))
+        c.text(inner.x, inner.y + 4, "> " + d.typed + "_", Style(.danger, bold: true))
+    }
+}

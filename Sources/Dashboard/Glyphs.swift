@@ -1,0 +1,25 @@
+/// Line, bar and tile characters. `ascii` is used with `--ascii` and in
+/// non-UTF-8 locales, where box drawing would come out as `lqqk`.
+public struct Glyphs: Hashable, Sendable {
+    public var h, v, tl, tr, bl, br: Character
+    public var teeL, teeR: Character
+    public var barUsed, barReserved, barFree: Character
+    public var tilePinned, tileFreeDedicated, tileShared, tileReserved, tileIsolated, tileOffline: Character
+    public var expanded, collapsed, branch, lastBranch: Character
+    public var ok, bad: Character
+    public var isASCII: Bool
+
+    public static let unicode = Glyphs(
+        h: "─", v: "│", tl: "┌", tr: "┐", bl: "└", br: "┘", teeL: "┤", teeR: "├",
+        barUsed: "█", barReserved: "▒", barFree: "░",
+        tilePinned: "■", tileFreeDedicated: "□", tileShared: "·", tileReserved: "r", tileIsolated: "i",
+        tileOffline: "×",
+        expanded: "▾", collapsed: "▸", branch: "├", lastBranch: "└", ok: "✓", bad: "✗", isASCII: false)
+
+    public static let ascii = Glyphs(
+        h: "-", v: "|", tl: "+", tr: "+", bl: "+", br: "+", teeL: "+", teeR: "+",
+        barUsed: "#", barReserved: "=", barFree: ".",
+        tilePinned: "#", tileFreeDedicated: "o", tileShared: ".", tileReserved: "r", tileIsolated: "i",
+        tileOffline: "x",
+        expanded: "v", collapsed: ">", branch: "|", lastBranch: "`", ok: "+", bad: "x", isASCII: true)
+}

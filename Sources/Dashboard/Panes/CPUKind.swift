@@ -1,0 +1,48 @@
+import TrackerCore
+
+/// What one CPU is for, in display precedence.
+public enum CPUKind: Hashable, Sendable {
+    case offline, pinned, freeDedicated, shared, isolated, reserved
+
+    public static func of(_ cpu: Int, in cell: NUMACell) -> CPUKind {
+        if cell.offlineCPUs?.contains(cpu) == true { return .offline }
+        if cell.pinnedCPUs.contains(cpu) { return .pinned }
+        if cell.pcpus.contains(cpu) { return .freeDedicated }
+        if cell.cpus.contains(cpu) { return .shared }
+        if cell.isolatedCPUs?.contains(cpu) == true { return .isolated }
+        return .reserved
+    }
+
+    public func glyph(_ g: Glyphs) -> Character {
+        switch self {
+        case .offline: return g.tileOffline
+        case .pinned: return g.tilePinned
+        case .freeDedicated: return g.tileFreeDedicated
+        case .shared: return g.tileShared
+        case .isolated: return g.tileIsolated
+        case .reserved: return g.tileReserved
+        }
+    }
+
+    public var role: Role {
+        switch self {
+        case .offline: return .offline
+        case .pinned: return .pinned
+        case .freeDedicated: return .free
+        case .shared: return .shared
+        case .isolated: return .isolated
+        case .reserved: return .reserved
+        }
+    }
+
+    public var name: String {
+        switch self {
+        case .offline: return "offline"
+        case .pinned: return "pinned"
+        case .freeDedicated: return "free dedicated"
+        case .shared: return "shared"
+        case .isolated: return "isolated"
+        case .reserved: return "reserved"
+        }
+    }
+}

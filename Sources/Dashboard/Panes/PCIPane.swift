@@ -1,0 +1,129 @@
+import TrackerCore
+
+/// PF → VF tree: address, type, names, cell, status, owning claim; per PF
+/// "VFs used n/total". Enter opens `DeviceDetail`.
+public enum PCIPane {
+    public static func statusRole(_ s: PCIDeviceStatus) -> Role {
+        switch s {
+        case .available: return .free
+        case .claimed: return .pinned
+        case .allocated: return .used
+        case .unavailable: return .dim
+        case .unclaimable: return .offline
+        }
+    }
+
+    public static func draw(_ m: DashboardModel, into c: inout Canvas, rect r: Rect, glyphs g: Glyphs) {
+        let focused = m.focus == .pci
+        let rows = PCIRow.rows(m)
+        var title = PaneID.pci.title
+        if let host = m.host {
+            let d = host.effective.pciDevices
+            title += "  \(d.filter { $0.devType == .pf }.count) PF · \(d.filter { $0.devType == .vf }.count) VF · \(host.pciOwners.count) held"
+        }
+        let inner = PaneFrame.draw(into: &c, rect: r, title: title, focused: focused, glyphs: g)
+        guard let host = m.host, !inner.isEmpty else { return }
+        if rows.isEmpty {
+            c.text(inner.x + 1, inner.y, m.filter.isEmpty ? "no PCI devices tracked" : "no device matches '\(m.filter)'",
+                   Style(.dim), clip: inner)
+            return
+        }
+        let sel = min(max(0, m.pciIndex), rows.count - 1)
+        let scroll = PaneFrame.scroll(selected: sel, current: m.pciScroll, rows: inner.height, count: rows.count)
+        let wide = inner.width >= 70
+        let shown = rows[scroll..<min(rows.count, scroll + inner.height)]
+        // The owner column is as wide as the longest owner on screen, so
+        // names get the room when nothing is held.
+        let ownerWidth = min(20, shown.map { r -> Int in
+            guard let id = host.pciOwners[r.device.address] else { return statusHint(r, host: host).count }
+            return wide ? id.count + 1 + (host.claims.first { $0.id == id }?.consumer.name.count ?? 0) : id.count
+        }.max() ?? 0)
+        for (n, row) in rows[scroll..<min(rows.count, scroll + inner.height)].enumerated() {
+            let y = inner.y + n
+            let i = scroll + n
+            let d = row.device
+            let selected = focused && i == sel
+            if selected { c.fill(Rect(x: inner.x, y: y, width: inner.width, height: 1), " ", Style(.selected)) }
+            func st(_ role: Role, bold: Bool = false) -> Style { selected ? Style(.selected, bold: bold) : Style(role, bold: bold) }
+            var x = inner.x
+            switch row.kind {
+            case .pf(_, _, let expanded):
+                c.put(x, y, expanded ? g.expanded : g.collapsed, st(.label))
+                x += 2
+            case .vf(let last):
+                c.put(x + 1, y, last ? g.lastBranch : g.branch, st(.box))
+                x += 3
+            case .plain:
+                x += 2
+            }
+            x = c.text(x, y, d.address, st(.value, bold: row.kindIsPF), clip: inner) + 1
+            let type: String = switch d.devType { case .pf: "PF"; case .vf: "VF"; case .pci: "PCI" }
+            x = c.text(x, y, Fmt.left(type, 3), st(.label), clip: inner) + 1
+            // Right-hand columns are laid out from the right edge; the name
+            // takes what is left, so nothing ever crosses the border.
+            let owner = host.pciOwners[d.address]
+            let ownerText = owner.map { id in
+                let name = host.claims.first { $0.id == id }?.consumer.name ?? ""
+                return wide ? "\(id) \(Sanitize.text(name, ascii: c.ascii))" : id
+            } ?? statusHint(row, host: host)
+            // (display order, width, text, style), kept by priority while they fit.
+            var cols: [(order: Int, width: Int, text: String, style: Style)] = []
+            var candidates: [(Int, Int, String, Style)] = []
+            if case .pf(let used, let total, _) = row.kind {
+                let t = "VFs \(used)/\(total)"
+                candidates.append((0, t.count, t, st(used > 0 ? .pinned : .dim)))
+            }
+            candidates.append((2, 11, Fmt.left(d.status.rawValue, 11), st(statusRole(d.status), bold: d.status == .claimed)))
+            candidates.append((1, 3, Fmt.right(d.numaNode.map { "c\($0)" } ?? "-", 3), st(.label)))
+            if ownerWidth > 0 {
+                candidates.append((3, wide ? ownerWidth : min(12, ownerWidth), ownerText, st(owner == nil ? .dim : .pinned)))
+            }
+            var room = inner.maxX - x
+            for cand in candidates where cand.1 + 1 <= room {
+                cols.append((cand.0, cand.1, cand.2, cand.3))
+                room -= cand.1 + 1
+            }
+            var rx = inner.maxX
+            for col in cols.sorted(by: { $0.order > $1.order }) {
+                rx -= col.width
+                c.hostText(rx, y, col.text, col.style, maxWidth: col.width, clip: inner)
+                rx -= 1
+            }
+            let nameW = rx - 1 - x
+            if nameW > 3 {
+                // The device name says more than the vendor in a narrow
+                // column; the vendor is in the drill-down.
+                var name = d.deviceName ?? d.vendorName.map(shortVendor) ?? ""
+                if name.isEmpty { name = "\(d.vendorID):\(d.productID)" }
+                c.hostText(x, y, name, st(.normal), maxWidth: nameW, clip: inner)
+            }
+        }
+        if rows.count > inner.height {
+            c.text(r.maxX - 12, r.maxY - 1, " \(sel + 1)/\(rows.count) ", Style(.dim))
+        }
+    }
+
+    /// Why a device is unavailable or unclaimable without an owner of its
+    /// own: Nova's PF⇄VF rule (a claimed PF makes its VFs unclaimable, an
+    /// allocated one unavailable, and the other way round).
+    static func statusHint(_ row: PCIRow, host: HostState) -> String {
+        let d = row.device
+        guard d.status == .unavailable || d.status == .unclaimable else { return "" }
+        if d.devType == .vf, let p = d.parentAddr, let owner = host.pciOwners[p] { return "PF held by \(owner)" }
+        if d.devType == .pf { return "VFs in use" }
+        return ""
+    }
+
+    /// "Intel Corporation" → "Intel": the column is narrow.
+    static func shortVendor(_ v: String) -> String {
+        for suffix in [" Corporation", " Corp.", " Inc.", " Technologies", " Ltd."] where v.hasSuffix(suffix) {
+            return String(v.dropLast(suffix.count))
+        }
+        return v
+    }
+}
+
+extension PCIRow {
+    var kindIsPF: Bool { if case .pf = kind { return true } else { return false } }
+    var usedVFs: Int { if case .pf(let u, _, _) = kind { return u } else { return 0 } }
+}

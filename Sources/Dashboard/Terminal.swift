@@ -1,0 +1,235 @@
+@preconcurrency import CNcursesw
+import Glibc
+import Synchronization
+
+/// Set by SIGINT/SIGTERM; the loop sees it after the interrupted read.
+let terminationRequested = Atomic<Int32>(0)
+/// Whether curses owns the terminal, so crash handlers know to restore it.
+let cursesActive = Atomic<Bool>(false)
+
+/// The only file that calls ncurses. Starts with `newterm` (not `initscr`,
+/// which exits on an unknown TERM), copies only changed canvas cells to the
+/// screen and flushes once per frame with `doupdate`.
+public final class Terminal {
+    /// Why the dashboard cannot start on this terminal: one line, exit 2,
+    /// the terminal untouched.
+    public struct Unusable: Error, CustomStringConvertible {
+        public var description: String
+    }
+
+    public private(set) var depth: ColorDepth = .mono
+    private var screen: OpaquePointer?
+    private var previous: Canvas?
+    private var pairs: [Int16] = []
+    private var attrs: [attr_t] = []
+    private var mono = true
+    private var boldA: attr_t = 0, reverseA: attr_t = 0, underlineA: attr_t = 0
+
+    /// Checks stdin/stdout are a terminal and TERM names one that can
+    /// address the cursor, before anything is written.
+    public static func probe(environment env: [String: String]) -> Unusable? {
+        guard isatty(0) == 1, isatty(1) == 1 else {
+            return Unusable(description: "the dashboard needs a terminal on stdin and stdout; for scripts use a subcommand such as 'restrack snapshot'")
+        }
+        guard let term = env["TERM"], !term.isEmpty else {
+            return Unusable(description: "TERM is not set; set it to your terminal type (for example TERM=xterm-256color)")
+        }
+        switch rs_probe_terminal(term) {
+        case 0: return nil
+        case 1: return Unusable(description: "terminal type '\(term)' is not in the terminfo database; set TERM to a known type (for example xterm-256color)")
+        default: return Unusable(description: "terminal '\(term)' cannot address the cursor (no 'cup'); the dashboard needs a full-screen terminal")
+        }
+    }
+
+    /// Whether the current locale's character set is UTF-8 (else ASCII glyphs).
+    public static func localeIsUTF8() -> Bool {
+        setlocale(LC_ALL, "")
+        guard let cs = nl_langinfo(nl_item(CODESET)) else { return false }
+        let name = String(cString: cs).uppercased()
+        return name == "UTF-8" || name == "UTF8"
+    }
+
+    public init() throws(Unusable) {
+        Terminal.installSignalHandlers()
+        guard let s = newterm(nil, rs_stdout(), rs_stdin()) else {
+            throw Unusable(description: "ncurses could not open the terminal")
+        }
+        screen = s
+        cursesActive.store(true, ordering: .sequentiallyConsistent)
+        cbreak()
+        noecho()
+        nonl()
+        keypad(rs_stdscr(), true)
+        set_escdelay(25)
+        // Home/End arrive in several encodings (xterm's \EOH, the VT220
+        // \E[1~ that tmux and screen send, rxvt's \E[7~). A TERM that
+        // knows only one would hand us a bare Esc plus junk, and Esc means
+        // "back", so teach ncurses all of them.
+        for (seq, key) in [("\u{1b}[1~", KEY_HOME), ("\u{1b}[7~", KEY_HOME), ("\u{1b}[H", KEY_HOME), ("\u{1b}OH", KEY_HOME),
+                           ("\u{1b}[4~", KEY_END), ("\u{1b}[8~", KEY_END), ("\u{1b}[F", KEY_END), ("\u{1b}OF", KEY_END)] {
+            define_key(seq, key)
+        }
+        curs_set(0)
+        boldA = rs_A_BOLD()
+        reverseA = rs_A_REVERSE()
+        underlineA = rs_A_UNDERLINE()
+        if has_colors() {
+            start_color()
+            use_default_colors()
+        }
+        depth = ColorDepth.detect(colors: Int(COLORS), hasColors: has_colors())
+    }
+
+    deinit { end() }
+
+    /// Restores the terminal; safe to call twice.
+    public func end() {
+        guard let s = screen else { return }
+        curs_set(1)
+        endwin()
+        delscreen(s)
+        screen = nil
+        cursesActive.store(false, ordering: .sequentiallyConsistent)
+    }
+
+    public var size: (width: Int, height: Int) {
+        var h: Int32 = 0, w: Int32 = 0
+        rs_getmaxyx(rs_stdscr(), &h, &w)
+        return (Int(w), Int(h))
+    }
+
+    /// Colour pairs for every role; `forceMono` for NO_COLOR / --no-color or
+    /// an attributes-only theme.
+    public func apply(_ theme: Theme, forceMono: Bool) {
+        mono = forceMono || theme.attributesOnly || depth == .mono
+        pairs = Array(repeating: 0, count: Role.allCases.count)
+        attrs = Role.allCases.map { Terminal.monoAttributes($0) }
+        if !mono {
+            attrs = Role.allCases.map { $0 == .title ? boldA : 0 }
+            for role in Role.allCases {
+                let (fg, bg) = theme.colors(for: role)
+                let f = fg.map { depth.index(for: $0) } ?? -1
+                let b = bg.map { depth.index(for: $0) } ?? -1
+                let n = Int32(role.rawValue + 1)
+                init_extended_pair(n, Int32(f), Int32(b))
+                pairs[role.rawValue] = Int16(n)
+            }
+            bkgdset(rs_color_pair(Int32(Role.normal.rawValue + 1)))
+        } else {
+            bkgdset(0)
+        }
+        previous = nil
+    }
+
+    /// Attributes standing in for colour: meaning survives NO_COLOR.
+    static func monoAttributes(_ r: Role) -> attr_t {
+        switch r {
+        case .title, .value, .focusBox, .pinned, .used, .warn: return rs_A_BOLD()
+        case .dim, .offline, .reserved, .barFree, .shared: return rs_A_DIM()
+        case .selected, .key, .stuck, .danger: return rs_A_REVERSE()
+        case .isolated: return rs_A_UNDERLINE()
+        default: return 0
+        }
+    }
+
+    /// Copies the cells that differ from the last frame, then one `doupdate`.
+    public func draw(_ canvas: Canvas) {
+        let full = previous.map { $0.width != canvas.width || $0.height != canvas.height } ?? true
+        if full { werase(rs_stdscr()) }
+        for y in 0..<canvas.height {
+            for x in 0..<canvas.width {
+                let cell = canvas[x, y]
+                if !full, let p = previous, p[x, y] == cell { continue }
+                var a = attrs[cell.style.role.rawValue]
+                if cell.style.bold { a |= boldA }
+                if cell.style.reverse { a ^= reverseA }
+                if cell.style.underline { a |= underlineA }
+                let pair = mono ? 0 : pairs[cell.style.role.rawValue]
+                let scalar = cell.char.unicodeScalars.first?.value ?? 32
+                rs_mvadd_wchar(Int32(y), Int32(x), wchar_t(bitPattern: scalar), a, pair)
+            }
+        }
+        previous = canvas
+        wnoutrefresh(rs_stdscr())
+        doupdate()
+    }
+
+    /// Forgets the last frame so the next draw repaints everything, and
+    /// makes ncurses clear the physical screen too: after a resize the
+    /// terminal may have reflowed what ncurses believes is there.
+    public func invalidate() {
+        previous = nil
+        clearok(rs_stdscr(), true)
+    }
+
+    /// Waits up to `timeoutMs` for a key; nil on timeout or a signal.
+    public func readKey(timeoutMs: Int) -> Key? {
+        wtimeout(rs_stdscr(), Int32(max(0, min(timeoutMs, 60_000))))
+        var ch: wint_t = 0
+        let r = wget_wch(rs_stdscr(), &ch)
+        if r == KEY_CODE_YES { return Terminal.functionKey(Int32(ch)) }
+        guard r == OK else { return nil }
+        switch ch {
+        case 9: return .tab
+        case 10, 13: return .enter
+        case 27: return .escape
+        case 8, 127: return .backspace
+        case 0..<32: return nil
+        default:
+            guard let u = Unicode.Scalar(UInt32(ch)) else { return nil }
+            return .char(Character(u))
+        }
+    }
+
+    static func functionKey(_ k: Int32) -> Key? {
+        switch k {
+        case KEY_UP: return .up
+        case KEY_DOWN: return .down
+        case KEY_LEFT: return .left
+        case KEY_RIGHT: return .right
+        case KEY_NPAGE: return .pageDown
+        case KEY_PPAGE: return .pageUp
+        case KEY_HOME: return .home
+        case KEY_END: return .end
+        case KEY_ENTER: return .enter
+        case KEY_BTAB: return .backTab
+        case KEY_BACKSPACE: return .backspace
+        case KEY_DC: return .delete
+        case KEY_RESIZE: return .resize
+        default:
+            for n in 1...12 where k == rs_KEY_F(Int32(n)) { return .function(n) }
+            return nil
+        }
+    }
+
+    /// SIGINT/SIGTERM only set a flag (no curses calls in a handler; the
+    /// loop restores the terminal). Fatal signals restore the terminal and
+    /// re-raise, so a crash does not leave the operator's shell in raw mode
+    /// (htop's CRT_handleSIGSEGV does the same).
+    static func installSignalHandlers() {
+        let soft: @convention(c) (Int32) -> Void = { sig in terminationRequested.store(sig, ordering: .sequentiallyConsistent) }
+        let fatal: @convention(c) (Int32) -> Void = { sig in
+            if cursesActive.load(ordering: .sequentiallyConsistent) { endwin() }
+            signal(sig, SIG_DFL)
+            raise(sig)
+        }
+        for sig in [SIGINT, SIGTERM, SIGHUP] {
+            var sa = sigaction()
+            sa.__sigaction_handler.sa_handler = soft
+            sigemptyset(&sa.sa_mask)
+            sa.sa_flags = 0  // no SA_RESTART: the blocking read returns so the loop can exit
+            sigaction(sig, &sa, nil)
+        }
+        for sig in [SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT, SIGTRAP] {
+            signal(sig, fatal)
+        }
+    }
+
+    public static var terminationPending: Bool { terminationRequested.load(ordering: .sequentiallyConsistent) != 0 }
+
+    /// The signal that ended the loop (SIGINT, SIGTERM, SIGHUP), if any.
+    public static var terminationSignal: Int32? {
+        let s = terminationRequested.load(ordering: .sequentiallyConsistent)
+        return s == 0 ? nil : s
+    }
+}

@@ -1,0 +1,73 @@
+import Foundation
+
+/// Finds theme files: `--theme NAME|PATH`, then
+/// `$XDG_CONFIG_HOME/restrack/themes` (or `~/.config/restrack/themes`), then
+/// the installed `themes/` (`../share/restrack/themes` next to the binary,
+/// or the source tree's `themes/` for `swift run`). The first directory
+/// holding a name wins.
+public struct ThemeCatalog: Sendable {
+    public var directories: [String]
+
+    public init(directories: [String]) { self.directories = directories }
+
+    public static func standard(environment env: [String: String], executablePath: String) -> ThemeCatalog {
+        var dirs: [String] = []
+        if let xdg = env["XDG_CONFIG_HOME"], !xdg.isEmpty {
+            dirs.append(xdg + "/restrack/themes")
+        } else if let home = env["HOME"], !home.isEmpty {
+            dirs.append(home + "/.config/restrack/themes")
+        }
+        let binDir = URL(fileURLWithPath: executablePath).resolvingSymlinksInPath().deletingLastPathComponent()
+        dirs.append(binDir.appendingPathComponent("../share/restrack/themes").standardized.path)
+        // .build/<triple>/debug/restrack → package root/themes
+        var up = binDir
+        for _ in 0..<4 {
+            up = up.deletingLastPathComponent()
+            let candidate = up.appendingPathComponent("themes").path
+            if FileManager.default.fileExists(atPath: candidate + "/default.theme") {
+                dirs.append(candidate)
+                break
+            }
+        }
+        dirs.append("/usr/local/share/restrack/themes")
+        dirs.append("/usr/share/restrack/themes")
+        return ThemeCatalog(directories: dirs)
+    }
+
+    /// Theme names available, in cycling order: default first, then the
+    /// rest alphabetically; duplicates across directories collapse.
+    public func names() -> [String] {
+        var seen = Set<String>(["default"])
+        var out = ["default"]
+        for dir in directories {
+            let files = (try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? []
+            for f in files.sorted() where f.hasSuffix(".theme") {
+                let n = String(f.dropLast(6))
+                if seen.insert(n).inserted { out.append(n) }
+            }
+        }
+        if seen.insert("mono").inserted { out.append("mono") }
+        return out
+    }
+
+    /// Loads a theme by name or path. Unknown names fall back to the
+    /// built-in default with a warning; never fails.
+    public func load(_ nameOrPath: String) -> (Theme, [String]) {
+        if nameOrPath.contains("/") {
+            guard let text = try? String(contentsOfFile: nameOrPath, encoding: .utf8) else {
+                return (.builtinDefault, ["theme file \(nameOrPath) cannot be read; using the default theme"])
+            }
+            let name = URL(fileURLWithPath: nameOrPath).deletingPathExtension().lastPathComponent
+            return Theme.parse(text, name: name)
+        }
+        for dir in directories {
+            let path = dir + "/" + nameOrPath + ".theme"
+            if let text = try? String(contentsOfFile: path, encoding: .utf8) {
+                return Theme.parse(text, name: nameOrPath)
+            }
+        }
+        if nameOrPath == "default" { return (.builtinDefault, []) }
+        if nameOrPath == "mono" { return (.builtinMono, []) }
+        return (.builtinDefault, ["no theme named '\(nameOrPath)' in \(directories.joined(separator: ", ")); using the default"])
+    }
+}

@@ -1,0 +1,143 @@
+import ArgumentParser
+import Dashboard
+import Foundation
+import Glibc
+import TrackerCore
+
+/// `restrack-bench dashboard`: frame render time on the 512-CPU / 2,048-VF
+/// example at 160x50, first-frame time, and idle CPU% and RSS over a window
+/// at 1 s refresh, with htop measured the same way in the same run.
+struct DashboardBench: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "dashboard",
+        abstract: "Dashboard frame time, first frame, idle CPU% and RSS, next to htop.")
+
+    @Option(help: "Host JSON (default: examples/hosts/four-socket-512.json under the current directory).")
+    var host = "examples/hosts/four-socket-512.json"
+
+    @Option(help: "Frames rendered in-process for the frame-time figures.")
+    var frames = 300
+
+    @Option(help: "Idle measuring window, seconds.")
+    var seconds = 30
+
+    @Option(help: "The restrack binary (default: next to restrack-bench).")
+    var restrack: String?
+
+    @Flag(name: .customLong("no-htop"), help: "Do not measure htop.")
+    var noHtop = false
+
+    func run() throws {
+        let hostPath = URL(fileURLWithPath: host).standardizedFileURL.path
+        guard let data = FileManager.default.contents(atPath: hostPath) else {
+            throw ValidationError("cannot read \(hostPath); run from the package root or pass --host")
+        }
+        let snapshot = try ContractJSON.decode(HostSnapshot.self, from: data, document: hostPath)
+        let bin = restrack ?? URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+            .appendingPathComponent("restrack").path
+
+        // 1. In-process: state with live claims, then the frame itself.
+        let render = try renderTimes(snapshot)
+
+        // 2 + 3. The real binary and htop side by side in private tmux servers.
+        let work = NSTemporaryDirectory() + "restrack-bench-dash-\(getpid())"
+        try FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: work) }
+        let ours = TmuxPane(dir: work + "/rt")
+        defer { ours.stop() }
+        let startNS = DispatchTime.now().uptimeNanoseconds
+        ours.start("exec env TERM=xterm-256color LC_ALL=C.UTF-8 XDG_STATE_HOME=\(work)/state "
+                   + "\(quote(bin)) --host \(quote(hostPath)) --ledger \(quote(work + "/ledger.sqlite")) --interval 1")
+        guard ours.wait(for: "CPU map", timeout: 30) else { throw ValidationError("the dashboard did not draw within 30 s") }
+        let seenMS = Double(DispatchTime.now().uptimeNanoseconds - startNS) / 1e6
+        let inAppMS = firstFrameFromLog(work + "/state/restrack/restrack.log")
+
+        var htop: TmuxPane?
+        if !noHtop, FileManager.default.isExecutableFile(atPath: "/usr/bin/htop") {
+            let h = TmuxPane(dir: work + "/htop")
+            h.start("exec env TERM=xterm-256color LC_ALL=C.UTF-8 HOME=\(work) /usr/bin/htop -d 10")
+            _ = h.wait(for: "Load average", timeout: 10)
+            htop = h
+        }
+        defer { htop?.stop() }
+        Thread.sleep(forTimeInterval: 2)  // settle past start-up work
+        let oursPID = ours.panePID(), htopPID = htop?.panePID()
+        let a0 = ProcSample(pid: oursPID), h0 = htopPID.map { ProcSample(pid: $0) }
+        var oursRSS: [Int] = [], htopRSS: [Int] = []
+        for _ in 0..<seconds {
+            Thread.sleep(forTimeInterval: 1)
+            oursRSS.append(ProcSample(pid: oursPID).rssKB)
+            if let p = htopPID { htopRSS.append(ProcSample(pid: p).rssKB) }
+        }
+        let a1 = ProcSample(pid: oursPID), h1 = htopPID.map { ProcSample(pid: $0) }
+        let oursCPU = a1.cpuPercent(since: a0)
+        let htopCPU = h0.flatMap { s0 in h1.map { $0.cpuPercent(since: s0) } }
+
+        print("restrack-bench dashboard: \(snapshot.hostname), \(snapshot.cells.count) cells, "
+              + "\(snapshot.cells.reduce(0) { $0 + CPUTileLayout.cores(of: $1).joined().count }) CPUs, "
+              + "\(snapshot.pciDevices.filter { $0.devType == .vf }.count) VFs, 160x50, \(render.claims) live claims")
+        print("| measure | restrack | htop 3 (same run) |")
+        print("|---|---|---|")
+        print("| frame render, in-process, p50 / p99 | \(ms(render.p50)) / \(ms(render.p99)) | – |")
+        print("| state rebuild per poll (Tracker.state), p50 | \(ms(render.statePoll)) | – |")
+        print("| first frame, command start → drawn (log) | \(inAppMS.map(ms) ?? "n/a") | – |")
+        print("| first frame, spawn → visible in tmux | \(ms(seenMS)) | – |")
+        print("| idle CPU over \(seconds) s at 1 s refresh | \(pct(oursCPU)) | \(htopCPU.map(pct) ?? "n/a") |")
+        print("| RSS mean / max over \(seconds) s | \(mb(mean(oursRSS))) / \(mb(oursRSS.max() ?? 0)) | "
+              + (htopRSS.isEmpty ? "n/a" : "\(mb(mean(htopRSS))) / \(mb(htopRSS.max() ?? 0))") + " |")
+    }
+
+    struct RenderTimes {
+        var p50: Double
+        var p99: Double
+        var statePoll: Double
+        var claims: Int
+    }
+
+    /// Fills the host with realistic claims (pinned guests with VFs), then
+    /// times `Screen.render` for the CPU map focus at 160x50.
+    func renderTimes(_ snapshot: HostSnapshot) throws -> RenderTimes {
+        let service = InMemoryClaimService(snapshot: { snapshot })
+        let vfAlias = snapshot.pciAliases.first { $0.deviceType == .vf }?.name
+        for i in 0..<64 {
+            let pci = vfAlias.map { [PCIRequestSpec(alias: $0, count: 2)] } ?? []
+            let r = Request(vcpus: 4, memoryMB: 8192, cpuPolicy: .dedicated, memPageSize: .kib(1_048_576), pciRequests: pci)
+            _ = try? service.claim(r, consumer: Consumer(name: "vm-\(i)"), ttl: 600)
+        }
+        var stateTimes: [Double] = []
+        var m = DashboardModel()
+        for _ in 0..<20 {
+            let t0 = DispatchTime.now().uptimeNanoseconds
+            m.host = try service.state()
+            stateTimes.append(Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e6)
+        }
+        m.focus = .cpus
+        m.now = Date().timeIntervalSince1970
+        m.clock = "12:00:00"
+        var times: [Double] = []
+        for i in 0..<frames {
+            m.cpuIndex = i % 512
+            let t0 = DispatchTime.now().uptimeNanoseconds
+            let c = Screen.render(m, width: 160, height: 50, glyphs: .unicode)
+            times.append(Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e6)
+            if c.width != 160 { throw ValidationError("render produced a wrong-size canvas") }
+        }
+        times.sort()
+        stateTimes.sort()
+        return RenderTimes(p50: times[times.count / 2], p99: times[Int(Double(times.count - 1) * 0.99)],
+                           statePoll: stateTimes[stateTimes.count / 2], claims: m.host?.claims.count ?? 0)
+    }
+
+    func firstFrameFromLog(_ path: String) -> Double? {
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8),
+              let line = text.split(separator: "\n").last(where: { $0.contains("first frame") }),
+              let r = line.range(of: #"first frame (\d+) ms"#, options: .regularExpression) else { return nil }
+        return Double(line[r].split(separator: " ")[2])
+    }
+
+    func quote(_ s: String) -> String { "'" + s.replacingOccurrences(of: "'", with: "'\\''") + "'" }
+    func ms(_ v: Double) -> String { v < 10 ? String(format: "%.2f ms", v) : String(format: "%.0f ms", v) }
+    func pct(_ v: Double) -> String { String(format: "%.2f %%", v) }
+    func mb(_ kb: Int) -> String { String(format: "%.1f MiB", Double(kb) / 1024) }
+    func mean(_ xs: [Int]) -> Int { xs.isEmpty ? 0 : xs.reduce(0, +) / xs.count }
+}
