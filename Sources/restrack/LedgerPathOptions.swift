@@ -23,8 +23,8 @@ struct LedgerPathOptions: ParsableArguments {
 }
 
 extension CLIFailure {
-    /// A ledger refusal is exit 1; a caller's mistake (an unknown claim id) exit 2.
+    /// Whatever the ledger refuses, an unknown claim id included, is exit 1.
     init(_ error: LedgerError) {
-        self = error.isBadInput ? .badInput(error.description) : .refused(error.description)
+        self = .refused(error.description)
     }
 }

@@ -10,7 +10,7 @@ struct ReleaseCommand: ParsableCommand {
         commandName: "release",
         abstract: "Release claims: their resources are free again.",
         discussion: """
-            With IDs, releases each one (each in its own transaction); exit 2 if an id is unknown, 1 if a \
+            With IDs, releases each one (each in its own transaction); exit 1 if an id is unknown or a \
             claim could not be released (already released or aborted). With --stuck, releases every stuck \
             claim and audits each with its reasons; --dry-run only lists them.
             """)
