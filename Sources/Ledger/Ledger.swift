@@ -325,13 +325,15 @@ public struct Ledger: Sendable {
         return LedgerErrors.map(error, path: path, timeout: options.busyTimeoutSeconds)
     }
 
+    /// `claimID` is what the caller typed when the claim is unknown, so it is
+    /// capped like any free text.
     static func audit(_ db: Database, _ action: String, _ outcome: String, _ claimID: String?, _ reason: String?,
                       _ actor: LedgerActor, _ now: Double) throws {
         try db.execute(sql: """
             INSERT INTO audit (at, action, outcome, claim_id, uid, user, pid, host, reason)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """, arguments: [now, action, outcome, claimID, actor.uid, actor.user, actor.pid, actor.host,
-                             AuditEntry.capped(reason)])
+            """, arguments: [now, action, outcome, AuditEntry.capped(claimID), actor.uid, actor.user, actor.pid,
+                             actor.host, AuditEntry.capped(reason)])
     }
 
     /// What live claims hold, summed by SQL from the index: the fast path of

@@ -24,7 +24,9 @@ struct LedgerPathOptions: ParsableArguments {
 
 extension CLIFailure {
     /// Whatever the ledger refuses, an unknown claim id included, is exit 1.
+    /// The sentence can quote what the caller typed (a claim id), so it
+    /// reaches the terminal without control characters.
     init(_ error: LedgerError) {
-        self = .refused(error.description)
+        self = .refused(OutputText.clean(error.description))
     }
 }
