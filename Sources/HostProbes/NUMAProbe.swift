@@ -67,6 +67,10 @@ public enum NUMAProbe {
             if fields[2] == "MemTotal:" { total = Int(fields[3]) }
             if fields[2] == "MemFree:" { free = Int(fields[3]) }
         }
+        if let f = free, f < 0 {
+            warnings.add(file: reader.path(file), problem: "has a negative MemFree (\(f) kB)", assumed: "free memory unknown")
+            free = nil
+        }
         guard let total, total >= 0 else {
             warnings.add(file: reader.path(file), problem: "has no readable MemTotal line", assumed: "the node has no memory")
             return (0, free)

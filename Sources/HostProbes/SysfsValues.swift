@@ -13,6 +13,16 @@ struct SysfsValues {
         }
     }
 
+    /// A count that cannot be negative (`nr_hugepages`, `sriov_totalvfs`):
+    /// a negative one is garbage, not zero, and would make a snapshot the
+    /// contract refuses to read back.
+    func count(_ relative: String, warnings: inout ProbeWarnings, assumed: String) -> Int? {
+        value(relative, warnings: &warnings, assumed: assumed) { text in
+            guard let v = Int(text), v >= 0 else { return .problem("holds '\(Self.quote(text))', not a count") }
+            return .value(v)
+        }
+    }
+
     /// A hex integer file such as PCI `vendor` (`0x8086`).
     func hex(_ relative: String, warnings: inout ProbeWarnings, assumed: String) -> Int? {
         value(relative, warnings: &warnings, assumed: assumed) { text in
