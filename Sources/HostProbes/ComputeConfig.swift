@@ -7,7 +7,8 @@ import TrackerCore
 /// - `[compute] cpu_dedicated_set`, `cpu_shared_set`: Nova cpu specs
 ///   (`4-12,^8,15`). Dedicated only → no shared CPUs (Nova reports no VCPU
 ///   inventory then); shared only → no dedicated CPUs; neither → restrack's
-///   default (isolated CPUs dedicated, the rest shared).
+///   default (isolated CPUs dedicated, the rest shared). An empty value
+///   (`cpu_shared_set =`) is the option not given, as in Nova.
 /// - `[DEFAULT] reserved_host_memory_mb` (Nova default 512),
 ///   `reserved_huge_pages` (repeatable `node:N,size:KiB,count:C`; size may
 ///   carry a unit: `2048`, `2MB`, `1GB`), `cpu_allocation_ratio` (default
@@ -68,7 +69,10 @@ public struct ComputeConfig: Sendable, Equatable {
         config.reservedHostMemoryMB = 512
 
         for key in ["cpu_dedicated_set", "cpu_shared_set"] {
-            guard let v = ini.value("compute", key) else { continue }
+            // `key =` is the option left unset: Nova tests the options for
+            // truth (`if CONF.compute.cpu_shared_set:`), and an empty set
+            // here would drop every CPU from the host.
+            guard let v = ini.value("compute", key), !v.text.isEmpty else { continue }
             let set: CPUSet
             do {
                 set = try CPUSet(novaSpec: v.text)
