@@ -159,12 +159,15 @@ public struct ComputeConfig: Sendable, Equatable {
         let t = text.uppercased()
         let digits = t.prefix { $0.isASCII && $0.isNumber }
         guard let n = Int(digits), n > 0 else { return nil }
+        let scale: Int
         switch t.dropFirst(digits.count) {
-        case "", "K", "KB", "KIB": return n
-        case "M", "MB", "MIB": return n * 1024
-        case "G", "GB", "GIB": return n * 1024 * 1024
+        case "", "K", "KB", "KIB": scale = 1
+        case "M", "MB", "MIB": scale = 1024
+        case "G", "GB", "GIB": scale = 1024 * 1024
         default: return nil
         }
+        let (kb, overflow) = n.multipliedReportingOverflow(by: scale)
+        return overflow ? nil : kb
     }
 
     private static func jsonObjects(_ text: String) throws(ProbeError) -> [[String: Any]] {

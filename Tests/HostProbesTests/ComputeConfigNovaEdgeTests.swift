@@ -28,4 +28,17 @@ import TrackerCore
         #expect(s.cells.map { $0.cpus.count } == [16, 16])
         #expect(s.cells.allSatisfy { $0.pcpus.isEmpty })
     }
+
+    /// A page size whose KiB overflow Int is a config error, not a trap.
+    @Test func hugeReservedPageSizeIsAnError() {
+        #expect(ComputeConfig.pageSizeKB("9999999999999999GB") == nil)
+        #expect(ComputeConfig.pageSizeKB("1GB") == 1_048_576)
+        do {
+            _ = try ComputeConfig.parse("[DEFAULT]\nreserved_huge_pages = node:0,size:99999999999999999M,count:1\n",
+                                        file: "nova.conf")
+            Issue.record("an overflowing size must be refused")
+        } catch {
+            #expect(error.message.contains("[DEFAULT] reserved_huge_pages (line 2)"))
+        }
+    }
 }
