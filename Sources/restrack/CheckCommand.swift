@@ -57,16 +57,3 @@ struct CheckCommand: ParsableCommand {
         if !report.isHealthy { throw ExitCode(1) }
     }
 }
-
-struct CheckView: Encodable {
-    var ok: Bool
-    var liveClaims: Int
-    var integrity: [String]
-    var conflicts: [String]
-    var stuck: [ClaimView]
-    var drift: [Drift]
-
-    enum CodingKeys: String, CodingKey {
-        case ok, liveClaims = "live_claims", integrity, conflicts, stuck, drift
-    }
-}

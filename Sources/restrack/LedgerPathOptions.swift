@@ -21,12 +21,3 @@ struct LedgerPathOptions: ParsableArguments {
         }
     }
 }
-
-extension CLIFailure {
-    /// Whatever the ledger refuses, an unknown claim id included, is exit 1.
-    /// The sentence can quote what the caller typed (a claim id), so it
-    /// reaches the terminal without control characters.
-    init(_ error: LedgerError) {
-        self = .refused(OutputText.clean(error.description))
-    }
-}

@@ -92,15 +92,3 @@ struct ReleaseCommand: ParsableCommand {
         }
     }
 }
-
-struct ReleaseView: Encodable {
-    var released: [ClaimView]
-    var errors: [String]
-}
-
-struct StuckReleaseView: Encodable {
-    var dryRun: Bool
-    var claims: [ClaimView]
-
-    enum CodingKeys: String, CodingKey { case dryRun = "dry_run", claims }
-}
