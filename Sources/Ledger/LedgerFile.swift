@@ -19,6 +19,14 @@ enum LedgerFile {
         }
         if stat(path, &st) == 0 {
             try checkFile(st, path: path)
+            // SQLite opens these beside the ledger and trusts what is in
+            // them (committed claims sit in the WAL until a checkpoint).
+            for sidecar in [path + "-wal", path + "-shm"] where lstat(sidecar, &st) == 0 {
+                if st.st_mode & S_IFMT == S_IFLNK {
+                    throw LedgerError.unsafe(path: path, detail: "\(sidecar) is a symlink; remove it")
+                }
+                try checkFile(st, path: sidecar)
+            }
         } else if errno == ENOENT {
             try create(path)
             isNew = true
