@@ -144,7 +144,7 @@ enum LedgerFile {
         }
         let sticky = st.st_mode & S_ISVTX != 0
         if st.st_mode & (S_IWGRP | S_IWOTH) != 0 && !sticky {
-            throw LedgerError.unsafe(path: ledger, detail: String(format: "its directory \(dir) is writable by other users (mode %03o)", st.st_mode & 0o777))
+            throw LedgerError.unsafe(path: ledger, detail: "its directory \(dir) is writable by other users (mode \(modeText(st.st_mode)))")
         }
     }
 
@@ -156,8 +156,15 @@ enum LedgerFile {
             throw LedgerError.unsafe(path: path, detail: "it belongs to uid \(st.st_uid), another user who could rewrite the claims")
         }
         if st.st_mode & (S_IWGRP | S_IWOTH) != 0 {
-            throw LedgerError.unsafe(path: path, detail: String(format: "it is writable by other users (mode %03o); chmod 600 it", st.st_mode & 0o777))
+            throw LedgerError.unsafe(path: path, detail: "it is writable by other users (mode \(modeText(st.st_mode))); chmod 600 it")
         }
+    }
+
+    /// Permission bits as `ls` and chmod write them (`644`). Built by hand:
+    /// a path inside a format string would be read as format directives.
+    private static func modeText(_ mode: mode_t) -> String {
+        let octal = String(mode & 0o777, radix: 8)
+        return String(repeating: "0", count: max(0, 3 - octal.count)) + octal
     }
 
     /// Creates the file 0600 before SQLite sees it; SQLite gives the -wal and
