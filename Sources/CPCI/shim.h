@@ -128,38 +128,30 @@ static inline void rs_pci_lookup_failed(void) {
  * pci_lookup_name is variadic, which Swift cannot call: one fixed-arity
  * wrapper per lookup restrack makes. They return NULL when the id is not in
  * pci.ids (PCI_LOOKUP_NO_NUMBERS), so Swift can tell "unknown" from a name,
- * and when libpci raised an error (the first lookup loads pci.ids): each
- * arms the jump for its own frame, which is alive while libpci runs.
+ * and when libpci raised an error (the first lookup loads pci.ids): the
+ * lookup arms the jump for its own frame, which is alive while libpci runs.
+ * libpci reads only the ids its flags name; unused trailing ones are ignored.
  */
-static inline char *rs_pci_vendor_name(struct pci_access *a, char *buf, int size, unsigned vendor) {
+static inline char *rs_pci_lookup(struct pci_access *a, char *buf, int size, int flags,
+                                  unsigned id1, unsigned id2, unsigned id3, unsigned id4) {
     rs_pci_armed = 1;
     if (setjmp(rs_pci_jump) != 0) { rs_pci_lookup_failed(); return NULL; }
-    char *r = pci_lookup_name(a, buf, size, PCI_LOOKUP_VENDOR | PCI_LOOKUP_NO_NUMBERS, vendor);
+    char *r = pci_lookup_name(a, buf, size, flags | PCI_LOOKUP_NO_NUMBERS, id1, id2, id3, id4);
     rs_pci_armed = 0;
     return r;
+}
+static inline char *rs_pci_vendor_name(struct pci_access *a, char *buf, int size, unsigned vendor) {
+    return rs_pci_lookup(a, buf, size, PCI_LOOKUP_VENDOR, vendor, 0, 0, 0);
 }
 static inline char *rs_pci_device_name(struct pci_access *a, char *buf, int size, unsigned vendor, unsigned device) {
-    rs_pci_armed = 1;
-    if (setjmp(rs_pci_jump) != 0) { rs_pci_lookup_failed(); return NULL; }
-    char *r = pci_lookup_name(a, buf, size, PCI_LOOKUP_DEVICE | PCI_LOOKUP_NO_NUMBERS, vendor, device);
-    rs_pci_armed = 0;
-    return r;
+    return rs_pci_lookup(a, buf, size, PCI_LOOKUP_DEVICE, vendor, device, 0, 0);
 }
 static inline char *rs_pci_class_name(struct pci_access *a, char *buf, int size, unsigned device_class) {
-    rs_pci_armed = 1;
-    if (setjmp(rs_pci_jump) != 0) { rs_pci_lookup_failed(); return NULL; }
-    char *r = pci_lookup_name(a, buf, size, PCI_LOOKUP_CLASS | PCI_LOOKUP_NO_NUMBERS, device_class);
-    rs_pci_armed = 0;
-    return r;
+    return rs_pci_lookup(a, buf, size, PCI_LOOKUP_CLASS, device_class, 0, 0, 0);
 }
 static inline char *rs_pci_subsystem_name(struct pci_access *a, char *buf, int size, unsigned vendor,
                                           unsigned device, unsigned subvendor, unsigned subdevice) {
-    rs_pci_armed = 1;
-    if (setjmp(rs_pci_jump) != 0) { rs_pci_lookup_failed(); return NULL; }
-    char *r = pci_lookup_name(a, buf, size, PCI_LOOKUP_SUBSYSTEM | PCI_LOOKUP_DEVICE | PCI_LOOKUP_NO_NUMBERS,
-                              vendor, device, subvendor, subdevice);
-    rs_pci_armed = 0;
-    return r;
+    return rs_pci_lookup(a, buf, size, PCI_LOOKUP_SUBSYSTEM | PCI_LOOKUP_DEVICE, vendor, device, subvendor, subdevice);
 }
 
 /* Copies and clears the collected warnings (Swift cannot touch C globals
