@@ -172,8 +172,19 @@ enum LedgerFile {
     private static func create(_ path: String) throws(LedgerError) {
         let fd = Glibc.open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
         if fd < 0 {
-            if errno == EEXIST { return }   // another process won the race
-            throw LedgerError.io(path: path, detail: "cannot create: \(String(cString: strerror(errno)))")
+            guard errno == EEXIST else {
+                throw LedgerError.io(path: path, detail: "cannot create: \(String(cString: strerror(errno)))")
+            }
+            // O_EXCL also refuses a dangling symlink, which SQLite would
+            // follow and create with the umask's mode (0644: claims readable
+            // by all); and a file another process made in between must pass
+            // the same checks as one found at the start.
+            var st = stat()
+            guard stat(path, &st) == 0 else {
+                throw LedgerError.io(path: path, detail: "it is a symlink to a file that does not exist; create that file with mode 600 or remove the link")
+            }
+            try checkFile(st, path: path)
+            return
         }
         // umask cannot widen 0600, but a umask like 0177 could not narrow it
         // either; set it explicitly anyway so the mode never depends on it.
