@@ -67,21 +67,15 @@ enum ClaimRecord {
     }
 
     /// A row as written by hand or damaged on disk is a `corrupt` error
-    /// naming the claim and column, never a trap: GRDB's `row[column]`
-    /// conversions stop the process on a NULL or a value of another type.
+    /// naming the claim and column, never a trap (see `RowColumn`).
     static func decode(_ row: Row) throws -> Claim {
         let rawID: DatabaseValue = row["id"]
         let id = String.fromDatabaseValue(rawID) ?? "\(rawID)"
         func value<T: DatabaseValueConvertible>(_ column: String, _ type: T.Type = T.self) throws -> T {
-            let raw: DatabaseValue = row[column]
-            guard let v = T.fromDatabaseValue(raw) else {
-                throw LedgerError.corrupt(path: "", detail: "claim \(id) column \(column) holds \(raw), not a \(T.self)")
-            }
-            return v
+            try RowColumn.value(row, column, in: "claim \(id)")
         }
         func optional<T: DatabaseValueConvertible>(_ column: String, _ type: T.Type = T.self) throws -> T? {
-            let raw: DatabaseValue = row[column]
-            return raw.isNull ? nil : try value(column, T.self)
+            try RowColumn.optional(row, column, in: "claim \(id)")
         }
         /// Seconds since the epoch, before the year 5000.
         func time(_ t: Double?, _ column: String) throws -> Double? {
