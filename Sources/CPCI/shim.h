@@ -4,27 +4,8 @@
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
-
-/*
- * pci_lookup_name is variadic, which Swift cannot call: one fixed-arity
- * wrapper per lookup restrack makes. They return NULL when the id is not in
- * pci.ids (PCI_LOOKUP_NO_NUMBERS), so Swift can tell "unknown" from a name.
- */
-static inline char *rs_pci_vendor_name(struct pci_access *a, char *buf, int size, unsigned vendor) {
-    return pci_lookup_name(a, buf, size, PCI_LOOKUP_VENDOR | PCI_LOOKUP_NO_NUMBERS, vendor);
-}
-static inline char *rs_pci_device_name(struct pci_access *a, char *buf, int size, unsigned vendor, unsigned device) {
-    return pci_lookup_name(a, buf, size, PCI_LOOKUP_DEVICE | PCI_LOOKUP_NO_NUMBERS, vendor, device);
-}
-static inline char *rs_pci_class_name(struct pci_access *a, char *buf, int size, unsigned device_class) {
-    return pci_lookup_name(a, buf, size, PCI_LOOKUP_CLASS | PCI_LOOKUP_NO_NUMBERS, device_class);
-}
-static inline char *rs_pci_subsystem_name(struct pci_access *a, char *buf, int size, unsigned vendor,
-                                          unsigned device, unsigned subvendor, unsigned subdevice) {
-    return pci_lookup_name(a, buf, size, PCI_LOOKUP_SUBSYSTEM | PCI_LOOKUP_DEVICE | PCI_LOOKUP_NO_NUMBERS,
-                           vendor, device, subvendor, subdevice);
-}
 
 /*
  * libpci's default error handler prints and calls exit(1), e.g. for a device
@@ -36,7 +17,7 @@ static inline char *rs_pci_subsystem_name(struct pci_access *a, char *buf, int s
  */
 /* Function-local statics: Swift's Clang importer emits a header's static
    inline functions but not its file-scope static variables. */
-typedef struct { jmp_buf jump; char message[512]; char warnings[2048]; } rs_pci_state_t;
+typedef struct { jmp_buf jump; int armed; char message[512]; char warnings[2048]; } rs_pci_state_t;
 static inline rs_pci_state_t *rs_pci_state(void) {
     static rs_pci_state_t state;
     return &state;
@@ -44,12 +25,21 @@ static inline rs_pci_state_t *rs_pci_state(void) {
 #define rs_pci_jump (rs_pci_state()->jump)
 #define rs_pci_message (rs_pci_state()->message)
 #define rs_pci_warnings (rs_pci_state()->warnings)
+#define rs_pci_armed (rs_pci_state()->armed)
 
 __attribute__((noreturn)) static inline void rs_pci_error_handler(char *msg, ...) {
     va_list ap;
     va_start(ap, msg);
     vsnprintf(rs_pci_message, sizeof rs_pci_message, msg, ap);
     va_end(ap);
+    /* libpci declares the handler noreturn, so it may not return. Every
+       libpci call that can fail runs under a setjmp below; a jump with none
+       armed would land in a frame that is gone, so stop plainly instead. */
+    if (!rs_pci_armed) {
+        fprintf(stderr, "restrack: libpci error outside a guarded call: %s\n", rs_pci_message);
+        abort();
+    }
+    rs_pci_armed = 0;
     longjmp(rs_pci_jump, 1);
 }
 
@@ -76,6 +66,7 @@ static inline void rs_pci_install_handlers(struct pci_access *a) {
     a->debug = rs_pci_quiet;
     rs_pci_warnings[0] = '\0';
     rs_pci_message[0] = '\0';
+    rs_pci_armed = 0;
 }
 
 /*
@@ -91,6 +82,7 @@ static inline int rs_pci_init_scan_fill(struct pci_access *a, int flags, char *e
     volatile int failures = 0;
     struct pci_dev *volatile d = NULL;
     if (errlen > 0) err[0] = '\0';
+    rs_pci_armed = 1;
     if (setjmp(rs_pci_jump) != 0) {
         if (stage < 2) {
             snprintf(err, (size_t)errlen, "%s", rs_pci_message);
@@ -104,6 +96,7 @@ static inline int rs_pci_init_scan_fill(struct pci_access *a, int flags, char *e
                      d->domain, d->bus, d->dev, d->func, rs_pci_message);
         d->known_fields &= ~(unsigned)PCI_FILL_CLASS;
         d = d->next;
+        rs_pci_armed = 1;
     } else {
         pci_init(a);
         stage = 1;
@@ -115,7 +108,50 @@ static inline int rs_pci_init_scan_fill(struct pci_access *a, int flags, char *e
         pci_fill_info(d, flags);
         d = d->next;
     }
+    rs_pci_armed = 0;
     return failures;
+}
+
+/* A failed name lookup (libpci raises an error for a malformed pci.ids
+   while loading it) becomes a collected warning and "no name". */
+static inline void rs_pci_lookup_failed(void) {
+    size_t used = strlen(rs_pci_warnings);
+    if (used + 2 >= sizeof rs_pci_warnings) return;
+    snprintf(rs_pci_warnings + used, sizeof rs_pci_warnings - used - 1, "%s", rs_pci_message);
+    used = strlen(rs_pci_warnings);
+    while (used > 0 && rs_pci_warnings[used - 1] == '\n') rs_pci_warnings[--used] = '\0';
+    rs_pci_warnings[used] = '\n';
+    rs_pci_warnings[used + 1] = '\0';
+}
+
+/*
+ * pci_lookup_name is variadic, which Swift cannot call: one fixed-arity
+ * wrapper per lookup restrack makes. They return NULL when the id is not in
+ * pci.ids (PCI_LOOKUP_NO_NUMBERS), so Swift can tell "unknown" from a name,
+ * and when libpci raised an error (the first lookup loads pci.ids): the
+ * lookup arms the jump for its own frame, which is alive while libpci runs.
+ * libpci reads only the ids its flags name; unused trailing ones are ignored.
+ */
+static inline char *rs_pci_lookup(struct pci_access *a, char *buf, int size, int flags,
+                                  unsigned id1, unsigned id2, unsigned id3, unsigned id4) {
+    rs_pci_armed = 1;
+    if (setjmp(rs_pci_jump) != 0) { rs_pci_lookup_failed(); return NULL; }
+    char *r = pci_lookup_name(a, buf, size, flags | PCI_LOOKUP_NO_NUMBERS, id1, id2, id3, id4);
+    rs_pci_armed = 0;
+    return r;
+}
+static inline char *rs_pci_vendor_name(struct pci_access *a, char *buf, int size, unsigned vendor) {
+    return rs_pci_lookup(a, buf, size, PCI_LOOKUP_VENDOR, vendor, 0, 0, 0);
+}
+static inline char *rs_pci_device_name(struct pci_access *a, char *buf, int size, unsigned vendor, unsigned device) {
+    return rs_pci_lookup(a, buf, size, PCI_LOOKUP_DEVICE, vendor, device, 0, 0);
+}
+static inline char *rs_pci_class_name(struct pci_access *a, char *buf, int size, unsigned device_class) {
+    return rs_pci_lookup(a, buf, size, PCI_LOOKUP_CLASS, device_class, 0, 0, 0);
+}
+static inline char *rs_pci_subsystem_name(struct pci_access *a, char *buf, int size, unsigned vendor,
+                                          unsigned device, unsigned subvendor, unsigned subdevice) {
+    return rs_pci_lookup(a, buf, size, PCI_LOOKUP_SUBSYSTEM | PCI_LOOKUP_DEVICE, vendor, device, subvendor, subdevice);
 }
 
 /* Copies and clears the collected warnings (Swift cannot touch C globals

@@ -41,7 +41,11 @@ struct CellBuilder {
                 .sorted { ($0.min ?? 0) < ($1.min ?? 0) }
 
             var pools = HugepageProbe.pools(node: node.id, nodeCount: nodes.count, reader: reader, warnings: &warnings)
-            let hugeKB = pools.reduce(0) { $0 + $1.total * $1.sizeKB }
+            // Each pool's KiB fit an Int (HugepageProbe checks); their sum may not.
+            let hugeKB = pools.reduce(0) { sum, pool in
+                let (s, overflow) = sum.addingReportingOverflow(pool.total * pool.sizeKB)
+                return overflow ? Int.max : s
+            }
             let smallTotal = max(0, node.memTotalKB - hugeKB) / smallPageKB
             pools.insert(PagePool(sizeKB: smallPageKB, total: smallTotal,
                                   free: node.memFreeKB.map { max(0, $0) / smallPageKB }, surplus: nil), at: 0)

@@ -7,11 +7,14 @@ import TrackerCore
 /// - `[compute] cpu_dedicated_set`, `cpu_shared_set`: Nova cpu specs
 ///   (`4-12,^8,15`). Dedicated only → no shared CPUs (Nova reports no VCPU
 ///   inventory then); shared only → no dedicated CPUs; neither → restrack's
-///   default (isolated CPUs dedicated, the rest shared).
+///   default (isolated CPUs dedicated, the rest shared). An empty value
+///   (`cpu_shared_set =`) is the option not given, as in Nova.
 /// - `[DEFAULT] reserved_host_memory_mb` (Nova default 512),
 ///   `reserved_huge_pages` (repeatable `node:N,size:KiB,count:C`; size may
-///   carry a unit: `2048`, `2MB`, `1GB`), `cpu_allocation_ratio` (default
-///   4.0), `ram_allocation_ratio` (default 1.0).
+///   carry a unit: `2048`, `2MB`, `1GB`), `cpu_allocation_ratio` and
+///   `ram_allocation_ratio` (unset or 0.0: `initial_cpu_allocation_ratio`,
+///   default 4.0, and `initial_ram_allocation_ratio`, default 1.0, as a new
+///   Nova compute node gets).
 /// - `[pci] device_spec` (or its old name `passthrough_whitelist`) and
 ///   `alias`: repeatable JSON objects (or lists of them), as in Nova.
 ///
@@ -68,7 +71,10 @@ public struct ComputeConfig: Sendable, Equatable {
         config.reservedHostMemoryMB = 512
 
         for key in ["cpu_dedicated_set", "cpu_shared_set"] {
-            guard let v = ini.value("compute", key) else { continue }
+            // `key =` is the option left unset: Nova tests the options for
+            // truth (`if CONF.compute.cpu_shared_set:`), and an empty set
+            // here would drop every CPU from the host.
+            guard let v = ini.value("compute", key), !v.text.isEmpty else { continue }
             let set: CPUSet
             do {
                 set = try CPUSet(novaSpec: v.text)
@@ -89,12 +95,21 @@ public struct ComputeConfig: Sendable, Equatable {
             }
             config.reservedHostMemoryMB = mb
         }
-        for key in ["cpu_allocation_ratio", "ram_allocation_ratio"] {
-            guard let v = ini.value("DEFAULT", key) else { continue }
-            guard let r = Double(v.text), r.isFinite, r > 0 else {
-                throw fail("DEFAULT", key, v, "'\(v.text)' is not a positive number")
+        // Nova: `<res>_allocation_ratio` when set to anything but 0.0 (the
+        // pre-Stein "unset"), else `initial_<res>_allocation_ratio`, which a
+        // new compute node starts with (4.0 and 1.0 by default).
+        for res in ["cpu", "ram"] {
+            var ratio: Double?
+            for key in ["\(res)_allocation_ratio", "initial_\(res)_allocation_ratio"] where ratio == nil {
+                guard let v = ini.value("DEFAULT", key), !v.text.isEmpty else { continue }
+                guard let r = Double(v.text), r.isFinite, r >= 0 else {
+                    throw fail("DEFAULT", key, v, "'\(v.text)' is not a positive number")
+                }
+                if r > 0 { ratio = r }
             }
-            if key == "cpu_allocation_ratio" { config.cpuAllocationRatio = r } else { config.ramAllocationRatio = r }
+            if let ratio {
+                if res == "cpu" { config.cpuAllocationRatio = ratio } else { config.ramAllocationRatio = ratio }
+            }
         }
         for v in ini.values("DEFAULT", "reserved_huge_pages") {
             do {
@@ -155,12 +170,15 @@ public struct ComputeConfig: Sendable, Equatable {
         let t = text.uppercased()
         let digits = t.prefix { $0.isASCII && $0.isNumber }
         guard let n = Int(digits), n > 0 else { return nil }
+        let scale: Int
         switch t.dropFirst(digits.count) {
-        case "", "K", "KB", "KIB": return n
-        case "M", "MB", "MIB": return n * 1024
-        case "G", "GB", "GIB": return n * 1024 * 1024
+        case "", "K", "KB", "KIB": scale = 1
+        case "M", "MB", "MIB": scale = 1024
+        case "G", "GB", "GIB": scale = 1024 * 1024
         default: return nil
         }
+        let (kb, overflow) = n.multipliedReportingOverflow(by: scale)
+        return overflow ? nil : kb
     }
 
     private static func jsonObjects(_ text: String) throws(ProbeError) -> [[String: Any]] {

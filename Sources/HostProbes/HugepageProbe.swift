@@ -35,11 +35,18 @@ public enum HugepageProbe {
             guard name.hasPrefix("hugepages-"), name.hasSuffix("kB"),
                   let size = Int(name.dropFirst("hugepages-".count).dropLast(2)), size > 0 else { continue }
             let sub = "\(dir)/\(name)"
-            let total = values.int("\(sub)/nr_hugepages", warnings: &warnings, assumed: "0 pages") ?? 0
-            let free = values.int("\(sub)/free_hugepages", warnings: &warnings, assumed: "free count unknown")
-            let surplus = values.int("\(sub)/surplus_hugepages", warnings: &warnings, assumed: "surplus count unknown")
-            pools.append(PagePool(sizeKB: size, total: max(0, total),
-                                  free: free.map { max(0, $0) }, surplus: surplus.map { max(0, $0) }))
+            var total = values.count("\(sub)/nr_hugepages", warnings: &warnings, assumed: "0 pages") ?? 0
+            if total.multipliedReportingOverflow(by: size).overflow {
+                // More KiB than an Int holds: no machine has that memory, and
+                // the cell's arithmetic (pages × size) would trap on it.
+                warnings.add(file: reader.path("\(sub)/nr_hugepages"),
+                             problem: "holds \(total) pages of \(size) KiB, more memory than any host has",
+                             assumed: "0 pages")
+                total = 0
+            }
+            let free = values.count("\(sub)/free_hugepages", warnings: &warnings, assumed: "free count unknown")
+            let surplus = values.count("\(sub)/surplus_hugepages", warnings: &warnings, assumed: "surplus count unknown")
+            pools.append(PagePool(sizeKB: size, total: total, free: free, surplus: surplus))
         }
         return pools.sorted { $0.sizeKB < $1.sizeKB }
     }

@@ -1,7 +1,8 @@
 /// An INI file in oslo.config's dialect, as nova.conf is written:
 /// `[section]` headers, `key = value` (or `key: value`), `#`/`;` comment
 /// lines, indented lines continuing the previous value, and keys that may
-/// repeat (multi-valued options such as `[pci] device_spec`). Section names
+/// repeat (multi-valued options such as `[pci] device_spec`), one pair of
+/// matching quotes around a value dropped (`"0-3"` is `0-3`). Section names
 /// compare case-sensitively except `DEFAULT`, as in oslo.config.
 struct INIFile: Sendable {
     struct Value: Sendable, Equatable {
@@ -55,7 +56,11 @@ struct INIFile: Sendable {
             guard !key.isEmpty else {
                 throw SyntaxError(line: lineNumber, problem: "'\(trimmed)' has no key before '='")
             }
-            let value = String(trimmed[trimmed.index(after: sep)...]).trimmedSysfs
+            var value = String(trimmed[trimmed.index(after: sep)...]).trimmedSysfs
+            // oslo.config drops one pair of matching quotes around a value.
+            if value.count >= 2, let q = value.first, q == "\"" || q == "'", value.last == q {
+                value = String(value.dropFirst().dropLast())
+            }
             sections[section, default: [:]][key, default: []].append(Value(text: value, line: lineNumber))
             lastKey = key
         }

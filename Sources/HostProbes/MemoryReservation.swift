@@ -11,14 +11,20 @@ import TrackerCore
 enum MemoryReservation {
     static func apply(_ reservedMB: Int, to cells: inout [NUMACell], warnings: inout ProbeWarnings) {
         guard reservedMB > 0 else { return }
-        let total = cells.reduce(0) { $0 + $1.memoryMB }
+        // Garbled meminfo can make a cell's memory absurd; saturate rather
+        // than trap, and split with full-width products below.
+        let total = cells.reduce(0) { sum, cell in
+            let (s, overflow) = sum.addingReportingOverflow(cell.memoryMB)
+            return overflow ? Int.max : s
+        }
         guard total > 0 else { return }
         if reservedMB >= total {
             warnings.add("config [DEFAULT] reserved_host_memory_mb is \(reservedMB) MiB but the host has \(total) MiB; "
                          + "assumed all memory is reserved.")
         }
         let want = min(reservedMB, total)
-        var shares = cells.map { want * $0.memoryMB / total }
+        // want × memory / total ≤ memory, so the quotient always fits.
+        var shares = cells.map { total.dividingFullWidth(want.multipliedFullWidth(by: $0.memoryMB)).quotient }
         // Integer division leaves a few MiB over; give them to the largest cells first.
         var left = want - shares.reduce(0, +)
         for i in cells.indices.sorted(by: { cells[$0].memoryMB > cells[$1].memoryMB }) where left > 0 {

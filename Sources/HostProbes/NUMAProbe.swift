@@ -13,10 +13,18 @@ public enum NUMAProbe {
     static func nodeIDs(_ reader: SysfsReader) -> [Int]? {
         guard let entries = reader.list(nodeDir) else { return nil }
         return entries.compactMap { name -> Int? in
-            guard name.hasPrefix("node"), let id = Int(name.dropFirst(4)), id >= 0,
+            guard name.hasPrefix("node"), let id = canonicalID(name.dropFirst(4)),
                   reader.isDirectoryOrLink("\(nodeDir)/\(name)") else { return nil }
             return id
         }.sorted()
+    }
+
+    /// The id in a kernel-made name (`node12`, `cpu7`): decimal digits with
+    /// no sign or leading zero, so `node01` or `node+1` is not taken for
+    /// `node1` (the kernel writes `%d`).
+    static func canonicalID(_ digits: Substring) -> Int? {
+        guard let id = Int(digits), id >= 0, String(id) == digits else { return nil }
+        return id
     }
 
     /// Reads every node from sysfs under the reader's root.
@@ -44,8 +52,17 @@ public enum NUMAProbe {
         if let set = values.cpumask("\(dir)/cpumap", warnings: &warnings, assumed: "the node's cpuN entries") {
             return set
         }
-        let entries = reader.list(dir) ?? []
-        return CPUSet(entries.compactMap { $0.hasPrefix("cpu") ? Int($0.dropFirst(3)) : nil })
+        var cpus = CPUSet()
+        for name in reader.list(dir) ?? [] where name.hasPrefix("cpu") {
+            guard let id = canonicalID(name.dropFirst(3)) else { continue }   // cpulist, cpumap
+            guard id <= CPUSet.maxCPUId else {
+                warnings.add(file: reader.path("\(dir)/\(name)"), problem: "names a CPU beyond \(CPUSet.maxCPUId)",
+                             assumed: "it is not a CPU")
+                continue
+            }
+            cpus.insert(id)
+        }
+        return cpus
     }
 
     /// `Node N MemTotal:  123 kB` lines of the node's meminfo.
@@ -66,6 +83,10 @@ public enum NUMAProbe {
             guard fields.count >= 4 else { continue }
             if fields[2] == "MemTotal:" { total = Int(fields[3]) }
             if fields[2] == "MemFree:" { free = Int(fields[3]) }
+        }
+        if let f = free, f < 0 {
+            warnings.add(file: reader.path(file), problem: "has a negative MemFree (\(f) kB)", assumed: "free memory unknown")
+            free = nil
         }
         guard let total, total >= 0 else {
             warnings.add(file: reader.path(file), problem: "has no readable MemTotal line", assumed: "the node has no memory")

@@ -96,8 +96,8 @@ public enum PCIProbe {
         let interfaces = interfaceNames(dir: dir, reader: reader)
         dev.netInterfaces = interfaces.isEmpty ? nil : interfaces
 
-        dev.sriovTotalVFs = values.int("\(dir)/sriov_totalvfs", warnings: &warnings, assumed: "the device has no SR-IOV")
-        dev.sriovNumVFs = values.int("\(dir)/sriov_numvfs", warnings: &warnings, assumed: "no VFs are enabled")
+        dev.sriovTotalVFs = values.count("\(dir)/sriov_totalvfs", warnings: &warnings, assumed: "the device has no SR-IOV")
+        dev.sriovNumVFs = values.count("\(dir)/sriov_numvfs", warnings: &warnings, assumed: "no VFs are enabled")
         let virtfns = (reader.list(dir) ?? []).filter { $0.hasPrefix("virtfn") && Int($0.dropFirst(6)) != nil }
         if reader.exists("\(dir)/physfn") {
             if let parent = reader.linkBasename("\(dir)/physfn"), PCIAddress.parse(parent) != nil {

@@ -66,25 +66,45 @@ enum ClaimRecord {
         return try rows.map(decode)
     }
 
+    /// A row as written by hand or damaged on disk is a `corrupt` error
+    /// naming the claim and column, never a trap (see `RowColumn`).
     static func decode(_ row: Row) throws -> Claim {
-        let id: String = row["id"]
-        guard let state = ClaimState(rawValue: row["state"]) else {
-            throw LedgerError.corrupt(path: "", detail: "claim \(id) has unknown state '\(row["state"] as String? ?? "")'")
+        let rawID: DatabaseValue = row["id"]
+        let id = String.fromDatabaseValue(rawID) ?? "\(rawID)"
+        func value<T: DatabaseValueConvertible>(_ column: String, _ type: T.Type = T.self) throws -> T {
+            try RowColumn.value(row, column, in: "claim \(id)")
+        }
+        func optional<T: DatabaseValueConvertible>(_ column: String, _ type: T.Type = T.self) throws -> T? {
+            try RowColumn.optional(row, column, in: "claim \(id)")
+        }
+        /// Seconds since the epoch, before the year 5000.
+        func time(_ t: Double?, _ column: String) throws -> Double? {
+            guard let t else { return nil }
+            guard t.isFinite, t >= 0, t < 95_617_584_000 else {
+                throw LedgerError.corrupt(path: "", detail: "claim \(id) column \(column) holds \(t), not a time")
+            }
+            return t
+        }
+        let stateText: String = try value("state")
+        guard let state = ClaimState(rawValue: stateText) else {
+            throw LedgerError.corrupt(path: "", detail: "claim \(id) has unknown state '\(stateText)'")
         }
         func json<T: Decodable>(_ column: String, _ type: T.Type) throws -> T {
-            let text: String = row[column]
+            let text: String = try value(column)
             do {
                 return try ContractJSON.decode(T.self, from: Data(text.utf8), document: "claim \(id) \(column)")
             } catch {
                 throw LedgerError.corrupt(path: "", detail: error.description)
             }
         }
-        let start: Int64? = row["consumer_pid_start"]
-        let consumer = Consumer(name: row["consumer_name"], pid: row["consumer_pid"],
-                                pidStartTime: start.map { UInt64(bitPattern: $0) }, domainUUID: row["domain_uuid"])
+        let start: Int64? = try optional("consumer_pid_start")
+        let consumer = Consumer(name: try value("consumer_name"), pid: try optional("consumer_pid"),
+                                pidStartTime: start.map { UInt64(bitPattern: $0) }, domainUUID: try optional("domain_uuid"))
+        let created = try time(try value("created_at", Double.self), "created_at") ?? 0
+        let ttl: Int = try value("ttl_seconds")
         return Claim(id: id, consumer: consumer, request: try json("request", Request.self),
                      decision: try json("decision", Decision.self), usage: try json("usage", ClaimUsage.self),
-                     state: state, createdAt: row["created_at"], confirmedAt: row["confirmed_at"],
-                     endedAt: row["ended_at"], ttlSeconds: row["ttl_seconds"], note: row["note"])
+                     state: state, createdAt: created, confirmedAt: try time(try optional("confirmed_at"), "confirmed_at"),
+                     endedAt: try time(try optional("ended_at"), "ended_at"), ttlSeconds: ttl, note: try optional("note"))
     }
 }

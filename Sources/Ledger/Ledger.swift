@@ -184,9 +184,17 @@ public struct Ledger: Sendable {
             return try queue.read { db in
                 try Row.fetchAll(db, sql: "SELECT * FROM audit WHERE at >= ? ORDER BY seq", arguments: [since ?? -Double.infinity])
                     .map { row in
-                        AuditEntry(seq: row["seq"], at: row["at"], action: row["action"], outcome: row["outcome"],
-                                   claimID: row["claim_id"], uid: row["uid"], user: row["user"], pid: row["pid"],
-                                   host: row["host"], reason: row["reason"])
+                        let what = "audit row \(row["seq"] as DatabaseValue)"
+                        return AuditEntry(seq: try RowColumn.value(row, "seq", in: what),
+                                          at: try RowColumn.value(row, "at", in: what),
+                                          action: try RowColumn.value(row, "action", in: what),
+                                          outcome: try RowColumn.value(row, "outcome", in: what),
+                                          claimID: try RowColumn.optional(row, "claim_id", in: what),
+                                          uid: try RowColumn.value(row, "uid", in: what),
+                                          user: try RowColumn.value(row, "user", in: what),
+                                          pid: try RowColumn.value(row, "pid", in: what),
+                                          host: try RowColumn.value(row, "host", in: what),
+                                          reason: try RowColumn.optional(row, "reason", in: what))
                     }
             }
         } catch { throw map(error) }
@@ -227,10 +235,12 @@ public struct Ledger: Sendable {
             for a in c.usage.pciDevices { expectedPCI[a] = c.id }
         }
         var actualCPU: [Int: String] = [:]
-        for row in try Row.fetchAll(db, sql: "SELECT cpu, claim_id FROM held_cpu") { actualCPU[row["cpu"]] = row["claim_id"] }
+        for row in try Row.fetchAll(db, sql: "SELECT cpu, claim_id FROM held_cpu") {
+            actualCPU[try RowColumn.value(row, "cpu", in: "held_cpu row")] = try RowColumn.value(row, "claim_id", in: "held_cpu row")
+        }
         var actualPCI: [String: String] = [:]
         for row in try Row.fetchAll(db, sql: "SELECT address, claim_id FROM held_pci") {
-            actualPCI[row["address"]] = row["claim_id"]
+            actualPCI[try RowColumn.value(row, "address", in: "held_pci row")] = try RowColumn.value(row, "claim_id", in: "held_pci row")
         }
         for (cpu, id) in expectedCPU.sorted(by: { $0.key < $1.key }) where actualCPU[cpu] != id {
             problems.append("index: CPU \(cpu) of claim \(id) is held by \(actualCPU[cpu].map { "claim \($0)" } ?? "nobody")")
@@ -245,7 +255,8 @@ public struct Ledger: Sendable {
             problems.append("index: device \(a) is held by claim \(id), which is not live or does not hold it")
         }
         let liveIDs = Set(live.map(\.id))
-        for id in try String.fetchAll(db, sql: "SELECT DISTINCT claim_id FROM held_cell") where !liveIDs.contains(id) {
+        for id in try String.fetchAll(db, sql: "SELECT DISTINCT CAST(claim_id AS TEXT) FROM held_cell WHERE claim_id IS NOT NULL")
+        where !liveIDs.contains(id) {
             problems.append("index: claim \(id) is not live but still has cell usage rows")
         }
         // The trigger-kept totals must equal the rows they sum.
@@ -257,7 +268,7 @@ public struct Ledger: Sendable {
             WHERE t.shared_vcpus != COALESCE(s.v, 0) OR t.memory_mb != COALESCE(s.m, 0) OR t.pages != COALESCE(s.p, 0)
             """)
         for row in drifted {
-            problems.append("index: usage totals for cell \(row["cell"] as Int), page size \(row["page_size_kb"] as Int) KiB do not match the claims")
+            problems.append("index: usage totals for cell \(row["cell"] as DatabaseValue), page size \(row["page_size_kb"] as DatabaseValue) KiB do not match the claims")
         }
         let missing = try Int.fetchOne(db, sql: """
             SELECT count(*) FROM (SELECT DISTINCT cell, COALESCE(page_size_kb, 0) AS size FROM held_cell) s
@@ -325,13 +336,15 @@ public struct Ledger: Sendable {
         return LedgerErrors.map(error, path: path, timeout: options.busyTimeoutSeconds)
     }
 
+    /// `claimID` is what the caller typed when the claim is unknown, so it is
+    /// capped like any free text.
     static func audit(_ db: Database, _ action: String, _ outcome: String, _ claimID: String?, _ reason: String?,
                       _ actor: LedgerActor, _ now: Double) throws {
         try db.execute(sql: """
             INSERT INTO audit (at, action, outcome, claim_id, uid, user, pid, host, reason)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """, arguments: [now, action, outcome, claimID, actor.uid, actor.user, actor.pid, actor.host,
-                             AuditEntry.capped(reason)])
+            """, arguments: [now, action, outcome, AuditEntry.capped(claimID), actor.uid, actor.user, actor.pid,
+                             actor.host, AuditEntry.capped(reason)])
     }
 
     /// What live claims hold, summed by SQL from the index: the fast path of
@@ -342,20 +355,25 @@ public struct Ledger: Sendable {
         for row in try Row.fetchAll(db, sql: """
             SELECT cell, page_size_kb, shared_vcpus AS v, memory_mb AS m, pages AS p FROM held_total
             """) {
-            let cell: Int = row["cell"]
+            let what = "held_total row"
+            let cell: Int = try RowColumn.value(row, "cell", in: what)
+            let v: Int = try RowColumn.value(row, "v", in: what)
+            let m: Int = try RowColumn.value(row, "m", in: what)
             if cell < 0 {
-                floating.vcpus += row["v"] as Int
-                floating.memory += row["m"] as Int
+                floating.vcpus += v
+                floating.memory += m
                 continue
             }
-            let size: Int = row["page_size_kb"]
-            cells[cell, default: []].append(ClaimUsage.Cell(hostCell: cell, sharedVCPUs: row["v"], memoryMB: row["m"],
-                                                              pageSizeKB: size > 0 ? size : nil, pages: row["p"]))
+            let size: Int = try RowColumn.value(row, "page_size_kb", in: what)
+            cells[cell, default: []].append(ClaimUsage.Cell(hostCell: cell, sharedVCPUs: v, memoryMB: m,
+                                                              pageSizeKB: size > 0 ? size : nil,
+                                                              pages: try RowColumn.value(row, "p", in: what)))
         }
         var pinned: [Int: CPUSet] = [:]
         let cpuRows = try Row.fetchCursor(db, sql: "SELECT cpu, cell FROM held_cpu")
         while let row = try cpuRows.next() {
-            pinned[row[1] as Int, default: []].insert(row[0] as Int)
+            let cell: Int = try RowColumn.value(row, "cell", in: "held_cpu row")
+            pinned[cell, default: []].insert(try RowColumn.value(row, "cpu", in: "held_cpu row"))
         }
         for (cell, cpus) in pinned {
             cells[cell, default: []].append(ClaimUsage.Cell(hostCell: cell, pinnedCPUs: cpus))
@@ -363,10 +381,11 @@ public struct Ledger: Sendable {
         var claimedPCI: [String] = []
         var confirmedPCI: [String] = []
         for row in try Row.fetchAll(db, sql: "SELECT p.address, c.state FROM held_pci p JOIN claim c ON c.id = p.claim_id") {
-            if (row["state"] as String) == ClaimState.confirmed.rawValue {
-                confirmedPCI.append(row["address"])
+            let address: String = try RowColumn.value(row, "address", in: "held_pci row")
+            if try RowColumn.value(row, "state", in: "held_pci row", as: String.self) == ClaimState.confirmed.rawValue {
+                confirmedPCI.append(address)
             } else {
-                claimedPCI.append(row["address"])
+                claimedPCI.append(address)
             }
         }
         let all = ClaimUsage(cells: cells.keys.sorted().flatMap { cells[$0] ?? [] }, floatingVCPUs: floating.vcpus,

@@ -1,8 +1,9 @@
 import TrackerCore
 
 /// Why a ledger operation did not happen. `description` is the one sentence
-/// an operator reads; `isBadInput` separates the caller's mistakes (exit 2)
-/// from refusals (exit 1).
+/// an operator reads. Every case is a refusal (the CLI's exit 1): what the
+/// caller typed was readable, and the ledger said no, an unknown claim id
+/// included. Unreadable input (exit 2) is caught before the ledger is asked.
 public enum LedgerError: Error, Sendable, CustomStringConvertible {
     /// Another process held the write lock for longer than the busy timeout.
     case busy(path: String, seconds: Double)
@@ -41,12 +42,6 @@ public enum LedgerError: Error, Sendable, CustomStringConvertible {
         case .doublePromise(let detail): return "refused to record a double promise (\(detail)); nothing was recorded"
         case .database(let detail): return "ledger error: \(detail)"
         }
-    }
-
-    /// True for mistakes in what the caller asked (exit 2), false for refusals.
-    public var isBadInput: Bool {
-        if case .unknownClaim = self { return true }
-        return false
     }
 
     private static func seconds(_ s: Double) -> String {

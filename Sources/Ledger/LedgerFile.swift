@@ -19,6 +19,14 @@ enum LedgerFile {
         }
         if stat(path, &st) == 0 {
             try checkFile(st, path: path)
+            // SQLite opens these beside the ledger and trusts what is in
+            // them (committed claims sit in the WAL until a checkpoint).
+            for sidecar in [path + "-wal", path + "-shm"] where lstat(sidecar, &st) == 0 {
+                if st.st_mode & S_IFMT == S_IFLNK {
+                    throw LedgerError.unsafe(path: path, detail: "\(sidecar) is a symlink; remove it")
+                }
+                try checkFile(st, path: sidecar)
+            }
         } else if errno == ENOENT {
             try create(path)
             isNew = true
@@ -136,7 +144,7 @@ enum LedgerFile {
         }
         let sticky = st.st_mode & S_ISVTX != 0
         if st.st_mode & (S_IWGRP | S_IWOTH) != 0 && !sticky {
-            throw LedgerError.unsafe(path: ledger, detail: String(format: "its directory \(dir) is writable by other users (mode %03o)", st.st_mode & 0o777))
+            throw LedgerError.unsafe(path: ledger, detail: "its directory \(dir) is writable by other users (mode \(modeText(st.st_mode)))")
         }
     }
 
@@ -148,8 +156,15 @@ enum LedgerFile {
             throw LedgerError.unsafe(path: path, detail: "it belongs to uid \(st.st_uid), another user who could rewrite the claims")
         }
         if st.st_mode & (S_IWGRP | S_IWOTH) != 0 {
-            throw LedgerError.unsafe(path: path, detail: String(format: "it is writable by other users (mode %03o); chmod 600 it", st.st_mode & 0o777))
+            throw LedgerError.unsafe(path: path, detail: "it is writable by other users (mode \(modeText(st.st_mode))); chmod 600 it")
         }
+    }
+
+    /// Permission bits as `ls` and chmod write them (`644`). Built by hand:
+    /// a path inside a format string would be read as format directives.
+    private static func modeText(_ mode: mode_t) -> String {
+        let octal = String(mode & 0o777, radix: 8)
+        return String(repeating: "0", count: max(0, 3 - octal.count)) + octal
     }
 
     /// Creates the file 0600 before SQLite sees it; SQLite gives the -wal and
@@ -157,8 +172,19 @@ enum LedgerFile {
     private static func create(_ path: String) throws(LedgerError) {
         let fd = Glibc.open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
         if fd < 0 {
-            if errno == EEXIST { return }   // another process won the race
-            throw LedgerError.io(path: path, detail: "cannot create: \(String(cString: strerror(errno)))")
+            guard errno == EEXIST else {
+                throw LedgerError.io(path: path, detail: "cannot create: \(String(cString: strerror(errno)))")
+            }
+            // O_EXCL also refuses a dangling symlink, which SQLite would
+            // follow and create with the umask's mode (0644: claims readable
+            // by all); and a file another process made in between must pass
+            // the same checks as one found at the start.
+            var st = stat()
+            guard stat(path, &st) == 0 else {
+                throw LedgerError.io(path: path, detail: "it is a symlink to a file that does not exist; create that file with mode 600 or remove the link")
+            }
+            try checkFile(st, path: path)
+            return
         }
         // umask cannot widen 0600, but a umask like 0177 could not narrow it
         // either; set it explicitly anyway so the mode never depends on it.
@@ -172,38 +198,5 @@ enum LedgerFile {
             return String(cString: strerror(Int32(underlying.code)))
         }
         return ns.localizedDescription
-    }
-}
-
-/// SQLite errors in operator words.
-enum LedgerErrors {
-    static func map(_ error: any Error, path: String, timeout: Double) -> LedgerError {
-        if let e = error as? LedgerError { return e }
-        guard let db = error as? DatabaseError else { return .database(detail: "\(error)") }
-        let msg = db.message ?? "\(db.resultCode)"
-        switch db.resultCode {
-        case .SQLITE_BUSY, .SQLITE_LOCKED: return .busy(path: path, seconds: timeout)
-        case .SQLITE_CORRUPT, .SQLITE_NOTADB: return .corrupt(path: path, detail: msg)
-        case .SQLITE_FULL: return .io(path: path, detail: "the disk is full (\(msg)); nothing was changed")
-        case .SQLITE_READONLY: return .io(path: path, detail: "read-only (\(msg)); nothing was changed")
-        case .SQLITE_CANTOPEN: return .io(path: path, detail: "cannot open (\(msg))")
-        case .SQLITE_IOERR:
-            // A full disk often surfaces as a generic I/O error (the -shm or
-            // WAL write fails first); say which when the file system shows it.
-            if fileSystemFull(path) {
-                return .io(path: path, detail: "the disk is full (\(msg)); nothing was changed")
-            }
-            return .io(path: path, detail: "I/O error (\(msg)); nothing was changed")
-        case .SQLITE_PERM: return .io(path: path, detail: "permission denied (\(msg))")
-        default: return .database(detail: msg)
-        }
-    }
-
-    /// Less than 64 KiB left for unprivileged writes on the ledger's file system.
-    static func fileSystemFull(_ path: String) -> Bool {
-        var vfs = statvfs()
-        let dir = (path as NSString).deletingLastPathComponent
-        guard statvfs(dir.isEmpty ? "." : dir, &vfs) == 0 else { return false }
-        return UInt64(vfs.f_bavail) * UInt64(vfs.f_frsize) < 65_536
     }
 }

@@ -18,11 +18,18 @@ public enum Tracker {
         public var claimID: String
         public var state: ClaimState
         public var usage: ClaimUsage
+        /// Host cells where the request named a page size, so the fitter
+        /// counted its pages. Elsewhere the pages are charged to the smallest
+        /// pool but gated by the cell's memory (times `ram_allocation_ratio`,
+        /// hugepage memory included, as in Nova), so their sum may exceed that
+        /// pool without anything having left the host.
+        public var pageSizeCells: Set<Int>
 
-        public init(claimID: String, state: ClaimState, usage: ClaimUsage) {
+        public init(claimID: String, state: ClaimState, usage: ClaimUsage, pageSizeCells: Set<Int> = []) {
             self.claimID = claimID
             self.state = state
             self.usage = usage
+            self.pageSizeCells = pageSizeCells
         }
     }
 
@@ -107,7 +114,10 @@ public enum Tracker {
         let live = claims.filter { $0.state.isLive }.sorted {
             ($0.createdAt, $0.id) < ($1.createdAt, $1.id)
         }
-        let applied = apply(live.map { Holding(claimID: $0.id, state: $0.state, usage: $0.usage) }, to: snapshot)
+        let applied = apply(live.map { claim in
+            Holding(claimID: claim.id, state: claim.state, usage: claim.usage,
+                    pageSizeCells: Set(claim.decision.cells.filter { $0.pagesizeKB != nil }.map(\.hostCell)))
+        }, to: snapshot)
         var stuck: [String: [StuckReason]] = [:]
         for claim in live {
             var reasons = ownerAndTTLReasons(claim, now: now, processStartTime: processStartTime)
@@ -178,8 +188,9 @@ public enum Tracker {
         for (i, c) in snapshot.cells.enumerated() { cellIndex[c.id] = i }
         var floatingVCPUs = 0
         var floatingMemoryMB = 0
-        // (cell, page size) → pages the snapshot leaves for guests, consumed
-        // oldest claim first so the newest claims are the ones flagged.
+        // (cell, page size) → pages the snapshot leaves for guests that
+        // asked for a page size, consumed oldest claim first so the newest
+        // claims are the ones flagged.
         var pagesLeft: [PoolKey: Int] = [:]
         for cell in snapshot.cells {
             for pool in cell.mempages {
@@ -210,6 +221,8 @@ public enum Tracker {
                       let pi = out.effective.cells[ci].mempages.firstIndex(where: { $0.sizeKB == size })
                 else { continue }
                 out.effective.cells[ci].mempages[pi].used += cu.pages
+                // Only pages the fitter counted can show a shrink.
+                guard holding.pageSizeCells.contains(cu.hostCell) else { continue }
                 let key = PoolKey(cell: cu.hostCell, sizeKB: size)
                 let left = pagesLeft[key] ?? 0
                 if cu.pages > left {

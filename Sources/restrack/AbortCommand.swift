@@ -1,6 +1,5 @@
 import ArgumentParser
 import Ledger
-import TrackerCore
 
 /// `restrack abort ID`: drop a claim whose consumer never started.
 struct AbortCommand: ParsableCommand {
@@ -17,13 +16,8 @@ struct AbortCommand: ParsableCommand {
     var json = false
 
     func run() throws {
-        do {
-            let claim: Claim
-            let book = try ledger.open()
-            do { claim = try book.abort(id, actor: .current()) } catch { throw CLIFailure(error) }
-            if json { OutputText.printJSON(ClaimView(claim: claim, stuck: [])) } else { print("aborted \(claim.id)") }
-        } catch let failure as CLIFailure {
-            throw failure.reported(json: json)
+        try SingleClaimVerb.run(ledger: ledger, json: json, done: "aborted") { book throws(LedgerError) in
+            try book.abort(id, actor: .current())
         }
     }
 }

@@ -34,7 +34,7 @@ struct AuditCommand: ParsableCommand {
             }
             for e in entries {
                 let reason = e.reason.map { " — " + OutputText.clean($0) } ?? ""
-                print("\(OutputText.timestamp(e.at)) \(e.action) \(e.outcome) \(e.claimID ?? "-") by \(OutputText.clean(e.user)) (uid \(e.uid), pid \(e.pid)) on \(OutputText.clean(e.host))\(reason)")
+                print("\(OutputText.timestamp(e.at)) \(e.action) \(e.outcome) \(e.claimID.map(OutputText.clean) ?? "-") by \(OutputText.clean(e.user)) (uid \(e.uid), pid \(e.pid)) on \(OutputText.clean(e.host))\(reason)")
             }
         } catch let failure as CLIFailure {
             throw failure.reported(json: json)

@@ -46,25 +46,14 @@ struct CheckCommand: ParsableCommand {
                                            stuck: report.stuck.map { ClaimView(claim: $0.claim, stuck: $0.reasons) },
                                            drift: report.drift))
         } else {
-            for line in report.integrity { print("INTEGRITY \(line)") }
-            for line in report.conflicts { print("CONFLICT  \(line)") }
-            for line in stuckLines { print("STUCK     \(line)") }
-            for d in report.drift { print("DRIFT     \(d.message)") }
+            // Lines quote the host's strings (addresses, drivers), which a
+            // --host file can fill with anything.
+            for line in report.integrity { print("INTEGRITY \(OutputText.clean(line))") }
+            for line in report.conflicts { print("CONFLICT  \(OutputText.clean(line))") }
+            for line in stuckLines { print("STUCK     \(OutputText.clean(line))") }
+            for d in report.drift { print("DRIFT     \(OutputText.clean(d.message))") }
             if report.isHealthy { print("ok: \(report.liveClaims) live claims, ledger \(book.path)") }
         }
         if !report.isHealthy { throw ExitCode(1) }
-    }
-}
-
-struct CheckView: Encodable {
-    var ok: Bool
-    var liveClaims: Int
-    var integrity: [String]
-    var conflicts: [String]
-    var stuck: [ClaimView]
-    var drift: [Drift]
-
-    enum CodingKeys: String, CodingKey {
-        case ok, liveClaims = "live_claims", integrity, conflicts, stuck, drift
     }
 }

@@ -1,6 +1,5 @@
 import ArgumentParser
 import Ledger
-import TrackerCore
 
 /// `restrack confirm ID`: the consumer really started (claimed → confirmed).
 struct ConfirmCommand: ParsableCommand {
@@ -17,13 +16,8 @@ struct ConfirmCommand: ParsableCommand {
     var json = false
 
     func run() throws {
-        do {
-            let claim: Claim
-            let book = try ledger.open()
-            do { claim = try book.confirm(id, actor: .current()) } catch { throw CLIFailure(error) }
-            if json { OutputText.printJSON(ClaimView(claim: claim, stuck: [])) } else { print("confirmed \(claim.id)") }
-        } catch let failure as CLIFailure {
-            throw failure.reported(json: json)
+        try SingleClaimVerb.run(ledger: ledger, json: json, done: "confirmed") { book throws(LedgerError) in
+            try book.confirm(id, actor: .current())
         }
     }
 }

@@ -21,10 +21,3 @@ struct LedgerPathOptions: ParsableArguments {
         }
     }
 }
-
-extension CLIFailure {
-    /// A ledger refusal is exit 1; a caller's mistake (an unknown claim id) exit 2.
-    init(_ error: LedgerError) {
-        self = error.isBadInput ? .badInput(error.description) : .refused(error.description)
-    }
-}

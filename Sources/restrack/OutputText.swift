@@ -47,39 +47,3 @@ enum OutputText {
         print(ContractJSON.encode(value))
     }
 }
-
-/// A claim as `--json` prints it: the claim's own fields plus its stuck
-/// reasons (`[]` when healthy).
-struct ClaimView: Encodable {
-    var claim: Claim
-    var stuck: [StuckReason]
-
-    enum Keys: String, CodingKey { case stuck }
-
-    struct Reason: Encodable {
-        var code: String
-        var reason: String
-    }
-
-    func encode(to encoder: any Encoder) throws {
-        try claim.encode(to: encoder)
-        var c = encoder.container(keyedBy: Keys.self)
-        try c.encode(stuck.map { Reason(code: $0.code, reason: $0.description) }, forKey: .stuck)
-    }
-}
-
-/// `{"error": "..."}` on stdout for `--json` callers, beside the stderr line.
-struct ErrorView: Encodable {
-    var error: String
-    var exitCode: Int32
-
-    enum CodingKeys: String, CodingKey { case error, exitCode = "exit_code" }
-}
-
-extension CLIFailure {
-    /// Reports on stdout too when the caller asked for JSON, then rethrows.
-    func reported(json: Bool) -> CLIFailure {
-        if json { OutputText.printJSON(ErrorView(error: message, exitCode: exitCode)) }
-        return self
-    }
-}

@@ -10,7 +10,7 @@ struct ReleaseCommand: ParsableCommand {
         commandName: "release",
         abstract: "Release claims: their resources are free again.",
         discussion: """
-            With IDs, releases each one (each in its own transaction); exit 2 if an id is unknown, 1 if a \
+            With IDs, releases each one (each in its own transaction); exit 1 if an id is unknown or a \
             claim could not be released (already released or aborted). With --stuck, releases every stuck \
             claim and audits each with its reasons; --dry-run only lists them.
             """)
@@ -91,16 +91,4 @@ struct ReleaseCommand: ParsableCommand {
                   + reasons.map { OutputText.clean($0.description) }.joined(separator: "; "))
         }
     }
-}
-
-struct ReleaseView: Encodable {
-    var released: [ClaimView]
-    var errors: [String]
-}
-
-struct StuckReleaseView: Encodable {
-    var dryRun: Bool
-    var claims: [ClaimView]
-
-    enum CodingKeys: String, CodingKey { case dryRun = "dry_run", claims }
 }

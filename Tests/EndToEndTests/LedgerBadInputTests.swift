@@ -9,9 +9,13 @@ import Testing
         let ledger = cli.dir + "/ledger.sqlite"
         let one = cli.request(vcpus: 1)
 
-        let unknown = LedgerCLI.run(["release", "zzzzzz", "--ledger", ledger])
-        #expect(unknown.status == 2)
-        #expect(unknown.stderr.contains("no claim with id 'zzzzzz'"))
+        // An id the ledger does not hold is a refusal (exit 1), like a second
+        // release: the command line was fine. The same for every verb.
+        for verb in ["release", "confirm", "abort"] {
+            let unknown = LedgerCLI.run([verb, "zzzzzz", "--ledger", ledger])
+            #expect(unknown.status == 1, "\(verb)")
+            #expect(unknown.stderr.contains("no claim with id 'zzzzzz'"))
+        }
 
         let id = LedgerCLI.run(["claim", "--host", host, "--ledger", ledger, "--request", one, "--consumer", "a"])
             .stdout.trimmingCharacters(in: .whitespacesAndNewlines)

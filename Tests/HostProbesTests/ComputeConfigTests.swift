@@ -64,7 +64,8 @@ import TrackerCore
             .contains("CPUs 5 are also in cpu_dedicated_set"))
         #expect(message("[compute]\ncpu_shared_set = 8-3\n").contains("runs backwards"))
         #expect(message("[DEFAULT]\nreserved_host_memory_mb = lots\n").contains("[DEFAULT] reserved_host_memory_mb"))
-        #expect(message("[DEFAULT]\ncpu_allocation_ratio = 0\n").contains("not a positive number"))
+        // 0 is Nova's "unset" (see ComputeConfigAllocationRatioTests); a negative ratio is an error.
+        #expect(message("[DEFAULT]\ncpu_allocation_ratio = -0.5\n").contains("not a positive number"))
         #expect(message("[DEFAULT]\nreserved_huge_pages = node:0,size:huge,count:1\n").contains("needs size"))
         #expect(message("[pci]\nalias = {\"name\": \"a\"\n").contains("[pci] alias (line 2): '{\"name\": \"a\"' is not valid JSON"))
         #expect(message("[pci]\nalias = {\"name\": \"a\", \"numa_policy\": \"strict\"}\n").contains("numa_policy"))

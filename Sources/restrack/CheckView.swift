@@ -1,0 +1,15 @@
+import Ledger
+
+/// `restrack check --json`: `ok` plus every finding by kind.
+struct CheckView: Encodable {
+    var ok: Bool
+    var liveClaims: Int
+    var integrity: [String]
+    var conflicts: [String]
+    var stuck: [ClaimView]
+    var drift: [Drift]
+
+    enum CodingKeys: String, CodingKey {
+        case ok, liveClaims = "live_claims", integrity, conflicts, stuck, drift
+    }
+}

@@ -1,0 +1,21 @@
+import TrackerCore
+
+/// A claim as `--json` prints it: the claim's own fields plus its stuck
+/// reasons (`[]` when healthy).
+struct ClaimView: Encodable {
+    var claim: Claim
+    var stuck: [StuckReason]
+
+    enum Keys: String, CodingKey { case stuck }
+
+    struct Reason: Encodable {
+        var code: String
+        var reason: String
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        try claim.encode(to: encoder)
+        var c = encoder.container(keyedBy: Keys.self)
+        try c.encode(stuck.map { Reason(code: $0.code, reason: $0.description) }, forKey: .stuck)
+    }
+}
