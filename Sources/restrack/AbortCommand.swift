@@ -16,7 +16,7 @@ struct AbortCommand: ParsableCommand {
     var json = false
 
     func run() throws {
-        try SingleClaimVerb.run(ledger: ledger, json: json, done: "aborted") { book throws(LedgerError) in
+        try SingleClaimVerb.run(ledger: ledger, source: source, json: json, done: "aborted") { book throws(LedgerError) in
             try book.abort(id, actor: .current())
         }
     }

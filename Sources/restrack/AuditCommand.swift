@@ -26,7 +26,7 @@ struct AuditCommand: ParsableCommand {
                 from = t
             }
             let entries: [AuditEntry]
-            let book = try ledger.open()
+            let book = try ledger.open(for: source)
             do { entries = try book.audit(since: from) } catch { throw CLIFailure(error) }
             if json {
                 OutputText.printJSON(entries)

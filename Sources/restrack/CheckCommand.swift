@@ -27,7 +27,7 @@ struct CheckCommand: ParsableCommand {
 
     private func check() throws {
         let snapshot = try source.loadSnapshot()
-        let book = try ledger.open()
+        let book = try ledger.open(for: source)
         let probe = ProcessProbe()
         let report: CheckReport
         do {

@@ -66,7 +66,7 @@ struct ClaimCommand: ParsableCommand {
         }
         let req = try loadJSON(Request.self, path: request, document: "request")
         let snapshot = try source.loadSnapshot()
-        let book = try ledger.open()
+        let book = try ledger.open(for: source)
         let claim: Claim
         do {
             claim = try book.claim(req, consumer: owner, snapshot: snapshot, ttlSeconds: ttlSeconds, note: note,

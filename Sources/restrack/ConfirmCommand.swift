@@ -16,7 +16,7 @@ struct ConfirmCommand: ParsableCommand {
     var json = false
 
     func run() throws {
-        try SingleClaimVerb.run(ledger: ledger, json: json, done: "confirmed") { book throws(LedgerError) in
+        try SingleClaimVerb.run(ledger: ledger, source: source, json: json, done: "confirmed") { book throws(LedgerError) in
             try book.confirm(id, actor: .current())
         }
     }

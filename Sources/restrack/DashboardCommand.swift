@@ -53,7 +53,7 @@ struct DashboardCommand: ParsableCommand {
         _ = try loadFirst(snapshot)
         // The ledger opens before curses too: a locked or damaged ledger is
         // a clear error on a normal terminal, not a broken screen.
-        let book = try ledger.open()
+        let book = try ledger.open(for: source)
         logger.info("dashboard on ledger \(book.path)")
         let service = LedgerClaimService(ledger: book, snapshot: snapshot)
         let catalog = ThemeCatalog.standard(environment: env, executablePath: CommandLine.arguments[0])

@@ -41,7 +41,7 @@ struct ListCommand: ParsableCommand {
             states = [s]
         }
         let snapshot = try source.loadSnapshotIfPossible()
-        let book = try ledger.open()
+        let book = try ledger.open(for: source)
         let claims: [Claim]
         do { claims = try book.claims(states: states) } catch { throw CLIFailure(error) }
         let probe = ProcessProbe()

@@ -48,7 +48,7 @@ struct ReleaseCommand: ParsableCommand {
     }
 
     private func releaseIDs() throws {
-        let book = try ledger.open()
+        let book = try ledger.open(for: source)
         var released: [ClaimView] = []
         var failures: [CLIFailure] = []
         for id in ids {
@@ -71,7 +71,7 @@ struct ReleaseCommand: ParsableCommand {
 
     private func releaseStuck() throws(CLIFailure) {
         let snapshot = try source.loadSnapshotIfPossible()
-        let book = try ledger.open()
+        let book = try ledger.open(for: source)
         let probe = ProcessProbe()
         let found: [(claim: Claim, reasons: [StuckReason])]
         do {

@@ -127,6 +127,26 @@ import TrackerCore
         #expect(LedgerLocation.resolve(explicit: nil, environment: ["XDG_STATE_HOME": "rel"], effectiveUID: 1000, home: "/home/u")
                 == "/home/u/.local/state/restrack/ledger.sqlite")
     }
+
+    @Test func simulatedHostsGetTheirOwnLedgerUnlessOneIsNamed() {
+        let demo = LedgerLocation.resolve(explicit: nil, environment: [:], effectiveUID: 0, home: "/root",
+                                          simulatedHost: "/srv/hosts/e810 host.json")
+        #expect(demo.hasPrefix("/var/lib/restrack/simulated/e810_host.json-"))
+        #expect(demo.hasSuffix(".sqlite"))
+        #expect(demo != "/var/lib/restrack/ledger.sqlite")
+        // Two files with one name in different folders are different hosts.
+        let other = LedgerLocation.resolve(explicit: nil, environment: [:], effectiveUID: 0, home: "/root",
+                                           simulatedHost: "/tmp/e810 host.json")
+        #expect(other != demo)
+        // The same path always maps to the same ledger, so a demo's claims persist.
+        #expect(LedgerLocation.resolve(explicit: nil, environment: [:], effectiveUID: 0, home: "/root",
+                                       simulatedHost: "/srv/hosts/e810 host.json") == demo)
+        // An explicit ledger or RESTRACK_LEDGER still wins.
+        #expect(LedgerLocation.resolve(explicit: "/x/l.db", environment: [:], effectiveUID: 0, home: "/root",
+                                       simulatedHost: "/srv/h.json") == "/x/l.db")
+        #expect(LedgerLocation.resolve(explicit: nil, environment: ["RESTRACK_LEDGER": "/y/l.db"], effectiveUID: 0,
+                                       home: "/root", simulatedHost: "/srv/h.json") == "/y/l.db")
+    }
 }
 
 @Suite struct LedgerBusyTests {
