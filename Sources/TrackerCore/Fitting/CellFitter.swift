@@ -9,7 +9,9 @@ enum CellFitter {
                     cpuAllocationRatio: Double, ramAllocationRatio: Double,
                     build: Bool = true) -> Result<CellPlacement, CellShortfall> {
         let cell = view.cell
-        let label = "host cell \(cell.id)"
+        // Named only in refusals: most pairs fit, and building the name
+        // for each of them showed in a batch's profile.
+        var label: String { "host cell \(cell.id)" }
         let memKB = guest.memoryMB * 1024
         var chosenPage: Int?
 
