@@ -170,6 +170,15 @@ public struct CPUSet: Hashable, Sendable {
         return c
     }
 
+    /// CPUs 0–127 given as their two words, plus the CPUs of `above`
+    /// (which should hold only CPUs from 128 up): the host reader collects
+    /// the low words itself.
+    init(word0: UInt64, word1: UInt64, above: CPUSet = CPUSet()) {
+        self = above
+        w0 |= word0
+        w1 |= word1
+    }
+
     /// The set of `ids` when they are distinct CPU ids in 0...maxCPUId, else
     /// nil. Sizes the overflow words once (inserting one by one regrows them).
     public init?(distinct ids: [Int]) {

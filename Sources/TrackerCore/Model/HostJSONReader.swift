@@ -401,12 +401,26 @@ struct HostJSONReader {
     /// `[distinct CPU ids]`, straight into the set: no list of ids, and no
     /// allocation at all for CPUs below 128 (`CPUSet` keeps those inline).
     private mutating func cpuSet() -> CPUSet? {
-        var set = CPUSet()
+        // CPUs below 128 as two plain words (a repeat is a clash of bits);
+        // only larger ids go through CPUSet.insert.
+        var w0: UInt64 = 0, w1: UInt64 = 0
+        var above = CPUSet()
         guard array({ r in
             guard let v = r.int(), v >= 0, v <= CPUSet.maxCPUId else { return false }
-            return set.insert(v)
+            let bit = UInt64(1) << UInt64(v & 63)
+            switch v >> 6 {
+            case 0:
+                guard w0 & bit == 0 else { return false }
+                w0 |= bit
+            case 1:
+                guard w1 & bit == 0 else { return false }
+                w1 |= bit
+            default:
+                return above.insert(v)
+            }
+            return true
         }) else { return nil }
-        return set
+        return CPUSet(word0: w0, word1: w1, above: above)
     }
 
     /// Skips a value of a key the host does not read; only plain values
