@@ -19,12 +19,19 @@ enum FitBatch {
         var anyBad = false
         // One write per 256 KiB rather than one per line.
         var buffer = ""
+        // Files are opened relative to the directory (no path walk per file)
+        // into one reused byte buffer.
+        let dirFD = open(directory, O_RDONLY | O_DIRECTORY)
+        defer { if dirFD >= 0 { close(dirFD) } }
+        var reader = FileBytes(directoryFD: dirFD)
         for id in ids {
             let base = (directory as NSString).appendingPathComponent(id)
             let line: String
             do {
-                let host = try read(HostSnapshot.self, path: base + hostSuffix, document: "host")
-                let request = try read(Request.self, path: base + requestSuffix, document: "request")
+                let host = try reader.read(HostSnapshot.self, name: id + hostSuffix, path: base + hostSuffix,
+                                           document: "host")
+                let request = try reader.read(Request.self, name: id + requestSuffix, path: base + requestSuffix,
+                                              document: "request")
                 line = Fitter.fit(request, on: host).jsonText(id: id)
             } catch {
                 anyBad = true
@@ -39,40 +46,6 @@ enum FitBatch {
         }
         if !buffer.isEmpty { FileHandle.standardOutput.write(Data(buffer.utf8)) }
         return anyBad
-    }
-
-    /// `loadJSON` for a batch: plain read(2) into one buffer, no Data.
-    private static func read<T: Decodable>(_ type: T.Type, path: String, document: String) throws(CLIFailure) -> T {
-        guard let bytes = readFile(path) else {
-            throw CLIFailure.badInput("\(document) file \(path): cannot be read (missing, a directory or no permission)")
-        }
-        do {
-            return try ContractJSON.decode(T.self, bytes: bytes, document: "\(document) file \(path)")
-        } catch {
-            throw CLIFailure.badInput(error.description)
-        }
-    }
-
-    private static func readFile(_ path: String) -> [UInt8]? {
-        let fd = open(path, O_RDONLY)
-        guard fd >= 0 else { return nil }
-        defer { close(fd) }
-        var st = stat()
-        guard fstat(fd, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG else { return nil }
-        // Read straight into the result, sized from fstat, growing only if
-        // the file grew meanwhile.
-        var out = [UInt8](repeating: 0, count: Swift.max(4096, Int(st.st_size) + 1))
-        var used = 0
-        while true {
-            if used == out.count { out.append(contentsOf: repeatElement(0, count: out.count)) }
-            let n = out.withUnsafeMutableBytes { Foundation.read(fd, $0.baseAddress.map { $0 + used }, $0.count - used) }
-            if n < 0 { return nil }
-            if n == 0 {
-                out.removeSubrange(used...)
-                return out
-            }
-            used += n
-        }
     }
 
     private struct ErrorLine: Encodable {
