@@ -12,12 +12,13 @@
 ///   the contract allows.
 ///
 /// `reserved` extra CPUs (the emulator thread) come from what is left.
-/// `cellLabel` is built only for a refusal. With `build` false only the answer is computed (an empty packing on
+/// The cell is named only in a refusal's sentence. With `build` false only the answer is computed (an empty packing on
 /// success): the fitter asks every (guest cell, host cell) pair whether it
 /// fits, and needs the pinning of the chosen pairs only.
 enum CorePacker {
     static func pack(_ vcpus: [Int], on view: HostCellView, policy: CPUThreadPolicy?, reserved: Int,
-                     cellLabel: @autoclosure () -> String, build: Bool = true) -> Result<CorePacking, CellShortfall> {
+                     cellID: Int, build: Bool = true) -> Result<CorePacking, CellShortfall> {
+        let cellLabel = HostCellLabel(id: cellID)
         let need = vcpus.count
         let cores = view.freeCores
         let free = view.freePCPUCount
@@ -26,16 +27,16 @@ enum CorePacker {
             guard view.threadsPerCore == 1 else {
                 let whole = cores.filter { $0.count >= view.threadsPerCore }.count
                 return .failure(CellShortfall(refusal:
-                    "\(cellLabel()) has SMT siblings (\(whole) fully free cores of \(view.threadsPerCore) threads), and thread policy isolate is refused on SMT cells with separate shared and dedicated CPUs, as Nova does (bug 1889633)"))
+                    "\(cellLabel) has SMT siblings (\(whole) fully free cores of \(view.threadsPerCore) threads), and thread policy isolate is refused on SMT cells with separate shared and dedicated CPUs, as Nova does (bug 1889633)"))
             }
             // Non-SMT: every free CPU is a whole free core.
             guard need >= 1 else {
                 return .failure(CellShortfall(refusal:
-                    "\(cellLabel()): thread policy isolate needs at least one pinned vCPU in every guest cell, as Nova does"))
+                    "\(cellLabel): thread policy isolate needs at least one pinned vCPU in every guest cell, as Nova does"))
             }
             guard free >= need + reserved else {
                 return .failure(CellShortfall(
-                    "\(cellLabel()) has \(Wording.count(free, "free dedicated CPU")), \(need + reserved) needed with thread policy isolate\(reserved > 0 ? " and an isolated emulator thread" : "")",
+                    "\(cellLabel) has \(Wording.count(free, "free dedicated CPU")), \(need + reserved) needed with thread policy isolate\(reserved > 0 ? " and an isolated emulator thread" : "")",
                     have: free, need: need + reserved))
             }
             guard build else { return .success(CorePacking(pinning: [], reserved: [])) }
@@ -47,13 +48,13 @@ enum CorePacker {
 
         if policy == .require, view.threadsPerCore <= 1 {
             return .failure(CellShortfall(refusal:
-                "\(cellLabel()) has no SMT siblings, and thread policy require needs whole cores of two or more threads"))
+                "\(cellLabel) has no SMT siblings, and thread policy require needs whole cores of two or more threads"))
         }
         // Nova: a guest cell with no pinned vCPU cannot carry the emulator
         // thread (quirk 7 in the oracle README).
         if reserved > 0 && need == 0 {
             return .failure(CellShortfall(refusal:
-                "\(cellLabel()): the isolated emulator thread goes with guest cell 0, which has no pinned vCPU, as Nova requires"))
+                "\(cellLabel): the isolated emulator thread goes with guest cell 0, which has no pinned vCPU, as Nova requires"))
         }
         let maxFree = cores.map(\.count).max() ?? 0
         var t = maxFree
@@ -81,17 +82,17 @@ enum CorePacker {
         if policy == .require {
             if need == 0 {
                 return .failure(CellShortfall(refusal:
-                    "\(cellLabel()) has no core with two free threads, and thread policy require needs one even for a guest cell without pinned vCPUs, as Nova does"))
+                    "\(cellLabel) has no core with two free threads, and thread policy require needs one even for a guest cell without pinned vCPUs, as Nova does"))
             }
             let best = (2...Swift.max(2, maxFree)).map { tt in tt * cores.filter { $0.count >= tt }.count }.max() ?? 0
             return .failure(CellShortfall(
-                "\(cellLabel()) has room for \(Swift.min(best, free)) dedicated vCPUs on cores with two or more free threads, \(need) needed with thread policy require",
+                "\(cellLabel) has room for \(Swift.min(best, free)) dedicated vCPUs on cores with two or more free threads, \(need) needed with thread policy require",
                 have: Swift.min(best, free), need: need))
         }
         // prefer / none: any free threads, one per "core".
         guard free >= need + reserved else {
             return .failure(CellShortfall(
-                "\(cellLabel()) has \(Wording.count(free, "free dedicated CPU")), \(need + reserved) needed",
+                "\(cellLabel) has \(Wording.count(free, "free dedicated CPU")), \(need + reserved) needed",
                 have: free, need: need + reserved))
         }
         guard build else { return .success(CorePacking(pinning: [], reserved: [])) }
