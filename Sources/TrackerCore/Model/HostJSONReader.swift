@@ -183,18 +183,32 @@ struct HostJSONReader {
             case "address": return text(0, required: true) { address = $0 }
             case "vendor_id": return text(1, required: true) { vendor = $0 }
             case "product_id": return text(2, required: true) { product = $0 }
+            // The two enumerations are matched on the bytes: no String per
+            // device for them.
             case "dev_type":
-                var bad = false
-                guard text(3, { s in
-                    if let t = PCIDeviceType(rawValue: s) { type = t } else { bad = true }
-                }) else { return false }
-                return !bad
+                guard r.mark(&seen, 3) else { return false }
+                if r.null() { return true }
+                guard let raw = r.rawString() else { return false }
+                switch Key(bytes: raw) {
+                case "type-PCI": type = .pci
+                case "type-PF": type = .pf
+                case "type-VF": type = .vf
+                default: return false
+                }
+                return true
             case "status":
-                var bad = false
-                guard text(4, { s in
-                    if let t = PCIDeviceStatus(rawValue: s) { status = t } else { bad = true }
-                }) else { return false }
-                return !bad
+                guard r.mark(&seen, 4) else { return false }
+                if r.null() { return true }
+                guard let raw = r.rawString() else { return false }
+                switch Key(bytes: raw) {
+                case "available": status = .available
+                case "claimed": status = .claimed
+                case "allocated": status = .allocated
+                case "unavailable": status = .unavailable
+                case "unclaimable": status = .unclaimable
+                default: return false
+                }
+                return true
             case "numa_node":
                 guard r.mark(&seen, 5) else { return false }
                 if r.null() { return true }
