@@ -15,13 +15,13 @@ struct FileBytes {
 
     /// `loadJSON` for a batch: the document `name` in the directory (`path`
     /// names it in messages).
-    mutating func read<T: Decodable>(_ type: T.Type, name: String, path: String,
+    mutating func read<T: Decodable>(_ type: T.Type, name: String, path: @autoclosure () -> String,
                                      document: String) throws(CLIFailure) -> T {
         guard load(name: name, path: path) else {
-            throw CLIFailure.badInput("\(document) file \(path): cannot be read (missing, a directory or no permission)")
+            throw CLIFailure.badInput("\(document) file \(path()): cannot be read (missing, a directory or no permission)")
         }
         do {
-            return try ContractJSON.decode(T.self, bytes: bytes, document: "\(document) file \(path)")
+            return try ContractJSON.decode(T.self, bytes: bytes, document: "\(document) file \(path())")
         } catch {
             throw CLIFailure.badInput(error.description)
         }
@@ -29,8 +29,8 @@ struct FileBytes {
 
     /// Fills `bytes` with the file's contents; false if it cannot be read
     /// or is not a regular file.
-    private mutating func load(name: String, path: String) -> Bool {
-        let fd = directoryFD >= 0 ? openat(directoryFD, name, O_RDONLY) : open(path, O_RDONLY)
+    private mutating func load(name: String, path: () -> String) -> Bool {
+        let fd = directoryFD >= 0 ? openat(directoryFD, name, O_RDONLY) : open(path(), O_RDONLY)
         guard fd >= 0 else { return false }
         defer { close(fd) }
         var st = stat()

@@ -17,34 +17,35 @@ enum FitBatch {
         let ids = names.filter { $0.hasSuffix(hostSuffix) }.map { String($0.dropLast(hostSuffix.count)) }
             .filter { present.contains($0 + requestSuffix) }.sorted()
         var anyBad = false
-        // One write per 256 KiB rather than one per line.
-        var buffer = ""
+        // One write per 256 KiB rather than one per line, of bytes the
+        // decisions write straight into.
+        var buffer: [UInt8] = []
+        buffer.reserveCapacity(1 << 18 + 4096)
         // Files are opened relative to the directory (no path walk per file)
         // into one reused byte buffer.
         let dirFD = open(directory, O_RDONLY | O_DIRECTORY)
         defer { if dirFD >= 0 { close(dirFD) } }
         var reader = FileBytes(directoryFD: dirFD)
         for id in ids {
-            let base = (directory as NSString).appendingPathComponent(id)
-            let line: String
+            // The full path goes into error lines only.
+            let base = { (directory as NSString).appendingPathComponent(id) }
             do {
-                let host = try reader.read(HostSnapshot.self, name: id + hostSuffix, path: base + hostSuffix,
+                let host = try reader.read(HostSnapshot.self, name: id + hostSuffix, path: base() + hostSuffix,
                                            document: "host")
-                let request = try reader.read(Request.self, name: id + requestSuffix, path: base + requestSuffix,
+                let request = try reader.read(Request.self, name: id + requestSuffix, path: base() + requestSuffix,
                                               document: "request")
-                line = Fitter.fit(request, on: host).jsonText(id: id)
+                Fitter.fit(request, on: host).appendJSON(to: &buffer, id: id)
             } catch {
                 anyBad = true
-                line = ContractJSON.encode(ErrorLine(id: id, error: error.message))
+                buffer.append(contentsOf: ContractJSON.encode(ErrorLine(id: id, error: error.message)).utf8)
             }
-            buffer += line
-            buffer += "\n"
-            if buffer.utf8.count >= 1 << 18 {
-                FileHandle.standardOutput.write(Data(buffer.utf8))
-                buffer = ""
+            buffer.append(UInt8(ascii: "\n"))
+            if buffer.count >= 1 << 18 {
+                FileHandle.standardOutput.write(Data(buffer))
+                buffer.removeAll(keepingCapacity: true)
             }
         }
-        if !buffer.isEmpty { FileHandle.standardOutput.write(Data(buffer.utf8)) }
+        if !buffer.isEmpty { FileHandle.standardOutput.write(Data(buffer)) }
         return anyBad
     }
 
