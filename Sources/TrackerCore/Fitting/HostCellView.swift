@@ -29,7 +29,9 @@ struct HostCellView: Sendable {
         // list with each core's span: this runs for every host cell of
         // every fit.
         let usable = cell.cpus.union(cell.pcpus)
-        var seen = CPUSet()
+        // Usable CPUs not in a core yet: removing from a copy never grows a
+        // set, where inserting into an empty one regrew it on big hosts.
+        var unseen = usable
         var largest = 1
         var flat: [Int] = []
         flat.reserveCapacity(free.count)
@@ -39,8 +41,7 @@ struct HostCellView: Sendable {
             var first = -1
             let start = flat.count
             group.forEachCPU { cpu in
-                guard usable.contains(cpu), !seen.contains(cpu) else { return }
-                seen.insert(cpu)
+                guard unseen.remove(cpu) else { return }
                 size += 1
                 if first < 0 { first = cpu }
                 if free.contains(cpu) { flat.append(cpu) }
@@ -49,8 +50,7 @@ struct HostCellView: Sendable {
             largest = Swift.max(largest, size)
             spans.append((first, start, flat.count - start))
         }
-        usable.forEachCPU { cpu in
-            guard !seen.contains(cpu) else { return }
+        unseen.forEachCPU { cpu in
             let start = flat.count
             if free.contains(cpu) { flat.append(cpu) }
             spans.append((cpu, start, flat.count - start))

@@ -64,25 +64,31 @@ public struct CPUSet: Hashable, Sendable {
     }
 
     /// Inserts `cpu`; negative ids are ignored (they cannot name a CPU).
-    @discardableResult
+    /// The inline words are set in place; the fitter inserts CPU by CPU.
+    @discardableResult @inline(__always)
     public mutating func insert(_ cpu: Int) -> Bool {
-        guard cpu >= 0 else { return false }
-        let w = cpu >> 6
         let bit = UInt64(1) << UInt64(cpu & 63)
-        switch w {
-        case 0:
+        switch cpu >> 6 {
+        case 0 where cpu >= 0:
             defer { w0 |= bit }
             return w0 & bit == 0
         case 1:
             defer { w1 |= bit }
             return w1 & bit == 0
         default:
-            let k = w - 2
-            if k >= more.count { more.append(contentsOf: repeatElement(0, count: k - more.count + 1)) }
-            let had = more[k] & bit != 0
-            more[k] |= bit
-            return !had
+            return insertAbove(cpu)
         }
+    }
+
+    /// `insert` for CPUs from 128 up (and negative ids, ignored).
+    private mutating func insertAbove(_ cpu: Int) -> Bool {
+        guard cpu >= 0 else { return false }
+        let k = (cpu >> 6) - 2
+        let bit = UInt64(1) << UInt64(cpu & 63)
+        if k >= more.count { more.append(contentsOf: repeatElement(0, count: k - more.count + 1)) }
+        let had = more[k] & bit != 0
+        more[k] |= bit
+        return !had
     }
 
     @discardableResult
@@ -170,13 +176,14 @@ public struct CPUSet: Hashable, Sendable {
         return c
     }
 
-    /// CPUs 0–127 given as their two words, plus the CPUs of `above`
-    /// (which should hold only CPUs from 128 up): the host reader collects
-    /// the low words itself.
-    init(word0: UInt64, word1: UInt64, above: CPUSet = CPUSet()) {
-        self = above
-        w0 |= word0
-        w1 |= word1
+    /// The set with these words (CPUs 0–63, 64–127, then 128… in
+    /// `wordsAbove`): the host reader collects them itself. Trailing zero
+    /// words are dropped.
+    init(word0: UInt64, word1: UInt64, wordsAbove: [UInt64] = []) {
+        w0 = word0
+        w1 = word1
+        more = wordsAbove
+        trim()
     }
 
     /// The set of `ids` when they are distinct CPU ids in 0...maxCPUId, else

@@ -415,26 +415,39 @@ struct HostJSONReader {
     /// `[distinct CPU ids]`, straight into the set: no list of ids, and no
     /// allocation at all for CPUs below 128 (`CPUSet` keeps those inline).
     private mutating func cpuSet() -> CPUSet? {
-        // CPUs below 128 as two plain words (a repeat is a clash of bits);
-        // only larger ids go through CPUSet.insert.
+        // A loop of its own rather than `array` with a closure: CPU lists
+        // are most of a host document. The set's words are collected here
+        // (a repeat is a clash of bits), and the set made once.
+        guard take(UInt8(ascii: "[")) else { return nil }
+        if take(UInt8(ascii: "]")) { return CPUSet() }
         var w0: UInt64 = 0, w1: UInt64 = 0
-        var above = CPUSet()
-        guard array({ r in
-            guard let v = r.int(), v >= 0, v <= CPUSet.maxCPUId else { return false }
+        // Words for CPUs 128 and up, grown once to a 1,152-CPU host's size
+        // rather than word by word.
+        var above: [UInt64] = []
+        while true {
+            guard let v = int(), v >= 0, v <= CPUSet.maxCPUId else { return nil }
             let bit = UInt64(1) << UInt64(v & 63)
             switch v >> 6 {
             case 0:
-                guard w0 & bit == 0 else { return false }
+                guard w0 & bit == 0 else { return nil }
                 w0 |= bit
             case 1:
-                guard w1 & bit == 0 else { return false }
+                guard w1 & bit == 0 else { return nil }
                 w1 |= bit
             default:
-                return above.insert(v)
+                let k = (v >> 6) - 2
+                if k >= above.count {
+                    if above.isEmpty { above.reserveCapacity(Swift.max(16, k + 1)) }
+                    above.append(contentsOf: repeatElement(0, count: k - above.count + 1))
+                }
+                guard above[k] & bit == 0 else { return nil }
+                above[k] |= bit
             }
-            return true
-        }) else { return nil }
-        return CPUSet(word0: w0, word1: w1, above: above)
+            if take(UInt8(ascii: ",")) { continue }
+            guard take(UInt8(ascii: "]")) else { return nil }
+            // The last word holds the largest id: no trailing zero word.
+            return CPUSet(word0: w0, word1: w1, wordsAbove: above)
+        }
     }
 
     /// Skips a value of a key the host does not read; only plain values
