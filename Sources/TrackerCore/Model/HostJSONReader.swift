@@ -172,17 +172,12 @@ struct HostJSONReader {
         var node: Int?, net: String?, parent: String?
         var seen: UInt32 = 0
         let ok = object { r, key in
-            func text(_ bit: UInt32, required: Bool = false, _ set: (String) -> Void) -> Bool {
-                guard r.mark(&seen, bit) else { return false }
-                if r.null() { return !required }
-                guard let s = r.string() else { return false }
-                set(s)
-                return true
-            }
             switch key {
-            case "address": return text(0, required: true) { address = $0 }
-            case "vendor_id": return text(1, required: true) { vendor = $0 }
-            case "product_id": return text(2, required: true) { product = $0 }
+            // Straight into the fields, no closure per field: a host has
+            // thousands of devices.
+            case "address": return r.text(&seen, 0, required: true, into: &address)
+            case "vendor_id": return r.text(&seen, 1, required: true, into: &vendor)
+            case "product_id": return r.text(&seen, 2, required: true, into: &product)
             // The two enumerations are matched on the bytes: no String per
             // device for them.
             case "dev_type":
@@ -215,8 +210,8 @@ struct HostJSONReader {
                 guard let n = r.int() else { return false }
                 node = n < 0 ? nil : n
                 return true
-            case "physical_network": return text(6) { net = $0 }
-            case "parent_addr": return text(7) { parent = $0 }
+            case "physical_network": return r.text(&seen, 6, into: &net)
+            case "parent_addr": return r.text(&seen, 7, into: &parent)
             case "class_code", "class_name", "vendor_name", "device_name", "subsystem_vendor_id",
                  "subsystem_device_id", "subsystem_name", "driver", "iommu_group", "net_interfaces",
                  "sriov_totalvfs", "sriov_numvfs":
@@ -352,6 +347,17 @@ struct HostJSONReader {
         guard i + 4 <= buf.count, buf[i] == UInt8(ascii: "n"), buf[i + 1] == UInt8(ascii: "u"),
               buf[i + 2] == UInt8(ascii: "l"), buf[i + 3] == UInt8(ascii: "l") else { return false }
         i += 4
+        return true
+    }
+
+    /// A device's text field: marks `bit` seen, leaves `out` alone for
+    /// null (false if `required`), else sets it; false when malformed.
+    private mutating func text(_ seen: inout UInt32, _ bit: UInt32, required: Bool = false,
+                               into out: inout String?) -> Bool {
+        guard mark(&seen, bit) else { return false }
+        if null() { return !required }
+        guard let s = string() else { return false }
+        out = s
         return true
     }
 
