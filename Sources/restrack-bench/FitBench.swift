@@ -60,7 +60,8 @@ struct FitBench: ParsableCommand {
                 let t = clock.measure {
                     if let host = try? ContractJSON.decode(HostSnapshot.self, from: hostData, document: "host"),
                        let request = try? ContractJSON.decode(Request.self, from: requestData, document: "request") {
-                        _ = ContractJSON.encode(Fitter.fit(request, on: host))
+                        // The decision's text as `restrack fit` writes it.
+                        _ = Fitter.fit(request, on: host).jsonText()
                     }
                 }
                 runs.append(TimingStats.ms(t))
@@ -90,8 +91,9 @@ struct FitBench: ParsableCommand {
         }
     }
 
-    /// Wall times of seven `restrack fit --batch DIR` runs (after one
-    /// warm-up), or nil when the binary cannot be run.
+    /// Wall times of fifteen `restrack fit --batch DIR` runs (after one
+    /// warm-up; the median and best of fifteen are steadier on a shared
+    /// machine than of seven), or nil when the binary cannot be run.
     private func batchWallTimes(_ dir: String) -> [Double]? {
         let exe = restrack ?? URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
             .appendingPathComponent("restrack").path
@@ -101,7 +103,7 @@ struct FitBench: ParsableCommand {
         }
         var walls: [Double] = []
         let clock = ContinuousClock()
-        for run in 0..<8 {
+        for run in 0..<16 {
             let p = Process()
             p.executableURL = URL(fileURLWithPath: exe)
             p.arguments = ["fit", "--batch", dir]
