@@ -49,6 +49,9 @@ let package = Package(
             // are named here. Debug builds and `swift test` are unchanged.
             linkerSettings: [
                 .unsafeFlags([
+                    // lld, which the toolchain ships: gold repeats glibc's
+                    // link-time warning about mktemp in static Foundation.
+                    "-use-ld=lld",
                     "-static-stdlib",
                     "-Xlinker", "--start-group",
                     "-lFoundation", "-lFoundationEssentials", "-lFoundationInternationalization", "-lCoreFoundation",
