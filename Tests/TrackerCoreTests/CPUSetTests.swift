@@ -45,6 +45,22 @@ import Testing
         #expect(!a.isSubset(of: b))
     }
 
+    /// The byte-level reader of plain Nova specs answers as the general
+    /// parser does, and leaves everything else to it.
+    @Test func plainNovaSpecsReadAsTheGeneralParserDoes() throws {
+        for text in ["5", "05", "0-3", "1-5,^1-2", "^3", "4-12,^8,15", "0,2,4-6,^5", "127-130,^128", "0-65535"] {
+            let plain = CPUSet.plainNovaSpec(text)
+            #expect(plain != nil, "\(text)")
+            #expect(plain == (try CPUSet(novaSpec: " " + text + " ")), "\(text)")
+        }
+        for text in ["", " 1", "1,,2", "1,", "-1", "1-", "5-3", "1-2-3", "^^1", "a", "1.5", "65536", "0-65536"] {
+            #expect(CPUSet.plainNovaSpec(text) == nil, "\(text)")
+        }
+        #expect(throws: CPUListSyntaxError.self) { try CPUSet(novaSpec: "5-3") }
+        #expect(try CPUSet(novaSpec: "1,,2") == [1, 2])
+        #expect("abc".trimmingSpaces == "abc" && " a b\t\n".trimmingSpaces == "a b")
+    }
+
     /// CPUs 0–127 live inline and the rest in an array: sets that differ only
     /// in how they were built must still be equal, hash alike and agree on
     /// every query.

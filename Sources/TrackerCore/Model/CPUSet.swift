@@ -269,7 +269,52 @@ extension CPUSet {
     /// Parses Nova's cpu spec syntax (`hardware.parse_cpu_spec`): ranges,
     /// single ids and `^N` / `^a-b` exclusions applied after the inclusions.
     public init(novaSpec text: String) throws(CPUListSyntaxError) {
+        if let plain = Self.plainNovaSpec(text) {
+            self = plain
+            return
+        }
         try self.init(parsing: text, allowExclusions: true)
+    }
+
+    /// A Nova cpu spec written plainly — ids, `a-b` ranges and `^`
+    /// exclusions separated by single commas, no spaces — read on its
+    /// bytes; nil for anything else (spaces, empty elements, backwards
+    /// ranges, ids over `maxCPUId`), which the general parser reads or
+    /// refuses with its message. Requests' `numa_cpus` strings are mostly
+    /// like this, and the general parser's String work cost 50,000
+    /// instructions each.
+    static func plainNovaSpec(_ text: String) -> CPUSet? {
+        var include = CPUSet(), exclude = CPUSet()
+        var bytes = text.utf8.makeIterator()
+        var next = bytes.next()
+        guard next != nil else { return nil }
+        func number() -> Int? {
+            var v = 0, digits = 0
+            while let c = next, c >= 0x30, c <= 0x39 {
+                v = v * 10 + Int(c - 0x30)
+                digits += 1
+                guard v <= maxCPUId else { return nil }
+                next = bytes.next()
+            }
+            return digits > 0 ? v : nil
+        }
+        while true {
+            let negate = next == UInt8(ascii: "^")
+            if negate { next = bytes.next() }
+            guard let lo = number() else { return nil }
+            var hi = lo
+            if next == UInt8(ascii: "-") {
+                next = bytes.next()
+                guard let h = number(), h >= lo else { return nil }
+                hi = h
+            }
+            for cpu in lo...hi {
+                if negate { exclude.insert(cpu) } else { include.insert(cpu) }
+            }
+            guard let c = next else { return include.subtracting(exclude) }
+            guard c == UInt8(ascii: ",") else { return nil }
+            next = bytes.next()
+        }
     }
 
     private init(parsing text: String, allowExclusions: Bool) throws(CPUListSyntaxError) {
@@ -323,6 +368,11 @@ extension String {
     /// The string without leading and trailing spaces, tabs and newlines;
     /// TrackerCore avoids Foundation's `trimmingCharacters`.
     var trimmingSpaces: String {
+        // Nothing to trim (the usual case): no Character walk. A string
+        // whose first and last bytes are not spaces starts and ends with
+        // a Character that is not one.
+        func isSpaceByte(_ b: UInt8) -> Bool { b == 0x20 || b == 0x09 || b == 0x0A || b == 0x0D }
+        if let f = utf8.first, let l = utf8.last, !isSpaceByte(f), !isSpaceByte(l) { return self }
         let isSpace: (Character) -> Bool = { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" }
         guard let start = firstIndex(where: { !isSpace($0) }),
               let end = lastIndex(where: { !isSpace($0) }) else { return "" }
