@@ -17,62 +17,36 @@ enum FitBatch {
         let ids = names.filter { $0.hasSuffix(hostSuffix) }.map { String($0.dropLast(hostSuffix.count)) }
             .filter { present.contains($0 + requestSuffix) }.sorted()
         var anyBad = false
-        // One write per 256 KiB rather than one per line.
-        var buffer = ""
+        // One write per 256 KiB rather than one per line, of bytes the
+        // decisions write straight into.
+        var buffer: [UInt8] = []
+        buffer.reserveCapacity(1 << 18 + 4096)
+        // Files are opened relative to the directory (no path walk per file)
+        // into one reused byte buffer.
+        let dirFD = open(directory, O_RDONLY | O_DIRECTORY)
+        defer { if dirFD >= 0 { close(dirFD) } }
+        var reader = FileBytes(directoryFD: dirFD)
         for id in ids {
-            let base = (directory as NSString).appendingPathComponent(id)
-            let line: String
+            // The full path goes into error lines only.
+            let base = { (directory as NSString).appendingPathComponent(id) }
             do {
-                let host = try read(HostSnapshot.self, path: base + hostSuffix, document: "host")
-                let request = try read(Request.self, path: base + requestSuffix, document: "request")
-                line = Fitter.fit(request, on: host).jsonText(id: id)
+                let host = try reader.read(HostSnapshot.self, name: id + hostSuffix, path: base() + hostSuffix,
+                                           document: "host")
+                let request = try reader.read(Request.self, name: id + requestSuffix, path: base() + requestSuffix,
+                                              document: "request")
+                Fitter.fit(request, on: host).appendJSON(to: &buffer, id: id)
             } catch {
                 anyBad = true
-                line = ContractJSON.encode(ErrorLine(id: id, error: error.message))
+                buffer.append(contentsOf: ContractJSON.encode(ErrorLine(id: id, error: error.message)).utf8)
             }
-            buffer += line
-            buffer += "\n"
-            if buffer.utf8.count >= 1 << 18 {
-                FileHandle.standardOutput.write(Data(buffer.utf8))
-                buffer = ""
+            buffer.append(UInt8(ascii: "\n"))
+            if buffer.count >= 1 << 18 {
+                FileHandle.standardOutput.write(Data(buffer))
+                buffer.removeAll(keepingCapacity: true)
             }
         }
-        if !buffer.isEmpty { FileHandle.standardOutput.write(Data(buffer.utf8)) }
+        if !buffer.isEmpty { FileHandle.standardOutput.write(Data(buffer)) }
         return anyBad
-    }
-
-    /// `loadJSON` for a batch: plain read(2) into one buffer, no Data.
-    private static func read<T: Decodable>(_ type: T.Type, path: String, document: String) throws(CLIFailure) -> T {
-        guard let bytes = readFile(path) else {
-            throw CLIFailure.badInput("\(document) file \(path): cannot be read (missing, a directory or no permission)")
-        }
-        do {
-            return try ContractJSON.decode(T.self, bytes: bytes, document: "\(document) file \(path)")
-        } catch {
-            throw CLIFailure.badInput(error.description)
-        }
-    }
-
-    private static func readFile(_ path: String) -> [UInt8]? {
-        let fd = open(path, O_RDONLY)
-        guard fd >= 0 else { return nil }
-        defer { close(fd) }
-        var st = stat()
-        guard fstat(fd, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG else { return nil }
-        // Read straight into the result, sized from fstat, growing only if
-        // the file grew meanwhile.
-        var out = [UInt8](repeating: 0, count: Swift.max(4096, Int(st.st_size) + 1))
-        var used = 0
-        while true {
-            if used == out.count { out.append(contentsOf: repeatElement(0, count: out.count)) }
-            let n = out.withUnsafeMutableBytes { Foundation.read(fd, $0.baseAddress.map { $0 + used }, $0.count - used) }
-            if n < 0 { return nil }
-            if n == 0 {
-                out.removeSubrange(used...)
-                return out
-            }
-            used += n
-        }
     }
 
     private struct ErrorLine: Encodable {

@@ -44,4 +44,54 @@ import Testing
         #expect(CPUSet([64]).isSubset(of: a))
         #expect(!a.isSubset(of: b))
     }
+
+    /// The byte-level reader of plain Nova specs answers as the general
+    /// parser does, and leaves everything else to it.
+    @Test func plainNovaSpecsReadAsTheGeneralParserDoes() throws {
+        for text in ["5", "05", "0-3", "1-5,^1-2", "^3", "4-12,^8,15", "0,2,4-6,^5", "127-130,^128", "0-65535"] {
+            let plain = CPUSet.plainNovaSpec(text)
+            #expect(plain != nil, "\(text)")
+            #expect(plain == (try CPUSet(novaSpec: " " + text + " ")), "\(text)")
+        }
+        for text in ["", " 1", "1,,2", "1,", "-1", "1-", "5-3", "1-2-3", "^^1", "a", "1.5", "65536", "0-65536"] {
+            #expect(CPUSet.plainNovaSpec(text) == nil, "\(text)")
+        }
+        #expect(throws: CPUListSyntaxError.self) { try CPUSet(novaSpec: "5-3") }
+        #expect(try CPUSet(novaSpec: "1,,2") == [1, 2])
+        #expect("abc".trimmingSpaces == "abc" && " a b\t\n".trimmingSpaces == "a b")
+    }
+
+    /// CPUs 0–127 live inline and the rest in an array: sets that differ only
+    /// in how they were built must still be equal, hash alike and agree on
+    /// every query.
+    @Test func inlineAndOverflowWordsAgree() {
+        var grown = CPUSet()
+        for cpu in [1023, 5, 127, 128, 700] { grown.insert(cpu) }
+        let listed = CPUSet(distinct: [5, 127, 128, 700, 1023])
+        #expect(listed == grown)
+        #expect(Set([grown, listed]).count == 1)
+        #expect(grown.sorted == [5, 127, 128, 700, 1023])
+        #expect(grown.count == 5 && grown.min == 5 && grown.max == 1023)
+        #expect(CPUSet(distinct: [3, 300, 3]) == nil)
+        #expect(CPUSet(distinct: [CPUSet.maxCPUId + 1]) == nil)
+        #expect(!grown.insert(700) && !grown.insert(-1))
+
+        var shrunk = grown
+        for cpu in [1023, 700, 128] { shrunk.remove(cpu) }
+        #expect(shrunk == [5, 127])
+        #expect(shrunk.max == 127)
+        #expect(grown.subtracting([128, 700, 1023]) == shrunk)
+        #expect(grown.intersection([127, 128, 900]) == [127, 128])
+        #expect(CPUSet([300]).intersection([301]).isEmpty)
+        #expect(CPUSet([300]).intersection([301]) == CPUSet())
+        #expect(grown.isDisjoint(with: [0, 129, 1022]))
+        #expect(!grown.isDisjoint(with: [1023]))
+        #expect(CPUSet([128, 1023]).isSubset(of: grown))
+        #expect(!CPUSet([129]).isSubset(of: grown))
+        #expect(grown.intersectionCount([5, 128, 1023, 4]) == 3)
+        var seen: [Int] = []
+        grown.forEachCPU { seen.append($0) }
+        #expect(seen == grown.sorted)
+        #expect(CPUSet(word0: 0b101, word1: 1, wordsAbove: [0, 0]) == [0, 2, 64])
+    }
 }

@@ -9,7 +9,7 @@ enum CellFitter {
                     cpuAllocationRatio: Double, ramAllocationRatio: Double,
                     build: Bool = true) -> Result<CellPlacement, CellShortfall> {
         let cell = view.cell
-        let label = "host cell \(cell.id)"
+        let label = HostCellLabel(id: cell.id)
         let memKB = guest.memoryMB * 1024
         var chosenPage: Int?
 
@@ -103,7 +103,7 @@ enum CellFitter {
                     have: free, need: pinnedNeed))
             }
             switch CorePacker.pack(guest.pinned, on: view, policy: topology.threadPolicy, reserved: reserved,
-                                   cellLabel: label, build: build) {
+                                   cellID: cell.id, build: build) {
             case .success(let p): packing = p
             case .failure(let f): return .failure(f)
             }

@@ -1,19 +1,25 @@
 /// Why one guest cell does not fit one host cell: an operator sentence
 /// naming the resource and the cell, and how close it came, so the fitter
 /// can report the tightest shortfall when nothing fits.
+///
+/// The sentence is written only when a reason is wanted: the fitter tries
+/// every (guest cell, host cell) pair and most refusals are never shown, and
+/// writing them all was a tenth of a batch's fitting time.
 struct CellShortfall: Error, Sendable {
-    /// "host cell 1 has 3 free dedicated CPUs, 4 needed with thread policy isolate"
-    var sentence: String
+    private let write: @Sendable () -> String
     /// have ÷ need, in 0...1; a policy refusal (no amount would help) is 0.
     var closeness: Double
 
-    init(_ sentence: String, have: Int, need: Int) {
-        self.sentence = sentence
+    /// "host cell 1 has 3 free dedicated CPUs, 4 needed with thread policy isolate"
+    var sentence: String { write() }
+
+    init(_ sentence: @autoclosure @escaping @Sendable () -> String, have: Int, need: Int) {
+        write = sentence
         closeness = need <= 0 ? 0 : Swift.min(1, Swift.max(0, Double(have) / Double(need)))
     }
 
-    init(refusal sentence: String) {
-        self.sentence = sentence
+    init(refusal sentence: @autoclosure @escaping @Sendable () -> String) {
+        write = sentence
         closeness = 0
     }
 }

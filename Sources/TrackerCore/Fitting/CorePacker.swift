@@ -12,12 +12,13 @@
 ///   the contract allows.
 ///
 /// `reserved` extra CPUs (the emulator thread) come from what is left.
-/// With `build` false only the answer is computed (an empty packing on
+/// The cell is named only in a refusal's sentence. With `build` false only the answer is computed (an empty packing on
 /// success): the fitter asks every (guest cell, host cell) pair whether it
 /// fits, and needs the pinning of the chosen pairs only.
 enum CorePacker {
     static func pack(_ vcpus: [Int], on view: HostCellView, policy: CPUThreadPolicy?, reserved: Int,
-                     cellLabel: String, build: Bool = true) -> Result<CorePacking, CellShortfall> {
+                     cellID: Int, build: Bool = true) -> Result<CorePacking, CellShortfall> {
+        let cellLabel = HostCellLabel(id: cellID)
         let need = vcpus.count
         let cores = view.freeCores
         let free = view.freePCPUCount
@@ -39,7 +40,7 @@ enum CorePacker {
                     have: free, need: need + reserved))
             }
             guard build else { return .success(CorePacking(pinning: [], reserved: [])) }
-            let used = cores.prefix(need).map { $0[0] }
+            let used = cores.prefix(need).map { $0[$0.startIndex] }
             let pinning = zip(vcpus, used).map { (vcpu: $0, pcpu: $1) }
             let rest = cores.dropFirst(need).flatMap { $0 }
             return .success(CorePacking(pinning: pinning, reserved: Array(rest.prefix(reserved))))

@@ -7,18 +7,16 @@ struct HostCellView: Sendable {
     let cell: NUMACell
     let freePCPUs: CPUSet
     /// Free dedicated CPUs per core, in core order (cores sorted by their
-    /// lowest CPU), cores without a free CPU left out. Each inner list is
+    /// lowest CPU), cores without a free CPU left out. Each core is
     /// ascending.
-    let freeCores: [[Int]]
+    let freeCores: FreeCores
     /// The largest core of the cell, counting shared and dedicated threads
     /// (Nova's `threads_per_core`, from all sibling sets).
     let threadsPerCore: Int
-    /// Page sizes of the cell, largest first.
-    let pageSizesDescending: [Int]
     /// Per page size, free pages (total − used − reserved; may be negative,
     /// as Nova computes it).
-    let freePages: [Int: Int]
-    let totalPages: [Int: Int]
+    let freePages: PageTable
+    let totalPages: PageTable
 
     init(index: Int, cell: NUMACell) {
         self.index = index
@@ -27,50 +25,60 @@ struct HostCellView: Sendable {
         freePCPUs = free
         // Nova pins only CPUs that appear in a sibling set; the contract
         // lists only SMT groups, so every other usable CPU is a core of its
-        // own (contract Clarifications, "Siblings"). Built with plain arrays:
-        // this runs for every host cell of every fit.
+        // own (contract Clarifications, "Siblings"). Built into one flat
+        // list with each core's span: this runs for every host cell of
+        // every fit.
         let usable = cell.cpus.union(cell.pcpus)
-        var seen = CPUSet()
-        var cores: [[Int]] = []
+        // Usable CPUs not in a core yet: removing from a copy never grows a
+        // set, where inserting into an empty one regrew it on big hosts.
+        var unseen = usable
         var largest = 1
-        var free2D: [(first: Int, cpus: [Int])] = []
+        var flat: [Int] = []
+        flat.reserveCapacity(free.count)
+        var spans: [(first: Int, start: Int, count: Int)] = []
         for group in cell.siblings {
             var size = 0
             var first = -1
-            var freeHere: [Int] = []
+            let start = flat.count
             group.forEachCPU { cpu in
-                guard usable.contains(cpu), !seen.contains(cpu) else { return }
-                seen.insert(cpu)
+                guard unseen.remove(cpu) else { return }
                 size += 1
                 if first < 0 { first = cpu }
-                if free.contains(cpu) { freeHere.append(cpu) }
+                if free.contains(cpu) { flat.append(cpu) }
             }
             if size == 0 { continue }
             largest = Swift.max(largest, size)
-            free2D.append((first, freeHere))
+            spans.append((first, start, flat.count - start))
         }
-        usable.forEachCPU { cpu in
-            guard !seen.contains(cpu) else { return }
-            free2D.append((cpu, free.contains(cpu) ? [cpu] : []))
+        unseen.forEachCPU { cpu in
+            let start = flat.count
+            if free.contains(cpu) { flat.append(cpu) }
+            spans.append((cpu, start, flat.count - start))
         }
-        if !free2D.isEmpty, zip(free2D, free2D.dropFirst()).contains(where: { $0.first > $1.first }) {
-            free2D.sort { $0.first < $1.first }
+        var bounds: [Int] = [0]
+        if !spans.isEmpty, zip(spans, spans.dropFirst()).contains(where: { $0.first > $1.first }) {
+            // Cores out of order (sibling groups listed unsorted): lay the
+            // CPUs out again in core order. Core firsts are distinct CPUs.
+            spans.sort { $0.first < $1.first }
+            var ordered: [Int] = []
+            ordered.reserveCapacity(flat.count)
+            for span in spans where span.count > 0 {
+                ordered.append(contentsOf: flat[span.start..<(span.start + span.count)])
+                bounds.append(ordered.count)
+            }
+            flat = ordered
+        } else {
+            for span in spans where span.count > 0 { bounds.append(span.start + span.count) }
         }
-        for core in free2D where !core.cpus.isEmpty { cores.append(core.cpus) }
         threadsPerCore = largest
-        freeCores = cores
-        var fp: [Int: Int] = [:]
-        var tp: [Int: Int] = [:]
-        for pool in cell.mempages {
-            fp[pool.sizeKB] = pool.total - pool.used - pool.reserved
-            tp[pool.sizeKB] = pool.total
-        }
-        freePages = fp
-        totalPages = tp
-        pageSizesDescending = cell.mempages.map(\.sizeKB).sorted(by: >)
+        freeCores = FreeCores(cpus: flat, bounds: bounds)
+        freePages = PageTable(pools: cell.mempages, free: true)
+        totalPages = PageTable(pools: cell.mempages, free: false)
     }
 
     var id: Int { cell.id }
     var freePCPUCount: Int { freePCPUs.count }
-    var smallestPageSize: Int? { pageSizesDescending.last }
+    /// Page sizes of the cell, largest first; only page-size requests ask.
+    var pageSizesDescending: [Int] { cell.mempages.map(\.sizeKB).sorted(by: >) }
+    var smallestPageSize: Int? { cell.mempages.lazy.map(\.sizeKB).min() }
 }

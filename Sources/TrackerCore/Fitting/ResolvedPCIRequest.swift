@@ -101,19 +101,22 @@ struct ResolvedPCIRequest: Sendable {
         return out
     }
 
+    /// `what` names the entry in an error only, so it is built only then.
     private static func spec(vendor: String?, product: String?, type: PCIDeviceType?, physnet: String?,
-                             what: String) throws(InvalidRequest) -> Spec {
+                             what: @autoclosure () -> String) throws(InvalidRequest) -> Spec {
         guard let vendor, let product else {
-            throw InvalidRequest("\(what) needs both vendor_id and product_id")
+            throw InvalidRequest("\(what()) needs both vendor_id and product_id")
         }
-        for (field, v) in [("vendor_id", vendor), ("product_id", product)] where !isPCIID(v) {
-            throw InvalidRequest("\(what): \(field) '\(v)' is not four hex digits")
-        }
+        if !isPCIID(vendor) { throw InvalidRequest("\(what()): vendor_id '\(vendor)' is not four hex digits") }
+        if !isPCIID(product) { throw InvalidRequest("\(what()): product_id '\(product)' is not four hex digits") }
         return Spec(vendorID: vendor.lowercased(), productID: product.lowercased(), deviceType: type,
                     physicalNetwork: physnet?.lowercased())
     }
 
+    /// Four ASCII hex digits, checked on the bytes (no grapheme breaking).
     private static func isPCIID(_ s: String) -> Bool {
-        s.count == 4 && s.allSatisfy { $0.isASCII && $0.isHexDigit }
+        s.utf8.count == 4 && s.utf8.allSatisfy { c in
+            (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x46) || (c >= 0x61 && c <= 0x66)
+        }
     }
 }

@@ -172,37 +172,46 @@ struct HostJSONReader {
         var node: Int?, net: String?, parent: String?
         var seen: UInt32 = 0
         let ok = object { r, key in
-            func text(_ bit: UInt32, required: Bool = false, _ set: (String) -> Void) -> Bool {
-                guard r.mark(&seen, bit) else { return false }
-                if r.null() { return !required }
-                guard let s = r.string() else { return false }
-                set(s)
-                return true
-            }
             switch key {
-            case "address": return text(0, required: true) { address = $0 }
-            case "vendor_id": return text(1, required: true) { vendor = $0 }
-            case "product_id": return text(2, required: true) { product = $0 }
+            // Straight into the fields, no closure per field: a host has
+            // thousands of devices.
+            case "address": return r.text(&seen, 0, required: true, into: &address)
+            case "vendor_id": return r.text(&seen, 1, required: true, into: &vendor)
+            case "product_id": return r.text(&seen, 2, required: true, into: &product)
+            // The two enumerations are matched on the bytes: no String per
+            // device for them.
             case "dev_type":
-                var bad = false
-                guard text(3, { s in
-                    if let t = PCIDeviceType(rawValue: s) { type = t } else { bad = true }
-                }) else { return false }
-                return !bad
+                guard r.mark(&seen, 3) else { return false }
+                if r.null() { return true }
+                guard let raw = r.rawString() else { return false }
+                switch Key(bytes: raw) {
+                case "type-PCI": type = .pci
+                case "type-PF": type = .pf
+                case "type-VF": type = .vf
+                default: return false
+                }
+                return true
             case "status":
-                var bad = false
-                guard text(4, { s in
-                    if let t = PCIDeviceStatus(rawValue: s) { status = t } else { bad = true }
-                }) else { return false }
-                return !bad
+                guard r.mark(&seen, 4) else { return false }
+                if r.null() { return true }
+                guard let raw = r.rawString() else { return false }
+                switch Key(bytes: raw) {
+                case "available": status = .available
+                case "claimed": status = .claimed
+                case "allocated": status = .allocated
+                case "unavailable": status = .unavailable
+                case "unclaimable": status = .unclaimable
+                default: return false
+                }
+                return true
             case "numa_node":
                 guard r.mark(&seen, 5) else { return false }
                 if r.null() { return true }
                 guard let n = r.int() else { return false }
                 node = n < 0 ? nil : n
                 return true
-            case "physical_network": return text(6) { net = $0 }
-            case "parent_addr": return text(7) { parent = $0 }
+            case "physical_network": return r.text(&seen, 6, into: &net)
+            case "parent_addr": return r.text(&seen, 7, into: &parent)
             case "class_code", "class_name", "vendor_name", "device_name", "subsystem_vendor_id",
                  "subsystem_device_id", "subsystem_name", "driver", "iommu_group", "net_interfaces",
                  "sriov_totalvfs", "sriov_numvfs":
@@ -341,6 +350,17 @@ struct HostJSONReader {
         return true
     }
 
+    /// A device's text field: marks `bit` seen, leaves `out` alone for
+    /// null (false if `required`), else sets it; false when malformed.
+    private mutating func text(_ seen: inout UInt32, _ bit: UInt32, required: Bool = false,
+                               into out: inout String?) -> Bool {
+        guard mark(&seen, bit) else { return false }
+        if null() { return !required }
+        guard let s = string() else { return false }
+        out = s
+        return true
+    }
+
     /// A string without escapes or control characters.
     private mutating func string() -> String? {
         rawString().map { String(decoding: $0, as: UTF8.self) }
@@ -398,15 +418,42 @@ struct HostJSONReader {
         return d
     }
 
-    /// `[distinct CPU ids]`, one allocation.
+    /// `[distinct CPU ids]`, straight into the set: no list of ids, and no
+    /// allocation at all for CPUs below 128 (`CPUSet` keeps those inline).
     private mutating func cpuSet() -> CPUSet? {
-        var ids: [Int] = []
-        guard array({ r in
-            guard let v = r.int() else { return false }
-            ids.append(v)
-            return true
-        }) else { return nil }
-        return CPUSet(distinct: ids)
+        // A loop of its own rather than `array` with a closure: CPU lists
+        // are most of a host document. The set's words are collected here
+        // (a repeat is a clash of bits), and the set made once.
+        guard take(UInt8(ascii: "[")) else { return nil }
+        if take(UInt8(ascii: "]")) { return CPUSet() }
+        var w0: UInt64 = 0, w1: UInt64 = 0
+        // Words for CPUs 128 and up, grown once to a 1,152-CPU host's size
+        // rather than word by word.
+        var above: [UInt64] = []
+        while true {
+            guard let v = int(), v >= 0, v <= CPUSet.maxCPUId else { return nil }
+            let bit = UInt64(1) << UInt64(v & 63)
+            switch v >> 6 {
+            case 0:
+                guard w0 & bit == 0 else { return nil }
+                w0 |= bit
+            case 1:
+                guard w1 & bit == 0 else { return nil }
+                w1 |= bit
+            default:
+                let k = (v >> 6) - 2
+                if k >= above.count {
+                    if above.isEmpty { above.reserveCapacity(Swift.max(16, k + 1)) }
+                    above.append(contentsOf: repeatElement(0, count: k - above.count + 1))
+                }
+                guard above[k] & bit == 0 else { return nil }
+                above[k] |= bit
+            }
+            if take(UInt8(ascii: ",")) { continue }
+            guard take(UInt8(ascii: "]")) else { return nil }
+            // The last word holds the largest id: no trailing zero word.
+            return CPUSet(word0: w0, word1: w1, wordsAbove: above)
+        }
     }
 
     /// Skips a value of a key the host does not read; only plain values

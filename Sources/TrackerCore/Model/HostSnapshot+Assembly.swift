@@ -5,15 +5,16 @@ extension HostSnapshot {
     static func assembleChecked(hostname: String, cpuRatio: Double, ramRatio: Double, cells: [NUMACell],
                                 devices: [PCIDevice], aliases: [PCIAlias]) -> HostSnapshot? {
         guard !cells.isEmpty else { return nil }
-        var ids = Set<Int>()
         var all = CPUSet()
-        for c in cells {
-            guard ids.insert(c.id).inserted else { return nil }
+        for (k, c) in cells.enumerated() {
+            // A handful of cells: a pairwise look beats hashing.
+            guard !cells[..<k].contains(where: { $0.id == c.id }) else { return nil }
             let mine = c.cpus.union(c.pcpus)
             guard all.isDisjoint(with: mine) else { return nil }
             all.formUnion(mine)
         }
-        var addresses = Set<String>()
+        // Sized once: growing the set rehashed every address several times.
+        var addresses = Set<String>(minimumCapacity: devices.count)
         for d in devices where !addresses.insert(d.address).inserted { return nil }
         return HostSnapshot(hostname: hostname, cpuAllocationRatio: cpuRatio, ramAllocationRatio: ramRatio, cells: cells,
                             pciDevices: devices, pciAliases: aliases)
@@ -33,8 +34,9 @@ extension NUMACell {
             guard seen.isDisjoint(with: g) else { return nil }
             seen.formUnion(g)
         }
-        var sizes = Set<Int>()
-        for p in mempages where !sizes.insert(p.sizeKB).inserted { return nil }
+        for (k, p) in mempages.enumerated() where mempages[..<k].contains(where: { $0.sizeKB == p.sizeKB }) {
+            return nil
+        }
         return NUMACell(id: id, socket: socket, cpus: cpus, pcpus: pcpus, siblings: siblings, memoryMB: memoryMB,
                         cpuUsage: cpuUsage, memoryUsageMB: memoryUsageMB, pinnedCPUs: pinnedCPUs, mempages: mempages)
     }

@@ -32,7 +32,11 @@ public enum ContractJSON {
     /// most of a batch's time. Anything else, and every document with a
     /// problem, goes through JSONDecoder as before, so values and errors do
     /// not change.
-    public static func decode<T: Decodable>(_ type: T.Type, bytes: [UInt8], document: String) throws(InputError) -> T {
+    ///
+    /// `document` names the document in errors only, so it is built only
+    /// for one (a batch names 2,000 paths otherwise).
+    public static func decode<T: Decodable>(_ type: T.Type, bytes: [UInt8],
+                                            document: @autoclosure () -> String) throws(InputError) -> T {
         if T.self == HostSnapshot.self, let host = HostJSONReader.read(bytes) as? T {
             return host
         }
@@ -42,9 +46,9 @@ public enum ContractJSON {
         do {
             return try JSONDecoder().decode(T.self, from: Data(bytes))
         } catch let error as DecodingError {
-            throw inputError(error, document: document)
+            throw inputError(error, document: document())
         } catch {
-            throw InputError(document: document, path: "$", problem: "not valid JSON (\(error))")
+            throw InputError(document: document(), path: "$", problem: "not valid JSON (\(error))")
         }
     }
 
