@@ -102,8 +102,9 @@ public struct ComputeConfig: Sendable, Equatable {
             var ratio: Double?
             for key in ["\(res)_allocation_ratio", "initial_\(res)_allocation_ratio"] where ratio == nil {
                 guard let v = ini.value("DEFAULT", key), !v.text.isEmpty else { continue }
-                guard let r = Double(v.text), r.isFinite, r >= 0 else {
-                    throw fail("DEFAULT", key, v, "'\(v.text)' is not a positive number")
+                guard let r = Double(v.text), r.isFinite, r >= 0, r <= ContractLimits.maxRatio else {
+                    throw fail("DEFAULT", key, v,
+                               "'\(v.text)' is not a positive number up to \(Int(ContractLimits.maxRatio))")
                 }
                 if r > 0 { ratio = r }
             }

@@ -5,6 +5,10 @@ extension KeyedDecodingContainer {
         guard v >= 0 else {
             throw DecodingError.dataCorruptedError(forKey: key, in: self, debugDescription: "must not be negative (got \(v))")
         }
+        guard v <= ContractLimits.maxCount else {
+            throw DecodingError.dataCorruptedError(
+                forKey: key, in: self, debugDescription: ContractLimits.tooLarge(v, limit: ContractLimits.maxCount))
+        }
         return v
     }
 
@@ -17,13 +21,19 @@ extension KeyedDecodingContainer {
         guard v >= 0 else {
             throw DecodingError.dataCorruptedError(forKey: key, in: self, debugDescription: "must not be negative (got \(v))")
         }
+        guard v <= ContractLimits.maxCount else {
+            throw DecodingError.dataCorruptedError(
+                forKey: key, in: self, debugDescription: ContractLimits.tooLarge(v, limit: ContractLimits.maxCount))
+        }
         return v
     }
 
     func decodeRatio(_ key: Key, default value: Double) throws -> Double {
         guard let v = try decodeIfPresent(Double.self, forKey: key) else { return value }
-        guard v.isFinite, v > 0 else {
-            throw DecodingError.dataCorruptedError(forKey: key, in: self, debugDescription: "must be a positive number (got \(v))")
+        guard v.isFinite, v > 0, v <= ContractLimits.maxRatio else {
+            throw DecodingError.dataCorruptedError(
+                forKey: key, in: self,
+                debugDescription: "must be a positive number no larger than \(Int(ContractLimits.maxRatio)) (got \(v))")
         }
         return v
     }

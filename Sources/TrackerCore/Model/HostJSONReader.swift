@@ -39,12 +39,12 @@ struct HostJSONReader {
             case "cpu_allocation_ratio":
                 guard r.mark(&seen, 1) else { return false }
                 if r.null() { return true }
-                guard let v = r.number(), v.isFinite, v > 0 else { return false }
+                guard let v = r.number(), v.isFinite, v > 0, v <= ContractLimits.maxRatio else { return false }
                 cpuRatio = v
             case "ram_allocation_ratio":
                 guard r.mark(&seen, 2) else { return false }
                 if r.null() { return true }
-                guard let v = r.number(), v.isFinite, v > 0 else { return false }
+                guard let v = r.number(), v.isFinite, v > 0, v <= ContractLimits.maxRatio else { return false }
                 ramRatio = v
             case "cells":
                 guard r.mark(&seen, 3), !r.null() else { return false }
@@ -94,7 +94,7 @@ struct HostJSONReader {
             func count(_ bit: UInt32, required: Bool = false, _ set: (Int) -> Void) -> Bool {
                 guard r.mark(&seen, bit) else { return false }
                 if r.null() { return !required }
-                guard let v = r.int(), v >= 0 else { return false }
+                guard let v = r.int(), v >= 0, v <= ContractLimits.maxCount else { return false }
                 set(v)
                 return true
             }
@@ -149,7 +149,7 @@ struct HostJSONReader {
             func count(_ bit: UInt32, required: Bool, _ set: (Int) -> Void) -> Bool {
                 guard r.mark(&seen, bit) else { return false }
                 if r.null() { return !required }
-                guard let v = r.int(), v >= 0 else { return false }
+                guard let v = r.int(), v >= 0, v <= ContractLimits.maxCount else { return false }
                 set(v)
                 return true
             }
@@ -162,7 +162,7 @@ struct HostJSONReader {
             default: return r.skip()
             }
         }
-        guard ok, let size, size > 0, let total else { return nil }
+        guard ok, let size, size > 0, size <= ContractLimits.maxPageSizeKB, let total else { return nil }
         return PagePool(sizeKB: size, total: total, used: used, reserved: reserved)
     }
 

@@ -35,6 +35,10 @@ public struct PagePool: Codable, Hashable, Sendable {
         guard sizeKB > 0 else {
             throw DecodingError.dataCorruptedError(forKey: .sizeKB, in: c, debugDescription: "page size must be positive")
         }
+        guard sizeKB <= ContractLimits.maxPageSizeKB else {
+            throw DecodingError.dataCorruptedError(
+                forKey: .sizeKB, in: c, debugDescription: ContractLimits.tooLarge(sizeKB, limit: ContractLimits.maxPageSizeKB))
+        }
         total = try c.decodeNonNegative(.total)
         used = try c.decodeNonNegative(.used, default: 0)
         reserved = try c.decodeNonNegative(.reserved, default: 0)

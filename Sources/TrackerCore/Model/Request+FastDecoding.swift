@@ -45,11 +45,11 @@ extension Request {
                 default: return nil
                 }
             case "numa_mem_mb":
-                guard case .intArray(let mems) = value, mems.allSatisfy({ $0 >= 0 }) else { return nil }
+                guard case .intArray(let mems) = value, mems.allSatisfy({ $0 >= 0 && $0 <= ContractLimits.maxCount }) else { return nil }
                 r.numaMemMB = mems
             case "mem_page_size":
                 switch value {
-                case .int(let k) where k > 0: r.memPageSize = .kib(k)
+                case .int(let k) where k > 0 && k <= ContractLimits.maxPageSizeKB: r.memPageSize = .kib(k)
                 case .string(let s):
                     guard let p = PageSizeRequest(text: s) else { return nil }
                     r.memPageSize = p
@@ -83,7 +83,7 @@ extension Request {
 
     /// A non-negative integer written as an integer.
     private static func count(_ v: JSONValue) -> Int? {
-        guard case .int(let i) = v, i >= 0 else { return nil }
+        guard case .int(let i) = v, i >= 0, i <= ContractLimits.maxCount else { return nil }
         return i
     }
 

@@ -55,8 +55,9 @@ public enum PageSizeRequest: Hashable, Sendable, Codable, CustomStringConvertibl
     public init(from decoder: any Decoder) throws {
         let c = try decoder.singleValueContainer()
         if let i = try? c.decode(Int.self) {
-            guard i > 0 else {
-                throw DecodingError.dataCorruptedError(in: c, debugDescription: "page size must be positive (got \(i))")
+            guard i > 0, i <= ContractLimits.maxPageSizeKB else {
+                throw DecodingError.dataCorruptedError(
+                    in: c, debugDescription: "page size must be 1...\(ContractLimits.maxPageSizeKB) KiB (got \(i))")
             }
             self = .kib(i)
             return
@@ -93,7 +94,10 @@ public enum PageSizeRequest: Hashable, Sendable, Codable, CustomStringConvertibl
         case "g", "gb", "gib": factor = 1024 * 1024
         default: return nil
         }
-        self = .kib(n * factor)
+        // A typo like 99999999999999999G must be refused, not overflow.
+        let (kib, overflow) = n.multipliedReportingOverflow(by: factor)
+        guard !overflow, kib <= ContractLimits.maxPageSizeKB else { return nil }
+        self = .kib(kib)
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -217,11 +221,13 @@ public struct Request: Codable, Hashable, Sendable {
         numaNodes = try c.decodeNonNegativeIfPresent(.numaNodes)
         numaCPUs = try c.decodeIfPresent([GuestCPUSpec].self, forKey: .numaCPUs)
         numaMemMB = try c.decodeIfPresent([Int].self, forKey: .numaMemMB)
-        if let mems = numaMemMB, let bad = mems.firstIndex(where: { $0 < 0 }) {
+        if let mems = numaMemMB, let bad = mems.firstIndex(where: { $0 < 0 || $0 > ContractLimits.maxCount }) {
             var path = c.codingPath
             path.append(CodingKeys.numaMemMB)
             path.append(IndexKey(bad))
-            throw DecodingError.dataCorrupted(.init(codingPath: path, debugDescription: "must not be negative (got \(mems[bad]))"))
+            let problem = mems[bad] < 0 ? "must not be negative (got \(mems[bad]))"
+                : ContractLimits.tooLarge(mems[bad], limit: ContractLimits.maxCount)
+            throw DecodingError.dataCorrupted(.init(codingPath: path, debugDescription: problem))
         }
         memPageSize = try c.decodeIfPresent(PageSizeRequest.self, forKey: .memPageSize)
         pciRequests = try c.decodeIfPresent([PCIRequestSpec].self, forKey: .pciRequests) ?? []
