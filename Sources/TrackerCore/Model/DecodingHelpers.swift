@@ -1,15 +1,8 @@
 extension KeyedDecodingContainer {
-    /// Decodes a count that must not be negative; a negative one is invalid input.
+    /// Decodes a count that must not be negative; a negative or absurdly
+    /// large one is invalid input.
     func decodeNonNegative(_ key: Key) throws -> Int {
-        let v = try decode(Int.self, forKey: key)
-        guard v >= 0 else {
-            throw DecodingError.dataCorruptedError(forKey: key, in: self, debugDescription: "must not be negative (got \(v))")
-        }
-        guard v <= ContractLimits.maxCount else {
-            throw DecodingError.dataCorruptedError(
-                forKey: key, in: self, debugDescription: ContractLimits.tooLarge(v, limit: ContractLimits.maxCount))
-        }
-        return v
+        try checkedCount(decode(Int.self, forKey: key), key)
     }
 
     func decodeNonNegative(_ key: Key, default value: Int) throws -> Int {
@@ -18,6 +11,10 @@ extension KeyedDecodingContainer {
 
     func decodeNonNegativeIfPresent(_ key: Key) throws -> Int? {
         guard let v = try decodeIfPresent(Int.self, forKey: key) else { return nil }
+        return try checkedCount(v, key)
+    }
+
+    private func checkedCount(_ v: Int, _ key: Key) throws -> Int {
         guard v >= 0 else {
             throw DecodingError.dataCorruptedError(forKey: key, in: self, debugDescription: "must not be negative (got \(v))")
         }
