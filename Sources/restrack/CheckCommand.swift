@@ -31,7 +31,7 @@ struct CheckCommand: ParsableCommand {
         let probe = ProcessProbe()
         let report: CheckReport
         do {
-            report = try book.check(snapshot: snapshot, processStartTime: { probe.startTime(pid: $0) },
+            report = try book.check(snapshot: snapshot, processStartTime: { probe.liveness(pid: $0) },
                                     affinity: { probe.affinity(pid: $0) })
         } catch {
             throw CLIFailure(error)
@@ -44,7 +44,7 @@ struct CheckCommand: ParsableCommand {
             OutputText.printJSON(CheckView(ok: report.isHealthy, liveClaims: report.liveClaims, integrity: report.integrity,
                                            conflicts: report.conflicts,
                                            stuck: report.stuck.map { ClaimView(claim: $0.claim, stuck: $0.reasons) },
-                                           drift: report.drift))
+                                           drift: report.drift, warnings: report.warnings))
         } else {
             // Lines quote the host's strings (addresses, drivers), which a
             // --host file can fill with anything.
@@ -52,6 +52,7 @@ struct CheckCommand: ParsableCommand {
             for line in report.conflicts { print("CONFLICT  \(OutputText.clean(line))") }
             for line in stuckLines { print("STUCK     \(OutputText.clean(line))") }
             for d in report.drift { print("DRIFT     \(OutputText.clean(d.message))") }
+            for w in report.warnings { print("WARNING   \(OutputText.clean(w))") }
             if report.isHealthy { print("ok: \(report.liveClaims) live claims, ledger \(book.path)") }
         }
         if !report.isHealthy { throw ExitCode(1) }

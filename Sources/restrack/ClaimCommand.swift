@@ -58,8 +58,13 @@ struct ClaimCommand: ParsableCommand {
         guard !name.isEmpty else { throw CLIFailure.badInput("--consumer must name the consumer") }
         var owner = Consumer(name: name, domainUUID: domainUUID)
         if let pid {
-            guard let start = ProcessProbe().startTime(pid: pid) else {
-                throw CLIFailure.badInput("--pid \(pid): no such process is running")
+            let start: UInt64
+            switch ProcessProbe().liveness(pid: pid) {
+            case .alive(let t): start = t
+            case .gone: throw CLIFailure.badInput("--pid \(pid): no such process is running")
+            case .unknown(let why):
+                // Without its start time a reused pid could later pass for the owner.
+                throw CLIFailure.badInput("--pid \(pid): cannot read its start time (\(why)); run as its user or as root")
             }
             owner.pid = pid
             owner.pidStartTime = start

@@ -46,14 +46,17 @@ struct ListCommand: ParsableCommand {
         do { claims = try book.claims(states: states) } catch { throw CLIFailure(error) }
         let probe = ProcessProbe()
         let now = Date().timeIntervalSince1970
+        let lookup: Tracker.ProcessStartTime = { probe.liveness(pid: $0) }
         var reasons: [String: [StuckReason]] = [:]
         for (c, r) in Ledger.stuck(claims.filter { $0.state.isLive }, snapshot: snapshot, now: now,
-                                   processStartTime: { probe.startTime(pid: $0) }) {
+                                   processStartTime: lookup) {
             reasons[c.id] = r
         }
+        var hidden: [String: OwnerNotVisible] = [:]
+        for c in claims { hidden[c.id] = Tracker.ownerNotVisible(c, processStartTime: lookup) }
         let shown = stuck ? claims.filter { reasons[$0.id] != nil } : claims
         if json {
-            OutputText.printJSON(shown.map { ClaimView(claim: $0, stuck: reasons[$0.id] ?? []) })
+            OutputText.printJSON(shown.map { ClaimView(claim: $0, stuck: reasons[$0.id] ?? [], ownerNotVisible: hidden[$0.id]) })
             return
         }
         if shown.isEmpty {
@@ -73,6 +76,7 @@ struct ListCommand: ParsableCommand {
             print(line)
             if let note = c.note { print("        note: \(OutputText.clean(note))") }
             for r in reasons[c.id] ?? [] { print("        STUCK: \(OutputText.clean(r.description))") }
+            if let h = hidden[c.id] { print("        NOTE: \(OutputText.clean(h.description))") }
         }
     }
 }
