@@ -93,6 +93,6 @@ public enum HostProbe {
         case .failure(let failure):
             warnings.add(file: reader.path(file), problem: failure.words, assumed: "the root directory's name")
         }
-        return reader.root.split(separator: "/").last.map { HostString.clean(String($0)) } ?? "unknown"
+        return reader.root.split(separator: "/").last.map { SafeText.escape(String($0)) } ?? "unknown"
     }
 }

@@ -84,7 +84,7 @@ struct ClaimCommand: ParsableCommand {
         } else {
             print(claim.id)
             FileHandle.standardError.write(Data(
-                "claimed \(claim.id) for \(OutputText.clean(name)) (\(claim.state.rawValue)): \(OutputText.holding(claim.usage))\n".utf8))
+                "claimed \(claim.id) for \(SafeText.strip(name)) (\(claim.state.rawValue)): \(SafeText.strip(OutputText.holding(claim.usage)))\n".utf8))
         }
     }
 }

@@ -117,6 +117,19 @@ import TrackerCore
         #expect(c.text.contains("NIC[31mred2J"))
     }
 
+    @Test func consumerNamesLoseBidiAndZeroWidthCharacters() {
+        // Displayed raw, RLO makes "vm-\u{202E}nimda" read as "vm-admin".
+        let c1 = Fixtures.claim("c1bidi", consumer: "vm-\u{202E}nimda\u{2066}\u{200B}\u{FEFF}", cpus: [2], age: 5,
+                                state: .confirmed)
+        var m = Fixtures.model(Fixtures.smallHost(), claims: [c1])
+        m.focus = .claims
+        var c = Canvas(width: 100, height: 10)
+        ClaimsPane.draw(m, into: &c, rect: Rect(x: 0, y: 0, width: 100, height: 10), glyphs: .unicode)
+        let scalars = c.cells.flatMap { Array($0.char.unicodeScalars) }
+        #expect(!scalars.contains { $0.properties.generalCategory == .format })
+        #expect(c.text.contains("vm-nimda"))
+    }
+
     @Test func allOf512CPUsAreTilesAt160x50() throws {
         let host = try Fixtures.example("four-socket-512")
         var m = Fixtures.model(host)
