@@ -34,6 +34,7 @@ public enum HostProbe {
         var cells = CellBuilder(topology: topology, config: config, smallPageKB: smallPageKB(reader))
             .cells(nodes: nodes, reader: reader, warnings: &warnings)
         MemoryReservation.apply(settings.reservedHostMemoryMB, to: &cells, warnings: &warnings)
+        CPUReservation.apply(settings.reservedHostCPUs, ratio: settings.cpuAllocationRatio, to: &cells, warnings: &warnings)
 
         var devices = PCIProbe.probe(reader, idsPath: pciIDsPath, warnings: &warnings)
         devices = DeviceSpecFilter.apply(settings.deviceSpecs, to: devices)
