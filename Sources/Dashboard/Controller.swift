@@ -147,7 +147,7 @@ public struct Controller {
         var line = 0, selLine = 0
         for (i, c) in list.enumerated() {
             if i == m.claimIndex { selLine = line }
-            line += 1 + (host.stuck[c.id]?.count ?? 0)
+            line += 1 + (host.stuck[c.id]?.count ?? 0) + (host.ownersNotVisible[c.id] == nil ? 0 : 1)
         }
         m.claimScroll = PaneFrame.scroll(selected: selLine, current: m.claimScroll, rows: layout.claims.inner.height - 1, count: line)
         let tiles = CPUTileLayout.tiles(for: host.effective, width: layout.cpus.inner.width,

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import TrackerCore
 
 /// swift-log handler appending to `$XDG_STATE_HOME/restrack/restrack.log`.
 /// The dashboard never writes diagnostics to the screen: stderr would
@@ -47,7 +48,9 @@ public struct FileLogHandler: LogHandler {
     public func log(event: LogEvent) {
         guard let handle else { return }
         let ts = ISO8601DateFormatter().string(from: Date())
-        let line = "\(ts) \(event.level) \(label): \(event.message)\n"
+        // Messages quote host and ledger strings (consumer names, errors):
+        // one log line each, with nothing a `tail -f` terminal would obey.
+        let line = "\(ts) \(event.level) \(label): \(SafeText.escape(String(describing: event.message)))\n"
         handle.write(Data(line.utf8))
     }
 }

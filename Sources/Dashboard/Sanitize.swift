@@ -1,9 +1,13 @@
+import TrackerCore
+
 /// Makes host and ledger strings safe to draw: a device name or consumer
 /// name containing ESC could otherwise recolour or move the cursor on the
 /// operator's terminal.
 public enum Sanitize {
-    /// Drops C0/C1 control characters and DEL (so escape sequences lose
-    /// their introducer), turns tabs and newlines into spaces, and replaces
+    /// Turns tabs and newlines into spaces, drops what `SafeText` calls
+    /// unsafe (controls, so escape sequences lose their introducer, and
+    /// format characters such as bidi overrides and zero-width spaces,
+    /// which would reorder or hide a name), and replaces
     /// characters the canvas cannot place in one column (wide CJK, emoji,
     /// combining marks, bidi controls) with `?`. With `ascii`, every
     /// non-ASCII character becomes `?`.
@@ -12,7 +16,7 @@ public enum Sanitize {
         for u in s.unicodeScalars {
             let v = u.value
             if v == 0x09 || v == 0x0A || v == 0x0D { out.append(" "); continue }
-            if v < 0x20 || v == 0x7F || (v >= 0x80 && v < 0xA0) { continue }
+            if SafeText.isUnsafe(u) { continue }
             if ascii && v >= 0x80 {
                 // Our own separators (·, ×, arrows) have ASCII stand-ins.
                 let stand = Canvas.asciiStandIns[Character(u)].flatMap { $0.unicodeScalars.first } ?? "?"

@@ -70,6 +70,23 @@ struct CellBuilder {
 
     /// (dedicated, shared) among the online CPUs.
     private func split(online: CPUSet, warnings: inout ProbeWarnings) -> (CPUSet, CPUSet) {
+        if let pin = config?.vcpuPinSet {
+            // Nova's legacy mode offers vcpu_pin_set to shared and pinned
+            // guests alike; restrack's sets are disjoint, so its default
+            // split is applied inside vcpu_pin_set.
+            if config?.cpuSharedSet != nil {
+                warnings.add("config [DEFAULT] vcpu_pin_set and [compute] cpu_shared_set are both set; as in Nova, "
+                             + "vcpu_pin_set is used and cpu_shared_set ignored.")
+            }
+            let missing = pin.subtracting(online)
+            if !missing.isEmpty {
+                warnings.add("config [DEFAULT] vcpu_pin_set names CPUs \(missing) that are not online on this host; "
+                             + "assumed they are left out.")
+            }
+            let pool = pin.intersection(online)
+            let dedicated = topology.isolated.intersection(pool)
+            return (dedicated, pool.subtracting(dedicated))
+        }
         guard let config, config.cpuDedicatedSet != nil || config.cpuSharedSet != nil else {
             let dedicated = topology.isolated.intersection(online)
             return (dedicated, online.subtracting(dedicated))

@@ -9,6 +9,18 @@ import TrackerCore
 ///   inventory then); shared only → no dedicated CPUs; neither → restrack's
 ///   default (isolated CPUs dedicated, the rest shared). An empty value
 ///   (`cpu_shared_set =`) is the option not given, as in Nova.
+/// - `[DEFAULT] vcpu_pin_set` (legacy, before Train): Nova then offers the
+///   same CPUs to shared and pinned guests (`_get_vcpu_available`,
+///   `_get_host_numa_topology`); restrack's sets are disjoint, so it applies
+///   its default split inside `vcpu_pin_set` (isolated ones dedicated, the
+///   rest shared) and CPUs outside it are the host's. While it is set,
+///   `cpu_shared_set` is ignored (Nova warns and does the same); with
+///   `cpu_dedicated_set` it is an error, as Nova refuses to start.
+/// - `[DEFAULT] reserved_host_cpus`: a count, the VCPU inventory's
+///   `reserved` in Placement, so shared guests get `(cpus − N) × ratio`;
+///   pinned CPUs are not affected. Nova refuses it beside
+///   `cpu_shared_set`/`cpu_dedicated_set` (CPUs in neither set already are
+///   the host's), and so does restrack.
 /// - `[DEFAULT] reserved_host_memory_mb` (Nova default 512),
 ///   `reserved_huge_pages` (repeatable `node:N,size:KiB,count:C`; size may
 ///   carry a unit: `2048`, `2MB`, `1GB`), `cpu_allocation_ratio` and
@@ -23,6 +35,10 @@ import TrackerCore
 public struct ComputeConfig: Sendable, Equatable {
     public var cpuDedicatedSet: CPUSet?
     public var cpuSharedSet: CPUSet?
+    /// Nova's legacy `[DEFAULT] vcpu_pin_set`; never set beside `cpuDedicatedSet`.
+    public var vcpuPinSet: CPUSet?
+    /// `[DEFAULT] reserved_host_cpus`: host CPUs kept out of shared (VCPU) capacity.
+    public var reservedHostCPUs: Int
     public var reservedHostMemoryMB: Int
     public var reservedHugePages: [ReservedPages]
     public var cpuAllocationRatio: Double
@@ -40,6 +56,7 @@ public struct ComputeConfig: Sendable, Equatable {
     /// The settings when no config file is given: nothing reserved, Nova's
     /// initial allocation ratios, every PCI device tracked.
     public init() {
+        reservedHostCPUs = 0
         reservedHostMemoryMB = 0
         reservedHugePages = []
         cpuAllocationRatio = 4.0
@@ -87,6 +104,34 @@ public struct ComputeConfig: Sendable, Equatable {
            let v = ini.value("compute", "cpu_shared_set") {
             throw fail("compute", "cpu_shared_set", v,
                        "CPUs \(d.intersection(s)) are also in cpu_dedicated_set; a CPU is shared or dedicated, not both")
+        }
+        if let v = ini.value("DEFAULT", "vcpu_pin_set"), !v.text.isEmpty {
+            let set: CPUSet
+            do {
+                set = try CPUSet(novaSpec: v.text)
+            } catch {
+                throw fail("DEFAULT", "vcpu_pin_set", v, error.description)
+            }
+            // Nova's get_vcpu_pin_set refuses a spec that leaves no CPU.
+            guard !set.isEmpty else { throw fail("DEFAULT", "vcpu_pin_set", v, "'\(v.text)' leaves no CPUs") }
+            if let d = ini.value("compute", "cpu_dedicated_set"), config.cpuDedicatedSet != nil {
+                throw fail("DEFAULT", "vcpu_pin_set", v,
+                           "cannot be set together with [compute] cpu_dedicated_set (line \(d.line)); Nova refuses to start "
+                           + "with both. Move its CPUs to [compute] cpu_dedicated_set and cpu_shared_set, and unset vcpu_pin_set")
+            }
+            config.vcpuPinSet = set
+        }
+        if let v = ini.value("DEFAULT", "reserved_host_cpus"), !v.text.isEmpty {
+            guard let n = Int(v.text), n >= 0 else {
+                throw fail("DEFAULT", "reserved_host_cpus", v, "'\(v.text)' is not a non-negative integer")
+            }
+            if n > 0, config.vcpuPinSet == nil, config.cpuDedicatedSet != nil || config.cpuSharedSet != nil {
+                let other = config.cpuSharedSet != nil ? "cpu_shared_set" : "cpu_dedicated_set"
+                throw fail("DEFAULT", "reserved_host_cpus", v,
+                           "cannot be set together with [compute] \(other); Nova refuses to start with both. "
+                           + "CPUs in neither [compute] set are already kept for the host: unset reserved_host_cpus")
+            }
+            config.reservedHostCPUs = n
         }
 
         if let v = ini.value("DEFAULT", "reserved_host_memory_mb") {

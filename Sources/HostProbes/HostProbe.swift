@@ -34,6 +34,7 @@ public enum HostProbe {
         var cells = CellBuilder(topology: topology, config: config, smallPageKB: smallPageKB(reader))
             .cells(nodes: nodes, reader: reader, warnings: &warnings)
         MemoryReservation.apply(settings.reservedHostMemoryMB, to: &cells, warnings: &warnings)
+        CPUReservation.apply(settings.reservedHostCPUs, ratio: settings.cpuAllocationRatio, to: &cells, warnings: &warnings)
 
         var devices = PCIProbe.probe(reader, idsPath: pciIDsPath, warnings: &warnings)
         devices = DeviceSpecFilter.apply(settings.deviceSpecs, to: devices)
@@ -93,6 +94,6 @@ public enum HostProbe {
         case .failure(let failure):
             warnings.add(file: reader.path(file), problem: failure.words, assumed: "the root directory's name")
         }
-        return reader.root.split(separator: "/").last.map { HostString.clean(String($0)) } ?? "unknown"
+        return reader.root.split(separator: "/").last.map { SafeText.escape(String($0)) } ?? "unknown"
     }
 }

@@ -1,8 +1,10 @@
+import TrackerCore
+
 /// Strings that come from the host (interface names, pci.ids names, file
 /// contents quoted in warnings) may hold control characters or bytes that
 /// are not UTF-8. They are shown to operators and written to JSON, so they
-/// are made printable here: invalid bytes become `\xNN`, control characters
-/// become `\u{NN}`-style escapes, and nothing is dropped silently.
+/// are made printable here: invalid bytes become `\xNN`, control and format
+/// characters are escaped by `SafeText.escape`, and nothing is dropped silently.
 enum HostString {
     /// Decodes bytes, escaping every byte that is not part of valid UTF-8.
     static func decode(_ bytes: [UInt8]) -> String {
@@ -11,7 +13,7 @@ enum HostString {
         while i < bytes.count {
             let length = utf8SequenceLength(bytes, at: i)
             if length > 0, let s = String(validating: bytes[i..<(i + length)], as: UTF8.self) {
-                out += escapeControls(s)
+                out += SafeText.escape(s)
                 i += length
             } else {
                 out += "\\x" + hex2(bytes[i])
@@ -19,28 +21,6 @@ enum HostString {
             }
         }
         return out
-    }
-
-    /// Escapes control characters (C0, DEL, C1) in an already-decoded string.
-    static func clean(_ s: String) -> String {
-        escapeControls(s)
-    }
-
-    private static func escapeControls(_ s: String) -> String {
-        guard s.unicodeScalars.contains(where: isControl) else { return s }
-        var out = ""
-        for scalar in s.unicodeScalars {
-            if isControl(scalar) {
-                out += scalar.value < 0x100 ? "\\x" + hex2(UInt8(scalar.value)) : "\\u{\(String(scalar.value, radix: 16))}"
-            } else {
-                out.unicodeScalars.append(scalar)
-            }
-        }
-        return out
-    }
-
-    private static func isControl(_ scalar: Unicode.Scalar) -> Bool {
-        scalar.value < 0x20 || (scalar.value >= 0x7F && scalar.value < 0xA0)
     }
 
     private static func hex2(_ b: UInt8) -> String {

@@ -1,3 +1,4 @@
+import TrackerCore
 import CPCI
 import Synchronization
 
@@ -55,13 +56,13 @@ enum LibPCI {
             if result < 0 {
                 // After a failed init libpci's state is half-built; leaking
                 // one small struct beats calling pci_cleanup on it.
-                return Scan(entries: [], fatal: HostString.clean(message.trimmedSysfs), libraryWarnings: takeWarnings())
+                return Scan(entries: [], fatal: SafeText.escape(message.trimmedSysfs), libraryWarnings: takeWarnings())
             }
             var failures: [String: String] = [:]
             for line in message.split(separator: "\n") {
                 // "DDDD:BB:DD.F: message", as the shim writes it.
                 guard let colon = line.firstIndex(of: " ") else { continue }
-                failures[String(line[..<colon].dropLast())] = HostString.clean(String(line[line.index(after: colon)...]))
+                failures[String(line[..<colon].dropLast())] = SafeText.escape(String(line[line.index(after: colon)...]))
             }
             var entries: [Entry] = []
             var dev = access.pointee.devices
@@ -153,6 +154,6 @@ enum LibPCI {
         var buf = [CChar](repeating: 0, count: 4096)
         buf.withUnsafeMutableBufferPointer { rs_pci_take_warnings($0.baseAddress, Int32($0.count)) }
         let text = String(decoding: buf.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
-        return text.split(separator: "\n").map { HostString.clean(String($0)) }
+        return text.split(separator: "\n").map { SafeText.escape(String($0)) }
     }
 }

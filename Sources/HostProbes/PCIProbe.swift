@@ -89,7 +89,7 @@ public enum PCIProbe {
         dev.subsystemVendorID = e.subsystemVendor.map(PCIAddress.hex4)
         dev.subsystemDeviceID = e.subsystemDevice.map(PCIAddress.hex4)
         dev.subsystemName = e.subsystemName
-        dev.driver = reader.linkBasename("\(dir)/driver").map(HostString.clean)
+        dev.driver = reader.linkBasename("\(dir)/driver").map(SafeText.escape)
         if let group = reader.linkBasename("\(dir)/iommu_group") {
             dev.iommuGroup = Int(group)
         }

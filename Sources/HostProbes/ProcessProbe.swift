@@ -5,19 +5,75 @@ import TrackerCore
 /// ledger needs to tell a live owner from an exited one or a reused pid, and
 /// to spot affinity drift. Reads `/proc` (or a captured tree under `procRoot`).
 public struct ProcessProbe: Sendable {
-    public var procRoot: String
-
-    public init(procRoot: String = "/proc") {
-        self.procRoot = procRoot
+    /// What `kill(pid, 0)` says about a pid: the second witness when
+    /// `/proc/PID/stat` cannot be read.
+    public enum SignalWitness: Sendable {
+        /// Returned 0: the pid exists and we may signal it.
+        case exists
+        /// EPERM: the pid exists and belongs to someone else.
+        case notPermitted
+        /// ESRCH: no such process.
+        case noSuchProcess
+        /// No witness (a captured `/proc` tree is not this host's pids).
+        case unavailable
     }
 
-    /// The start time of `pid` (field 22 of `/proc/PID/stat`, clock ticks
-    /// since boot), or nil when no such process runs. A zombie has exited:
+    public var procRoot: String
+    /// `kill(pid, 0)` on the live `/proc`; nothing on a captured tree.
+    public var signalWitness: @Sendable (Int32) -> SignalWitness
+
+    public init(procRoot: String = "/proc", signalWitness: (@Sendable (Int32) -> SignalWitness)? = nil) {
+        self.procRoot = procRoot
+        if let signalWitness {
+            self.signalWitness = signalWitness
+        } else if procRoot == "/proc" {
+            self.signalWitness = { pid in Self.kill0(pid) }
+        } else {
+            self.signalWitness = { _ in SignalWitness.unavailable }
+        }
+    }
+
+    /// Alive with its start time (field 22 of `/proc/PID/stat`, clock ticks
+    /// since boot), gone, or unknown. ENOENT on `/proc/PID` is not proof of
+    /// exit: `hidepid=2` hides other users' pids that way, so `kill(pid, 0)`
+    /// decides (ESRCH gone, EPERM alive but not ours). A zombie has exited:
     /// it holds nothing any more, so it counts as gone.
+    public func liveness(pid: Int32) -> ProcessLiveness {
+        guard pid > 0 else { return .gone }
+        let path = "\(procRoot)/\(pid)/stat"
+        switch readFile(path) {
+        case .success(let text):
+            guard let stat = Self.parseStat(text) else { return .unknown(why: "\(path) is not in the expected format") }
+            if stat.state == "Z" || stat.state == "X" { return .gone }
+            return .alive(startTime: stat.startTime)
+        case .failure(let failure):
+            let code = failure.code
+            let readError = "\(path): \(String(cString: strerror(code)))"
+            switch signalWitness(pid) {
+            case .noSuchProcess:
+                return .gone
+            case .notPermitted:
+                return .unknown(why: "\(readError); pid \(pid) runs as another user")
+            case .exists:
+                return .unknown(why: readError)
+            case .unavailable:
+                return code == ENOENT || code == ESRCH ? .gone : .unknown(why: readError)
+            }
+        }
+    }
+
+    /// The start time when `pid` is alive and readable, else nil.
     public func startTime(pid: Int32) -> UInt64? {
-        guard pid > 0, let text = read("\(procRoot)/\(pid)/stat") else { return nil }
-        guard let stat = Self.parseStat(text), stat.state != "Z", stat.state != "X" else { return nil }
-        return stat.startTime
+        liveness(pid: pid).startTime
+    }
+
+    private static func kill0(_ pid: Int32) -> SignalWitness {
+        if kill(pid_t(pid), 0) == 0 { return .exists }
+        switch errno {
+        case EPERM: return .notPermitted
+        case ESRCH: return .noSuchProcess
+        default: return .unavailable
+        }
     }
 
     /// The CPUs `pid` may run on (`Cpus_allowed_list` in `/proc/PID/status`,
@@ -39,6 +95,30 @@ public struct ProcessProbe: Sendable {
         // rest[0] is field 3 (state), so field 22 (starttime) is rest[19].
         guard rest.count > 19, let state = rest[0].first, let start = UInt64(rest[19]) else { return nil }
         return (state, start)
+    }
+
+    private struct Errno: Error {
+        var code: Int32
+    }
+
+    /// The file's text, or the errno that refused it (which `liveness`
+    /// needs and `FileManager.contents` throws away).
+    private func readFile(_ path: String) -> Result<String, Errno> {
+        let fd = Glibc.open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return .failure(Errno(code: errno)) }
+        defer { _ = Glibc.close(fd) }
+        var bytes: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        while true {
+            let n = buffer.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                return .failure(Errno(code: errno))
+            }
+            if n == 0 { break }
+            bytes.append(contentsOf: buffer[0..<n])
+        }
+        return .success(String(decoding: bytes, as: UTF8.self))
     }
 
     private func read(_ path: String) -> String? {

@@ -78,6 +78,6 @@ struct SysfsValues {
     }
 
     private static func quote(_ text: String) -> String {
-        HostString.clean(String(text.prefix(40)))
+        SafeText.escape(String(text.prefix(40)))
     }
 }

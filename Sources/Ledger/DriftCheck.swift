@@ -12,7 +12,7 @@ enum DriftCheck {
             // subset of the held CPUs is fine (an isolate guest leaves the
             // sibling threads idle); running anywhere else is not.
             if let pid = claim.consumer.pid, let affinity, state.stuck[claim.id] == nil,
-               processStartTime?(pid) != nil {
+               processStartTime?(pid).startTime != nil {
                 let held = claim.usage.pinnedCPUs
                 if !held.isEmpty, let allowed = affinity(pid), !allowed.isSubset(of: held) {
                     drift.append(Drift(kind: .affinity, claimID: claim.id,

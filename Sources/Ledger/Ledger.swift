@@ -221,8 +221,11 @@ public struct Ledger: Sendable {
         let stuck = read.live.compactMap { c in state.stuck[c.id].map { (claim: c, reasons: $0) } }
         let conflicts = state.conflicts + Self.pfvfProblems(state.effective)
         let drift = DriftCheck.find(state: state, processStartTime: processStartTime, affinity: affinity)
+        let warnings = read.live.compactMap { c in
+            state.ownersNotVisible[c.id].map { "claim \(c.id): \($0)" }
+        }
         return CheckReport(integrity: read.integrity, conflicts: conflicts, stuck: stuck, drift: drift,
-                           liveClaims: read.live.count)
+                           liveClaims: read.live.count, warnings: warnings)
     }
 
     /// The held_* index must be exactly the live claims' usage.

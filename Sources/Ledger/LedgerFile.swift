@@ -36,7 +36,7 @@ enum LedgerFile {
 
         var needsMigration = isNew
         if !isNew {
-            needsMigration = try precheck(path)
+            needsMigration = try precheck(path, timeout: options.busyTimeoutSeconds)
         }
         if needsMigration {
             // DatabaseMigrator decides what to run before it locks the file,
@@ -44,13 +44,8 @@ enum LedgerFile {
             // the directory (not the file: closing another descriptor of the
             // database file would drop SQLite's own POSIX locks) serializes
             // first-time setup; the migrator then sees what the winner did.
-            let fd = Glibc.open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-            guard fd >= 0 else { throw LedgerError.io(path: path, detail: "cannot open directory \(dir): \(String(cString: strerror(errno)))") }
-            defer { Glibc.close(fd) }
-            guard flock(fd, LOCK_EX) == 0 else {
-                throw LedgerError.io(path: path, detail: "cannot lock directory \(dir): \(String(cString: strerror(errno)))")
-            }
-            defer { flock(fd, LOCK_UN) }
+            let lock = try DirectoryLock.acquire(dir, ledger: path, timeout: options.busyTimeoutSeconds)
+            defer { lock.release() }
             let queue = try writer(path, options: options)
             do {
                 try LedgerSchema.migrator.migrate(queue)
@@ -81,10 +76,10 @@ enum LedgerFile {
     }
 
     /// Read-only look at an existing file. Returns whether migrations are due.
-    private static func precheck(_ path: String) throws(LedgerError) -> Bool {
+    private static func precheck(_ path: String, timeout: Double) throws(LedgerError) -> Bool {
         var config = Configuration()
         config.readonly = true
-        config.busyMode = .timeout(5)
+        config.busyMode = .timeout(timeout)
         let found: (quick: [String], appID: Int32, version: Int, tables: [String], superseded: Bool)
         do {
             let queue = try DatabaseQueue(path: path, configuration: config)
@@ -100,7 +95,7 @@ enum LedgerFile {
         } catch let error as DatabaseError where [.SQLITE_CORRUPT, .SQLITE_NOTADB].contains(error.resultCode) {
             throw LedgerError.corrupt(path: path, detail: error.message ?? "\(error.resultCode)")
         } catch {
-            throw LedgerErrors.map(error, path: path, timeout: 5)
+            throw LedgerErrors.map(error, path: path, timeout: timeout)
         }
         guard found.quick == ["ok"] else {
             throw LedgerError.corrupt(path: path, detail: "integrity check: " + found.quick.prefix(3).joined(separator: "; "))

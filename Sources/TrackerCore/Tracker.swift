@@ -8,9 +8,9 @@
 /// `isolate` guest holds whole cores) and `objects/pci_device.py`
 /// `claim`/`allocate` (PF⇄VF status rules).
 public enum Tracker {
-    /// pid → the process's start time (field 22 of `/proc/PID/stat`), or nil
-    /// when no such process runs.
-    public typealias ProcessStartTime = (Int32) -> UInt64?
+    /// pid → alive (with its start time, field 22 of `/proc/PID/stat`), gone,
+    /// or unknown (the reader may not look at it: `hidepid`, namespaces).
+    public typealias ProcessStartTime = (Int32) -> ProcessLiveness
 
     /// One live claim's holding, as the ledger's fast path loads it (without
     /// decoding the whole claim).
@@ -119,14 +119,17 @@ public enum Tracker {
                     pageSizeCells: Set(claim.decision.cells.filter { $0.pagesizeKB != nil }.map(\.hostCell)))
         }, to: snapshot)
         var stuck: [String: [StuckReason]] = [:]
+        var hidden: [String: OwnerNotVisible] = [:]
         for claim in live {
+            if let n = ownerNotVisible(claim, processStartTime: processStartTime) { hidden[claim.id] = n }
             var reasons = ownerAndTTLReasons(claim, now: now, processStartTime: processStartTime)
             reasons += goneReasons(claim.usage, snapshot: snapshot)
             reasons += applied.shrunk[claim.id] ?? []
             if !reasons.isEmpty { stuck[claim.id] = reasons }
         }
         return HostState(snapshot: snapshot, effective: applied.effective, claims: live, cpuOwners: applied.cpuOwners,
-                         pciOwners: applied.pciOwners, stuck: stuck, conflicts: applied.conflicts)
+                         pciOwners: applied.pciOwners, stuck: stuck, conflicts: applied.conflicts,
+                         ownersNotVisible: hidden)
     }
 
     /// The stuck reasons that need no snapshot (owner gone or replaced, TTL):
@@ -140,11 +143,27 @@ public enum Tracker {
         return reasons
     }
 
+    /// A live claim whose owner pid this reader cannot see: not stuck (the
+    /// owner may well be running), but shown, so an operator knows the
+    /// owner check was not made and can run restrack as root to make it.
+    public static func ownerNotVisible(_ claim: Claim, processStartTime: ProcessStartTime?) -> OwnerNotVisible? {
+        guard claim.state.isLive, let pid = claim.consumer.pid, let processStartTime,
+              case .unknown(let why) = processStartTime(pid) else { return nil }
+        return OwnerNotVisible(pid: pid, why: why)
+    }
+
     private static func ownerReasons(_ claim: Claim, processStartTime: ProcessStartTime?) -> [StuckReason] {
         guard let pid = claim.consumer.pid, let processStartTime else { return [] }
-        guard let started = processStartTime(pid) else { return [.ownerExited(pid: pid)] }
-        if let expected = claim.consumer.pidStartTime, expected != started { return [.ownerPidReused(pid: pid)] }
-        return []
+        switch processStartTime(pid) {
+        case .gone:
+            return [.ownerExited(pid: pid)]
+        case .unknown:
+            // Not visible is not gone: never stuck on this evidence.
+            return []
+        case .alive(let started):
+            if let expected = claim.consumer.pidStartTime, expected != started { return [.ownerPidReused(pid: pid)] }
+            return []
+        }
     }
 
     private static func goneReasons(_ usage: ClaimUsage, snapshot: HostSnapshot) -> [StuckReason] {

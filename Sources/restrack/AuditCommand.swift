@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import TrackerCore
 import Ledger
 
 /// `restrack audit [--since T]`: who claimed, confirmed, released or aborted what, and every refusal.
@@ -33,8 +34,8 @@ struct AuditCommand: ParsableCommand {
                 return
             }
             for e in entries {
-                let reason = e.reason.map { " — " + OutputText.clean($0) } ?? ""
-                print("\(OutputText.timestamp(e.at)) \(e.action) \(e.outcome) \(e.claimID.map(OutputText.clean) ?? "-") by \(OutputText.clean(e.user)) (uid \(e.uid), pid \(e.pid)) on \(OutputText.clean(e.host))\(reason)")
+                let reason = e.reason.map { " — " + SafeText.strip($0) } ?? ""
+                print("\(OutputText.timestamp(e.at)) \(e.action) \(e.outcome) \(e.claimID.map(SafeText.strip) ?? "-") by \(SafeText.strip(e.user)) (uid \(e.uid), pid \(e.pid)) on \(SafeText.strip(e.host))\(reason)")
             }
         } catch let failure as CLIFailure {
             throw failure.reported(json: json)

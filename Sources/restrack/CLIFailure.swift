@@ -1,3 +1,4 @@
+import TrackerCore
 import Ledger
 
 /// An error a command reports on stderr as one line, with its exit code:
@@ -15,7 +16,7 @@ extension CLIFailure {
     /// The sentence can quote what the caller typed (a claim id), so it
     /// reaches the terminal without control characters.
     init(_ error: LedgerError) {
-        self = .refused(OutputText.clean(error.description))
+        self = .refused(SafeText.strip(error.description))
     }
 }
 

@@ -31,27 +31,28 @@ struct CheckCommand: ParsableCommand {
         let probe = ProcessProbe()
         let report: CheckReport
         do {
-            report = try book.check(snapshot: snapshot, processStartTime: { probe.startTime(pid: $0) },
+            report = try book.check(snapshot: snapshot, processStartTime: { probe.liveness(pid: $0) },
                                     affinity: { probe.affinity(pid: $0) })
         } catch {
             throw CLIFailure(error)
         }
         let stuckLines = report.stuck.map { s in
-            "claim \(s.claim.id) (\(OutputText.clean(s.claim.consumer.name))) is stuck: "
+            "claim \(s.claim.id) (\(SafeText.strip(s.claim.consumer.name))) is stuck: "
                 + s.reasons.map(\.description).joined(separator: "; ")
         }
         if json {
             OutputText.printJSON(CheckView(ok: report.isHealthy, liveClaims: report.liveClaims, integrity: report.integrity,
                                            conflicts: report.conflicts,
                                            stuck: report.stuck.map { ClaimView(claim: $0.claim, stuck: $0.reasons) },
-                                           drift: report.drift))
+                                           drift: report.drift, warnings: report.warnings))
         } else {
             // Lines quote the host's strings (addresses, drivers), which a
             // --host file can fill with anything.
-            for line in report.integrity { print("INTEGRITY \(OutputText.clean(line))") }
-            for line in report.conflicts { print("CONFLICT  \(OutputText.clean(line))") }
-            for line in stuckLines { print("STUCK     \(OutputText.clean(line))") }
-            for d in report.drift { print("DRIFT     \(OutputText.clean(d.message))") }
+            for line in report.integrity { print("INTEGRITY \(SafeText.strip(line))") }
+            for line in report.conflicts { print("CONFLICT  \(SafeText.strip(line))") }
+            for line in stuckLines { print("STUCK     \(SafeText.strip(line))") }
+            for d in report.drift { print("DRIFT     \(SafeText.strip(d.message))") }
+            for w in report.warnings { print("WARNING   \(SafeText.strip(w))") }
             if report.isHealthy { print("ok: \(report.liveClaims) live claims, ledger \(book.path)") }
         }
         if !report.isHealthy { throw ExitCode(1) }

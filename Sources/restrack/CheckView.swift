@@ -8,8 +8,9 @@ struct CheckView: Encodable {
     var conflicts: [String]
     var stuck: [ClaimView]
     var drift: [Drift]
+    var warnings: [String]
 
     enum CodingKeys: String, CodingKey {
-        case ok, liveClaims = "live_claims", integrity, conflicts, stuck, drift
+        case ok, liveClaims = "live_claims", integrity, conflicts, stuck, drift, warnings
     }
 }

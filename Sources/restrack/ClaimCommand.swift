@@ -58,8 +58,13 @@ struct ClaimCommand: ParsableCommand {
         guard !name.isEmpty else { throw CLIFailure.badInput("--consumer must name the consumer") }
         var owner = Consumer(name: name, domainUUID: domainUUID)
         if let pid {
-            guard let start = ProcessProbe().startTime(pid: pid) else {
-                throw CLIFailure.badInput("--pid \(pid): no such process is running")
+            let start: UInt64
+            switch ProcessProbe().liveness(pid: pid) {
+            case .alive(let t): start = t
+            case .gone: throw CLIFailure.badInput("--pid \(pid): no such process is running")
+            case .unknown(let why):
+                // Without its start time a reused pid could later pass for the owner.
+                throw CLIFailure.badInput("--pid \(pid): cannot read its start time (\(why)); run as its user or as root")
             }
             owner.pid = pid
             owner.pidStartTime = start
@@ -79,7 +84,7 @@ struct ClaimCommand: ParsableCommand {
         } else {
             print(claim.id)
             FileHandle.standardError.write(Data(
-                "claimed \(claim.id) for \(OutputText.clean(name)) (\(claim.state.rawValue)): \(OutputText.holding(claim.usage))\n".utf8))
+                "claimed \(claim.id) for \(SafeText.strip(name)) (\(claim.state.rawValue)): \(SafeText.strip(OutputText.holding(claim.usage)))\n".utf8))
         }
     }
 }

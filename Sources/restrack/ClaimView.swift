@@ -5,8 +5,10 @@ import TrackerCore
 struct ClaimView: Encodable {
     var claim: Claim
     var stuck: [StuckReason]
+    /// Set when the owner pid could not be checked by this user.
+    var ownerNotVisible: OwnerNotVisible? = nil
 
-    enum Keys: String, CodingKey { case stuck }
+    enum Keys: String, CodingKey { case stuck, ownerNotVisible = "owner_not_visible" }
 
     struct Reason: Encodable {
         var code: String
@@ -17,5 +19,6 @@ struct ClaimView: Encodable {
         try claim.encode(to: encoder)
         var c = encoder.container(keyedBy: Keys.self)
         try c.encode(stuck.map { Reason(code: $0.code, reason: $0.description) }, forKey: .stuck)
+        try c.encodeIfPresent(ownerNotVisible?.description, forKey: .ownerNotVisible)
     }
 }

@@ -35,14 +35,20 @@ final class LedgerClaimService: ClaimService {
         let live = try liveClaims()
         let probe = self.probe
         let now = Date().timeIntervalSince1970
-        let pst: Tracker.ProcessStartTime = { probe.startTime(pid: $0) }
+        let pst: Tracker.ProcessStartTime = { probe.liveness(pid: $0) }
         if var cached = cachedState, cached.snapshot == snapshot, cached.claims == live {
             var stuck = structuralStuck
+            var hidden: [String: OwnerNotVisible] = [:]
             for c in live {
                 let r = Tracker.ownerAndTTLReasons(c, now: now, processStartTime: pst)
                 if !r.isEmpty { stuck[c.id, default: []].insert(contentsOf: r, at: 0) }
+                hidden[c.id] = Tracker.ownerNotVisible(c, processStartTime: pst)
             }
-            if cached.stuck != stuck { cached.stuck = stuck; cachedState = cached }
+            if cached.stuck != stuck || cached.ownersNotVisible != hidden {
+                cached.stuck = stuck
+                cached.ownersNotVisible = hidden
+                cachedState = cached
+            }
             return cached
         }
         let full = Tracker.state(snapshot: snapshot, claims: live, now: now, processStartTime: pst)
@@ -96,7 +102,7 @@ final class LedgerClaimService: ClaimService {
     func releaseStuck(_ ids: [String]) throws -> [String] {
         let snapshot = try? snapshotSource()
         let probe = self.probe
-        let done = try ledger.releaseStuck(snapshot: snapshot, processStartTime: { probe.startTime(pid: $0) },
+        let done = try ledger.releaseStuck(snapshot: snapshot, processStartTime: { probe.liveness(pid: $0) },
                                            dryRun: false, actor: .current())
         return done.map(\.claim.id)
     }

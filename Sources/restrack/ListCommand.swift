@@ -46,14 +46,17 @@ struct ListCommand: ParsableCommand {
         do { claims = try book.claims(states: states) } catch { throw CLIFailure(error) }
         let probe = ProcessProbe()
         let now = Date().timeIntervalSince1970
+        let lookup: Tracker.ProcessStartTime = { probe.liveness(pid: $0) }
         var reasons: [String: [StuckReason]] = [:]
         for (c, r) in Ledger.stuck(claims.filter { $0.state.isLive }, snapshot: snapshot, now: now,
-                                   processStartTime: { probe.startTime(pid: $0) }) {
+                                   processStartTime: lookup) {
             reasons[c.id] = r
         }
+        var hidden: [String: OwnerNotVisible] = [:]
+        for c in claims { hidden[c.id] = Tracker.ownerNotVisible(c, processStartTime: lookup) }
         let shown = stuck ? claims.filter { reasons[$0.id] != nil } : claims
         if json {
-            OutputText.printJSON(shown.map { ClaimView(claim: $0, stuck: reasons[$0.id] ?? []) })
+            OutputText.printJSON(shown.map { ClaimView(claim: $0, stuck: reasons[$0.id] ?? [], ownerNotVisible: hidden[$0.id]) })
             return
         }
         if shown.isEmpty {
@@ -62,17 +65,18 @@ struct ListCommand: ParsableCommand {
         }
         print("ID      STATE      AGE   CONSUMER             PID      HOLDS")
         for c in shown {
-            let name = OutputText.clean(c.consumer.name)
+            let name = SafeText.strip(c.consumer.name)
             let pid = c.consumer.pid.map(String.init) ?? "-"
             let line = [c.id.padding(toLength: 7, withPad: " ", startingAt: 0),
                         c.state.rawValue.padding(toLength: 10, withPad: " ", startingAt: 0),
                         OutputText.age(now - c.createdAt).padding(toLength: 5, withPad: " ", startingAt: 0),
                         String(name.prefix(20)).padding(toLength: 20, withPad: " ", startingAt: 0),
                         pid.padding(toLength: 8, withPad: " ", startingAt: 0),
-                        OutputText.holding(c.usage)].joined(separator: " ")
+                        SafeText.strip(OutputText.holding(c.usage))].joined(separator: " ")
             print(line)
-            if let note = c.note { print("        note: \(OutputText.clean(note))") }
-            for r in reasons[c.id] ?? [] { print("        STUCK: \(OutputText.clean(r.description))") }
+            if let note = c.note { print("        note: \(SafeText.strip(note))") }
+            for r in reasons[c.id] ?? [] { print("        STUCK: \(SafeText.strip(r.description))") }
+            if let h = hidden[c.id] { print("        NOTE: \(SafeText.strip(h.description))") }
         }
     }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import TrackerCore
 
 /// Entry point. Maps outcomes onto restrack's exit codes: 0 ok, 1 the
 /// operation was refused, 2 bad usage or input (swift-argument-parser's own
@@ -24,7 +25,7 @@ enum Main {
         } catch let exit as ExitCode {
             Foundation.exit(exit.rawValue)
         } catch let failure as CLIFailure {
-            FileHandle.standardError.write(Data(("restrack: " + failure.message + "\n").utf8))
+            FileHandle.standardError.write(Data(("restrack: " + SafeText.strip(failure.message) + "\n").utf8))
             Foundation.exit(failure.exitCode)
         } catch {
             let code = Restrack.exitCode(for: error)

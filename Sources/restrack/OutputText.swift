@@ -1,16 +1,9 @@
 import Foundation
 import TrackerCore
 
-/// Text that came from users (consumer names, notes, reasons) made safe to
-/// print on a terminal: control characters (C0, DEL, C1), which could move
-/// the cursor or rewrite the screen, are dropped.
+/// Plain-text output helpers. Strings from users or the host (consumer
+/// names, notes, reasons, addresses) go through `SafeText.strip` first.
 enum OutputText {
-    static func clean(_ text: String) -> String {
-        String(String.UnicodeScalarView(text.unicodeScalars.filter { s in
-            !(s.value < 0x20 || (0x7F...0x9F).contains(s.value) || s.value == 0x2028 || s.value == 0x2029)
-        }))
-    }
-
     /// "42s", "5m", "3h", "2d" for an age in seconds.
     static func age(_ seconds: Double) -> String {
         let s = Int(max(0, seconds))

@@ -59,7 +59,7 @@ struct ReleaseCommand: ParsableCommand {
             } catch {
                 let failure = CLIFailure(error)
                 failures.append(failure)
-                FileHandle.standardError.write(Data("restrack: \(failure.message)\n".utf8))
+                FileHandle.standardError.write(Data("restrack: \(SafeText.strip(failure.message))\n".utf8))
             }
         }
         if json { OutputText.printJSON(ReleaseView(released: released, errors: failures.map(\.message))) }
@@ -75,7 +75,7 @@ struct ReleaseCommand: ParsableCommand {
         let probe = ProcessProbe()
         let found: [(claim: Claim, reasons: [StuckReason])]
         do {
-            found = try book.releaseStuck(snapshot: snapshot, processStartTime: { probe.startTime(pid: $0) },
+            found = try book.releaseStuck(snapshot: snapshot, processStartTime: { probe.liveness(pid: $0) },
                                           dryRun: dryRun, actor: .current())
         } catch {
             throw CLIFailure(error)
@@ -87,8 +87,8 @@ struct ReleaseCommand: ParsableCommand {
         if found.isEmpty { print("no stuck claims") }
         for (claim, reasons) in found {
             let verb = dryRun ? "would release" : "released"
-            print("\(verb) \(claim.id) (\(OutputText.clean(claim.consumer.name))): "
-                  + reasons.map { OutputText.clean($0.description) }.joined(separator: "; "))
+            print("\(verb) \(claim.id) (\(SafeText.strip(claim.consumer.name))): "
+                  + reasons.map { SafeText.strip($0.description) }.joined(separator: "; "))
         }
     }
 }

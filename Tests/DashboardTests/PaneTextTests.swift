@@ -22,6 +22,25 @@ import TrackerCore
         #expect(lines[f].contains("confirmed") && !lines[f].contains("STUCK"))
     }
 
+    @Test func ownerNotVisibleIsShownButNotStuck() {
+        var hidden = Fixtures.claim("c3hide", consumer: "vm-other-user", cpus: [2], age: 30, state: .confirmed)
+        hidden.consumer.pid = 4242
+        hidden.consumer.pidStartTime = 7
+        var m = Fixtures.model(Fixtures.smallHost(), claims: [hidden])
+        m.host = Tracker.state(snapshot: Fixtures.smallHost(), claims: [hidden], now: Fixtures.now,
+                               processStartTime: { _ in .unknown(why: "/proc/4242/stat: Permission denied") })
+        var c = Canvas(width: 100, height: 10)
+        ClaimsPane.draw(m, into: &c, rect: Rect(x: 0, y: 0, width: 100, height: 10), glyphs: .unicode)
+        let lines = c.text.split(separator: "\n").map(String.init)
+        #expect(!lines[0].contains("stuck"))
+        guard let row = lines.firstIndex(where: { $0.contains("c3hide") }) else {
+            Issue.record("claim row missing")
+            return
+        }
+        #expect(!lines[row].contains("STUCK"))
+        #expect(lines[row + 1].contains("↳ owner pid 4242 not visible to this user"))
+    }
+
     @Test func vfIsUnavailableWhenItsPFIsClaimed() {
         // Confirmed (allocated) PF: Nova makes its VFs unavailable.
         let pfClaim = Fixtures.claim("cpf001", consumer: "dpdk-pf", devices: ["0000:3b:00.0"], age: 5, state: .confirmed)
@@ -96,6 +115,19 @@ import TrackerCore
         #expect(!all.contains("\u{1b}") && !all.contains("\u{07}") && !all.contains("\u{9b}"))
         #expect(c.line(0).contains("evil]0;pwnedhost"))
         #expect(c.text.contains("NIC[31mred2J"))
+    }
+
+    @Test func consumerNamesLoseBidiAndZeroWidthCharacters() {
+        // Displayed raw, RLO makes "vm-\u{202E}nimda" read as "vm-admin".
+        let c1 = Fixtures.claim("c1bidi", consumer: "vm-\u{202E}nimda\u{2066}\u{200B}\u{FEFF}", cpus: [2], age: 5,
+                                state: .confirmed)
+        var m = Fixtures.model(Fixtures.smallHost(), claims: [c1])
+        m.focus = .claims
+        var c = Canvas(width: 100, height: 10)
+        ClaimsPane.draw(m, into: &c, rect: Rect(x: 0, y: 0, width: 100, height: 10), glyphs: .unicode)
+        let scalars = c.cells.flatMap { Array($0.char.unicodeScalars) }
+        #expect(!scalars.contains { $0.properties.generalCategory == .format })
+        #expect(c.text.contains("vm-nimda"))
     }
 
     @Test func allOf512CPUsAreTilesAt160x50() throws {

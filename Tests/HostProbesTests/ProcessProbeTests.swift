@@ -34,4 +34,37 @@ import TrackerCore
         p.waitUntilExit()   // reaped: /proc/PID is gone
         #expect(ProcessProbe().startTime(pid: p.processIdentifier) == nil)
     }
+
+    /// A `/proc` with no entry for the pid, as hidepid=2 shows another
+    /// user's process: the kill(pid, 0) witness decides.
+    @Test func unreadableProcIsUnknownUnlessTheSignalWitnessSaysGone() throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("proc-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let hidden = ProcessProbe(procRoot: root, signalWitness: { _ in .notPermitted })
+        guard case .unknown(let why) = hidden.liveness(pid: 777) else {
+            Issue.record("EPERM from kill(777, 0) means alive, not gone: \(hidden.liveness(pid: 777))")
+            return
+        }
+        #expect(why.contains("/777/stat") && why.contains("runs as another user"))
+        #expect(hidden.startTime(pid: 777) == nil)
+        // Another namespace: kill succeeds but /proc has no such entry.
+        if case .unknown = ProcessProbe(procRoot: root, signalWitness: { _ in .exists }).liveness(pid: 777) {} else {
+            Issue.record("a signallable pid with no /proc entry must be unknown")
+        }
+        #expect(ProcessProbe(procRoot: root, signalWitness: { _ in .noSuchProcess }).liveness(pid: 777) == .gone)
+        // A captured tree has no witness: a missing entry there is an exit.
+        #expect(ProcessProbe(procRoot: root).liveness(pid: 777) == .gone)
+        // A stat file that cannot be opened (here: a directory) is not an exit either.
+        try FileManager.default.createDirectory(atPath: root + "/778/stat", withIntermediateDirectories: true)
+        if case .unknown = ProcessProbe(procRoot: root).liveness(pid: 778) {} else {
+            Issue.record("an unreadable stat must be unknown")
+        }
+    }
+
+    @Test func liveWitnessSeesThisProcessAndNoImpossiblePid() {
+        let probe = ProcessProbe()
+        #expect(probe.liveness(pid: getpid()).startTime != nil)
+        #expect(probe.liveness(pid: 4_194_305) == .gone)
+    }
 }

@@ -149,21 +149,27 @@ import TrackerCore
                                       snapshot: host, confirm: true, actor: LedgerFixture.actor)
         let alive = try ledger.claim(LedgerFixture.pinned(1), consumer: Consumer(name: "alive", pid: 3333, pidStartTime: 5),
                                      snapshot: host, confirm: true, actor: LedgerFixture.actor)
+        let hidden = try ledger.claim(LedgerFixture.pinned(1), consumer: Consumer(name: "hidden", pid: 4444, pidStartTime: 5),
+                                      snapshot: host, confirm: true, actor: LedgerFixture.actor)
         let procs: [Int32: UInt64] = [2222: 6, 3333: 5]
-        let oracle: Tracker.ProcessStartTime = { procs[$0] }
+        // 4444 is another user's live process behind hidepid: not visible, so never released.
+        let oracle: Tracker.ProcessStartTime = { pid in
+            if pid == 4444 { return .unknown(why: "/proc/4444/stat: No such file or directory; pid 4444 runs as another user") }
+            return procs[pid].map { .alive(startTime: $0) } ?? .gone
+        }
         let dry = try ledger.releaseStuck(snapshot: host, processStartTime: oracle, dryRun: true, actor: LedgerFixture.actor)
         #expect(Set(dry.map(\.claim.id)) == [gone.id, reused.id])
         #expect(try ledger.claims(states: [.released]).isEmpty)   // dry run changed nothing
         let done = try ledger.releaseStuck(snapshot: host, processStartTime: oracle, dryRun: false, actor: LedgerFixture.actor)
         #expect(Set(done.map(\.claim.id)) == [gone.id, reused.id])
-        #expect(try ledger.claims(states: [.confirmed]).map(\.id) == [alive.id])
+        #expect(Set(try ledger.claims(states: [.confirmed]).map(\.id)) == [alive.id, hidden.id])
         let audited = try ledger.audit().filter { $0.action == "release-stuck" }
         #expect(audited.count == 2)
         #expect(audited.contains { $0.claimID == gone.id && $0.reason == "owner pid 1111 exited" })
         #expect(audited.contains { $0.claimID == reused.id && $0.reason == "owner pid 2222 now belongs to another process" })
-        // Their CPUs are free again: with 'alive' holding 1 of the 4, three more
-        // 1-CPU claims fit and a fourth does not.
-        for n in ["x", "y", "w"] {
+        // Their CPUs are free again: with 'alive' and 'hidden' holding 2 of
+        // the 4, two more 1-CPU claims fit and a third does not.
+        for n in ["x", "y"] {
             _ = try ledger.claim(LedgerFixture.pinned(1), consumer: Consumer(name: n), snapshot: host, actor: LedgerFixture.actor)
         }
         #expect(throws: LedgerError.self) {
@@ -179,7 +185,7 @@ import TrackerCore
         let c = try ledger.claim(LedgerFixture.pinned(1, memoryMB: 1024, pages: .kib(2048), pci: [PCIRequestSpec(alias: "vf")]),
                                  consumer: Consumer(name: "a", pid: 4242, pidStartTime: 9), snapshot: host, confirm: true,
                                  actor: LedgerFixture.actor)
-        let alive: Tracker.ProcessStartTime = { $0 == 4242 ? 9 : nil }
+        let alive: Tracker.ProcessStartTime = { $0 == 4242 ? .alive(startTime: 9) : .gone }
         let held = c.usage.pinnedCPUs
         // All as promised: confirmed guest took its 512 pages, so ≥ 512 free is expected.
         var report = try ledger.check(snapshot: LedgerFixture.host(hugeFree: 512), processStartTime: alive,
@@ -204,6 +210,22 @@ import TrackerCore
         report = try ledger.check(snapshot: host, processStartTime: alive, affinity: nil)
         #expect(report.integrity.contains { $0.contains("usage totals for cell 0, page size 2048 KiB") })
     }
+
+    @Test func checkWarnsButPassesWhenTheOwnerIsNotVisible() throws {
+        let f = LedgerFixture()
+        defer { f.cleanup() }
+        let ledger = try Ledger.open(path: f.path)
+        let host = LedgerFixture.host()
+        let c = try ledger.claim(LedgerFixture.pinned(1), consumer: Consumer(name: "other-user", pid: 4242, pidStartTime: 9),
+                                 snapshot: host, confirm: true, actor: LedgerFixture.actor)
+        let hidepid: Tracker.ProcessStartTime = { _ in .unknown(why: "/proc/4242/stat: Permission denied") }
+        // Affinity would be drift if it were checked; an unseen owner is not checked.
+        let report = try ledger.check(snapshot: host, processStartTime: hidepid, affinity: { _ in [0, 1, 2, 3] })
+        #expect(report.stuck.isEmpty)
+        #expect(report.drift.isEmpty)
+        #expect(report.isHealthy)
+        #expect(report.warnings == ["claim \(c.id): owner pid 4242 not visible to this user (/proc/4242/stat: Permission denied)"])
+    }
 }
 
 @Suite struct LedgerStateTests {
@@ -216,7 +238,7 @@ import TrackerCore
                                  snapshot: host, actor: LedgerFixture.actor)
         let b = try ledger.claim(LedgerFixture.pinned(1), consumer: Consumer(name: "b", pid: 11, pidStartTime: 1),
                                  snapshot: host, actor: LedgerFixture.actor)
-        let nobody: Tracker.ProcessStartTime = { _ in nil }
+        let nobody: Tracker.ProcessStartTime = { _ in .gone }
         let state = try ledger.state(snapshot: host, processStartTime: nobody)
         #expect(state.effective.cells[0].pinnedCPUs == a.usage.pinnedCPUs.union(b.usage.pinnedCPUs))
         #expect(Set(state.stuck.keys) == [a.id, b.id])

@@ -187,7 +187,7 @@ import Testing
         let fine = Self.claim("f", r, Self.onCell(1, pins: [0: 10], memoryMB: 512), state: .confirmed, pid: 300, start: 9)
         let procs: [Int32: UInt64] = [200: 8, 300: 9]   // pid 200 now started at another time
         let s = Tracker.state(snapshot: Self.host(), claims: [gone, reused, fine], now: 1000,
-                              processStartTime: { procs[$0] })
+                              processStartTime: { procs[$0].map { .alive(startTime: $0) } ?? .gone })
         #expect(s.stuck["g"] == [.ownerExited(pid: 100)])
         #expect(s.stuck["u"] == [.ownerPidReused(pid: 200)])
         #expect(s.stuck["f"] == nil)
@@ -195,6 +195,24 @@ import Testing
         // Flagged, never dropped: the CPUs stay pinned.
         #expect(s.effective.cells[0].pinnedCPUs == [2, 3])
         #expect(s.claims.count == 3)
+    }
+
+    @Test func ownerNotVisibleIsNotStuckButShown() {
+        // hidepid: another user's live owner cannot be read. Before, that read
+        // as "owner pid 100 exited" and release --stuck would have freed CPU 2.
+        let c = Self.claim("h", Self.pinned(1), Self.onCell(0, pins: [0: 2]), state: .confirmed, pid: 100, start: 5)
+        let s = Tracker.state(snapshot: Self.host(), claims: [c], now: 1000,
+                              processStartTime: { _ in .unknown(why: "/proc/100/stat: Permission denied") })
+        #expect(s.stuck.isEmpty)
+        #expect(s.ownersNotVisible["h"] == OwnerNotVisible(pid: 100, why: "/proc/100/stat: Permission denied"))
+        #expect(s.ownersNotVisible["h"]?.description
+                == "owner pid 100 not visible to this user (/proc/100/stat: Permission denied)")
+        #expect(s.effective.cells[0].pinnedCPUs == [2])
+        #expect(Tracker.ownerAndTTLReasons(c, now: 1000, processStartTime: { _ in .unknown(why: "x") }).isEmpty)
+        // Gone stays stuck, and a visible owner is never flagged as hidden.
+        let gone = Tracker.state(snapshot: Self.host(), claims: [c], now: 1000, processStartTime: { _ in .gone })
+        #expect(gone.stuck["h"] == [.ownerExited(pid: 100)])
+        #expect(gone.ownersNotVisible.isEmpty)
     }
 
     @Test func unconfirmedPastTTLOnlyWhileClaimed() {

@@ -30,6 +30,7 @@ public enum ClaimDetail {
         if !c.decision.emulatorCPUs.isEmpty { out.append(("emulator", CPUSet(c.decision.emulatorCPUs).cpulist, .value)) }
         for d in c.decision.pciDevices { out.append(("device", d, .value)) }
         for reason in host.stuck[c.id] ?? [] { out.append(("STUCK", reason.description, .stuck)) }
+        if let hidden = host.ownersNotVisible[c.id] { out.append(("owner", hidden.description, .warn)) }
         if let n = c.note { out.append(("note", n, .dim)) }
         return out
     }

@@ -93,11 +93,13 @@ public enum ClaimsPane {
             c.text(inner.x + 1, inner.y + 1, why, Style(.dim), clip: inner)
             return
         }
-        // Lines: each claim, then one line per stuck reason.
-        var lines: [(claim: Int, reason: String?)] = []
+        // Lines: each claim, then one line per stuck reason, then a warning
+        // when its owner could not be checked (not stuck, but unverified).
+        var lines: [(claim: Int, reason: String?, role: Role)] = []
         for (i, cl) in list.enumerated() {
-            lines.append((i, nil))
-            for reason in host.stuck[cl.id] ?? [] { lines.append((i, reason.description)) }
+            lines.append((i, nil, .normal))
+            for reason in host.stuck[cl.id] ?? [] { lines.append((i, reason.description, .stuck)) }
+            if let hidden = host.ownersNotVisible[cl.id] { lines.append((i, hidden.description, .warn)) }
         }
         let sel = min(max(0, m.claimIndex), list.count - 1)
         let selLine = lines.firstIndex { $0.claim == sel && $0.reason == nil } ?? 0
@@ -109,8 +111,8 @@ public enum ClaimsPane {
             let isStuck = host.stuck[cl.id] != nil
             let selected = focused && line.claim == sel
             if let reason = line.reason {
-                c.text(inner.x + 2, y, g.isASCII ? "->" : "↳", Style(.stuck), clip: inner)
-                c.hostText(inner.x + (g.isASCII ? 5 : 4), y, reason, Style(.stuck), maxWidth: inner.width - 5)
+                c.text(inner.x + 2, y, g.isASCII ? "->" : "↳", Style(line.role), clip: inner)
+                c.hostText(inner.x + (g.isASCII ? 5 : 4), y, reason, Style(line.role), maxWidth: inner.width - 5)
                 continue
             }
             if selected { c.fill(Rect(x: inner.x, y: y, width: inner.width, height: 1), " ", Style(.selected)) }

@@ -22,9 +22,14 @@ public struct HostState: Hashable, Sendable {
     /// snapshot shows in use by someone else): one sentence each. Empty on a
     /// healthy ledger; `restrack check` fails when it is not.
     public var conflicts: [String]
+    /// Claim id → its owner pid this reader could not look at (`hidepid`,
+    /// another namespace). Such claims are not stuck; they are shown so the
+    /// operator knows their owner was not checked.
+    public var ownersNotVisible: [String: OwnerNotVisible]
 
     public init(snapshot: HostSnapshot, effective: HostSnapshot, claims: [Claim], cpuOwners: [Int: String],
-                pciOwners: [String: String], stuck: [String: [StuckReason]], conflicts: [String] = []) {
+                pciOwners: [String: String], stuck: [String: [StuckReason]], conflicts: [String] = [],
+                ownersNotVisible: [String: OwnerNotVisible] = [:]) {
         self.snapshot = snapshot
         self.effective = effective
         self.claims = claims
@@ -32,5 +37,6 @@ public struct HostState: Hashable, Sendable {
         self.pciOwners = pciOwners
         self.stuck = stuck
         self.conflicts = conflicts
+        self.ownersNotVisible = ownersNotVisible
     }
 }
