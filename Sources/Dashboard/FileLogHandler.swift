@@ -46,7 +46,7 @@ public struct FileLogHandler: LogHandler {
 
     public func log(event: LogEvent) {
         guard let handle else { return }
-        let ts = ISO8601DateFormatter().string(from: Date())
+        let ts = ClockText.iso8601UTC(Date().timeIntervalSince1970)
         let line = "\(ts) \(event.level) \(label): \(event.message)\n"
         handle.write(Data(line.utf8))
     }

@@ -37,6 +37,7 @@ struct DashboardCommand: ParsableCommand {
 
     func run() throws {
         let started = Date()
+        Terminal.keepHeapSmall()
         let env = ProcessInfo.processInfo.environment
         if let problem = Terminal.probe(environment: env) {
             throw CLIFailure.badInput(problem.description)
