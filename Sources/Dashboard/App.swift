@@ -56,7 +56,7 @@ public final class App {
         // Decoding the host and building the first state leaves megabytes of
         // freed heap that glibc keeps (below its trim threshold, or in the
         // middle of the heap): give them back before settling into idle.
-        // About 2.6 MiB of resident memory on the 2,048-VF example host.
+        // About 1.4 MiB of resident memory on the 2,048-VF example host.
         Terminal.releaseFreedHeap()
         logger.info("first frame \(Int(firstFrame * 1000)) ms after the command started")
         var frames = 1

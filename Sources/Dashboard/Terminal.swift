@@ -41,15 +41,10 @@ public final class Terminal {
         }
     }
 
-    /// Whether the current locale's character set is UTF-8 (else ASCII glyphs).
     /// Hands freed heap pages back to the kernel (glibc's malloc_trim).
     static func releaseFreedHeap() { rs_malloc_trim() }
 
-    /// Keeps a long-running dashboard's heap small: glibc then gives freed
-    /// memory back instead of keeping it for reuse (1.2 MiB less private
-    /// memory on the 2,048-VF example host). Call once, before the host is read.
-    public static func keepHeapSmall() { rs_malloc_fixed_thresholds() }
-
+    /// Whether the current locale's character set is UTF-8 (else ASCII glyphs).
     public static func localeIsUTF8() -> Bool {
         setlocale(LC_ALL, "")
         guard let cs = nl_langinfo(nl_item(CODESET)) else { return false }

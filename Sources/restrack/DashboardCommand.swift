@@ -37,7 +37,6 @@ struct DashboardCommand: ParsableCommand {
 
     func run() throws {
         let started = Date()
-        Terminal.keepHeapSmall()
         let env = ProcessInfo.processInfo.environment
         if let problem = Terminal.probe(environment: env) {
             throw CLIFailure.badInput(problem.description)
