@@ -36,6 +36,12 @@ struct DashboardBench: ParsableCommand {
         let bin = restrack ?? URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
             .appendingPathComponent("restrack").path
 
+        // A binary linked a moment ago sits in dirty page-cache pages, which
+        // smaps counts as the process's private dirty memory until written
+        // back: write it back first so the figures are the binary's own.
+        let fd = open(bin, O_RDONLY)
+        if fd >= 0 { _ = fsync(fd); close(fd) }
+
         // 1. In-process: state with live claims, then the frame itself.
         let render = try renderTimes(snapshot)
 
