@@ -47,7 +47,7 @@ public struct FileLogHandler: LogHandler {
 
     public func log(event: LogEvent) {
         guard let handle else { return }
-        let ts = ISO8601DateFormatter().string(from: Date())
+        let ts = ClockText.iso8601UTC(Date().timeIntervalSince1970)
         // Messages quote host and ledger strings (consumer names, errors):
         // one log line each, with nothing a `tail -f` terminal would obey.
         let line = "\(ts) \(event.level) \(label): \(SafeText.escape(String(describing: event.message)))\n"

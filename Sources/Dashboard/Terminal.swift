@@ -41,6 +41,9 @@ public final class Terminal {
         }
     }
 
+    /// Hands freed heap pages back to the kernel (glibc's malloc_trim).
+    static func releaseFreedHeap() { rs_malloc_trim() }
+
     /// Whether the current locale's character set is UTF-8 (else ASCII glyphs).
     public static func localeIsUTF8() -> Bool {
         setlocale(LC_ALL, "")
