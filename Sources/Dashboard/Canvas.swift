@@ -83,7 +83,8 @@ public struct Canvas: Sendable {
             put(r.maxX - 1, yy, g.v, style)
         }
         if let title, r.width > 6 {
-            let t = Canvas.fit(title, r.width - 6, ascii: ascii)
+            // Titles carry claim ids and PCI addresses from the ledger and host.
+            let t = Canvas.fit(Sanitize.text(title, ascii: ascii), r.width - 6, ascii: ascii)
             put(r.x + 1, r.y, g.teeL, style)
             text(r.x + 2, r.y, " " + t + " ", titleStyle)
             put(r.x + 4 + t.count, r.y, g.teeR, style)

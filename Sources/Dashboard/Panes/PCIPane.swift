@@ -24,8 +24,8 @@ public enum PCIPane {
         let inner = PaneFrame.draw(into: &c, rect: r, title: title, focused: focused, glyphs: g)
         guard let host = m.host, !inner.isEmpty else { return }
         if rows.isEmpty {
-            c.text(inner.x + 1, inner.y, m.filter.isEmpty ? "no PCI devices tracked" : "no device matches '\(m.filter)'",
-                   Style(.dim), clip: inner)
+            c.hostText(inner.x + 1, inner.y, m.filter.isEmpty ? "no PCI devices tracked" : "no device matches '\(m.filter)'",
+                       Style(.dim), maxWidth: inner.width - 1, clip: inner)
             return
         }
         let sel = min(max(0, m.pciIndex), rows.count - 1)

@@ -1,0 +1,35 @@
+import Dashboard
+import Testing
+import TrackerCore
+
+@Suite struct SafetyReviewTests {
+    /// Every character on the canvas must be one the sanitizer would keep:
+    /// no controls (ESC, C1 CSI) and no double-width characters.
+    static func unsafeCells(_ c: Canvas) -> [String] {
+        c.cells.map { String($0.char) }.filter { Sanitize.text($0) != $0 }
+    }
+
+    @Test func dialogTitleWithHostileClaimIDIsSanitized() {
+        // Claim ids come from the ledger unvalidated; the detail dialog puts
+        // the id in its box title.
+        let id = "c1\u{1b}[2J漢"
+        let claim = Fixtures.claim(id, consumer: "vm", cpus: [2], age: 30, state: .confirmed)
+        var m = Fixtures.model(Fixtures.smallHost(), claims: [claim])
+        m.overlay = .claimDetail(id: id, scroll: 0)
+        let c = Fixtures.render(m, 100, 30)
+        #expect(Self.unsafeCells(c) == [])
+        // ESC dropped, the wide character shown as one "?".
+        #expect(c.text.contains("Claim c1[2J?"))
+    }
+
+    @Test func pciNoMatchMessageSanitizesTheFilter() {
+        // The operator's filter (any typed character, C1 controls and wide
+        // CJK included) is echoed when no device matches.
+        var m = Fixtures.model(Fixtures.smallHost())
+        m.filter = "zz\u{9b}31m漢"
+        var c = Canvas(width: 60, height: 8)
+        PCIPane.draw(m, into: &c, rect: Rect(x: 0, y: 0, width: 60, height: 8), glyphs: .unicode)
+        #expect(Self.unsafeCells(c) == [])
+        #expect(c.text.contains("no device matches 'zz31m?'"))
+    }
+}
