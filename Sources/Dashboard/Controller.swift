@@ -188,7 +188,15 @@ public struct Controller {
             case .down, .char("j"): m.overlay = .claimDetail(id: id, scroll: s + 1)
             case .char("C"), .char("r"), .delete:
                 m.overlay = nil
-                if let i = ClaimsPane.visible(m).firstIndex(where: { $0.id == id }) { m.claimIndex = i; m.focus = .claims }
+                // Act on this claim or on none: falling through to the
+                // selection would confirm or release a different claim when
+                // this one was released meanwhile or is hidden by the filter.
+                guard let i = ClaimsPane.visible(m).firstIndex(where: { $0.id == id }) else {
+                    m.setFlash("claim \(id) is not in the claims list (no longer live, or hidden by the filter)", .error)
+                    return .none
+                }
+                m.claimIndex = i
+                m.focus = .claims
                 return handle(key, &m, width: 0, height: 0)
             case .escape, .enter, .char("q"), .left, .backspace: m.overlay = nil
             default: break

@@ -32,4 +32,28 @@ import TrackerCore
         #expect(Self.unsafeCells(c) == [])
         #expect(c.text.contains("no device matches 'zz31m?'"))
     }
+
+    @Test func confirmInDetailOfAVanishedClaimDoesNotConfirmAnotherOne() throws {
+        // c1 (older, listed first by age) and c2, both unconfirmed.
+        let c1 = Fixtures.claim("c1gone", consumer: "vm-a", cpus: [2], age: 60)
+        let c2 = Fixtures.claim("c2stay", consumer: "vm-b", cpus: [4], age: 30)
+        let service = Fixtures.service(Fixtures.smallHost(), claims: [c1, c2])
+        let ctl = Fixtures.controller(service)
+        var m = Fixtures.model(Fixtures.smallHost())
+        ctl.poll(&m)
+        m.focus = .claims
+        _ = ctl.handle(.enter, &m, width: 160, height: 50)
+        #expect(m.overlay == .claimDetail(id: "c1gone", scroll: 0))
+        // Another process releases c1 while its detail is open; the next
+        // poll clamps the selection onto c2.
+        try service.release("c1gone", reason: "elsewhere")
+        ctl.poll(&m)
+        // C in c1's detail must not confirm c2, and r must not offer to release it.
+        _ = ctl.handle(.char("C"), &m, width: 160, height: 50)
+        #expect(service.claims.first { $0.id == "c2stay" }?.state == .claimed)
+        #expect(m.flash?.text.contains("c1gone") == true)
+        m.overlay = .claimDetail(id: "c1gone", scroll: 0)
+        _ = ctl.handle(.char("r"), &m, width: 160, height: 50)
+        #expect(m.overlay == nil)
+    }
 }
