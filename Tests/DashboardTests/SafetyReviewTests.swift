@@ -56,4 +56,16 @@ import TrackerCore
         _ = ctl.handle(.char("r"), &m, width: 160, height: 50)
         #expect(m.overlay == nil)
     }
+
+    @Test func pciAddressFromASnapshotIsSanitized() {
+        // A snapshot document's address is not checked against the sysfs
+        // format; the PCI tree draws it.
+        var host = Fixtures.smallHost()
+        host.pciDevices = [PCIDevice(address: "0000:3b:00.0\u{1b}[5m漢", vendorID: "8086", productID: "1592", numaNode: 0)]
+        let m = Fixtures.model(host)
+        var c = Canvas(width: 90, height: 8)
+        PCIPane.draw(m, into: &c, rect: Rect(x: 0, y: 0, width: 90, height: 8), glyphs: .unicode)
+        #expect(Self.unsafeCells(c) == [])
+        #expect(c.text.contains("0000:3b:00.0[5m? PCI"))
+    }
 }

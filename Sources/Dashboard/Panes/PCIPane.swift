@@ -56,7 +56,7 @@ public enum PCIPane {
             case .plain:
                 x += 2
             }
-            x = c.text(x, y, d.address, st(.value, bold: row.kindIsPF), clip: inner) + 1
+            x = c.hostText(x, y, d.address, st(.value, bold: row.kindIsPF), maxWidth: inner.maxX - x, clip: inner) + 1
             let type: String = switch d.devType { case .pf: "PF"; case .vf: "VF"; case .pci: "PCI" }
             x = c.text(x, y, Fmt.left(type, 3), st(.label), clip: inner) + 1
             // Right-hand columns are laid out from the right edge; the name
