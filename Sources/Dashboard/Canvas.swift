@@ -62,8 +62,11 @@ public struct Canvas: Sendable {
     }
 
     public mutating func fill(_ r: Rect, _ ch: Character = " ", _ style: Style = .normal) {
-        for yy in max(0, r.y)..<min(height, r.maxY) {
-            for xx in max(0, r.x)..<min(width, r.maxX) { cells[yy * width + xx] = Cell(ch, style) }
+        // A rectangle wholly off the grid would make these ranges run backwards.
+        let x0 = max(0, r.x), x1 = min(width, r.maxX), y0 = max(0, r.y), y1 = min(height, r.maxY)
+        guard x0 < x1, y0 < y1 else { return }
+        for yy in y0..<y1 {
+            for xx in x0..<x1 { cells[yy * width + xx] = Cell(ch, style) }
         }
     }
 
@@ -121,8 +124,10 @@ public struct Canvas: Sendable {
     /// The text inside a rectangle, one line per row, trailing spaces removed.
     public func text(in r: Rect) -> String {
         var rows: [String] = []
-        for yy in max(0, r.y)..<min(height, r.maxY) {
-            var s = String((max(0, r.x)..<min(width, r.maxX)).map { cells[yy * width + $0].char })
+        let x0 = max(0, r.x), x1 = min(width, r.maxX), y0 = max(0, r.y), y1 = min(height, r.maxY)
+        guard x0 < x1, y0 < y1 else { return "" }
+        for yy in y0..<y1 {
+            var s = String((x0..<x1).map { cells[yy * width + $0].char })
             while s.last == " " { s.removeLast() }
             rows.append(s)
         }

@@ -68,4 +68,16 @@ import TrackerCore
         #expect(Self.unsafeCells(c) == [])
         #expect(c.text.contains("0000:3b:00.0[5m? PCI"))
     }
+
+    @Test func fillAndReadOffTheGridAreDroppedNotTrapped() {
+        // Canvas promises that drawing outside the grid is dropped; a rect
+        // below, right of, or above the grid used to build a backwards range.
+        var c = Canvas(width: 10, height: 5)
+        for r in [Rect(x: 0, y: 7, width: 3, height: 1), Rect(x: 12, y: 0, width: 2, height: 2),
+                  Rect(x: -5, y: -5, width: 2, height: 2)] {
+            c.fill(r, "#")
+            #expect(c.text(in: r) == "")
+        }
+        #expect(!c.text.contains("#"))
+    }
 }
