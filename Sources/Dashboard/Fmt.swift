@@ -34,8 +34,10 @@ public enum Fmt {
         s.count >= n ? s : String(repeating: " ", count: n - s.count) + s
     }
 
-    /// `s` padded (or cut) to exactly `n` columns.
+    /// `s` padded (or cut) to exactly `n` columns; nothing for n <= 0, so a
+    /// width computed from a tiny pane cannot trap in `prefix`.
     public static func left(_ s: String, _ n: Int) -> String {
+        guard n > 0 else { return "" }
         if s.count >= n { return String(s.prefix(n)) }
         return s + String(repeating: " ", count: n - s.count)
     }

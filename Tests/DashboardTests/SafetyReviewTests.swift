@@ -80,4 +80,12 @@ import TrackerCore
         }
         #expect(!c.text.contains("#"))
     }
+
+    @Test func paddingToANegativeWidthIsEmptyNotATrap() {
+        // prefix(-3) traps; a pane narrower than its labels computes such widths.
+        #expect(Fmt.left("abc", -3) == "")
+        #expect(Fmt.left("abc", 0) == "")
+        #expect(Fmt.left("abc", 2) == "ab")
+        #expect(Fmt.left("ab", 4) == "ab  ")
+    }
 }
