@@ -336,7 +336,7 @@ public struct Ledger: Sendable {
         if case .corrupt(let p, let detail)? = error as? LedgerError, p.isEmpty {
             return .corrupt(path: path, detail: detail)
         }
-        return LedgerErrors.map(error, path: path, timeout: options.busyTimeoutSeconds)
+        return LedgerError(error, path: path, timeout: options.busyTimeoutSeconds)
     }
 
     /// `claimID` is what the caller typed when the claim is unknown, so it is

@@ -50,7 +50,7 @@ enum LedgerFile {
             do {
                 try LedgerSchema.migrator.migrate(queue)
             } catch {
-                throw LedgerErrors.map(error, path: path, timeout: options.busyTimeoutSeconds)
+                throw LedgerError(error, path: path, timeout: options.busyTimeoutSeconds)
             }
             return queue
         }
@@ -71,7 +71,7 @@ enum LedgerFile {
         do {
             return try DatabaseQueue(path: path, configuration: config)
         } catch {
-            throw LedgerErrors.map(error, path: path, timeout: options.busyTimeoutSeconds)
+            throw LedgerError(error, path: path, timeout: options.busyTimeoutSeconds)
         }
     }
 
@@ -95,7 +95,7 @@ enum LedgerFile {
         } catch let error as DatabaseError where [.SQLITE_CORRUPT, .SQLITE_NOTADB].contains(error.resultCode) {
             throw LedgerError.corrupt(path: path, detail: error.message ?? "\(error.resultCode)")
         } catch {
-            throw LedgerErrors.map(error, path: path, timeout: timeout)
+            throw LedgerError(error, path: path, timeout: timeout)
         }
         guard found.quick == ["ok"] else {
             throw LedgerError.corrupt(path: path, detail: "integrity check: " + found.quick.prefix(3).joined(separator: "; "))
