@@ -11,39 +11,48 @@ enum LedgerFile {
         let dir = (path as NSString).deletingLastPathComponent.isEmpty ? "." : (path as NSString).deletingLastPathComponent
         try ensureDirectory(dir, ledger: path)
         var st = stat()
-        var isNew = false
-        // A symlink planted by another user (in a sticky /tmp, say) could
-        // aim the ledger at a file of theirs choosing; its owner must be trusted too.
+        if lstat(path, &st) != 0 {
+            guard errno == ENOENT else {
+                throw LedgerError.io(path: path, detail: "cannot stat: \(String(cString: strerror(errno)))")
+            }
+            try create(path, in: dir, options: options)
+        }
+        // A symlink planted by another user could aim the ledger at a file
+        // of their choosing; its owner must be trusted too.
         if lstat(path, &st) == 0, st.st_mode & S_IFMT == S_IFLNK, st.st_uid != 0, st.st_uid != geteuid() {
             throw LedgerError.unsafe(path: path, detail: "it is a symlink owned by uid \(st.st_uid), another user")
         }
-        if stat(path, &st) == 0 {
-            try checkFile(st, path: path)
-            // SQLite opens these beside the ledger and trusts what is in
-            // them (committed claims sit in the WAL until a checkpoint).
-            for sidecar in [path + "-wal", path + "-shm"] where lstat(sidecar, &st) == 0 {
-                if st.st_mode & S_IFMT == S_IFLNK {
-                    throw LedgerError.unsafe(path: path, detail: "\(sidecar) is a symlink; remove it")
-                }
-                try checkFile(st, path: sidecar)
+        guard stat(path, &st) == 0 else {
+            if errno == ENOENT {
+                // A dangling symlink: SQLite would follow it and create the
+                // target with the umask's mode (0644: claims readable by all).
+                throw LedgerError.io(path: path, detail: "it is a symlink to a file that does not exist; remove the link (restrack then creates the ledger there) or create the ledger at the link's target first")
             }
-        } else if errno == ENOENT {
-            try create(path)
-            isNew = true
-        } else {
             throw LedgerError.io(path: path, detail: "cannot stat: \(String(cString: strerror(errno)))")
         }
-
-        var needsMigration = isNew
-        if !isNew {
-            needsMigration = try precheck(path, timeout: options.busyTimeoutSeconds)
+        try checkFile(st, path: path)
+        // Every ledger this build makes holds its tables before it appears at
+        // `path` (see `create`), so an empty file is a ledger that lost its
+        // contents (a truncating copy, a full disk, `> file`), never one
+        // being set up: making it a new ledger would lose every claim and
+        // promise their CPUs again.
+        if st.st_size == 0 {
+            throw LedgerError.corrupt(path: path, detail: "the file is empty (0 bytes)")
         }
-        if needsMigration {
+        // SQLite opens these beside the ledger and trusts what is in them
+        // (committed claims sit in the WAL until a checkpoint).
+        for sidecar in [path + "-wal", path + "-shm"] where lstat(sidecar, &st) == 0 {
+            if st.st_mode & S_IFMT == S_IFLNK {
+                throw LedgerError.unsafe(path: path, detail: "\(sidecar) is a symlink; remove it")
+            }
+            try checkFile(st, path: sidecar)
+        }
+        if try precheck(path, timeout: options.busyTimeoutSeconds) {
             // DatabaseMigrator decides what to run before it locks the file,
-            // so two first-time opens could both create the tables. A flock on
-            // the directory (not the file: closing another descriptor of the
-            // database file would drop SQLite's own POSIX locks) serializes
-            // first-time setup; the migrator then sees what the winner did.
+            // so two restracks upgrading at once could both run a migration.
+            // A flock on the directory (not the file: closing another
+            // descriptor of the database file would drop SQLite's own POSIX
+            // locks) serializes them; the migrator then sees what the winner did.
             let lock = try DirectoryLock.acquire(dir, ledger: path, timeout: options.busyTimeoutSeconds)
             defer { lock.release() }
             let queue = try writer(path, options: options)
@@ -55,6 +64,64 @@ enum LedgerFile {
             return queue
         }
         return try writer(path, options: options)
+    }
+
+    /// Makes a new ledger at `path`, which did not exist a moment ago: the
+    /// tables are set up in a private file beside it that is then linked to
+    /// `path`, which fails if anything appeared there in the meantime. So
+    /// `path` only ever holds a complete ledger, and a file someone else put
+    /// there (an empty one included) is never taken over: the caller judges
+    /// it like any file it found. The directory lock keeps concurrent
+    /// creators from each building a copy and lets the holder sweep the
+    /// set-up files a killed creator left behind.
+    private static func create(_ path: String, in dir: String, options: LedgerOptions) throws(LedgerError) {
+        let lock = try DirectoryLock.acquire(dir, ledger: path, timeout: options.busyTimeoutSeconds)
+        defer { lock.release() }
+        let name = (path as NSString).lastPathComponent
+        let prefix = ".\(name).new-"
+        for stale in (try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? [] where stale.hasPrefix(prefix) {
+            unlink(dir + "/" + stale)
+        }
+        var st = stat()
+        if lstat(path, &st) == 0 { return }
+        let temp = dir + "/" + prefix + "\(getpid())"
+        defer {
+            for suffix in ["", "-wal", "-shm", "-journal"] { unlink(temp + suffix) }
+        }
+        try createPrivate(temp, ledger: path)
+        do {
+            let queue = try writer(temp, options: options)
+            try LedgerSchema.migrator.migrate(queue)
+            // Closing checkpoints the WAL into the file, so `path` is whole
+            // on its own before it appears.
+            try queue.close()
+        } catch {
+            throw LedgerError(error, path: path, timeout: options.busyTimeoutSeconds)
+        }
+        guard fsyncPath(temp) else {
+            throw LedgerError.io(path: path, detail: "cannot sync the new ledger: \(String(cString: strerror(errno)))")
+        }
+        if link(temp, path) != 0 {
+            let code = errno
+            if code == EEXIST { return }
+            guard [EPERM, EOPNOTSUPP, EMLINK].contains(code) else {
+                throw LedgerError.io(path: path, detail: "cannot create: \(String(cString: strerror(code)))")
+            }
+            // A file system without hard links: rename, after one more look
+            // (under the lock, in a directory no one else can write).
+            guard lstat(path, &st) != 0 else { return }
+            guard rename(temp, path) == 0 else {
+                throw LedgerError.io(path: path, detail: "cannot create: \(String(cString: strerror(errno)))")
+            }
+        }
+        _ = fsyncPath(dir)
+    }
+
+    private static func fsyncPath(_ path: String) -> Bool {
+        let fd = Glibc.open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return false }
+        defer { Glibc.close(fd) }
+        return fsync(fd) == 0
     }
 
     private static func writer(_ path: String, options: LedgerOptions) throws(LedgerError) -> DatabaseQueue {
@@ -100,13 +167,12 @@ enum LedgerFile {
         guard found.quick == ["ok"] else {
             throw LedgerError.corrupt(path: path, detail: "integrity check: " + found.quick.prefix(3).joined(separator: "; "))
         }
-        // An empty database is ours to set up. So is one holding only tables
-        // we create: another restrack is setting it up right now (GRDB
-        // creates grdb_migrations before the migration that stamps the
-        // application id), and the directory lock will wait for it.
-        if found.appID == 0 && found.tables.allSatisfy(LedgerSchema.tableNames.contains) { return true }
+        // A ledger appears at its path with its tables and application id
+        // already in place (see `create`), so a database without them is
+        // not one of ours, or one that lost them.
         guard found.appID == LedgerSchema.applicationID else {
-            throw LedgerError.corrupt(path: path, detail: "it is an SQLite database of another application")
+            throw LedgerError.corrupt(path: path, detail: found.appID == 0 && found.tables.isEmpty
+                ? "it is an SQLite database without tables" : "it is an SQLite database of another application")
         }
         if found.version > LedgerSchema.version || found.superseded {
             throw LedgerError.newerSchema(path: path, found: found.version, supported: LedgerSchema.version)
@@ -137,9 +203,11 @@ enum LedgerFile {
         if st.st_uid != 0 && st.st_uid != me {
             throw LedgerError.unsafe(path: ledger, detail: "its directory \(dir) belongs to uid \(st.st_uid), another user")
         }
-        let sticky = st.st_mode & S_ISVTX != 0
-        if st.st_mode & (S_IWGRP | S_IWOTH) != 0 && !sticky {
-            throw LedgerError.unsafe(path: ledger, detail: "its directory \(dir) is writable by other users (mode \(modeText(st.st_mode)))")
+        // Sticky (as /tmp) does not help: SQLite creates `-journal`, `-wal`
+        // and `-shm` beside the ledger, and a file another user put there
+        // first (one byte is enough) blocks every restrack or feeds it pages.
+        if st.st_mode & (S_IWGRP | S_IWOTH) != 0 {
+            throw LedgerError.unsafe(path: ledger, detail: "its directory \(dir) is writable by other users (mode \(modeText(st.st_mode))), who could block or rewrite it through the files SQLite keeps beside it; use a directory only you can write (chmod go-w it, or leave out --ledger for the default location)")
         }
     }
 
@@ -155,31 +223,19 @@ enum LedgerFile {
         }
     }
 
-    /// Permission bits as `ls` and chmod write them (`644`). Built by hand:
+    /// Permission bits as chmod writes them (`644`, `1777`). Built by hand:
     /// a path inside a format string would be read as format directives.
     private static func modeText(_ mode: mode_t) -> String {
-        let octal = String(mode & 0o777, radix: 8)
+        let octal = String(mode & 0o7777, radix: 8)
         return String(repeating: "0", count: max(0, 3 - octal.count)) + octal
     }
 
-    /// Creates the file 0600 before SQLite sees it; SQLite gives the -wal and
-    /// -shm files the same mode.
-    private static func create(_ path: String) throws(LedgerError) {
-        let fd = Glibc.open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
-        if fd < 0 {
-            guard errno == EEXIST else {
-                throw LedgerError.io(path: path, detail: "cannot create: \(String(cString: strerror(errno)))")
-            }
-            // O_EXCL also refuses a dangling symlink, which SQLite would
-            // follow and create with the umask's mode (0644: claims readable
-            // by all); and a file another process made in between must pass
-            // the same checks as one found at the start.
-            var st = stat()
-            guard stat(path, &st) == 0 else {
-                throw LedgerError.io(path: path, detail: "it is a symlink to a file that does not exist; create that file with mode 600 or remove the link")
-            }
-            try checkFile(st, path: path)
-            return
+    /// Creates the set-up file 0600 before SQLite sees it; SQLite gives
+    /// the -wal and -shm files the same mode, and a link keeps it.
+    private static func createPrivate(_ temp: String, ledger path: String) throws(LedgerError) {
+        let fd = Glibc.open(temp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
+        guard fd >= 0 else {
+            throw LedgerError.io(path: path, detail: "cannot create \(temp): \(String(cString: strerror(errno)))")
         }
         // umask cannot widen 0600, but a umask like 0177 could not narrow it
         // either; set it explicitly anyway so the mode never depends on it.

@@ -18,8 +18,12 @@ import Testing
             #expect(error.description.contains("symlink to a file that does not exist"), "\(error)")
         }
         #expect(!FileManager.default.fileExists(atPath: target))
-        // Once the operator creates the target 0600, the ledger opens through the link.
+        // An empty target is not a ledger; once the ledger is made at the
+        // target itself, it opens through the link.
         #expect(FileManager.default.createFile(atPath: target, contents: Data(), attributes: [.posixPermissions: 0o600]))
+        #expect(throws: LedgerError.self) { try Ledger.open(path: f.path) }
+        unlink(target)
+        _ = try Ledger.open(path: target)
         _ = try Ledger.open(path: f.path)
         var st = stat()
         #expect(stat(target, &st) == 0 && st.st_mode & 0o777 == 0o600)

@@ -4,16 +4,14 @@ import Testing
 
 /// SQLite reads and writes the ledger through its `-wal` and `-shm` files
 /// too: committed claims sit in the WAL until a checkpoint. One that another
-/// user planted or can write (a sticky /tmp allows planting) would let them
-/// forge claims, so it is refused like the ledger file itself.
+/// user owns or can write (left from a time the directory was shared, or
+/// copied in with the ledger) would let them forge claims, so it is refused
+/// like the ledger file itself.
 @Suite struct LedgerSidecarFileTests {
     @Test func writableOrForeignWALAndSHMAreRefused() throws {
         let f = LedgerFixture()
         defer { f.cleanup() }
-        // A sticky, world-writable directory (as /tmp), which the ledger allows.
-        let dir = f.dir + "/tmp"
-        #expect(mkdir(dir, 0o700) == 0 && chmod(dir, 0o1777) == 0)
-        let path = dir + "/ledger.sqlite"
+        let path = f.path
         do { _ = try Ledger.open(path: path) }
         for suffix in ["-wal", "-shm"] {
             let side = path + suffix
