@@ -41,12 +41,27 @@ enum ClaimRecord {
         for address in usage.pciDevices {
             try db.execute(sql: "INSERT INTO held_pci (address, claim_id) VALUES (?, ?)", arguments: [address, id])
         }
+        try HeldChecksum.apply(usage, sign: 1, db)
     }
 
+    /// Drops the index rows of a claim that just ended; its usage comes off
+    /// the checksum as the claim row has it, whatever the index held.
     static func deleteHeld(_ id: String, _ db: Database) throws {
+        if let text = try String.fetchOne(db, sql: "SELECT usage FROM claim WHERE id = ?", arguments: [id]) {
+            try HeldChecksum.apply(try usage(text, claim: id), sign: -1, db)
+        }
         try db.execute(sql: "DELETE FROM held_cpu WHERE claim_id = ?", arguments: [id])
         try db.execute(sql: "DELETE FROM held_cell WHERE claim_id = ?", arguments: [id])
         try db.execute(sql: "DELETE FROM held_pci WHERE claim_id = ?", arguments: [id])
+    }
+
+    /// Only the `usage` column of a claim, decoded: what it holds.
+    static func usage(_ text: String, claim id: String) throws -> ClaimUsage {
+        do {
+            return try ContractJSON.decode(ClaimUsage.self, from: Data(text.utf8), document: "claim \(id) usage")
+        } catch {
+            throw LedgerError.corrupt(path: "", detail: error.description)
+        }
     }
 
     static func update(_ claim: Claim, _ db: Database) throws {

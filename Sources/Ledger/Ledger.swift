@@ -278,6 +278,10 @@ public struct Ledger: Sendable {
             WHERE NOT EXISTS (SELECT 1 FROM held_total t WHERE t.cell = s.cell AND t.page_size_kb = s.size)
             """) ?? 0
         if missing > 0 { problems.append("index: \(missing) cell usage groups have no totals row") }
+        let sum = live.reduce(into: HeldChecksum()) { $0.add($1.usage) }
+        if try HeldChecksum.stored(db) ?? HeldChecksum() != sum {
+            problems.append("index: the held_check fingerprint does not match the live claims (claims are refused until it does)")
+        }
         return problems
     }
 
@@ -333,8 +337,10 @@ public struct Ledger: Sendable {
     }
 
     private func map(_ error: any Error) -> LedgerError {
-        if case .corrupt(let p, let detail)? = error as? LedgerError, p.isEmpty {
-            return .corrupt(path: path, detail: detail)
+        switch error as? LedgerError {
+        case .corrupt(let p, let detail)? where p.isEmpty: return .corrupt(path: path, detail: detail)
+        case .damagedIndex(let p, let detail)? where p.isEmpty: return .damagedIndex(path: path, detail: detail)
+        default: break
         }
         return LedgerError(error, path: path, timeout: options.busyTimeoutSeconds)
     }
@@ -350,9 +356,13 @@ public struct Ledger: Sendable {
                              actor.host, AuditEntry.capped(reason)])
     }
 
-    /// What live claims hold, summed by SQL from the index: the fast path of
-    /// the claim transaction, which never decodes whole claims.
+    /// What live claims hold, read from the index: the fast path of the
+    /// claim transaction, which never decodes whole claims. The index is
+    /// summed as it is read and must match the fingerprint kept with the
+    /// claims (`HeldChecksum`); a CPU id no host can have is damage too, and
+    /// is refused before it sizes anything.
     static func holdings(_ db: Database) throws -> [Tracker.Holding] {
+        var seen = HeldChecksum()
         var cells: [Int: [ClaimUsage.Cell]] = [:]
         var floating = (vcpus: 0, memory: 0)
         for row in try Row.fetchAll(db, sql: """
@@ -360,23 +370,29 @@ public struct Ledger: Sendable {
             """) {
             let what = "held_total row"
             let cell: Int = try RowColumn.value(row, "cell", in: what)
+            let size: Int = try RowColumn.value(row, "page_size_kb", in: what)
             let v: Int = try RowColumn.value(row, "v", in: what)
             let m: Int = try RowColumn.value(row, "m", in: what)
+            let p: Int = try RowColumn.value(row, "p", in: what)
+            seen.addTotals(cell: cell, pageSizeKB: size, sharedVCPUs: v, memoryMB: m, pages: p)
             if cell < 0 {
-                floating.vcpus += v
-                floating.memory += m
+                floating.vcpus &+= v
+                floating.memory &+= m
                 continue
             }
-            let size: Int = try RowColumn.value(row, "page_size_kb", in: what)
             cells[cell, default: []].append(ClaimUsage.Cell(hostCell: cell, sharedVCPUs: v, memoryMB: m,
-                                                              pageSizeKB: size > 0 ? size : nil,
-                                                              pages: try RowColumn.value(row, "p", in: what)))
+                                                              pageSizeKB: size > 0 ? size : nil, pages: p))
         }
         var pinned: [Int: CPUSet] = [:]
         let cpuRows = try Row.fetchCursor(db, sql: "SELECT cpu, cell FROM held_cpu")
         while let row = try cpuRows.next() {
             let cell: Int = try RowColumn.value(row, "cell", in: "held_cpu row")
-            pinned[cell, default: []].insert(try RowColumn.value(row, "cpu", in: "held_cpu row"))
+            let cpu: Int = try RowColumn.value(row, "cpu", in: "held_cpu row")
+            guard (0...CPUSet.maxCPUId).contains(cpu) else {
+                throw LedgerError.damagedIndex(path: "", detail: "its index holds CPU \(cpu), outside the CPU ids 0-\(CPUSet.maxCPUId) a host can have")
+            }
+            seen.addCPU(cpu, cell: cell)
+            pinned[cell, default: []].insert(cpu)
         }
         for (cell, cpus) in pinned {
             cells[cell, default: []].append(ClaimUsage.Cell(hostCell: cell, pinnedCPUs: cpus))
@@ -385,15 +401,39 @@ public struct Ledger: Sendable {
         var confirmedPCI: [String] = []
         for row in try Row.fetchAll(db, sql: "SELECT p.address, c.state FROM held_pci p JOIN claim c ON c.id = p.claim_id") {
             let address: String = try RowColumn.value(row, "address", in: "held_pci row")
+            seen.addDevice(address)
             if try RowColumn.value(row, "state", in: "held_pci row", as: String.self) == ClaimState.confirmed.rawValue {
                 confirmedPCI.append(address)
             } else {
                 claimedPCI.append(address)
             }
         }
+        let expected = try HeldChecksum.stored(db) ?? HeldChecksum()
+        if let detail = mismatch(index: seen, claims: expected) {
+            throw LedgerError.damagedIndex(path: "", detail: detail)
+        }
         let all = ClaimUsage(cells: cells.keys.sorted().flatMap { cells[$0] ?? [] }, floatingVCPUs: floating.vcpus,
                              floatingMemoryMB: floating.memory, pciDevices: confirmedPCI)
         return [Tracker.Holding(claimID: "ledger", state: .confirmed, usage: all),
                 Tracker.Holding(claimID: "ledger-claimed", state: .claimed, usage: ClaimUsage(pciDevices: claimedPCI))]
+    }
+
+    /// Which part of the index differs from the claims' fingerprint, in words; nil when none.
+    static func mismatch(index: HeldChecksum, claims: HeldChecksum) -> String? {
+        var parts: [String] = []
+        if index.cpus != claims.cpus {
+            parts.append("its index lists \(index.cpus) held CPUs, its claims hold \(claims.cpus)")
+        } else if index.cpuHash != claims.cpuHash {
+            parts.append("the held CPUs in its index are not the ones its claims hold")
+        }
+        if index.devices != claims.devices {
+            parts.append("its index lists \(index.devices) held devices, its claims hold \(claims.devices)")
+        } else if index.deviceHash != claims.deviceHash {
+            parts.append("the held devices in its index are not the ones its claims hold")
+        }
+        if index.totalsHash != claims.totalsHash {
+            parts.append("the vCPU, memory and page totals in its index are not what its claims hold")
+        }
+        return parts.isEmpty ? nil : parts.joined(separator: "; ")
     }
 }

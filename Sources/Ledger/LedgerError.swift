@@ -23,6 +23,9 @@ public enum LedgerError: Error, Sendable, CustomStringConvertible {
     /// The fitter offered a resource the index shows already held; nothing
     /// was recorded (the index's unique keys caught it).
     case doublePromise(detail: String)
+    /// What the ledger's index says is held disagrees with its claims, so
+    /// no claim is promised from it; nothing was changed.
+    case damagedIndex(path: String, detail: String)
     case database(detail: String)
 
     public var description: String {
@@ -40,6 +43,8 @@ public enum LedgerError: Error, Sendable, CustomStringConvertible {
             return "refusing ledger \(path): \(detail)"
         case .io(let path, let detail): return "ledger \(path): \(detail)"
         case .doublePromise(let detail): return "refused to record a double promise (\(detail)); nothing was recorded"
+        case .damagedIndex(let path, let detail):
+            return "ledger \(path) is damaged: \(detail); nothing was changed and no claim is made until it is repaired: run restrack check to see what differs"
         case .database(let detail): return "ledger error: \(detail)"
         }
     }

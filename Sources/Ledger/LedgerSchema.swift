@@ -6,7 +6,7 @@ import GRDB
 /// it before writing anything.
 enum LedgerSchema {
     /// The schema version this build writes.
-    static let version = 1
+    static let version = 2
     /// 'RSTL' in `PRAGMA application_id`: tells our ledger from any other
     /// SQLite file a mistyped `--ledger` could point at.
     static let applicationID: Int32 = 0x5253_544C
@@ -14,6 +14,7 @@ enum LedgerSchema {
     /// Every table the migrations create, GRDB's and SQLite's own included.
     static let tableNames: Set<String> = [
         "grdb_migrations", "sqlite_sequence", "claim", "held_cpu", "held_pci", "held_cell", "held_total", "audit",
+        "held_check",
     ]
 
     static var migrator: DatabaseMigrator {
@@ -114,6 +115,28 @@ enum LedgerSchema {
                 """)
             try db.execute(sql: "PRAGMA application_id = \(applicationID)")
             try db.execute(sql: "PRAGMA user_version = 1")
+        }
+        m.registerMigration("v2-held-check") { db in
+            // held_check: the fingerprint of the live claims' usage that a
+            // claim compares the held_* index with before trusting it (see
+            // `HeldChecksum`). Ledgers from version 1 get it from their claims.
+            try db.execute(sql: """
+                CREATE TABLE held_check (
+                    id INTEGER PRIMARY KEY NOT NULL CHECK (id = 1),
+                    cpus INTEGER NOT NULL,
+                    cpu_hash INTEGER NOT NULL,
+                    devices INTEGER NOT NULL,
+                    device_hash INTEGER NOT NULL,
+                    totals_hash INTEGER NOT NULL
+                )
+                """)
+            var sum = HeldChecksum()
+            for row in try Row.fetchAll(db, sql: "SELECT id, usage FROM claim WHERE state IN ('claimed', 'confirmed')") {
+                let id: String = try RowColumn.value(row, "id", in: "claim row")
+                sum.add(try ClaimRecord.usage(try RowColumn.value(row, "usage", in: "claim \(id)"), claim: id))
+            }
+            try sum.store(db)
+            try db.execute(sql: "PRAGMA user_version = 2")
         }
         return m
     }
