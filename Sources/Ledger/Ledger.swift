@@ -10,6 +10,12 @@ public struct Ledger: Sendable {
     public let path: String
     let queue: DatabaseQueue
     let options: LedgerOptions
+    /// Seconds since the epoch, read inside each write transaction so the
+    /// time order of claims and audit rows is the ledger's commit order.
+    var clock: @Sendable () -> Double = { Date().timeIntervalSince1970 }
+    /// The fitter a claim uses; tests replace it to show the index's unique
+    /// keys refuse what a wrong fitter offers.
+    var fitter: @Sendable (Request, HostSnapshot) -> Decision = { Fitter.fit($0, on: $1) }
 
     /// Opens (creating if needed) the ledger at `path`; see `LedgerFile`.
     public static func open(path: String, options: LedgerOptions = LedgerOptions()) throws(LedgerError) -> Ledger {
@@ -26,12 +32,16 @@ public struct Ledger: Sendable {
     /// the host has (hardware, pools, devices), which no restrack process
     /// changes, while what is promised comes from inside the transaction.
     /// Probing sysfs while holding the write lock would only make others wait.
+    ///
+    /// `now` (default: the clock, read once the write lock is held) stamps
+    /// the claim and its audit rows.
     public func claim(_ request: Request, consumer: Consumer, snapshot: HostSnapshot, ttlSeconds: Int = 600,
                       note: String? = nil, confirm: Bool = false, actor: LedgerActor,
-                      now: Double = Date().timeIntervalSince1970) throws(LedgerError) -> Claim {
+                      now: Double? = nil) throws(LedgerError) -> Claim {
         let outcome: Outcome<Claim> = try writeImmediate { db in
+            let now = now ?? clock()
             let effective = Tracker.effective(snapshot, holdings: try Self.holdings(db))
-            let decision = Fitter.fit(request, on: effective)
+            let decision = fitter(request, effective)
             guard decision.fits else {
                 let reason = decision.reason ?? "does not fit"
                 try Self.audit(db, "claim", "refused", nil, "consumer \(consumer.name): \(reason)", actor, now)
@@ -62,39 +72,41 @@ public struct Ledger: Sendable {
     }
 
     /// claimed → confirmed.
-    public func confirm(_ id: String, actor: LedgerActor, now: Double = Date().timeIntervalSince1970)
-        throws(LedgerError) -> Claim {
-        try transition(id, action: "confirm", reason: nil, actor: actor, now: now) { claim throws(ClaimTransitionError) in
+    public func confirm(_ id: String, actor: LedgerActor, now: Double? = nil) throws(LedgerError) -> Claim {
+        try transition(id, action: "confirm", reason: nil, actor: actor, now: now) { claim, now throws(ClaimTransitionError) in
             try Tracker.confirm(claim, at: now)
         }
     }
 
     /// claimed or confirmed → released; its resources are free again.
     public func release(_ id: String, reason: String? = nil, actor: LedgerActor,
-                        now: Double = Date().timeIntervalSince1970) throws(LedgerError) -> Claim {
-        try transition(id, action: "release", reason: reason, actor: actor, now: now) { claim throws(ClaimTransitionError) in
+                        now: Double? = nil) throws(LedgerError) -> Claim {
+        try transition(id, action: "release", reason: reason, actor: actor, now: now) { claim, now throws(ClaimTransitionError) in
             try Tracker.release(claim, at: now)
         }
     }
 
     /// claimed → aborted.
-    public func abort(_ id: String, actor: LedgerActor, now: Double = Date().timeIntervalSince1970)
-        throws(LedgerError) -> Claim {
-        try transition(id, action: "abort", reason: nil, actor: actor, now: now) { claim throws(ClaimTransitionError) in
+    public func abort(_ id: String, actor: LedgerActor, now: Double? = nil) throws(LedgerError) -> Claim {
+        try transition(id, action: "abort", reason: nil, actor: actor, now: now) { claim, now throws(ClaimTransitionError) in
             try Tracker.abort(claim, at: now)
         }
     }
 
-    private func transition(_ id: String, action: String, reason: String?, actor: LedgerActor, now: Double,
-                            _ change: @escaping (Claim) throws(ClaimTransitionError) -> Claim) throws(LedgerError) -> Claim {
+    /// `change` gets the time the transition is stamped with: `now`, else
+    /// the clock read inside the transaction.
+    private func transition(_ id: String, action: String, reason: String?, actor: LedgerActor, now: Double?,
+                            _ change: @escaping (Claim, Double) throws(ClaimTransitionError) -> Claim)
+        throws(LedgerError) -> Claim {
         let outcome: Outcome<Claim> = try writeImmediate { db in
+            let now = now ?? clock()
             guard let claim = try ClaimRecord.fetch(id: id, db) else {
                 try Self.audit(db, action, "refused", id, "no such claim", actor, now)
                 return .refused(.unknownClaim(id: id))
             }
             let changed: Claim
             do {
-                changed = try change(claim)
+                changed = try change(claim, now)
             } catch let error as ClaimTransitionError {
                 try Self.audit(db, action, "refused", id, error.description, actor, now)
                 return .refused(.transition(error))
