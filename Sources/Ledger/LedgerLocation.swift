@@ -1,3 +1,5 @@
+import Foundation
+
 /// Where the ledger lives: `--ledger PATH`, else `RESTRACK_LEDGER`, else
 /// `/var/lib/restrack/ledger.sqlite` for root, else
 /// `$XDG_STATE_HOME/restrack/ledger.sqlite` (`~/.local/state/…` when
@@ -10,10 +12,13 @@
 public enum LedgerLocation {
     public static let fileName = "ledger.sqlite"
 
-    /// - Parameter simulatedHost: the absolute path of the simulated host's
-    ///   file or tree; nil for the live host.
+    /// - Parameter simulatedHost: the path of the simulated host's file or
+    ///   tree as typed (relative to `cwd`); nil for the live host. Every
+    ///   spelling of one file (`h.json`, `DIR/../DIR/h.json`, a symlink to
+    ///   it) names the same ledger.
     public static func resolve(explicit: String?, environment: [String: String], effectiveUID: UInt32,
-                               home: String?, simulatedHost: String? = nil) -> String {
+                               home: String?, simulatedHost: String? = nil,
+                               cwd: String = FileManager.default.currentDirectoryPath) -> String {
         if let explicit, !explicit.isEmpty { return explicit }
         if let env = environment["RESTRACK_LEDGER"], !env.isEmpty { return env }
         let directory: String
@@ -26,7 +31,27 @@ public enum LedgerLocation {
             directory = "\(base.hasSuffix("/") ? String(base.dropLast()) : base)/.local/state/restrack"
         }
         guard let simulatedHost else { return "\(directory)/\(fileName)" }
-        return "\(directory)/simulated/\(simulatedName(simulatedHost))"
+        return "\(directory)/simulated/\(simulatedName(canonical(simulatedHost, cwd: cwd)))"
+    }
+
+    /// The one spelling of `path`: absolute, symlinks resolved, no `.` or
+    /// `..` (realpath). A path that does not resolve (nothing there yet) is
+    /// only made absolute and cleaned of `.`, `..` and repeated slashes.
+    static func canonical(_ path: String, cwd: String) -> String {
+        let absolute = path.hasPrefix("/") ? path : (cwd.hasSuffix("/") ? cwd : cwd + "/") + path
+        if let resolved = realpath(absolute, nil) {
+            defer { free(resolved) }
+            return String(cString: resolved)
+        }
+        var parts: [Substring] = []
+        for part in absolute.split(separator: "/") {
+            switch part {
+            case ".": continue
+            case "..": _ = parts.popLast()
+            default: parts.append(part)
+            }
+        }
+        return "/" + parts.joined(separator: "/")
     }
 
     /// `<basename>-<16 hex digits>.sqlite`: the name says which host it is,

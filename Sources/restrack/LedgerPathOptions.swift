@@ -9,18 +9,11 @@ struct LedgerPathOptions: ParsableArguments {
     var path: String?
 
     /// The ledger for the host `source` names: a simulated host never shares
-    /// the live host's ledger.
+    /// the live host's ledger, and gets one ledger however its path is spelt.
     func resolvedPath(for source: HostSourceOptions) -> String {
-        let simulated = source.hostFile ?? source.sysfsRoot
-        return LedgerLocation.resolve(explicit: path, environment: ProcessInfo.processInfo.environment,
-                                      effectiveUID: geteuid(), home: NSHomeDirectory(),
-                                      simulatedHost: simulated.map(Self.absolute))
-    }
-
-    private static func absolute(_ path: String) -> String {
-        if path.hasPrefix("/") { return path }
-        let cwd = FileManager.default.currentDirectoryPath
-        return (cwd.hasSuffix("/") ? cwd : cwd + "/") + (path.hasPrefix("./") ? String(path.dropFirst(2)) : path)
+        LedgerLocation.resolve(explicit: path, environment: ProcessInfo.processInfo.environment,
+                               effectiveUID: geteuid(), home: NSHomeDirectory(),
+                               simulatedHost: source.hostFile ?? source.sysfsRoot)
     }
 
     func open(for source: HostSourceOptions) throws(CLIFailure) -> Ledger {
