@@ -11,7 +11,7 @@ struct AuditCommand: ParsableCommand {
     @OptionGroup var source: HostSourceOptions
     @OptionGroup var ledger: LedgerPathOptions
 
-    @Option(help: "Only entries since T: a duration back (1h, 30m), an ISO 8601 time or epoch seconds.")
+    @Option(help: "Only entries since T: a duration back (1h, 30m, 2d), an ISO 8601 date or time (2026-01-01, 2026-01-01T08:00, …Z or …+02:00; local time without a zone) or epoch seconds.")
     var since: String?
 
     @Flag(help: "Print JSON.")
@@ -22,7 +22,7 @@ struct AuditCommand: ParsableCommand {
             var from: Double?
             if let since {
                 guard let t = TimeText.since(since, now: Date().timeIntervalSince1970) else {
-                    throw CLIFailure.badInput("--since '\(since)': give a duration (1h), an ISO 8601 time or epoch seconds")
+                    throw CLIFailure.badInput("--since '\(SafeText.strip(String(since.prefix(80))))': \(TimeText.sinceHelp)")
                 }
                 from = t
             }
@@ -31,6 +31,11 @@ struct AuditCommand: ParsableCommand {
             do { entries = try book.audit(since: from) } catch { throw CLIFailure(error) }
             if json {
                 OutputText.printJSON(entries)
+                return
+            }
+            if entries.isEmpty {
+                // Silence would read as a hang or a broken pipe.
+                print(from.map { "no audit entries since \(OutputText.timestamp($0))" } ?? "no audit entries: the ledger has recorded nothing yet")
                 return
             }
             for e in entries {
