@@ -11,12 +11,6 @@ enum LedgerSchema {
     /// SQLite file a mistyped `--ledger` could point at.
     static let applicationID: Int32 = 0x5253_544C
 
-    /// Every table the migrations create, GRDB's and SQLite's own included.
-    static let tableNames: Set<String> = [
-        "grdb_migrations", "sqlite_sequence", "claim", "held_cpu", "held_pci", "held_cell", "held_total", "audit",
-        "held_check",
-    ]
-
     static var migrator: DatabaseMigrator {
         var m = DatabaseMigrator()
         m.registerMigration("v1-claims-audit") { db in
