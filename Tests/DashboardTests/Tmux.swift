@@ -73,9 +73,14 @@ final class Tmux {
     func literal(_ s: String) { run(["send-keys", "-t", "S", "-l", s]) }
     func resize(_ w: Int, _ h: Int) { run(["resize-window", "-t", "S", "-x", "\(w)", "-y", "\(h)"]) }
 
+    /// How long a wait polls by default: a debug build on a loaded 2-core
+    /// machine can take seconds to draw, and a wait that succeeds returns
+    /// as soon as the text shows, so only a failing test pays for the margin.
+    static let defaultWait: Double = 30
+
     /// Polls the screen until `text` shows (true) or `timeout` passes (false).
     @discardableResult
-    func wait(for text: String, timeout: Double = 10) -> Bool {
+    func wait(for text: String, timeout: Double = Tmux.defaultWait) -> Bool {
         let end = Date().addingTimeInterval(timeout)
         while Date() < end {
             if capture().contains(text) { return true }
@@ -86,7 +91,7 @@ final class Tmux {
 
     /// Polls until `text` is gone from the screen.
     @discardableResult
-    func wait(untilGone text: String, timeout: Double = 10) -> Bool {
+    func wait(untilGone text: String, timeout: Double = Tmux.defaultWait) -> Bool {
         let end = Date().addingTimeInterval(timeout)
         while Date() < end {
             if !capture().contains(text) { return true }
