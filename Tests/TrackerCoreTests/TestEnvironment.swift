@@ -16,12 +16,13 @@ enum TestEnvironment {
 
     /// True when `met`. Otherwise false, after recording an issue naming
     /// `need` under CI, or printing that the part was skipped elsewhere.
-    static func require(_ met: Bool, _ need: String, sourceLocation: SourceLocation = #_sourceLocation) -> Bool {
+    static func require(_ met: Bool, _ need: String, ci: Bool = isCI, note: (String) -> Void = { print($0) },
+                        sourceLocation: SourceLocation = #_sourceLocation) -> Bool {
         if met { return true }
-        if isCI {
+        if ci {
             Issue.record("CI=true and this test needs \(need)", sourceLocation: sourceLocation)
         } else {
-            print("skipped at \(sourceLocation.fileName):\(sourceLocation.line): needs \(need) (a failure with CI=true)")
+            note("skipped at \(sourceLocation.fileName):\(sourceLocation.line): needs \(need) (a failure with CI=true)")
         }
         return false
     }
