@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import TrackerCore
 
@@ -72,5 +73,28 @@ private typealias F = FitFixtures
                         "\(n) PFs, \(p) + \(most + 1): \(over.reason ?? "")")
             }
         }
+    }
+
+    /// The shipped 512-CPU example: 16 ConnectX-6 PFs with 128 VFs each. PFs
+    /// taken whole leave 128 VFs fewer each; the exact edge must hold.
+    @Test func sixteenPFExampleHostFindsTheExactEdge() throws {
+        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("examples/hosts/four-socket-512.json")
+        let host = try ContractJSON.decode(HostSnapshot.self, from: Data(contentsOf: url), document: "host")
+        func request(vfs: Int) -> Request {
+            F.dedicated(4, memoryMB: 4096, nodes: 2, pci: [
+                PCIRequestSpec(vendorID: "15b3", productID: "101d", deviceType: .pf, count: 3),
+                PCIRequestSpec(alias: "cx6-vf", count: vfs),
+            ])
+        }
+        // 3 PFs whole leave 13 × 128 = 1,664 VFs.
+        for vfs in [1, 1664] {
+            let d = Fitter.fit(request(vfs: vfs), on: host)
+            #expect(d.fits, "3 PFs + \(vfs) VFs: \(d.reason ?? "")")
+            if d.fits, let why = Self.violation(d, on: host, pfs: 3, vfs: vfs) { Issue.record("3 PFs + \(vfs) VFs: \(why)") }
+        }
+        let over = Fitter.fit(request(vfs: 1665), on: host)
+        #expect(!over.fits)
+        #expect(over.reason?.contains("a PF and its VFs cannot both be given") == true, "\(over.reason ?? "")")
     }
 }
