@@ -2,7 +2,7 @@ import Foundation
 import Testing
 
 /// The built binary in a real terminal (tmux), driven by keys.
-@Suite(.serialized, .enabled(if: Tmux.available, "tmux is not installed"))
+@Suite(.serialized, .enabled(if: Tmux.suiteRuns, "tmux is not installed"))
 struct TmuxEndToEndTests {
     static let host = Tmux.repoRoot + "/examples/hosts/two-socket-e810.json"
 
@@ -296,7 +296,7 @@ struct TmuxEndToEndTests {
         let pool = ["Up", "Down", "Left", "Right", "Tab", "BTab", "Enter", "Escape", "BSpace", "DC", "NPage", "PPage",
                     "Home", "End", "F1", "F2", "F3", "F6", "Space", "c", "C", "r", "R", "s", "p", "t", "d", "o", "/",
                     "+", "-", "?", "h", "j", "k", "l", "0", "1", "2", "5", "9", "x", "é"]
-        var rng = SystemRandomNumberGenerator()
+        var rng = SeededRandom(fixed: 5000)
         var sent = 0
         let sizes = [(80, 24), (60, 20), (200, 60), (100, 30), (160, 50), (81, 25)]
         while sent < 5000 {
@@ -310,15 +310,15 @@ struct TmuxEndToEndTests {
         // help overlay must come up once all 5,000 keys are processed.
         t.keys("Escape", "Escape", "Escape", "Escape")
         t.keys("?")
-        #expect(t.wait(for: "any key closes", timeout: 30))
+        #expect(t.wait(for: "any key closes", timeout: 30), "\(rng.label)")
         let screen = t.capture()
-        #expect(!screen.contains("EXIT="), "the dashboard died: \(screen)")
+        #expect(!screen.contains("EXIT="), "the dashboard died, \(rng.label): \(screen)")
         t.keys("Escape")
-        #expect(t.wait(for: " restrack  compute-e810-07"))
+        #expect(t.wait(for: " restrack  compute-e810-07"), "\(rng.label)")
         t.keys("q")
-        #expect(t.wait(for: "EXIT=0", timeout: 15))
+        #expect(t.wait(for: "EXIT=0", timeout: 15), "\(rng.label)")
         // Whatever the keys claimed or released, the ledger is consistent.
         let check = Tmux.cli(["check", "--host", Self.host, "--ledger", t.ledger])
-        #expect(check.status == 0, "\(check.out)")
+        #expect(check.status == 0, "\(rng.label): \(check.out)")
     }
 }

@@ -90,55 +90,38 @@ import Testing
         #expect(FileManager.default.contents(atPath: ledger) == half)
     }
 
-    /// A tmpfs of our own at `dir`; nil (with the reason printed) when this
-    /// machine does not let us mount one.
-    static func tmpfs(_ dir: String, options: String) -> Bool {
-        try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true,
-                                                 attributes: [.posixPermissions: 0o700])
-        guard LedgerCLI.system(["/bin/mount", "-t", "tmpfs", "-o", options, "tmpfs", dir]) else {
-            print("skipped: cannot mount a tmpfs at \(dir) here (needs root and CAP_SYS_ADMIN)")
-            return false
-        }
-        return true
-    }
-
-    @Test func readOnlyDirectoryAndFullDisk() {
+    /// Runs once per way of getting a tmpfs (ScratchMount): as root with a
+    /// plain mount, and in a user namespace, which needs no root.
+    @Test(arguments: ScratchMount.Mode.allCases)
+    func readOnlyDirectoryAndFullDisk(mode: ScratchMount.Mode) {
         let cli = LedgerCLI()
         defer { cli.cleanup() }
         let host = cli.host(pcpus: 64)
         let req = cli.request(vcpus: 1)
 
-        let ro = cli.dir + "/ro"
-        if Self.tmpfs(ro, options: "ro,size=1m,mode=0700") {
-            defer { LedgerCLI.system(["/bin/umount", ro]) }
-            let r = LedgerCLI.run(["claim", "--host", host, "--ledger", ro + "/ledger.sqlite", "--request", req, "--consumer", "a"])
-            #expect(r.status == 1)
-            #expect(r.stderr.contains("Read-only file system"), "\(r.stderr)")
+        if let ro = ScratchMount(at: cli.dir + "/ro", options: "ro,size=1m,mode=0700", mode: mode) {
+            defer { ro.close() }
+            let r = ro.run(["claim", "--host", host, "--ledger", ro.path + "/ledger.sqlite", "--request", req, "--consumer", "a"])
+            #expect(r.status == 1, "\(mode)")
+            #expect(r.stderr.contains("Read-only file system"), "\(mode): \(r.stderr)")
         }
 
-        let small = cli.dir + "/small"
-        if Self.tmpfs(small, options: "size=256k,mode=0700") {
-            defer { LedgerCLI.system(["/bin/umount", small]) }
-            let ledger = small + "/ledger.sqlite"
-            let first = LedgerCLI.run(["claim", "--host", host, "--ledger", ledger, "--request", req, "--consumer", "first"])
-            #expect(first.status == 0, "\(first.stderr)")
-            // Fill what is left of the file system.
-            let filler = small + "/filler"
-            if let f = fopen(filler, "w") {
-                let block = [UInt8](repeating: 0xAB, count: 4096)
-                while fwrite(block, 1, block.count, f) == block.count {}
-                fclose(f)
-            }
-            let full = LedgerCLI.run(["claim", "--host", host, "--ledger", ledger, "--request", req, "--consumer", "second"])
-            #expect(full.status == 1)
-            #expect(full.stderr.contains("disk is full") || full.stderr.contains("No space left"), "\(full.stderr)")
-            try? FileManager.default.removeItem(atPath: filler)
+        if let small = ScratchMount(at: cli.dir + "/small", options: "size=256k,mode=0700", mode: mode) {
+            defer { small.close() }
+            let ledger = small.path + "/ledger.sqlite"
+            let first = small.run(["claim", "--host", host, "--ledger", ledger, "--request", req, "--consumer", "first"])
+            #expect(first.status == 0, "\(mode): \(first.stderr)")
+            small.fill("filler")
+            let full = small.run(["claim", "--host", host, "--ledger", ledger, "--request", req, "--consumer", "second"])
+            #expect(full.status == 1, "\(mode): \(full.stdout)")
+            #expect(full.stderr.contains("disk is full") || full.stderr.contains("No space left"), "\(mode): \(full.stderr)")
+            small.remove("filler")
             // Nothing was damaged and nothing half-written got in.
-            let check = LedgerCLI.run(["check", "--host", host, "--ledger", ledger])
-            #expect(check.status == 0, "\(check.stdout)\(check.stderr)")
-            let list = LedgerCLI.run(["list", "--host", host, "--ledger", ledger, "--json"])
+            let check = small.run(["check", "--host", host, "--ledger", ledger])
+            #expect(check.status == 0, "\(mode): \(check.stdout)\(check.stderr)")
+            let list = small.run(["list", "--host", host, "--ledger", ledger, "--json"])
             let names = (LedgerCLI.json(list.stdout) as? [[String: Any]] ?? []).compactMap { ($0["consumer"] as? [String: Any])?["name"] as? String }
-            #expect(names == ["first"])
+            #expect(names == ["first"], "\(mode)")
         }
     }
 }

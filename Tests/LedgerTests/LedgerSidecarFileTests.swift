@@ -25,7 +25,7 @@ import Testing
                 #expect(error.description.contains("ledger.sqlite\(suffix)"), "\(error)")
                 #expect(error.description.contains("writable by other users"))
             }
-            if geteuid() == 0 {
+            if TestEnvironment.require(TestEnvironment.isRoot, "root, to chown \(suffix) to another user") {
                 // (Re)created: an open that got through would have removed it on close.
                 unlink(side)
                 #expect(FileManager.default.createFile(atPath: side, contents: Data()))

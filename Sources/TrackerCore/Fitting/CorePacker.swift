@@ -8,8 +8,10 @@
 ///   least two guest threads except possibly the last; refused on cells
 ///   without SMT;
 /// - `isolate`: one thread per fully free core. Nova 34 refuses it on SMT
-///   cells with a dedicated/shared split (bug 1889633), and so do we, which
-///   the contract allows.
+///   cells whose dedicated and shared CPU sets differ (bug 1889633): only
+///   the legacy `vcpu_pin_set` makes them equal, which the contract's
+///   disjoint sets cannot express, so every SMT cell refuses it, including
+///   one with dedicated CPUs only.
 ///
 /// `reserved` extra CPUs (the emulator thread) come from what is left.
 /// The cell is named only in a refusal's sentence. With `build` false only the answer is computed (an empty packing on
@@ -27,7 +29,7 @@ enum CorePacker {
             guard view.threadsPerCore == 1 else {
                 let whole = cores.filter { $0.count >= view.threadsPerCore }.count
                 return .failure(CellShortfall(refusal:
-                    "\(cellLabel) has SMT siblings (\(whole) fully free cores of \(view.threadsPerCore) threads), and thread policy isolate is refused on SMT cells with separate shared and dedicated CPUs, as Nova does (bug 1889633)"))
+                    "\(cellLabel) has SMT siblings (\(whole) fully free cores of \(view.threadsPerCore) threads), and thread policy isolate is refused on SMT cells whose dedicated and shared CPU sets differ, as Nova does (bug 1889633)"))
             }
             // Non-SMT: every free CPU is a whole free core.
             guard need >= 1 else {

@@ -230,14 +230,10 @@ struct PCIPools: Sendable {
                 slotClasses.append(ranked)
             }
         }
-        let k = conflictPFs.count
-        // More than 12 contested PFs: settle them all one way or the other
-        // only (a heuristic; hosts seldom offer PFs and their VFs both).
-        let modes: [UInt64] = k <= 12 ? Array(0..<(UInt64(1) << UInt64(k))) : [0, UInt64.max]
-        for mode in modes {
+        for asPF in settlements(slotClasses: slotClasses) {
             var cap = classes.map(\.addresses.count)
-            for (bit, pf) in conflictPFs.enumerated() {
-                if mode & (1 << UInt64(bit)) != 0 {
+            for (i, pf) in conflictPFs.enumerated() {
+                if asPF[i] {
                     for kid in childClasses[pf] ?? [] { cap[kid] = 0 }
                 } else {
                     cap[pf] = 0
@@ -246,6 +242,36 @@ struct PCIPools: Sendable {
             if let served = match(slotClasses: slotClasses, cap: cap) { return (served, slotRequest) }
         }
         return nil
+    }
+
+    /// Ways to settle the contested PFs (true: given as a PF, its VFs held
+    /// back; false: the PF held back for its VFs). Up to 12 every way is
+    /// tried, so the matching is exact. Past that (2^k matchings would be too
+    /// many) a bounded set of 2k + 4 ways, each of which keeps the PF⇄VF rule,
+    /// so a fit found is always valid, but one that needs an unusual split
+    /// can be missed: first the split a matching without the rule picks
+    /// (its conflicts settled for the PF, then for the VFs), then all PFs
+    /// one way, then the first or last j PFs as PFs for every j, which
+    /// covers any mix of PF and VF counts on PFs that are alike.
+    private func settlements(slotClasses: [[Int]]) -> [[Bool]] {
+        let k = conflictPFs.count
+        if k <= 12 {
+            return (0..<(1 << k)).map { mode in (0..<k).map { mode & (1 << $0) != 0 } }
+        }
+        var out: [[Bool]] = []
+        if let free = match(slotClasses: slotClasses, cap: classes.map(\.addresses.count)) {
+            let usedAsPF = conflictPFs.map { !free[$0].isEmpty }
+            let usedForVFs = conflictPFs.map { pf in (childClasses[pf] ?? []).contains { !free[$0].isEmpty } }
+            out.append(usedAsPF)
+            out.append((0..<k).map { usedAsPF[$0] && !usedForVFs[$0] })
+        }
+        out.append([Bool](repeating: false, count: k))
+        out.append([Bool](repeating: true, count: k))
+        for j in 1..<k {
+            out.append((0..<k).map { $0 < j })
+            out.append((0..<k).map { $0 >= k - j })
+        }
+        return out
     }
 
     private func rank(_ c: Int, _ cells: UInt64?) -> Int {
