@@ -1,5 +1,6 @@
-/// Claims applied to a snapshot → `HostState`, and the pure claim
-/// transitions. No I/O: process liveness and the clock are passed in.
+/// Claims applied to a snapshot (the accounting `ClaimStateDerivation`
+/// judges claims on), and the pure claim transitions. No I/O: process
+/// liveness and the clock are passed in.
 ///
 /// The accounting follows Nova: `hardware.numa_usage_from_instance_numa`
 /// (shared vCPU and memory usage per cell, pinned CPUs, emulator CPUs),
