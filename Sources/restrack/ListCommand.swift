@@ -75,9 +75,16 @@ struct ListCommand: ParsableCommand {
                         SafeText.strip(OutputText.holding(c.usage))].joined(separator: " ")
             print(line)
             if let note = c.note { print("        note: \(SafeText.strip(note))") }
-            for r in state.stuck[c.id] ?? [] { print("        STUCK: \(SafeText.strip(r.description))") }
-            for d in state.drift(of: c.id) { print("        DRIFT: \(SafeText.strip(d.detail))") }
-            if let h = state.ownersNotVisible[c.id] { print("        NOTE: \(SafeText.strip(h.description))") }
+            for f in state.findings(for: c.id) { print("        \(Self.label(f.kind)): \(SafeText.strip(f.text))") }
+        }
+    }
+
+    /// The word before a finding's line under its claim.
+    static func label(_ kind: ClaimFinding.Kind) -> String {
+        switch kind {
+        case .stuck: return "STUCK"
+        case .drift: return "DRIFT"
+        case .ownerNotVisible: return "NOTE"
         }
     }
 
