@@ -16,9 +16,9 @@ public enum ClaimStateDerivation {
     /// the same.
     public static func derive(_ base: AppliedClaims, observations seen: Observations) -> HostState {
         let applied = base.applied
-        let host = base.snapshot
         var stuck: [String: [StuckReason]] = [:]
         var hidden: [String: OwnerNotVisible] = [:]
+        var drift: [Drift] = []
         for claim in base.claims {
             if let pid = claim.consumer.pid, case .unknown(let why)? = seen.processes[pid] {
                 hidden[claim.id] = OwnerNotVisible(pid: pid, why: why)
@@ -27,13 +27,12 @@ public enum ClaimStateDerivation {
             if claim.state == .claimed, seen.now - claim.createdAt > Double(claim.ttlSeconds) {
                 reasons.append(.unconfirmedPastTTL(ageSeconds: Int(seen.now - claim.createdAt), ttlSeconds: claim.ttlSeconds))
             }
-            if let host {
-                reasons += goneReasons(claim.usage, snapshot: host)
-                reasons += applied.shrunk[claim.id] ?? []
-            }
+            reasons += base.resourceStuck[claim.id] ?? []
             if !reasons.isEmpty { stuck[claim.id] = reasons }
+            if let d = DriftFinder.affinity(claim, stuck: !reasons.isEmpty, observations: seen) { drift.append(d) }
+            drift += base.driverDrift[claim.id] ?? []
         }
-        let drift = DriftFinder.find(claims: base.claims, snapshot: host, stuck: stuck, observations: seen)
+        drift += base.poolDrift
         return HostState(snapshot: base.host, effective: applied.effective, claims: base.claims,
                          cpuOwners: applied.cpuOwners, pciOwners: applied.pciOwners, stuck: stuck,
                          conflicts: applied.conflicts, ownersNotVisible: hidden, drift: drift)
@@ -53,7 +52,9 @@ public enum ClaimStateDerivation {
         }
     }
 
-    private static func goneReasons(_ usage: ClaimUsage, snapshot: HostSnapshot) -> [StuckReason] {
+    /// What `usage` holds that `snapshot` no longer has; `devices` is the
+    /// snapshot's devices by address.
+    static func goneReasons(_ usage: ClaimUsage, snapshot: HostSnapshot, devices: [String: PCIDevice]) -> [StuckReason] {
         var reasons: [StuckReason] = []
         for cell in usage.cells {
             guard let hostCell = snapshot.cell(id: cell.hostCell) else {
@@ -69,8 +70,7 @@ public enum ClaimStateDerivation {
                 reasons.append(.resourceGone("the \(size) KiB page pool on cell \(cell.hostCell)"))
             }
         }
-        let present = Set(snapshot.pciDevices.map(\.address))
-        for address in usage.pciDevices where !present.contains(address) {
+        for address in usage.pciDevices where devices[address] == nil {
             reasons.append(.resourceGone("PCI device \(address)"))
         }
         return reasons

@@ -2,35 +2,33 @@
 /// outside their pinned CPUs, held devices rebound to another driver, and
 /// hugepage pools with fewer free pages than the ledger leaves.
 enum DriftFinder {
-    static func find(claims: [Claim], snapshot: HostSnapshot?, stuck: [String: [StuckReason]],
-                     observations seen: Observations) -> [Drift] {
+    /// Affinity: only for an owner that is alive and really the owner
+    /// (otherwise the claim is stuck, which says more). Running on a subset
+    /// of the held CPUs is fine (an isolate guest leaves the sibling threads
+    /// idle); running anywhere else is not.
+    static func affinity(_ claim: Claim, stuck: Bool, observations seen: Observations) -> Drift? {
+        guard let pid = claim.consumer.pid, !stuck, seen.processes[pid]?.startTime != nil,
+              let allowed = seen.affinities[pid] else { return nil }
+        let held = claim.usage.pinnedCPUs
+        guard !held.isEmpty, !allowed.isSubset(of: held) else { return nil }
+        return Drift(kind: .affinity, claimID: claim.id,
+                     detail: "owner pid \(pid) may run on CPUs \(allowed.cpulist), not only its pinned CPUs \(held.cpulist)")
+    }
+
+    /// Held devices now bound to no driver or to another one; `devices` is
+    /// the snapshot's devices by address.
+    static func drivers(_ claim: Claim, devices: [String: PCIDevice]) -> [Drift] {
         var drift: [Drift] = []
-        for claim in claims {
-            // Affinity: only for an owner that is alive and really the owner
-            // (otherwise the claim is stuck, which says more). Running on a
-            // subset of the held CPUs is fine (an isolate guest leaves the
-            // sibling threads idle); running anywhere else is not.
-            if let pid = claim.consumer.pid, stuck[claim.id] == nil, seen.processes[pid]?.startTime != nil,
-               let allowed = seen.affinities[pid] {
-                let held = claim.usage.pinnedCPUs
-                if !held.isEmpty, !allowed.isSubset(of: held) {
-                    drift.append(Drift(kind: .affinity, claimID: claim.id,
-                                       detail: "owner pid \(pid) may run on CPUs \(allowed.cpulist), not only its pinned CPUs \(held.cpulist)"))
-                }
-            }
-            guard let snapshot else { continue }
-            for (address, driver) in claim.usage.pciDrivers.sorted(by: { $0.key < $1.key }) {
-                guard let dev = snapshot.pciDevices.first(where: { $0.address == address }) else { continue }
-                if dev.driver == nil {
-                    drift.append(Drift(kind: .driver, claimID: claim.id,
-                                       detail: "device \(address) is bound to no driver (was \(driver))"))
-                } else if let now = dev.driver, now != driver {
-                    drift.append(Drift(kind: .driver, claimID: claim.id,
-                                       detail: "device \(address) is bound to \(now), not \(driver)"))
-                }
+        for (address, driver) in claim.usage.pciDrivers.sorted(by: { $0.key < $1.key }) {
+            guard let dev = devices[address] else { continue }
+            if dev.driver == nil {
+                drift.append(Drift(kind: .driver, claimID: claim.id,
+                                   detail: "device \(address) is bound to no driver (was \(driver))"))
+            } else if let now = dev.driver, now != driver {
+                drift.append(Drift(kind: .driver, claimID: claim.id,
+                                   detail: "device \(address) is bound to \(now), not \(driver)"))
             }
         }
-        if let snapshot { drift += hugepageDrift(claims, snapshot) }
         return drift
     }
 
@@ -38,7 +36,7 @@ enum DriftFinder {
     /// leaves free: confirmed guests have taken their pages, unconfirmed ones
     /// still need theirs free, so free must be at least
     /// total − reserved − used elsewhere − pages of confirmed claims.
-    private static func hugepageDrift(_ claims: [Claim], _ snapshot: HostSnapshot) -> [Drift] {
+    static func hugepages(_ claims: [Claim], _ snapshot: HostSnapshot) -> [Drift] {
         var confirmed: [PoolKey: Int] = [:]
         var holders: [PoolKey: [String]] = [:]
         for claim in claims {
