@@ -85,6 +85,11 @@ let package = Package(
         ),
         .testTarget(name: "DashboardTests", dependencies: ["Dashboard", "TrackerCore"]),
         .testTarget(name: "EndToEndTests", dependencies: ["TrackerCore"]),
+        // The CLI's own types (the dashboard's ledger-backed claim service).
+        .testTarget(
+            name: "RestrackTests",
+            dependencies: ["restrack", "Ledger", "TrackerCore", "HostProbes", "Dashboard"]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

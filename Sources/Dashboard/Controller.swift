@@ -147,7 +147,7 @@ public struct Controller {
         var line = 0, selLine = 0
         for (i, c) in list.enumerated() {
             if i == m.claimIndex { selLine = line }
-            line += 1 + (host.stuck[c.id]?.count ?? 0) + (host.ownersNotVisible[c.id] == nil ? 0 : 1)
+            line += 1 + host.findings(for: c.id).count
         }
         m.claimScroll = PaneFrame.scroll(selected: selLine, current: m.claimScroll, rows: layout.claims.inner.height - 1, count: line)
         let tiles = CPUTileLayout.tiles(for: host.effective, width: layout.cpus.inner.width,
@@ -219,11 +219,15 @@ public struct Controller {
                 m.setFlash("release of \(d.claimID) cancelled", .info)
             case .accepted:
                 m.overlay = nil
+                // A stuck claim is audited with what made it stuck, as
+                // `restrack release --stuck` audits it.
+                let stuck = m.host?.stuck[d.claimID].map { "; stuck: " + $0.map(\.description).joined(separator: "; ") }
                 do {
-                    try service.release(d.claimID, reason: "released from the dashboard")
+                    try service.release(d.claimID, reason: "released from the dashboard" + (stuck ?? ""))
                     logger.info("released claim \(d.claimID) from the dashboard")
+                    poll(&m)   // at once, as after R (see there)
                     m.setFlash("released \(d.claimID)", .ok)
-                    return .repoll
+                    return .none
                 } catch {
                     m.setFlash("release \(d.claimID) failed: \(error)", .error)
                     logger.error("release \(d.claimID) failed: \(error)")
@@ -243,9 +247,14 @@ public struct Controller {
                 do {
                     let done = try service.releaseStuck(d.ids)
                     logger.info("released stuck claims \(done.joined(separator: " ")) from the dashboard")
+                    // Refresh here, not on the loop's next turn: a count typed
+                    // ahead with Enter is handled among queued keys, where
+                    // the loop does not repoll, and the rows would say STUCK
+                    // until the next interval.
+                    poll(&m)
                     m.setFlash("released \(done.count) stuck claim\(done.count == 1 ? "" : "s")"
                                + (done.count < d.ids.count ? " (\(d.ids.count - done.count) were no longer stuck)" : ""), .ok)
-                    return .repoll
+                    return .none
                 } catch {
                     m.setFlash("release of stuck claims failed: \(error)", .error)
                     logger.error("release of stuck claims failed: \(error)")

@@ -86,6 +86,12 @@ public struct ProcessProbe: Sendable {
         return nil
     }
 
+    /// What this probe sees of the live claims' owners, at `now`: liveness
+    /// of each owner pid and the affinity of each alive one that pins CPUs.
+    public func observe(_ claims: [Claim], now: Double) -> Observations {
+        Observations.gather(for: claims, now: now, liveness: { liveness(pid: $0) }, affinity: { affinity(pid: $0) })
+    }
+
     /// The state letter and start time from a `/proc/PID/stat` line. The
     /// command name (field 2) is in parentheses and may itself hold spaces
     /// and parentheses, so fields are counted from the last ')'.

@@ -124,12 +124,16 @@ public struct Ledger: Sendable {
     /// so a claim confirmed a moment ago by another process is not released.
     /// `only` limits it to those ids (a dashboard releasing what it showed):
     /// one that is no longer stuck by now is left alone.
-    public func releaseStuck(snapshot: HostSnapshot?, processStartTime: Tracker.ProcessStartTime?, dryRun: Bool,
+    ///
+    /// `observe` is asked, inside the transaction, what the probes see of
+    /// the live claims' owners at `now`.
+    public func releaseStuck(snapshot: HostSnapshot?, observe: @escaping Observer, dryRun: Bool,
                              only: Set<String>? = nil, actor: LedgerActor, now: Double = Date().timeIntervalSince1970)
         throws(LedgerError) -> [(claim: Claim, reasons: [StuckReason])] {
         let find = { (db: Database) throws -> [(claim: Claim, reasons: [StuckReason])] in
             let live = try ClaimRecord.fetchAll(states: [.claimed, .confirmed], db)
-            return Self.stuck(live, snapshot: snapshot, now: now, processStartTime: processStartTime)
+            let state = ClaimStateDerivation.derive(snapshot: snapshot, claims: live, observations: observe(live, now))
+            return live.compactMap { c in state.stuck[c.id].map { (claim: c, reasons: $0) } }
                 .filter { only?.contains($0.claim.id) ?? true }
         }
         if dryRun {
@@ -150,6 +154,14 @@ public struct Ledger: Sendable {
         return try outcome.get()
     }
 
+    /// `releaseStuck(snapshot:observe:…)` asking `processStartTime` about owners.
+    public func releaseStuck(snapshot: HostSnapshot?, processStartTime: Tracker.ProcessStartTime?, dryRun: Bool,
+                             only: Set<String>? = nil, actor: LedgerActor, now: Double = Date().timeIntervalSince1970)
+        throws(LedgerError) -> [(claim: Claim, reasons: [StuckReason])] {
+        try releaseStuck(snapshot: snapshot, observe: { Observations.gather(for: $0, now: $1, liveness: processStartTime) },
+                         dryRun: dryRun, only: only, actor: actor, now: now)
+    }
+
     // MARK: - Reads
 
     public func claim(id: String) throws(LedgerError) -> Claim {
@@ -159,35 +171,29 @@ public struct Ledger: Sendable {
         return found
     }
 
+    /// A reader of live claims that tells when they changed (see
+    /// `LiveClaimsReader`), for callers that poll.
+    public func liveClaimsReader() throws(LedgerError) -> LiveClaimsReader {
+        try LiveClaimsReader(path: path, options: options)
+    }
+
     /// Claims in the given states, oldest first.
     public func claims(states: [ClaimState] = ClaimState.allCases) throws(LedgerError) -> [Claim] {
         do { return try queue.read { db in try ClaimRecord.fetchAll(states: states, db) } } catch { throw map(error) }
     }
 
-    /// The host with every live claim applied, owners and stuck reasons: what
-    /// the dashboard draws.
-    public func state(snapshot: HostSnapshot, processStartTime: Tracker.ProcessStartTime?,
+    /// The host with every live claim applied, owners, stuck reasons and
+    /// drift (see `ClaimStateDerivation`).
+    public func state(snapshot: HostSnapshot?, observe: Observer,
                       now: Double = Date().timeIntervalSince1970) throws(LedgerError) -> HostState {
         let live = try claims(states: [.claimed, .confirmed])
-        return Tracker.state(snapshot: snapshot, claims: live, now: now, processStartTime: processStartTime)
+        return ClaimStateDerivation.derive(snapshot: snapshot, claims: live, observations: observe(live, now))
     }
 
-    /// Live claims with their stuck reasons; without a snapshot only the
-    /// owner and TTL are judged.
-    public static func stuck(_ live: [Claim], snapshot: HostSnapshot?, now: Double,
-                             processStartTime: Tracker.ProcessStartTime?) -> [(claim: Claim, reasons: [StuckReason])] {
-        let byID: [String: [StuckReason]]
-        if let snapshot {
-            byID = Tracker.state(snapshot: snapshot, claims: live, now: now, processStartTime: processStartTime).stuck
-        } else {
-            var m: [String: [StuckReason]] = [:]
-            for c in live {
-                let r = Tracker.ownerAndTTLReasons(c, now: now, processStartTime: processStartTime)
-                if !r.isEmpty { m[c.id] = r }
-            }
-            byID = m
-        }
-        return live.compactMap { c in byID[c.id].map { (claim: c, reasons: $0) } }
+    /// `state(snapshot:observe:)` asking `processStartTime` about owners.
+    public func state(snapshot: HostSnapshot?, processStartTime: Tracker.ProcessStartTime?,
+                      now: Double = Date().timeIntervalSince1970) throws(LedgerError) -> HostState {
+        try state(snapshot: snapshot, observe: { Observations.gather(for: $0, now: $1, liveness: processStartTime) }, now: now)
     }
 
     /// Audit rows at or after `since` (all when nil), oldest first.
@@ -216,9 +222,19 @@ public struct Ledger: Sendable {
 
     /// Ledger integrity (SQLite's and the index against the claims), double
     /// promises and PF/VF consistency, stuck claims, and drift between what is
-    /// promised and what the host shows. `affinity` gives a pid's allowed CPUs.
+    /// promised and what the host shows, all from `ClaimStateDerivation`.
+    /// `affinity` gives a pid's allowed CPUs.
     public func check(snapshot: HostSnapshot, processStartTime: Tracker.ProcessStartTime?,
                       affinity: ((Int32) -> CPUSet?)?, now: Double = Date().timeIntervalSince1970)
+        throws(LedgerError) -> CheckReport {
+        try check(snapshot: snapshot, observe: {
+            Observations.gather(for: $0, now: $1, liveness: processStartTime, affinity: affinity)
+        }, now: now)
+    }
+
+    /// As above, with `observe` asked what the probes see of the live
+    /// claims' owners at `now`.
+    public func check(snapshot: HostSnapshot, observe: Observer, now: Double = Date().timeIntervalSince1970)
         throws(LedgerError) -> CheckReport {
         let read: (integrity: [String], live: [Claim])
         do {
@@ -229,10 +245,11 @@ public struct Ledger: Sendable {
                 return (problems, live)
             }
         } catch { throw map(error) }
-        let state = Tracker.state(snapshot: snapshot, claims: read.live, now: now, processStartTime: processStartTime)
+        let state = ClaimStateDerivation.derive(snapshot: snapshot, claims: read.live,
+                                                observations: observe(read.live, now))
         let stuck = read.live.compactMap { c in state.stuck[c.id].map { (claim: c, reasons: $0) } }
         let conflicts = state.conflicts + Self.pfvfProblems(state.effective)
-        let drift = DriftCheck.find(state: state, processStartTime: processStartTime, affinity: affinity)
+        let drift = state.drift
         let warnings = read.live.compactMap { c in
             state.ownersNotVisible[c.id].map { "claim \(c.id): \($0)" }
         }

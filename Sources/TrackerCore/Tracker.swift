@@ -1,5 +1,6 @@
-/// Claims applied to a snapshot → `HostState`, and the pure claim
-/// transitions. No I/O: process liveness and the clock are passed in.
+/// Claims applied to a snapshot (the accounting `ClaimStateDerivation`
+/// judges claims on), and the pure claim transitions. No I/O: process
+/// liveness and the clock are passed in.
 ///
 /// The accounting follows Nova: `hardware.numa_usage_from_instance_numa`
 /// (shared vCPU and memory usage per cell, pinned CPUs, emulator CPUs),
@@ -30,6 +31,12 @@ public enum Tracker {
             self.state = state
             self.usage = usage
             self.pageSizeCells = pageSizeCells
+        }
+
+        /// What a whole claim holds.
+        public init(claim: Claim) {
+            self.init(claimID: claim.id, state: claim.state, usage: claim.usage,
+                      pageSizeCells: Set(claim.decision.cells.filter { $0.pagesizeKB != nil }.map(\.hostCell)))
         }
     }
 
@@ -105,91 +112,17 @@ public enum Tracker {
         apply(holdings, to: snapshot).effective
     }
 
-    /// The full picture: effective host, owners, conflicts and stuck claims.
-    /// `claims` may include ended ones; only live claims are applied.
-    /// `processStartTime` nil skips the owner checks (nothing is known about
-    /// processes); `now` is seconds since the Unix epoch.
+    /// `ClaimStateDerivation.derive` with observations gathered by asking
+    /// `processStartTime` about each live claim's owner pid (nil: nothing is
+    /// known about processes, so no owner checks); `now` is seconds since
+    /// the Unix epoch.
     public static func state(snapshot: HostSnapshot, claims: [Claim], now: Double,
                              processStartTime: ProcessStartTime?) -> HostState {
-        let live = claims.filter { $0.state.isLive }.sorted {
-            ($0.createdAt, $0.id) < ($1.createdAt, $1.id)
-        }
-        let applied = apply(live.map { claim in
-            Holding(claimID: claim.id, state: claim.state, usage: claim.usage,
-                    pageSizeCells: Set(claim.decision.cells.filter { $0.pagesizeKB != nil }.map(\.hostCell)))
-        }, to: snapshot)
-        var stuck: [String: [StuckReason]] = [:]
-        var hidden: [String: OwnerNotVisible] = [:]
-        for claim in live {
-            if let n = ownerNotVisible(claim, processStartTime: processStartTime) { hidden[claim.id] = n }
-            var reasons = ownerAndTTLReasons(claim, now: now, processStartTime: processStartTime)
-            reasons += goneReasons(claim.usage, snapshot: snapshot)
-            reasons += applied.shrunk[claim.id] ?? []
-            if !reasons.isEmpty { stuck[claim.id] = reasons }
-        }
-        return HostState(snapshot: snapshot, effective: applied.effective, claims: live, cpuOwners: applied.cpuOwners,
-                         pciOwners: applied.pciOwners, stuck: stuck, conflicts: applied.conflicts,
-                         ownersNotVisible: hidden)
+        ClaimStateDerivation.derive(snapshot: snapshot, claims: claims,
+                                    observations: Observations.gather(for: claims, now: now, liveness: processStartTime))
     }
 
-    /// The stuck reasons that need no snapshot (owner gone or replaced, TTL):
-    /// what `list` can still say when the host cannot be probed.
-    public static func ownerAndTTLReasons(_ claim: Claim, now: Double, processStartTime: ProcessStartTime?) -> [StuckReason] {
-        guard claim.state.isLive else { return [] }
-        var reasons = ownerReasons(claim, processStartTime: processStartTime)
-        if claim.state == .claimed, now - claim.createdAt > Double(claim.ttlSeconds) {
-            reasons.append(.unconfirmedPastTTL(ageSeconds: Int(now - claim.createdAt), ttlSeconds: claim.ttlSeconds))
-        }
-        return reasons
-    }
-
-    /// A live claim whose owner pid this reader cannot see: not stuck (the
-    /// owner may well be running), but shown, so an operator knows the
-    /// owner check was not made and can run restrack as root to make it.
-    public static func ownerNotVisible(_ claim: Claim, processStartTime: ProcessStartTime?) -> OwnerNotVisible? {
-        guard claim.state.isLive, let pid = claim.consumer.pid, let processStartTime,
-              case .unknown(let why) = processStartTime(pid) else { return nil }
-        return OwnerNotVisible(pid: pid, why: why)
-    }
-
-    private static func ownerReasons(_ claim: Claim, processStartTime: ProcessStartTime?) -> [StuckReason] {
-        guard let pid = claim.consumer.pid, let processStartTime else { return [] }
-        switch processStartTime(pid) {
-        case .gone:
-            return [.ownerExited(pid: pid)]
-        case .unknown:
-            // Not visible is not gone: never stuck on this evidence.
-            return []
-        case .alive(let started):
-            if let expected = claim.consumer.pidStartTime, expected != started { return [.ownerPidReused(pid: pid)] }
-            return []
-        }
-    }
-
-    private static func goneReasons(_ usage: ClaimUsage, snapshot: HostSnapshot) -> [StuckReason] {
-        var reasons: [StuckReason] = []
-        for cell in usage.cells {
-            guard let hostCell = snapshot.cell(id: cell.hostCell) else {
-                reasons.append(.resourceGone("NUMA cell \(cell.hostCell)"))
-                continue
-            }
-            let missing = cell.pinnedCPUs.subtracting(hostCell.pcpus)
-            if !missing.isEmpty {
-                let noun = missing.count == 1 ? "CPU" : "CPUs"
-                reasons.append(.resourceGone("dedicated \(noun) \(missing.cpulist) on cell \(cell.hostCell)"))
-            }
-            if let size = cell.pageSizeKB, cell.pages > 0, !hostCell.mempages.contains(where: { $0.sizeKB == size }) {
-                reasons.append(.resourceGone("the \(size) KiB page pool on cell \(cell.hostCell)"))
-            }
-        }
-        let present = Set(snapshot.pciDevices.map(\.address))
-        for address in usage.pciDevices where !present.contains(address) {
-            reasons.append(.resourceGone("PCI device \(address)"))
-        }
-        return reasons
-    }
-
-    private struct Applied {
+    struct Applied: Hashable, Sendable {
         var effective: HostSnapshot
         var cpuOwners: [Int: String] = [:]
         var pciOwners: [String: String] = [:]
@@ -201,7 +134,7 @@ public enum Tracker {
     /// stay owned by their claim (so `list` shows them and nothing else gets
     /// them when they come back) but are not added to the effective host,
     /// whose pinned CPUs must stay within its dedicated set.
-    private static func apply(_ holdings: [Holding], to snapshot: HostSnapshot) -> Applied {
+    static func apply(_ holdings: [Holding], to snapshot: HostSnapshot) -> Applied {
         var out = Applied(effective: snapshot)
         var cellIndex: [Int: Int] = [:]
         for (i, c) in snapshot.cells.enumerated() { cellIndex[c.id] = i }

@@ -90,7 +90,7 @@ struct DashboardBench: ParsableCommand {
         print("| measure | restrack | htop 3 (same run) |")
         print("|---|---|---|")
         print("| frame render, in-process, p50 / p99 | \(ms(render.p50)) / \(ms(render.p99)) | – |")
-        print("| state rebuild per poll (Tracker.state), p50 | \(ms(render.statePoll)) | – |")
+        print("| state rebuild per poll (ClaimStateDerivation.derive), p50 | \(ms(render.statePoll)) | – |")
         print("| first frame, command start → drawn (log) | \(inAppMS.map(ms) ?? "n/a") | – |")
         print("| first frame, spawn → visible in tmux | \(ms(seenMS)) | – |")
         print("| idle CPU over \(seconds) s at 1 s refresh | \(pct(oursCPU)) | \(htopCPU.map(pct) ?? "n/a") |")
@@ -118,18 +118,24 @@ struct DashboardBench: ParsableCommand {
     /// Fills the host with realistic claims (pinned guests with VFs), then
     /// times `Screen.render` for the CPU map focus at 160x50.
     func renderTimes(_ snapshot: HostSnapshot) throws -> RenderTimes {
-        let service = InMemoryClaimService(snapshot: { snapshot })
         let vfAlias = snapshot.pciAliases.first { $0.deviceType == .vf }?.name
+        var claims: [Claim] = []
         for i in 0..<64 {
             let pci = vfAlias.map { [PCIRequestSpec(alias: $0, count: 2)] } ?? []
             let r = Request(vcpus: 4, memoryMB: 8192, cpuPolicy: .dedicated, memPageSize: .kib(1_048_576), pciRequests: pci)
-            _ = try? service.claim(r, consumer: Consumer(name: "vm-\(i)"), ttl: 600)
+            let effective = Tracker.effective(snapshot, holdings: claims.map(Tracker.Holding.init(claim:)))
+            let decision = Fitter.fit(r, on: effective)
+            if let c = try? Tracker.claim(id: "b\(i)", consumer: Consumer(name: "vm-\(i)"), request: r, decision: decision,
+                                          on: snapshot, at: Date().timeIntervalSince1970, ttlSeconds: 600, note: nil) {
+                claims.append(c)
+            }
         }
         var stateTimes: [Double] = []
         var m = DashboardModel()
         for _ in 0..<20 {
             let t0 = DispatchTime.now().uptimeNanoseconds
-            m.host = try service.state()
+            m.host = ClaimStateDerivation.derive(snapshot: snapshot, claims: claims,
+                                                 observations: Observations(now: Date().timeIntervalSince1970))
             stateTimes.append(Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e6)
         }
         m.focus = .cpus

@@ -31,8 +31,7 @@ struct CheckCommand: ParsableCommand {
         let probe = ProcessProbe()
         let report: CheckReport
         do {
-            report = try book.check(snapshot: snapshot, processStartTime: { probe.liveness(pid: $0) },
-                                    affinity: { probe.affinity(pid: $0) })
+            report = try book.check(snapshot: snapshot, observe: { probe.observe($0, now: $1) })
         } catch {
             throw CLIFailure(error)
         }

@@ -1,4 +1,5 @@
 import Ledger
+import TrackerCore
 
 /// `restrack check --json`: `ok` plus every finding by kind.
 struct CheckView: Encodable {

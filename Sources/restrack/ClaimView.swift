@@ -7,8 +7,10 @@ struct ClaimView: Encodable {
     var stuck: [StuckReason]
     /// Set when the owner pid could not be checked by this user.
     var ownerNotVisible: OwnerNotVisible? = nil
+    /// Drift concerning the claim; the key is left out when there is none.
+    var drift: [Drift] = []
 
-    enum Keys: String, CodingKey { case stuck, ownerNotVisible = "owner_not_visible" }
+    enum Keys: String, CodingKey { case stuck, ownerNotVisible = "owner_not_visible", drift }
 
     struct Reason: Encodable {
         var code: String
@@ -20,5 +22,6 @@ struct ClaimView: Encodable {
         var c = encoder.container(keyedBy: Keys.self)
         try c.encode(stuck.map { Reason(code: $0.code, reason: $0.description) }, forKey: .stuck)
         try c.encodeIfPresent(ownerNotVisible?.description, forKey: .ownerNotVisible)
+        if !drift.isEmpty { try c.encode(drift, forKey: .drift) }
     }
 }

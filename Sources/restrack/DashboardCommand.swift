@@ -49,13 +49,22 @@ struct DashboardCommand: ParsableCommand {
 
         // Read the host once before curses starts, so a bad --host file is
         // a one-line error on a normal terminal.
-        let snapshot = try makeSnapshotSource()
-        _ = try loadFirst(snapshot)
+        let loader = source.loader()
+        do {
+            _ = try loader.load()
+        } catch {
+            throw CLIFailure.badInput(error.description)
+        }
         // The ledger opens before curses too: a locked or damaged ledger is
         // a clear error on a normal terminal, not a broken screen.
         let book = try ledger.open(for: source)
         logger.info("dashboard on ledger \(book.path)")
-        let service = LedgerClaimService(ledger: book, snapshot: snapshot)
+        let service: LedgerClaimService
+        do {
+            service = try LedgerClaimService(ledger: book, snapshot: { try loader.load() })
+        } catch {
+            throw CLIFailure(error)
+        }
         let catalog = ThemeCatalog.standard(environment: env, executablePath: CommandLine.arguments[0])
         let terminal: Terminal
         do {
@@ -71,24 +80,5 @@ struct DashboardCommand: ParsableCommand {
         // Killed by a signal: restore the terminal (above), then exit the
         // way the shell expects (130 for Ctrl-C).
         if let sig = Terminal.terminationSignal { throw ExitCode(128 + sig) }
-    }
-
-    func makeSnapshotSource() throws -> () throws -> HostSnapshot {
-        if let file = source.hostFile {
-            let src = HostFileSource(path: file)
-            return { try src.snapshot() }
-        }
-        let opts = ProbeOptions(sysfsRoot: source.sysfsRoot, configPath: source.configPath)
-        return { try HostProbe.snapshot(opts) }
-    }
-
-    func loadFirst(_ snapshot: () throws -> HostSnapshot) throws(CLIFailure) -> HostSnapshot {
-        do {
-            return try snapshot()
-        } catch let e as InputError {
-            throw CLIFailure.badInput(e.description)
-        } catch {
-            throw CLIFailure.badInput("\(error)")
-        }
     }
 }

@@ -22,13 +22,16 @@ struct HostSourceOptions: ParsableArguments {
         }
     }
 
+    /// The loader for the host these options name (the dashboard keeps
+    /// one and polls it).
+    func loader() -> SnapshotLoader {
+        SnapshotLoader(hostFile: hostFile, probe: ProbeOptions(sysfsRoot: sysfsRoot, configPath: configPath))
+    }
+
     /// The host snapshot these options name.
     func loadSnapshot() throws(CLIFailure) -> HostSnapshot {
-        if let hostFile {
-            return try loadJSON(HostSnapshot.self, path: hostFile, document: "host")
-        }
         do {
-            return try HostProbe.snapshot(ProbeOptions(sysfsRoot: sysfsRoot, configPath: configPath))
+            return try loader().load()
         } catch {
             throw CLIFailure.badInput(error.description)
         }

@@ -11,66 +11,38 @@ import TrackerCore
 final class LedgerClaimService: ClaimService {
     let ledger: Ledger
     let snapshotSource: () throws -> HostSnapshot
-    let probe = ProcessProbe()
-    /// Live claims from the last read and the ledger files' (mtime, size)
-    /// then: an idle poll then costs two stats, not a query and a JSON
-    /// decode per claim. Any write, by us or another process, changes them.
-    private var cachedClaims: [Claim]?
-    private var cacheStamp: [String] = []
+    /// What the probes see of the claims' owners at a time: `/proc` in
+    /// use, a fixed answer in tests.
+    let observe: Observer
+    let clock: () -> Double
+    private let reader: LiveClaimsReader
+    /// The live claims applied to the host, kept while neither the snapshot
+    /// nor the ledger changes: each poll then derives the state from it and
+    /// fresh observations (owners, affinity, the clock) through the same
+    /// `ClaimStateDerivation` as the CLI, without re-applying every claim.
+    private var applied: AppliedClaims?
 
-    init(ledger: Ledger, snapshot: @escaping () throws -> HostSnapshot) {
+    init(ledger: Ledger, snapshot: @escaping () throws -> HostSnapshot,
+         observe: @escaping Observer = { ProcessProbe().observe($0, now: $1) },
+         clock: @escaping () -> Double = { Date().timeIntervalSince1970 }) throws(LedgerError) {
         self.ledger = ledger
         snapshotSource = snapshot
+        self.observe = observe
+        self.clock = clock
+        reader = try ledger.liveClaimsReader()
     }
-
-    /// The last full state and the inputs it was built from. With the same
-    /// snapshot and claims, only the time-dependent stuck reasons (owner
-    /// gone, TTL passed) can change, so an idle poll re-judges just those
-    /// instead of re-applying every claim to a 2,048-device host.
-    private var cachedState: HostState?
-    private var structuralStuck: [String: [StuckReason]] = [:]
 
     func state() throws -> HostState {
         let snapshot = try snapshotSource()
-        let live = try liveClaims()
-        let probe = self.probe
-        let now = Date().timeIntervalSince1970
-        let pst: Tracker.ProcessStartTime = { probe.liveness(pid: $0) }
-        if var cached = cachedState, cached.snapshot == snapshot, cached.claims == live {
-            var stuck = structuralStuck
-            var hidden: [String: OwnerNotVisible] = [:]
-            for c in live {
-                let r = Tracker.ownerAndTTLReasons(c, now: now, processStartTime: pst)
-                if !r.isEmpty { stuck[c.id, default: []].insert(contentsOf: r, at: 0) }
-                hidden[c.id] = Tracker.ownerNotVisible(c, processStartTime: pst)
-            }
-            if cached.stuck != stuck || cached.ownersNotVisible != hidden {
-                cached.stuck = stuck
-                cached.ownersNotVisible = hidden
-                cachedState = cached
-            }
-            return cached
+        let live = try reader.read()
+        let base: AppliedClaims
+        if let kept = applied, !live.changed, kept.snapshot == snapshot {
+            base = kept
+        } else {
+            base = AppliedClaims(snapshot: snapshot, claims: live.claims)
+            applied = base
         }
-        let full = Tracker.state(snapshot: snapshot, claims: live, now: now, processStartTime: pst)
-        structuralStuck = full.stuck.compactMapValues { reasons in
-            let kept = reasons.filter { if case .resourceGone = $0 { return true } else { return false } }
-            return kept.isEmpty ? nil : kept
-        }
-        cachedState = full
-        return full
-    }
-
-    func liveClaims() throws -> [Claim] {
-        let stamp = [ledger.path, ledger.path + "-wal"].map { path -> String in
-            let a = try? FileManager.default.attributesOfItem(atPath: path)
-            let m = (a?[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0
-            return "\(m)/\(a?[.size] as? Int ?? -1)"
-        }
-        if let cached = cachedClaims, stamp == cacheStamp { return cached }
-        let live = try ledger.claims(states: [.claimed, .confirmed])
-        cachedClaims = live
-        cacheStamp = stamp
-        return live
+        return ClaimStateDerivation.derive(base, observations: observe(base.claims, clock()))
     }
 
     /// The fit against the host plus every live claim as the ledger sees it
@@ -96,14 +68,14 @@ final class LedgerClaimService: ClaimService {
         _ = try ledger.release(id, reason: reason, actor: .current())
     }
 
-    /// The ledger judges stuck again inside its transaction (as
-    /// `restrack release --stuck` does), so a claim confirmed a moment ago
-    /// by its owner is not released; the ids shown are only reported against.
+    /// Releases those of `ids` (the claims the operator counted) that are
+    /// still stuck: the ledger judges stuck again inside its transaction, as
+    /// `restrack release --stuck` does, so a claim confirmed a moment ago is
+    /// left alone, and one that became stuck after the count was typed is
+    /// not released with the others.
     func releaseStuck(_ ids: [String]) throws -> [String] {
-        let snapshot = try? snapshotSource()
-        let probe = self.probe
-        let done = try ledger.releaseStuck(snapshot: snapshot, processStartTime: { probe.liveness(pid: $0) },
-                                           dryRun: false, actor: .current())
+        let done = try ledger.releaseStuck(snapshot: try? snapshotSource(), observe: observe, dryRun: false,
+                                           only: Set(ids), actor: .current(), now: clock())
         return done.map(\.claim.id)
     }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Dashboard
 import Foundation
 import HostProbes
 import Ledger
@@ -44,23 +45,22 @@ struct ListCommand: ParsableCommand {
         let book = try ledger.open(for: source)
         let claims: [Claim]
         do { claims = try book.claims(states: states) } catch { throw CLIFailure(error) }
-        let probe = ProcessProbe()
         let now = Date().timeIntervalSince1970
-        let lookup: Tracker.ProcessStartTime = { probe.liveness(pid: $0) }
-        var reasons: [String: [StuckReason]] = [:]
-        for (c, r) in Ledger.stuck(claims.filter { $0.state.isLive }, snapshot: snapshot, now: now,
-                                   processStartTime: lookup) {
-            reasons[c.id] = r
-        }
-        var hidden: [String: OwnerNotVisible] = [:]
-        for c in claims { hidden[c.id] = Tracker.ownerNotVisible(c, processStartTime: lookup) }
-        let shown = stuck ? claims.filter { reasons[$0.id] != nil } : claims
+        // Ended claims are listed but judged by nobody: the state holds live ones only.
+        let state = ClaimStateDerivation.derive(snapshot: snapshot, claims: claims,
+                                                observations: ProcessProbe().observe(claims, now: now))
+        let shown = stuck ? claims.filter { state.stuck[$0.id] != nil } : claims
         if json {
-            OutputText.printJSON(shown.map { ClaimView(claim: $0, stuck: reasons[$0.id] ?? [], ownerNotVisible: hidden[$0.id]) })
+            OutputText.printJSON(shown.map {
+                ClaimView(claim: $0, stuck: state.stuck[$0.id] ?? [], ownerNotVisible: state.ownersNotVisible[$0.id],
+                          drift: state.drift(of: $0.id))
+            })
             return
         }
         if shown.isEmpty {
-            print(stuck ? "no stuck claims" : "no claims")
+            let ledgerEmpty: Bool
+            do { ledgerEmpty = try book.claims().isEmpty } catch { throw CLIFailure(error) }
+            print(Self.emptyText(stuckOnly: stuck, states: states, ledgerEmpty: ledgerEmpty, ledger: book.path))
             return
         }
         print("ID      STATE      AGE   CONSUMER             PID      HOLDS")
@@ -69,14 +69,32 @@ struct ListCommand: ParsableCommand {
             let pid = c.consumer.pid.map(String.init) ?? "-"
             let line = [c.id.padding(toLength: 7, withPad: " ", startingAt: 0),
                         c.state.rawValue.padding(toLength: 10, withPad: " ", startingAt: 0),
-                        OutputText.age(now - c.createdAt).padding(toLength: 5, withPad: " ", startingAt: 0),
+                        Fmt.age(Int(now - c.createdAt)).padding(toLength: 5, withPad: " ", startingAt: 0),
                         String(name.prefix(20)).padding(toLength: 20, withPad: " ", startingAt: 0),
                         pid.padding(toLength: 8, withPad: " ", startingAt: 0),
                         SafeText.strip(OutputText.holding(c.usage))].joined(separator: " ")
             print(line)
             if let note = c.note { print("        note: \(SafeText.strip(note))") }
-            for r in reasons[c.id] ?? [] { print("        STUCK: \(SafeText.strip(r.description))") }
-            if let h = hidden[c.id] { print("        NOTE: \(SafeText.strip(h.description))") }
+            for f in state.findings(for: c.id) { print("        \(Self.label(f.kind)): \(SafeText.strip(f.text))") }
         }
+    }
+
+    /// The word before a finding's line under its claim.
+    static func label(_ kind: ClaimFinding.Kind) -> String {
+        switch kind {
+        case .stuck: return "STUCK"
+        case .drift: return "DRIFT"
+        case .ownerNotVisible: return "NOTE"
+        }
+    }
+
+    /// What `list` says when nothing matches: whether the ledger is empty
+    /// altogether (named, so an empty answer from the wrong ledger, such as
+    /// a simulated host's own, is recognisable) or only nothing matches.
+    static func emptyText(stuckOnly: Bool, states: [ClaimState], ledgerEmpty: Bool, ledger: String) -> String {
+        if ledgerEmpty { return "no claims: the ledger \(SafeText.strip(ledger)) is empty" }
+        if stuckOnly { return "no stuck claims" }
+        if states.count == 1, let only = states.first { return "no \(only.rawValue) claims" }
+        return states == ClaimState.allCases ? "no claims" : "no claims (live: claimed or confirmed; --state all shows ended ones)"
     }
 }

@@ -4,15 +4,6 @@ import TrackerCore
 /// Plain-text output helpers. Strings from users or the host (consumer
 /// names, notes, reasons, addresses) go through `SafeText.strip` first.
 enum OutputText {
-    /// "42s", "5m", "3h", "2d" for an age in seconds.
-    static func age(_ seconds: Double) -> String {
-        let s = Int(max(0, seconds))
-        if s < 120 { return "\(s)s" }
-        if s < 7200 { return "\(s / 60)m" }
-        if s < 172_800 { return "\(s / 3600)h" }
-        return "\(s / 86400)d"
-    }
-
     static func timestamp(_ epoch: Double) -> String {
         let f = ISO8601DateFormatter()
         f.timeZone = TimeZone(identifier: "UTC")

@@ -75,7 +75,7 @@ struct ReleaseCommand: ParsableCommand {
         let probe = ProcessProbe()
         let found: [(claim: Claim, reasons: [StuckReason])]
         do {
-            found = try book.releaseStuck(snapshot: snapshot, processStartTime: { probe.liveness(pid: $0) },
+            found = try book.releaseStuck(snapshot: snapshot, observe: { probe.observe($0, now: $1) },
                                           dryRun: dryRun, actor: .current())
         } catch {
             throw CLIFailure(error)

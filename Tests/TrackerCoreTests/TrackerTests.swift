@@ -208,7 +208,10 @@ import Testing
         #expect(s.ownersNotVisible["h"]?.description
                 == "owner pid 100 not visible to this user (/proc/100/stat: Permission denied)")
         #expect(s.effective.cells[0].pinnedCPUs == [2])
-        #expect(Tracker.ownerAndTTLReasons(c, now: 1000, processStartTime: { _ in .unknown(why: "x") }).isEmpty)
+        // Nor without a snapshot (what `list` judges when the host cannot be probed).
+        let unprobed = ClaimStateDerivation.derive(snapshot: nil, claims: [c],
+                                                   observations: Observations(now: 1000, processes: [100: .unknown(why: "x")]))
+        #expect(unprobed.stuck.isEmpty)
         // Gone stays stuck, and a visible owner is never flagged as hidden.
         let gone = Tracker.state(snapshot: Self.host(), claims: [c], now: 1000, processStartTime: { _ in .gone })
         #expect(gone.stuck["h"] == [.ownerExited(pid: 100)])

@@ -29,8 +29,13 @@ public enum ClaimDetail {
         }
         if !c.decision.emulatorCPUs.isEmpty { out.append(("emulator", CPUSet(c.decision.emulatorCPUs).cpulist, .value)) }
         for d in c.decision.pciDevices { out.append(("device", d, .value)) }
-        for reason in host.stuck[c.id] ?? [] { out.append(("STUCK", reason.description, .stuck)) }
-        if let hidden = host.ownersNotVisible[c.id] { out.append(("owner", hidden.description, .warn)) }
+        for f in host.findings(for: c.id) {
+            switch f.kind {
+            case .stuck: out.append(("STUCK", f.text, .stuck))
+            case .drift: out.append(("DRIFT", f.text, .warn))
+            case .ownerNotVisible: out.append(("owner", f.text, .warn))
+            }
+        }
         if let n = c.note { out.append(("note", n, .dim)) }
         return out
     }
@@ -42,7 +47,7 @@ public enum ClaimDetail {
         let rows = lines(id: id, host: host, now: now)
         let start = max(0, min(scroll, rows.count - (inner.height - 1)))
         for (i, row) in rows.dropFirst(start).prefix(inner.height - 1).enumerated() {
-            c.hostText(inner.x, inner.y + i, row.0, Style(row.2 == .stuck ? .stuck : .label, bold: true), maxWidth: 13)
+            c.hostText(inner.x, inner.y + i, row.0, Style(["STUCK", "DRIFT"].contains(row.0) ? row.2 : .label, bold: true), maxWidth: 13)
             c.hostText(inner.x + 14, inner.y + i, row.1, Style(row.2), maxWidth: inner.width - 14)
         }
         c.text(inner.x, inner.maxY - 1, "Esc back · C confirm · r release", Style(.dim))

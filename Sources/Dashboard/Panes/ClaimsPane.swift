@@ -1,8 +1,8 @@
 import TrackerCore
 
 /// Live claims: id, consumer, cells, CPUs, memory, pages, devices, age,
-/// state. A stuck claim shows STUCK in the danger colour and its reasons on
-/// the lines below it.
+/// state. A stuck claim shows STUCK in the danger colour, one that drifted
+/// DRIFT in the warning colour, and each finding on a line below it.
 public enum ClaimsPane {
     /// Claims after the filter and stuck-only toggle, in the chosen order.
     public static func visible(_ m: DashboardModel) -> [Claim] {
@@ -32,6 +32,14 @@ public enum ClaimsPane {
         let large = c.usage.cells.filter { ($0.pageSizeKB ?? 4) > 4 && $0.pages > 0 }
         guard let size = large.first?.pageSizeKB else { return "-" }
         return "\(large.reduce(0) { $0 + $1.pages })×\(Fmt.pageSize(size))"
+    }
+
+    /// The colour role of a finding's line under its claim.
+    static func role(_ kind: ClaimFinding.Kind) -> Role {
+        switch kind {
+        case .stuck: return .stuck
+        case .drift, .ownerNotVisible: return .warn
+        }
     }
 
     struct Column {
@@ -93,13 +101,12 @@ public enum ClaimsPane {
             c.text(inner.x + 1, inner.y + 1, why, Style(.dim), clip: inner)
             return
         }
-        // Lines: each claim, then one line per stuck reason, then a warning
-        // when its owner could not be checked (not stuck, but unverified).
+        // Lines: each claim, then one line per finding (stuck reasons, drift,
+        // an owner that could not be checked).
         var lines: [(claim: Int, reason: String?, role: Role)] = []
         for (i, cl) in list.enumerated() {
             lines.append((i, nil, .normal))
-            for reason in host.stuck[cl.id] ?? [] { lines.append((i, reason.description, .stuck)) }
-            if let hidden = host.ownersNotVisible[cl.id] { lines.append((i, hidden.description, .warn)) }
+            for f in host.findings(for: cl.id) { lines.append((i, f.text, role(f.kind))) }
         }
         let sel = min(max(0, m.claimIndex), list.count - 1)
         let selLine = lines.firstIndex { $0.claim == sel && $0.reason == nil } ?? 0
@@ -109,6 +116,7 @@ public enum ClaimsPane {
             let y = inner.y + 1 + n
             let cl = list[line.claim]
             let isStuck = host.stuck[cl.id] != nil
+            let drifted = !isStuck && !host.drift(of: cl.id).isEmpty
             let selected = focused && line.claim == sel
             if let reason = line.reason {
                 c.text(inner.x + 2, y, g.isASCII ? "->" : "↳", Style(line.role), clip: inner)
@@ -124,6 +132,9 @@ public enum ClaimsPane {
                     if isStuck {
                         text = "STUCK"
                         style = Style(.stuck, bold: true, reverse: true)
+                    } else if drifted {
+                        text = "DRIFT"
+                        style = Style(.warn, bold: true, reverse: true)
                     } else if !selected {
                         style = Style(cl.state == .confirmed ? .ok : .pinned)
                     }

@@ -26,10 +26,13 @@ public struct HostState: Hashable, Sendable {
     /// another namespace). Such claims are not stuck; they are shown so the
     /// operator knows their owner was not checked.
     public var ownersNotVisible: [String: OwnerNotVisible]
+    /// Where the host differs from what live claims promise (affinity,
+    /// drivers, free hugepages), in the order `restrack check` lists them.
+    public var drift: [Drift]
 
     public init(snapshot: HostSnapshot, effective: HostSnapshot, claims: [Claim], cpuOwners: [Int: String],
                 pciOwners: [String: String], stuck: [String: [StuckReason]], conflicts: [String] = [],
-                ownersNotVisible: [String: OwnerNotVisible] = [:]) {
+                ownersNotVisible: [String: OwnerNotVisible] = [:], drift: [Drift] = []) {
         self.snapshot = snapshot
         self.effective = effective
         self.claims = claims
@@ -38,5 +41,19 @@ public struct HostState: Hashable, Sendable {
         self.stuck = stuck
         self.conflicts = conflicts
         self.ownersNotVisible = ownersNotVisible
+        self.drift = drift
+    }
+
+    /// Drift that concerns claim `id` (its own, and pools it shares).
+    public func drift(of id: String) -> [Drift] {
+        drift.filter { $0.holders.contains(id) }
+    }
+
+    /// Everything to say under claim `id`: stuck reasons, then drift, then
+    /// an owner that could not be checked. Empty for a healthy claim.
+    public func findings(for id: String) -> [ClaimFinding] {
+        (stuck[id] ?? []).map { ClaimFinding(kind: .stuck, text: $0.description) }
+            + drift(of: id).map { ClaimFinding(kind: .drift, text: $0.detail) }
+            + (ownersNotVisible[id].map { [ClaimFinding(kind: .ownerNotVisible, text: $0.description)] } ?? [])
     }
 }

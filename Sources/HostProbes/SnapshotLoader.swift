@@ -1,0 +1,51 @@
+import Foundation
+import TrackerCore
+
+/// The one way restrack gets a host snapshot, for the CLI and the dashboard
+/// alike: a `--host FILE` (fit-contract JSON, "-" for stdin), or a probe of
+/// the live host or a captured tree (`--sysfs-root`, with `--config`).
+///
+/// A host file is decoded again only when its stamp (mtime, size, inode)
+/// changes, so a dashboard polling a 2,048-VF host every second pays a
+/// `stat`, not a JSON decode. The live host is probed on every call.
+public final class SnapshotLoader: @unchecked Sendable {
+    public let hostFile: String?
+    public let probe: ProbeOptions
+    /// Guards the cache (the dashboard may poll off its input thread).
+    private let lock = NSLock()
+    private var cached: (stamp: FileStamp?, snapshot: HostSnapshot)?
+
+    public init(hostFile: String?, probe: ProbeOptions) {
+        self.hostFile = hostFile
+        self.probe = probe
+    }
+
+    /// The snapshot now. A host file that cannot be read or decoded, or a
+    /// probe that cannot run at all, is an error whose text names the file
+    /// and the problem.
+    public func load() throws(ProbeError) -> HostSnapshot {
+        guard let hostFile else { return try HostProbe.snapshot(probe) }
+        lock.lock()
+        defer { lock.unlock() }
+        let stamp = hostFile == "-" ? nil : FileStamp(path: hostFile)
+        if let cached, hostFile == "-" || (stamp != nil && cached.stamp == stamp) { return cached.snapshot }
+        guard let bytes = Self.readFile(hostFile) else {
+            throw ProbeError("host file \(hostFile): cannot be read (missing, a directory or no permission)")
+        }
+        let snapshot: HostSnapshot
+        do {
+            snapshot = try ContractJSON.decode(HostSnapshot.self, bytes: bytes, document: "host file \(hostFile)")
+        } catch {
+            throw ProbeError(error.description)
+        }
+        cached = (stamp, snapshot)
+        return snapshot
+    }
+
+    /// The file's bytes ("-" is stdin), or nil when it cannot be read.
+    /// Every host file restrack loads is read here, and only here.
+    static func readFile(_ path: String) -> [UInt8]? {
+        if path == "-" { return [UInt8](FileHandle.standardInput.readDataToEndOfFile()) }
+        return FileManager.default.contents(atPath: path).map { [UInt8]($0) }
+    }
+}
