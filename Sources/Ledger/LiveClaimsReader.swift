@@ -27,7 +27,7 @@ public final class LiveClaimsReader: @unchecked Sendable {
         do {
             queue = try DatabaseQueue(path: path, configuration: config)
         } catch {
-            throw LedgerErrors.map(error, path: path, timeout: options.busyTimeoutSeconds)
+            throw LedgerError(error, path: path, timeout: options.busyTimeoutSeconds)
         }
     }
 
@@ -49,7 +49,7 @@ public final class LiveClaimsReader: @unchecked Sendable {
             if case .corrupt(let p, let detail)? = error as? LedgerError, p.isEmpty {
                 throw LedgerError.corrupt(path: path, detail: detail)
             }
-            throw LedgerErrors.map(error, path: path, timeout: timeout)
+            throw LedgerError(error, path: path, timeout: timeout)
         }
     }
 }

@@ -32,7 +32,10 @@ import TrackerCore
         let pid: Int32 = 31337
         let probe = ProcessProbe(procRoot: root)
         let reasons = { (c: Claim) in
-            Tracker.ownerAndTTLReasons(c, now: 1001, processStartTime: { probe.liveness(pid: $0) })
+            ClaimStateDerivation.derive(
+                snapshot: nil, claims: [c],
+                observations: .gather(for: [c], now: 1001, liveness: { probe.liveness(pid: $0) })
+            ).stuck[c.id] ?? []
         }
 
         // The owner as it was at claim time: alive, not stuck.
