@@ -8,6 +8,11 @@ public enum Fmt {
         return oneDecimal(g / 1024) + "T"
     }
 
+    /// Seconds as `0.2`, `60` or `3600`: a whole number without a decimal.
+    public static func seconds(_ v: Double) -> String {
+        v == v.rounded() && abs(v) < 1e9 ? String(Int(v)) : oneDecimal(v)
+    }
+
     public static func oneDecimal(_ v: Double) -> String {
         let tenths = Int((v * 10).rounded())
         return "\(tenths / 10).\(tenths % 10)"

@@ -36,12 +36,13 @@ public enum ClaimDetail {
     }
 
     public static func draw(id: String, scroll: Int, host: HostState?, now: Double, into c: inout Canvas, area: Rect, glyphs g: Glyphs) {
-        let inner = DialogFrame.open(into: &c, over: area, width: min(area.width - 4, 96), height: area.height - 2,
+        let inner = DialogFrame.open(into: &c, over: area, width: DetailView.box(area: area).width,
+                                     height: DetailView.box(area: area).height,
                                      title: "Claim \(id)", glyphs: g)
         guard let host else { return }
         let rows = lines(id: id, host: host, now: now)
-        let start = max(0, min(scroll, rows.count - (inner.height - 1)))
-        for (i, row) in rows.dropFirst(start).prefix(inner.height - 1).enumerated() {
+        let start = max(0, min(scroll, rows.count - DetailView.visibleRows(area: area)))
+        for (i, row) in rows.dropFirst(start).prefix(DetailView.visibleRows(area: area)).enumerated() {
             c.hostText(inner.x, inner.y + i, row.0, Style(row.2 == .stuck ? .stuck : .label, bold: true), maxWidth: 13)
             c.hostText(inner.x + 14, inner.y + i, row.1, Style(row.2), maxWidth: inner.width - 14)
         }

@@ -88,18 +88,21 @@ public struct ClaimForm: Hashable, Sendable {
 
     public func isChoice(_ f: Field) -> Bool { [.policy, .threads, .pageSize, .numaNodes, .alias].contains(f) }
 
-    /// What a key does to the form; the app handles Esc and the buttons.
+    /// What a key does to the form, from the `.claimForm` records of
+    /// `KeyBinding.table`; the app handles Esc and the buttons.
     public mutating func handle(_ key: Key) {
-        switch key {
-        case .down, .tab: move(1)
-        case .up, .backTab: move(-1)
-        case .enter: if field.rawValue < Field.claimButton.rawValue { move(1) }
-        case .left: if isChoice(field) { cycle(-1) } else if field == .cancelButton { field = .claimButton }
-        case .right: if isChoice(field) { cycle(1) } else if field == .claimButton { field = .cancelButton }
-        case .char(" "): if isChoice(field) { cycle(1) }
-        case .backspace:
+        switch KeyBinding.command(for: key, in: .claimForm) {
+        case .nextField?: move(1)
+        case .previousField?: move(-1)
+        case .accept?: if field.rawValue < Field.claimButton.rawValue { move(1) }
+        case .left?: if isChoice(field) { cycle(-1) } else if field == .cancelButton { field = .claimButton }
+        case .right?: if isChoice(field) { cycle(1) } else if field == .claimButton { field = .cancelButton }
+        case .changeChoice?: if isChoice(field) { cycle(1) }
+        case .erase?:
             edit { s in if !s.isEmpty { s.removeLast() } }
-        case .char(let ch):
+        case .cancel?: break
+        default:
+            guard case .char(let ch) = key else { break }
             switch field {
             case .vcpus, .memory, .aliasCount, .ttl:
                 if ch.isASCII && ch.isNumber { edit { s in if s.count < 9 { s.append(ch) } } }
@@ -107,7 +110,6 @@ public struct ClaimForm: Hashable, Sendable {
                 if !ch.isNewline && ch != "\u{1b}" { edit { s in if s.count < 40 { s.append(ch) } } }
             default: break
             }
-        default: break
         }
     }
 
