@@ -18,13 +18,6 @@ public enum Fmt {
         return "\(tenths / 10).\(tenths % 10)"
     }
 
-    /// A page size in KiB as `4K`, `2M`, `1G`.
-    public static func pageSize(_ kb: Int) -> String {
-        if kb >= 1024 * 1024, kb % (1024 * 1024) == 0 { return "\(kb / (1024 * 1024))G" }
-        if kb >= 1024, kb % 1024 == 0 { return "\(kb / 1024)M" }
-        return "\(kb)K"
-    }
-
     /// Seconds as `42s`, `7m`, `3h`, `2d`.
     public static func age(_ s: Int) -> String {
         if s < 0 { return "0s" }

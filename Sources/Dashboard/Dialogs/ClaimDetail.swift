@@ -16,14 +16,14 @@ public enum ClaimDetail {
         var req = "\(r.vcpus) vCPUs · \(Fmt.mib(r.memoryMB)) · \(r.cpuPolicy?.rawValue ?? "shared")"
         if let t = r.cpuThreadPolicy { req += " · \(t.rawValue)" }
         if let p = r.memPageSize {
-            if case .kib(let k) = p { req += " · \(Fmt.pageSize(k)) pages" } else { req += " · \(p) pages" }
+            if case .kib(let k) = p { req += " · \(PageSizeText.short(kb: k)) pages" } else { req += " · \(p) pages" }
         }
         for p in r.pciRequests { req += " · \(p.alias ?? "\(p.vendorID ?? "*"):\(p.productID ?? "*")")×\(p.count)" }
         out.append(("request", req, .value))
         for cell in c.decision.cells {
             let pins = cell.pinning.sorted { $0.key < $1.key }.map { "\($0.key)→\($0.value)" }.joined(separator: " ")
             var s = "host cell \(cell.hostCell) · \(Fmt.mib(cell.memoryMB))"
-            if let p = cell.pagesizeKB { s += " in \(Fmt.pageSize(p)) pages" }
+            if let p = cell.pagesizeKB { s += " in \(PageSizeText.short(kb: p)) pages" }
             if !pins.isEmpty { s += " · pins " + pins }
             out.append(("guest cell \(cell.guestCell)", s, .value))
         }

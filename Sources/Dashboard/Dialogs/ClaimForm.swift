@@ -41,12 +41,23 @@ public struct ClaimForm: Hashable, Sendable {
     public var field: Field = .vcpus
     /// The last preview, refreshed by the app after each edit.
     public var preview: Decision?
+    /// Set when the host has no dedicated CPUs: how to get some. The form
+    /// then opens on `shared`, the only policy that can fit.
+    public var noDedicatedHint: String?
+
+    public static let noDedicatedText = "This host has no dedicated CPUs, so only shared guests fit. "
+        + "To pin guests, list CPUs in cpu_dedicated_set under [compute] in the config (--config), "
+        + "or boot with isolcpus= and run without a config."
 
     public init(host: HostSnapshot?) {
         let sizes = Set(host?.cells.flatMap { $0.mempages.map(\.sizeKB) } ?? []).filter { $0 > 4 }.sorted()
         pageSizes = ["none", "small", "large", "any"] + sizes.map(String.init)
         numaChoices = [nil] + (1...max(1, host?.cells.count ?? 1)).map { Optional($0) }
         aliases = [nil] + (host?.pciAliases.map { Optional($0.name) } ?? [])
+        if let host, host.cells.allSatisfy({ $0.pcpus.isEmpty }) {
+            policy = .shared
+            noDedicatedHint = ClaimForm.noDedicatedText
+        }
     }
 
     /// The request the fields describe, or the sentence saying which field is wrong.
@@ -78,7 +89,7 @@ public struct ClaimForm: Hashable, Sendable {
         [
             (.vcpus, vcpus), (.memory, memoryMB), (.policy, policy.rawValue),
             (.threads, policy == .shared ? "n/a (shared)" : threads.rawValue),
-            (.pageSize, pageSizes[pageSizeIndex].allSatisfy(\.isNumber) ? Fmt.pageSize(Int(pageSizes[pageSizeIndex]) ?? 0) : pageSizes[pageSizeIndex]),
+            (.pageSize, pageSizes[pageSizeIndex].allSatisfy(\.isNumber) ? PageSizeText.short(kb: Int(pageSizes[pageSizeIndex]) ?? 0) : pageSizes[pageSizeIndex]),
             (.numaNodes, numaChoices[numaIndex].map(String.init) ?? "auto"),
             (.alias, aliases[aliasIndex] ?? "none"),
             (.aliasCount, aliases[aliasIndex] == nil ? "-" : aliasCount),

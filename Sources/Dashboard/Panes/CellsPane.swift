@@ -74,7 +74,7 @@ public enum CellsPane {
         for p in cell.mempages.filter({ $0.sizeKB > 4 }).sorted(by: { $0.sizeKB < $1.sizeKB }) {
             var t = "\(p.used)/\(p.total)"
             if p.reserved > 0 { t += " r\(p.reserved)" }
-            rows.append(("\(Fmt.pageSize(p.sizeKB)) pages", p.used, p.reserved, p.total, t))
+            rows.append(("\(PageSizeText.short(kb: p.sizeKB)) pages", p.used, p.reserved, p.total, t))
         }
         for (n, row) in rows.enumerated() {
             let yy = y + 1 + n

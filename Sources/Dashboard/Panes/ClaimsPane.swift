@@ -31,7 +31,7 @@ public enum ClaimsPane {
     public static func pages(_ c: Claim) -> String {
         let large = c.usage.cells.filter { ($0.pageSizeKB ?? 4) > 4 && $0.pages > 0 }
         guard let size = large.first?.pageSizeKB else { return "-" }
-        return "\(large.reduce(0) { $0 + $1.pages })×\(Fmt.pageSize(size))"
+        return "\(large.reduce(0) { $0 + $1.pages })×\(PageSizeText.short(kb: size))"
     }
 
     struct Column {

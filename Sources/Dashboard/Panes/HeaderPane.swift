@@ -48,7 +48,7 @@ public enum HeaderPane {
             }
         }
         if !sizes.isEmpty {
-            let pages = sizes.keys.sorted().map { "\(Fmt.pageSize($0)) \(sizes[$0]?.used ?? 0)/\(sizes[$0]?.total ?? 0)" }
+            let pages = sizes.keys.sorted().map { "\(PageSizeText.short(kb: $0)) \(sizes[$0]?.used ?? 0)/\(sizes[$0]?.total ?? 0)" }
             line2.append(Segment("hugepages " + pages.joined(separator: " "), Style(.normal), priority: 2))
         }
         if !vfs.isEmpty { line2.append(Segment("VFs \(vfsUsed)/\(vfs.count)", Style(.normal), priority: 3)) }
