@@ -119,6 +119,21 @@ import TrackerCore
         #expect(!narrow.line(1).contains("…"))
     }
 
+    @Test func claimsPaneCutsALongCPUListBetweenRanges() throws {
+        // Seven single CPUs: "0,2,4,6,8,10,12" is 15 columns, the CPUS
+        // column 11; the cut keeps "0,2" and counts the other five.
+        let big = try Fixtures.example("four-socket-512")
+        var claim = Fixtures.claim("c1many", consumer: "vm", cpus: [0, 2, 4, 6, 8, 10, 12], age: 30, state: .confirmed)
+        claim.usage = Tracker.usage(of: claim.decision, for: claim.request, on: big)
+        var m = Fixtures.model(big, claims: [claim])
+        m.focus = .claims
+        var c = Canvas(width: 100, height: 6)
+        ClaimsPane.draw(m, into: &c, rect: Rect(x: 0, y: 0, width: 100, height: 6), glyphs: .unicode)
+        let row = c.text.split(separator: "\n").map(String.init).first { $0.contains("c1many") } ?? ""
+        #expect(row.contains("0,2 +5 more"), "\(row)")
+        #expect(!row.contains("…"))
+    }
+
     @Test func aFilteredCollapsedPFListingItsVFsIsDrawnOpen() throws {
         // 2048 VFs: PFs start collapsed. The filter matches one VF of the
         // first PF, which is then listed under it.

@@ -73,12 +73,12 @@ struct TmuxEndToEndTests {
         t.start(["--host", Self.host, "--ledger", t.ledger])
         #expect(t.wait(for: "1 STUCK"))
 
-        // ? and F1: help, any key closes.
+        // ? and F1: help, Esc closes.
         for k in ["?", "F1"] {
             t.keys(k)
-            #expect(t.wait(for: "any key closes"), "\(k)")
+            #expect(t.wait(for: "Esc closes"), "\(k)")
             t.keys("Escape")
-            #expect(t.wait(untilGone: "any key closes"), "\(k)")
+            #expect(t.wait(untilGone: "Esc closes"), "\(k)")
         }
         // d: distances in the cells pane.
         t.keys("d")
@@ -310,7 +310,7 @@ struct TmuxEndToEndTests {
         // help overlay must come up once all 5,000 keys are processed.
         t.keys("Escape", "Escape", "Escape", "Escape")
         t.keys("?")
-        #expect(t.wait(for: "any key closes", timeout: 30))
+        #expect(t.wait(for: "Esc closes", timeout: 30))
         let screen = t.capture()
         #expect(!screen.contains("EXIT="), "the dashboard died: \(screen)")
         t.keys("Escape")

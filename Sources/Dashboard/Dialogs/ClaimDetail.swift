@@ -46,6 +46,6 @@ public enum ClaimDetail {
             c.hostText(inner.x, inner.y + i, row.0, Style(row.2 == .stuck ? .stuck : .label, bold: true), maxWidth: 13)
             c.hostText(inner.x + 14, inner.y + i, row.1, Style(row.2), maxWidth: inner.width - 14)
         }
-        c.text(inner.x, inner.maxY - 1, "Esc back · C confirm · r release", Style(.dim))
+        c.text(inner.x, inner.maxY - 1, "Esc back · ↑↓ PgUp PgDn scroll · C confirm · r release", Style(.dim))
     }
 }

@@ -87,6 +87,6 @@ public enum DeviceDetail {
             c.text(inner.x, inner.y + i, Fmt.left(row.0, 13), Style(.label, bold: true))
             c.hostText(inner.x + 14, inner.y + i, row.1, Style(row.2), maxWidth: inner.width - 14)
         }
-        c.text(inner.x, inner.maxY - 1, "Esc back · ↑↓ scroll", Style(.dim))
+        c.text(inner.x, inner.maxY - 1, "Esc back · ↑↓ PgUp PgDn Home End scroll", Style(.dim))
     }
 }

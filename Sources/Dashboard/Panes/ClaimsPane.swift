@@ -47,7 +47,7 @@ public enum ClaimsPane {
             Column(title: "STATE", width: 9) { $0.state.rawValue },
             Column(title: "CPUS", width: 11) { c in
                 let p = pinned(c)
-                if !p.isEmpty { return p.cpulist }
+                if !p.isEmpty { return CPUListText.fit(p, width: 11) }
                 let shared = c.decision.cells.reduce(0) { $0 + $1.sharedVCPUCount }
                 return shared > 0 || c.decision.cells.isEmpty ? "\(c.request.vcpus) sh" : "-"
             },
