@@ -37,8 +37,11 @@ struct TmuxEndToEndTests {
         t.keys("Enter")
         #expect(t.wait(for: "cancelled"))
         #expect(pinned(t.capture()) == 2)
+        // The reason typed in the dialog reaches the audit log.
         t.keys("r")
         #expect(t.wait(for: "[ Release ]"))
+        t.literal("nic swap")
+        #expect(t.wait(for: "Reason: nic swap_"))
         t.keys("Left", "Enter")
         #expect(t.wait(for: "pinned 0/72 dedicated"))
         screen = t.capture()
@@ -49,6 +52,7 @@ struct TmuxEndToEndTests {
         let audit = Tmux.cli(["audit", "--ledger", t.ledger])
         #expect(audit.out.contains("claim ok"))
         #expect(audit.out.contains("release ok"))
+        #expect(audit.out.contains("nic swap"), "\(audit.out)")
         t.keys("q")
         #expect(t.wait(for: "EXIT=0"))
     }
