@@ -2,7 +2,7 @@
 public enum ConfirmView {
     public static func draw(_ d: ConfirmDialog, into c: inout Canvas, area: Rect, glyphs g: Glyphs) {
         let width = min(area.width - 4, max(60, (d.lines.map(\.count).max() ?? 0) + 6))
-        let inner = DialogFrame.open(into: &c, over: area, width: width, height: d.lines.count + 7, title: d.title,
+        let inner = DialogFrame.open(into: &c, over: area, width: width, height: d.lines.count + 6, title: d.title,
                                      glyphs: g, danger: true)
         for (i, l) in d.lines.enumerated() { c.hostText(inner.x, inner.y + i, l, Style(.normal), maxWidth: inner.width) }
         // The reason field: what the audit log will say, typed or the default.
@@ -11,8 +11,7 @@ public enum ConfirmView {
         c.text(inner.x, ry, label, Style(.label, bold: true))
         let room = inner.width - label.count - 1
         if d.reason.isEmpty {
-            c.text(inner.x + label.count, ry, "_ (optional; default \"\(ConfirmDialog.defaultReason)\")", Style(.dim),
-                   maxWidth: room + 1)
+            c.text(inner.x + label.count, ry, "_ (optional, for the audit log)", Style(.dim), maxWidth: room + 1)
         } else {
             // Keep the end of a long reason in view, where the typing happens.
             let clean = Sanitize.text(d.reason, ascii: c.ascii)
