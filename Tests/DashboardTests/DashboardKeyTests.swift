@@ -79,6 +79,7 @@ import TrackerCore
         _ = press(Array(repeating: .char("-"), count: 30), ctl, &m, 160, 50)
         #expect(m.interval == 3600)
         #expect(m.flash?.text == "polling every 3600s")
+        #expect(Fixtures.render(m, 160, 50).line(0).contains("every 3600s"))
         // A value between stops moves to its neighbours, not two stops away.
         m.interval = 0.7
         _ = press([.char("+")], ctl, &m, 160, 50)

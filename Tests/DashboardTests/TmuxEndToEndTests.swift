@@ -89,7 +89,7 @@ struct TmuxEndToEndTests {
         #expect(t.wait(for: "0:10 1:12 2:21 3:21"))
         // + and -: interval.
         t.keys("-")
-        #expect(t.wait(for: "every 2.0s"))
+        #expect(t.wait(for: "every 2s"))
         t.keys("+", "+")
         #expect(t.wait(for: "every 0.5s"))
         // p: pause and resume.

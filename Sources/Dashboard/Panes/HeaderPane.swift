@@ -28,7 +28,7 @@ public enum HeaderPane {
             Segment("\(sockets) socket\(sockets == 1 ? "" : "s") · \(s.cells.count) cell\(s.cells.count == 1 ? "" : "s") · \(cpuCount) CPUs",
                     Style(.normal), priority: 5),
             Segment("mem \(Fmt.mib(memUsed))/\(Fmt.mib(mem))", Style(.normal), priority: 4),
-            Segment("every \(Fmt.oneDecimal(m.interval))s", Style(.dim), priority: 2),
+            Segment("every \(Fmt.seconds(m.interval))s", Style(.dim), priority: 2),
         ]
         if m.paused { line1.append(Segment("PAUSED", Style(.warn, bold: true, reverse: true), priority: 7)) }
         if m.readOnly { line1.append(Segment("READ-ONLY", Style(.warn, bold: true), priority: 7)) }
