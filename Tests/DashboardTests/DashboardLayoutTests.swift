@@ -15,6 +15,12 @@ import TrackerCore
         let bottom = c.line(r.maxY - 1)
         #expect(bottom.contains("cell 1/8 ↓"), "bottom border: \(bottom)")
         #expect(c[r.maxX - 1, r.maxY - 1].char == "┘")
+        // With the last cell selected the first ones are hidden above.
+        var last = m
+        last.focus = .cells
+        last.cellIndex = 7
+        let end = Fixtures.render(last, 160, 50).line(r.maxY - 1)
+        #expect(end.contains("cell 8/8 ↑ "), "\(end)")
     }
 
     @Test func headerAt80x24KeepsTheClaimsAndStuckCounts() throws {

@@ -39,7 +39,9 @@ public enum CellsPane {
         }
         if first > 0 || !allShown {
             let sel = min(max(0, m.cellIndex), cells.count - 1)
-            PaneFrame.counter("cell \(sel + 1)/\(cells.count)\(allShown ? "" : (g.isASCII ? " v" : " ↓"))", into: &c, rect: r)
+            // Arrows say which way the hidden cells are (ASCII mode folds them to ^ and v).
+            let arrows = (first > 0 ? "↑" : "") + (allShown ? "" : "↓")
+            PaneFrame.counter("cell \(sel + 1)/\(cells.count) \(arrows)", into: &c, rect: r)
         }
     }
 
