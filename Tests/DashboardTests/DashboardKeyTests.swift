@@ -66,6 +66,36 @@ import TrackerCore
         #expect(press([.char("?"), .char("q")], ctl, &m, 80, 24) == .quit)
     }
 
+    @Test func detailsScrollWithinTheirLinesAndCloseOnlyOnTheirKeys() throws {
+        // One "device" line per held address: 30 of them outgrow the box at 80x24.
+        let devices = (0..<30).map { "0000:9\($0 / 10):0\($0 % 10).0" }
+        let claim = Fixtures.claim("c1long", consumer: "vm", cpus: [2], devices: devices, age: 30, state: .confirmed)
+        let ctl = Fixtures.controller(Fixtures.service(Fixtures.smallHost(), claims: [claim]))
+        var m = Fixtures.model(Fixtures.smallHost())
+        ctl.poll(&m)
+        m.focus = .claims
+        _ = press([.enter], ctl, &m, 80, 24)
+        #expect(m.overlay == .claimDetail(id: "c1long", scroll: 0))
+        let host = try #require(m.host)
+        let count = ClaimDetail.lines(id: "c1long", host: host, now: m.now).count
+        let visible = DetailView.visibleRows(area: Layout(width: 80, height: 24)?.body)
+        let last = max(0, count - visible)
+        #expect(last > 0, "\(count) lines, \(visible) visible: nothing to scroll")
+        // PgDn, End and j scroll and stop at the last line; none of them closes.
+        _ = press([.pageDown], ctl, &m, 80, 24)
+        #expect(m.overlay == .claimDetail(id: "c1long", scroll: min(visible, last)))
+        _ = press([.pageDown, .end, .char("j"), .down], ctl, &m, 80, 24)
+        #expect(m.overlay == .claimDetail(id: "c1long", scroll: last))
+        #expect(Fixtures.render(m, 80, 24).text.contains(devices[29]))
+        _ = press([.pageUp, .pageUp, .char("k"), .home], ctl, &m, 80, 24)
+        #expect(m.overlay == .claimDetail(id: "c1long", scroll: 0))
+        // A key with no record in the detail context does nothing.
+        _ = press([.char("x")], ctl, &m, 80, 24)
+        #expect(m.overlay == .claimDetail(id: "c1long", scroll: 0))
+        _ = press([.backspace], ctl, &m, 80, 24)
+        #expect(m.overlay == nil)
+    }
+
     @Test func plusAndMinusReachBothEndsOfTheIntervalRangeTheCommandLineAccepts() {
         // `--interval` accepts 0.2 to 3600 seconds (README); the keys must
         // reach exactly those ends.
