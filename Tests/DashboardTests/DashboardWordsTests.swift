@@ -68,8 +68,9 @@ import TrackerCore
         ctl.poll(&m)
         m.focus = .claims
         _ = ctl.handle(.char("r"), &m, width: 160, height: 50)
-        // Letters are the reason now, q and n included; Bksp erases.
-        for ch in "disk swapx" { _ = ctl.handle(.char(ch), &m, width: 160, height: 50) }
+        // Letters are the reason now, q and n included; controls and format
+        // characters are not taken; Bksp erases.
+        for ch in "disk\u{1b}\u{9b}\u{202E}\u{200B} swapx" { _ = ctl.handle(.char(ch), &m, width: 160, height: 50) }
         _ = ctl.handle(.backspace, &m, width: 160, height: 50)
         guard case .confirmRelease(let d)? = m.overlay else { Issue.record("dialog closed"); return }
         #expect(d.reason == "disk swap")

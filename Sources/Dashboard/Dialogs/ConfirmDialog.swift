@@ -1,3 +1,5 @@
+import TrackerCore
+
 /// A yes/no question about a destructive action, with an optional reason
 /// the operator can type for the audit log. Cancel has the focus when it
 /// opens, so a stray Enter changes nothing (k9s' dialog/confirm.go). Keys
@@ -36,7 +38,9 @@ public struct ConfirmDialog: Hashable, Sendable {
         case .erase?:
             if !reason.isEmpty { reason.removeLast() }
         default:
-            if case .char(let ch) = key, !ch.isNewline, ch.unicodeScalars.allSatisfy({ $0.value >= 0x20 && $0.value != 0x7F }),
+            // The reason goes to the audit log as typed, so controls and
+            // format characters (a paste can carry them) never enter it.
+            if case .char(let ch) = key, !ch.isNewline, !ch.unicodeScalars.contains(where: SafeText.isUnsafe),
                reason.count < ConfirmDialog.maxReasonLength {
                 reason.append(ch)
             }
