@@ -6,4 +6,9 @@ public enum Command: Hashable, Sendable {
     case drillIn, back, filter, sort, toggleExpand, distances
     case claim, confirmClaim, release, showStuck, releaseStuck
     case pause, faster, slower, nextTheme, quit
+    // Overlays that scroll (help, details).
+    case scrollUp, scrollDown, scrollPageUp, scrollPageDown, scrollTop, scrollBottom, close
+    // Dialogs with fields and buttons; the dialog value applies these
+    // itself, the records say what its keys do.
+    case nextField, previousField, changeChoice, switchButton, accept, cancel, erase
 }

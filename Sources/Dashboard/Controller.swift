@@ -36,7 +36,7 @@ public struct Controller {
 
     public func handle(_ key: Key, _ m: inout DashboardModel, width: Int, height: Int) -> Effect {
         if key == .resize { return .none }
-        if m.overlay != nil { return handleOverlay(key, &m) }
+        if m.overlay != nil { return handleOverlay(key, &m, width: width, height: height) }
         guard let binding = KeyBinding.binding(for: key) else { return .none }
         if m.readOnly && binding.changesLedger {
             m.setFlash("read-only mode: \(binding.summary) is disabled", .error)
@@ -62,8 +62,10 @@ public struct Controller {
         case .home: setIndex(&m, 0)
         case .end: setIndex(&m, Int.max / 2)
         case .toggleExpand:
-            if m.focus == .pci, let row = selectedPCIRow(m), case .pf(_, _, let expanded) = row.kind {
-                setExpanded(&m, !expanded)
+            // Toggles the PF's own state; a filter may list VFs under a PF
+            // that is collapsed, so the row's glyph is not that state.
+            if m.focus == .pci, let row = selectedPCIRow(m), case .pf = row.kind {
+                setExpanded(&m, !m.isExpanded(row.device.address))
             }
         case .drillIn:
             switch m.focus {
@@ -95,10 +97,8 @@ public struct Controller {
             m.setFlash(m.paused ? "polling paused (p resumes)" : "polling resumed", .info)
             return m.paused ? .none : .repoll
         case .faster, .slower:
-            let steps: [Double] = [0.5, 1, 2, 3, 5, 10, 30, 60]
-            let i = steps.firstIndex { $0 >= m.interval } ?? (steps.count - 1)
-            m.interval = steps[max(0, min(steps.count - 1, i + (cmd == .faster ? -1 : 1)))]
-            m.setFlash("polling every \(Fmt.oneDecimal(m.interval))s", .info)
+            m.interval = PollInterval.step(from: m.interval, faster: cmd == .faster)
+            m.setFlash("polling every \(Fmt.seconds(m.interval))s", .info)
         case .nextTheme: return .nextTheme
         case .claim:
             var form = ClaimForm(host: m.host?.effective)
@@ -130,6 +130,10 @@ public struct Controller {
             let ids = (m.host?.stuck.keys).map { Array($0).sorted() } ?? []
             guard !ids.isEmpty else { m.setFlash("no stuck claims", .info); break }
             m.overlay = .releaseStuck(TypeCountDialog(ids: ids))
+        case .scrollUp, .scrollDown, .scrollPageUp, .scrollPageDown, .scrollTop, .scrollBottom, .close,
+             .nextField, .previousField, .changeChoice, .switchButton, .accept, .cancel, .erase:
+            // Overlay commands: no pane record carries them.
+            break
         }
         clampSelections(&m)
         settleScrolls(&m, width: width, height: height)
@@ -163,117 +167,6 @@ public struct Controller {
             first += 1
         }
         m.cellScroll = first
-    }
-
-    func handleOverlay(_ key: Key, _ m: inout DashboardModel) -> Effect {
-        guard let overlay = m.overlay else { return .none }
-        switch overlay {
-        case .help(let scroll):
-            switch key {
-            case .up, .char("k"): m.overlay = .help(scroll: max(0, scroll - 1))
-            case .down, .char("j"): m.overlay = .help(scroll: scroll + 1)
-            case .char("q"), .function(10): m.overlay = nil; return .quit
-            default: m.overlay = nil
-            }
-        case .device(let a, let s):
-            switch key {
-            case .up, .char("k"): m.overlay = .device(address: a, scroll: max(0, s - 1))
-            case .down, .char("j"): m.overlay = .device(address: a, scroll: s + 1)
-            case .escape, .enter, .char("q"), .left, .backspace: m.overlay = nil
-            default: break
-            }
-        case .claimDetail(let id, let s):
-            switch key {
-            case .up, .char("k"): m.overlay = .claimDetail(id: id, scroll: max(0, s - 1))
-            case .down, .char("j"): m.overlay = .claimDetail(id: id, scroll: s + 1)
-            case .char("C"), .char("r"), .delete:
-                m.overlay = nil
-                // Act on this claim or on none: falling through to the
-                // selection would confirm or release a different claim when
-                // this one was released meanwhile or is hidden by the filter.
-                guard let i = ClaimsPane.visible(m).firstIndex(where: { $0.id == id }) else {
-                    m.setFlash("claim \(id) is not in the claims list (no longer live, or hidden by the filter)", .error)
-                    return .none
-                }
-                m.claimIndex = i
-                m.focus = .claims
-                return handle(key, &m, width: 0, height: 0)
-            case .escape, .enter, .char("q"), .left, .backspace: m.overlay = nil
-            default: break
-            }
-        case .filter(var p):
-            let outcome = p.handle(key)
-            m.filter = p.text
-            m.pciIndex = 0
-            m.claimIndex = 0
-            switch outcome {
-            case .editing: m.overlay = .filter(p)
-            case .applied: m.overlay = nil
-            case .cleared: m.overlay = nil
-            }
-        case .confirmRelease(var d):
-            switch d.handle(key) {
-            case .pending: m.overlay = .confirmRelease(d)
-            case .cancelled:
-                m.overlay = nil
-                m.setFlash("release of \(d.claimID) cancelled", .info)
-            case .accepted:
-                m.overlay = nil
-                // A stuck claim is audited with what made it stuck, as
-                // `restrack release --stuck` audits it.
-                let stuck = m.host?.stuck[d.claimID].map { "; stuck: " + $0.map(\.description).joined(separator: "; ") }
-                do {
-                    try service.release(d.claimID, reason: "released from the dashboard" + (stuck ?? ""))
-                    logger.info("released claim \(d.claimID) from the dashboard")
-                    poll(&m)   // at once, as after R (see there)
-                    m.setFlash("released \(d.claimID)", .ok)
-                    return .none
-                } catch {
-                    m.setFlash("release \(d.claimID) failed: \(error)", .error)
-                    logger.error("release \(d.claimID) failed: \(error)")
-                }
-            }
-        case .releaseStuck(var d):
-            switch d.handle(key) {
-            case .pending: m.overlay = .releaseStuck(d)
-            case .cancelled:
-                m.overlay = nil
-                m.setFlash("nothing released", .info)
-            case .mismatch:
-                m.overlay = nil
-                m.setFlash("typed '\(d.typed)', not \(d.ids.count): nothing released", .error)
-            case .accepted:
-                m.overlay = nil
-                do {
-                    let done = try service.releaseStuck(d.ids)
-                    logger.info("released stuck claims \(done.joined(separator: " ")) from the dashboard")
-                    // Refresh here, not on the loop's next turn: a count typed
-                    // ahead with Enter is handled among queued keys, where
-                    // the loop does not repoll, and the rows would say STUCK
-                    // until the next interval.
-                    poll(&m)
-                    m.setFlash("released \(done.count) stuck claim\(done.count == 1 ? "" : "s")"
-                               + (done.count < d.ids.count ? " (\(d.ids.count - done.count) were no longer stuck)" : ""), .ok)
-                    return .none
-                } catch {
-                    m.setFlash("release of stuck claims failed: \(error)", .error)
-                    logger.error("release of stuck claims failed: \(error)")
-                }
-            }
-        case .claimForm(var f):
-            if key == .escape || (key == .enter && f.field == .cancelButton) {
-                m.overlay = nil
-                m.setFlash("claim cancelled", .info)
-                return .none
-            }
-            if key == .enter && f.field == .claimButton {
-                return submit(f, &m)
-            }
-            f.handle(key)
-            refreshPreview(&f)
-            m.overlay = .claimForm(f)
-        }
-        return .none
     }
 
     func submit(_ f: ClaimForm, _ m: inout DashboardModel) -> Effect {
@@ -362,14 +255,16 @@ public struct Controller {
             guard !tiles.isEmpty else { return }
             let i = min(max(0, m.cpuIndex), tiles.count - 1)
             if !vertical { m.cpuIndex = i + d; break }
-            // Same column on the next/previous tile row, or the nearest.
+            // Same column on the next/previous row that has tiles, or the
+            // nearest column there. Rows are counted over tile rows only: the
+            // blank row between cells is not a place the selection can stop.
             let cur = tiles[i]
-            let targetRow = cur.row + (page ? d : d.signum())
-            let candidates = tiles.enumerated().filter { $0.element.row == targetRow }
+            let rows = Array(Set(tiles.map(\.row))).sorted()
+            guard let here = rows.firstIndex(of: cur.row) else { return }
+            let target = rows[max(0, min(rows.count - 1, here + (page ? d : d.signum())))]
+            let candidates = tiles.enumerated().filter { $0.element.row == target }
             if let best = candidates.min(by: { abs($0.element.col - cur.col) < abs($1.element.col - cur.col) }) {
                 m.cpuIndex = best.offset
-            } else {
-                m.cpuIndex = d < 0 ? 0 : tiles.count - 1
             }
         }
     }

@@ -8,16 +8,14 @@ public enum Fmt {
         return oneDecimal(g / 1024) + "T"
     }
 
+    /// Seconds as `0.2`, `60` or `3600`: a whole number without a decimal.
+    public static func seconds(_ v: Double) -> String {
+        v == v.rounded() && abs(v) < 1e9 ? String(Int(v)) : oneDecimal(v)
+    }
+
     public static func oneDecimal(_ v: Double) -> String {
         let tenths = Int((v * 10).rounded())
         return "\(tenths / 10).\(tenths % 10)"
-    }
-
-    /// A page size in KiB as `4K`, `2M`, `1G`.
-    public static func pageSize(_ kb: Int) -> String {
-        if kb >= 1024 * 1024, kb % (1024 * 1024) == 0 { return "\(kb / (1024 * 1024))G" }
-        if kb >= 1024, kb % 1024 == 0 { return "\(kb / 1024)M" }
-        return "\(kb)K"
     }
 
     /// Seconds as `42s`, `7m`, `3h`, `2d`.

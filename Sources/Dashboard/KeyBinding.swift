@@ -1,7 +1,9 @@
-/// One row of the key table: the keys, what they do, and whether they
-/// change the ledger. The help overlay, the function-key bar and
-/// read-only mode are all generated from `KeyBinding.table`.
+/// One row of the key table: where it applies, the keys, what they do, and
+/// whether they change the ledger. The help overlay, the function-key bar,
+/// read-only mode and every overlay's key handling come from
+/// `KeyBinding.table`.
 public struct KeyBinding: Hashable, Sendable {
+    public var context: KeyContext
     public var keys: [Key]
     public var command: Command
     public var summary: String
@@ -11,7 +13,8 @@ public struct KeyBinding: Hashable, Sendable {
     public var barLabel: String?
 
     public init(_ keys: [Key], _ command: Command, _ summary: String, changesLedger: Bool = false,
-                bar: String? = nil) {
+                bar: String? = nil, in context: KeyContext = .panes) {
+        self.context = context
         self.keys = keys
         self.command = command
         self.summary = summary
@@ -19,7 +22,9 @@ public struct KeyBinding: Hashable, Sendable {
         self.barLabel = bar
     }
 
-    public static let table: [KeyBinding] = [
+    public static let table: [KeyBinding] = panes + help + detail + claimForm + confirmRelease + releaseStuck + filter
+
+    static let panes: [KeyBinding] = [
         KeyBinding([.char("?"), .function(1)], .help, "help (this screen)", bar: "Help"),
         KeyBinding([.tab], .focusNext, "focus next pane"),
         KeyBinding([.backTab], .focusPrev, "focus previous pane"),
@@ -51,13 +56,71 @@ public struct KeyBinding: Hashable, Sendable {
         KeyBinding([.char("q"), .function(10)], .quit, "quit", bar: "Quit"),
     ]
 
-    /// The bindings in effect: read-only mode drops every one that changes
-    /// the ledger.
-    public static func active(readOnly: Bool) -> [KeyBinding] {
-        readOnly ? table.filter { !$0.changesLedger } : table
+    /// Scrolling shared by help and the detail views.
+    static func scrolling(_ context: KeyContext) -> [KeyBinding] {
+        [
+            KeyBinding([.up, .char("k")], .scrollUp, "scroll up one line", in: context),
+            KeyBinding([.down, .char("j")], .scrollDown, "scroll down one line", in: context),
+            KeyBinding([.pageUp], .scrollPageUp, "scroll up one page", in: context),
+            KeyBinding([.pageDown], .scrollPageDown, "scroll down one page", in: context),
+            KeyBinding([.home], .scrollTop, "scroll to the top", in: context),
+            KeyBinding([.end], .scrollBottom, "scroll to the bottom", in: context),
+        ]
     }
 
-    public static func binding(for key: Key) -> KeyBinding? {
-        table.first { $0.keys.contains(key) }
+    static let help: [KeyBinding] = scrolling(.help) + [
+        KeyBinding([.char("q"), .function(10)], .quit, "quit restrack", in: .help),
+        KeyBinding([.escape], .close, "close help (so does any key not listed here)", in: .help),
+    ]
+
+    static let detail: [KeyBinding] = scrolling(.detail) + [
+        KeyBinding([.char("C")], .confirmClaim, "confirm the claim shown", changesLedger: true, in: .detail),
+        KeyBinding([.char("r"), .delete], .release, "release the claim shown", changesLedger: true, in: .detail),
+        KeyBinding([.escape, .enter, .char("q"), .left, .backspace], .close, "back to the panes", in: .detail),
+    ]
+
+    static let claimForm: [KeyBinding] = [
+        KeyBinding([.down, .tab], .nextField, "next field", in: .claimForm),
+        KeyBinding([.up, .backTab], .previousField, "previous field", in: .claimForm),
+        KeyBinding([.enter], .accept, "next field; on a button, press it", in: .claimForm),
+        KeyBinding([.left], .left, "previous choice in a ‹ › field; Claim button", in: .claimForm),
+        KeyBinding([.right], .right, "next choice in a ‹ › field; Cancel button", in: .claimForm),
+        KeyBinding([.char(" ")], .changeChoice, "next choice in a ‹ › field", in: .claimForm),
+        KeyBinding([.backspace], .erase, "erase; type digits, or any text for the consumer", in: .claimForm),
+        KeyBinding([.escape], .cancel, "close without claiming", in: .claimForm),
+    ]
+
+    static let confirmRelease: [KeyBinding] = [
+        KeyBinding([.left, .right, .tab, .backTab], .switchButton, "move between Release and Cancel", in: .confirmRelease),
+        KeyBinding([.enter], .accept, "press the focused button (Cancel at first)", in: .confirmRelease),
+        KeyBinding([.backspace], .erase, "erase; type a reason for the audit log (optional)", in: .confirmRelease),
+        KeyBinding([.escape], .cancel, "close, nothing released", in: .confirmRelease),
+    ]
+
+    static let releaseStuck: [KeyBinding] = [
+        KeyBinding([.enter], .accept, "release when the typed number is the count", in: .releaseStuck),
+        KeyBinding([.backspace], .erase, "erase; type the number of stuck claims", in: .releaseStuck),
+        KeyBinding([.escape], .cancel, "close, nothing released", in: .releaseStuck),
+    ]
+
+    static let filter: [KeyBinding] = [
+        KeyBinding([.enter], .accept, "keep the filter and close the prompt", in: .filter),
+        KeyBinding([.backspace], .erase, "erase; typed text filters as you type", in: .filter),
+        KeyBinding([.escape], .cancel, "clear the filter and close the prompt", in: .filter),
+    ]
+
+    /// The pane bindings in effect: read-only mode drops every one that
+    /// changes the ledger.
+    public static func active(readOnly: Bool) -> [KeyBinding] {
+        readOnly ? panes.filter { !$0.changesLedger } : panes
+    }
+
+    public static func binding(for key: Key, in context: KeyContext = .panes) -> KeyBinding? {
+        table.first { $0.context == context && $0.keys.contains(key) }
+    }
+
+    /// The command `key` means in `context`, if it is bound there.
+    public static func command(for key: Key, in context: KeyContext) -> Command? {
+        binding(for: key, in: context)?.command
     }
 }

@@ -30,8 +30,8 @@ struct DashboardCommand: ParsableCommand {
     var interval: Double = 1.0
 
     func validate() throws {
-        guard interval.isFinite, interval >= 0.2, interval <= 3600 else {
-            throw ValidationError("--interval must be between 0.2 and 3600 seconds")
+        guard PollInterval.isValid(interval) else {
+            throw ValidationError("--interval must be \(PollInterval.rangeText)")
         }
     }
 

@@ -10,14 +10,14 @@ enum OutputText {
         return f.string(from: Date(timeIntervalSince1970: epoch))
     }
 
-    /// One line of what a claim holds: "cell 0: CPUs 2-3, 512×2048K; PCI 0000:3b:01.0".
+    /// One line of what a claim holds: "cell 0: CPUs 2-3, 512×2M pages; PCI 0000:3b:01.0".
     static func holding(_ usage: ClaimUsage) -> String {
         var parts: [String] = []
         for c in usage.cells {
             var bits: [String] = []
             if !c.pinnedCPUs.isEmpty { bits.append("CPUs \(c.pinnedCPUs.cpulist)") }
             if c.sharedVCPUs > 0 { bits.append("\(c.sharedVCPUs) shared vCPUs") }
-            if let size = c.pageSizeKB, c.pages > 0 { bits.append("\(c.pages)×\(size)K pages") }
+            if let size = c.pageSizeKB, c.pages > 0 { bits.append("\(c.pages)×\(PageSizeText.short(kb: size)) pages") }
             parts.append("cell \(c.hostCell): " + (bits.isEmpty ? "\(c.memoryMB) MiB" : bits.joined(separator: ", ")))
         }
         if usage.floatingVCPUs > 0 || usage.floatingMemoryMB > 0 {

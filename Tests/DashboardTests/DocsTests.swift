@@ -22,4 +22,12 @@ import Testing
             }
         }
     }
+
+    /// The README states the interval range the keys and the option share.
+    @Test func readmeStatesThePollIntervalRange() throws {
+        let readme = try String(contentsOfFile: URLPath.repoRoot + "/README.md", encoding: .utf8)
+        let range = "from \(Fmt.seconds(PollInterval.range.lowerBound)) to \(Fmt.seconds(PollInterval.range.upperBound))"
+        #expect(readme.contains("`--interval SECONDS` (default 1, \(range))"))
+        #expect(readme.contains("0.2 s to 3600 s (the `--interval` range)"))
+    }
 }

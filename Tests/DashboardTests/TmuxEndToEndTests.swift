@@ -37,8 +37,11 @@ struct TmuxEndToEndTests {
         t.keys("Enter")
         #expect(t.wait(for: "cancelled"))
         #expect(pinned(t.capture()) == 2)
+        // The reason typed in the dialog reaches the audit log.
         t.keys("r")
         #expect(t.wait(for: "[ Release ]"))
+        t.literal("nic swap")
+        #expect(t.wait(for: "Reason: nic swap_"))
         t.keys("Left", "Enter")
         #expect(t.wait(for: "pinned 0/72 dedicated"))
         screen = t.capture()
@@ -49,6 +52,7 @@ struct TmuxEndToEndTests {
         let audit = Tmux.cli(["audit", "--ledger", t.ledger])
         #expect(audit.out.contains("claim ok"))
         #expect(audit.out.contains("release ok"))
+        #expect(audit.out.contains("nic swap"), "\(audit.out)")
         t.keys("q")
         #expect(t.wait(for: "EXIT=0"))
     }
@@ -73,19 +77,19 @@ struct TmuxEndToEndTests {
         t.start(["--host", Self.host, "--ledger", t.ledger])
         #expect(t.wait(for: "1 STUCK"))
 
-        // ? and F1: help, any key closes.
+        // ? and F1: help, Esc closes.
         for k in ["?", "F1"] {
             t.keys(k)
-            #expect(t.wait(for: "any key closes"), "\(k)")
+            #expect(t.wait(for: "Esc closes"), "\(k)")
             t.keys("Escape")
-            #expect(t.wait(untilGone: "any key closes"), "\(k)")
+            #expect(t.wait(untilGone: "Esc closes"), "\(k)")
         }
         // d: distances in the cells pane.
         t.keys("d")
         #expect(t.wait(for: "0:10 1:12 2:21 3:21"))
         // + and -: interval.
         t.keys("-")
-        #expect(t.wait(for: "every 2.0s"))
+        #expect(t.wait(for: "every 2s"))
         t.keys("+", "+")
         #expect(t.wait(for: "every 0.5s"))
         // p: pause and resume.
@@ -310,7 +314,7 @@ struct TmuxEndToEndTests {
         // help overlay must come up once all 5,000 keys are processed.
         t.keys("Escape", "Escape", "Escape", "Escape")
         t.keys("?")
-        #expect(t.wait(for: "any key closes", timeout: 30), "\(rng.label)")
+        #expect(t.wait(for: "Esc closes", timeout: 30), "\(rng.label)")
         let screen = t.capture()
         #expect(!screen.contains("EXIT="), "the dashboard died, \(rng.label): \(screen)")
         t.keys("Escape")

@@ -68,7 +68,7 @@ import Testing
         // An explicit size the cell lacks.
         let missing = Fitter.fit(req(1024, .kib(16384)), on: pagesHost())
         #expect(!missing.fits)
-        #expect(missing.reason?.contains("no 16384 KiB pages") == true)
+        #expect(missing.reason?.contains("no 16M pages") == true)
     }
 
     @Test func pinnedGuestsUseFreeSmallPages() {

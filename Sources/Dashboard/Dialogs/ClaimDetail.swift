@@ -16,14 +16,14 @@ public enum ClaimDetail {
         var req = "\(r.vcpus) vCPUs · \(Fmt.mib(r.memoryMB)) · \(r.cpuPolicy?.rawValue ?? "shared")"
         if let t = r.cpuThreadPolicy { req += " · \(t.rawValue)" }
         if let p = r.memPageSize {
-            if case .kib(let k) = p { req += " · \(Fmt.pageSize(k)) pages" } else { req += " · \(p) pages" }
+            if case .kib(let k) = p { req += " · \(PageSizeText.short(kb: k)) pages" } else { req += " · \(p) pages" }
         }
         for p in r.pciRequests { req += " · \(p.alias ?? "\(p.vendorID ?? "*"):\(p.productID ?? "*")")×\(p.count)" }
         out.append(("request", req, .value))
         for cell in c.decision.cells {
             let pins = cell.pinning.sorted { $0.key < $1.key }.map { "\($0.key)→\($0.value)" }.joined(separator: " ")
             var s = "host cell \(cell.hostCell) · \(Fmt.mib(cell.memoryMB))"
-            if let p = cell.pagesizeKB { s += " in \(Fmt.pageSize(p)) pages" }
+            if let p = cell.pagesizeKB { s += " in \(PageSizeText.short(kb: p)) pages" }
             if !pins.isEmpty { s += " · pins " + pins }
             out.append(("guest cell \(cell.guestCell)", s, .value))
         }
@@ -41,15 +41,16 @@ public enum ClaimDetail {
     }
 
     public static func draw(id: String, scroll: Int, host: HostState?, now: Double, into c: inout Canvas, area: Rect, glyphs g: Glyphs) {
-        let inner = DialogFrame.open(into: &c, over: area, width: min(area.width - 4, 96), height: area.height - 2,
+        let inner = DialogFrame.open(into: &c, over: area, width: DetailView.box(area: area).width,
+                                     height: DetailView.box(area: area).height,
                                      title: "Claim \(id)", glyphs: g)
         guard let host else { return }
         let rows = lines(id: id, host: host, now: now)
-        let start = max(0, min(scroll, rows.count - (inner.height - 1)))
-        for (i, row) in rows.dropFirst(start).prefix(inner.height - 1).enumerated() {
+        let start = max(0, min(scroll, rows.count - DetailView.visibleRows(area: area)))
+        for (i, row) in rows.dropFirst(start).prefix(DetailView.visibleRows(area: area)).enumerated() {
             c.hostText(inner.x, inner.y + i, row.0, Style(["STUCK", "DRIFT"].contains(row.0) ? row.2 : .label, bold: true), maxWidth: 13)
             c.hostText(inner.x + 14, inner.y + i, row.1, Style(row.2), maxWidth: inner.width - 14)
         }
-        c.text(inner.x, inner.maxY - 1, "Esc back · C confirm · r release", Style(.dim))
+        c.text(inner.x, inner.maxY - 1, "Esc back · ↑↓ PgUp PgDn scroll · C confirm · r release", Style(.dim))
     }
 }

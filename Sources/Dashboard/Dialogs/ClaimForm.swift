@@ -41,12 +41,23 @@ public struct ClaimForm: Hashable, Sendable {
     public var field: Field = .vcpus
     /// The last preview, refreshed by the app after each edit.
     public var preview: Decision?
+    /// Set when the host has no dedicated CPUs: how to get some. The form
+    /// then opens on `shared`, the only policy that can fit.
+    public var noDedicatedHint: String?
+
+    public static let noDedicatedText = "This host has no dedicated CPUs, so only shared guests fit. "
+        + "To pin guests, list CPUs in cpu_dedicated_set under [compute] in the config (--config), "
+        + "or boot with isolcpus= and run without a config."
 
     public init(host: HostSnapshot?) {
         let sizes = Set(host?.cells.flatMap { $0.mempages.map(\.sizeKB) } ?? []).filter { $0 > 4 }.sorted()
         pageSizes = ["none", "small", "large", "any"] + sizes.map(String.init)
         numaChoices = [nil] + (1...max(1, host?.cells.count ?? 1)).map { Optional($0) }
         aliases = [nil] + (host?.pciAliases.map { Optional($0.name) } ?? [])
+        if let host, host.cells.allSatisfy({ $0.pcpus.isEmpty }) {
+            policy = .shared
+            noDedicatedHint = ClaimForm.noDedicatedText
+        }
     }
 
     /// The request the fields describe, or the sentence saying which field is wrong.
@@ -78,7 +89,7 @@ public struct ClaimForm: Hashable, Sendable {
         [
             (.vcpus, vcpus), (.memory, memoryMB), (.policy, policy.rawValue),
             (.threads, policy == .shared ? "n/a (shared)" : threads.rawValue),
-            (.pageSize, pageSizes[pageSizeIndex].allSatisfy(\.isNumber) ? Fmt.pageSize(Int(pageSizes[pageSizeIndex]) ?? 0) : pageSizes[pageSizeIndex]),
+            (.pageSize, pageSizes[pageSizeIndex].allSatisfy(\.isNumber) ? PageSizeText.short(kb: Int(pageSizes[pageSizeIndex]) ?? 0) : pageSizes[pageSizeIndex]),
             (.numaNodes, numaChoices[numaIndex].map(String.init) ?? "auto"),
             (.alias, aliases[aliasIndex] ?? "none"),
             (.aliasCount, aliases[aliasIndex] == nil ? "-" : aliasCount),
@@ -88,18 +99,21 @@ public struct ClaimForm: Hashable, Sendable {
 
     public func isChoice(_ f: Field) -> Bool { [.policy, .threads, .pageSize, .numaNodes, .alias].contains(f) }
 
-    /// What a key does to the form; the app handles Esc and the buttons.
+    /// What a key does to the form, from the `.claimForm` records of
+    /// `KeyBinding.table`; the app handles Esc and the buttons.
     public mutating func handle(_ key: Key) {
-        switch key {
-        case .down, .tab: move(1)
-        case .up, .backTab: move(-1)
-        case .enter: if field.rawValue < Field.claimButton.rawValue { move(1) }
-        case .left: if isChoice(field) { cycle(-1) } else if field == .cancelButton { field = .claimButton }
-        case .right: if isChoice(field) { cycle(1) } else if field == .claimButton { field = .cancelButton }
-        case .char(" "): if isChoice(field) { cycle(1) }
-        case .backspace:
+        switch KeyBinding.command(for: key, in: .claimForm) {
+        case .nextField?: move(1)
+        case .previousField?: move(-1)
+        case .accept?: if field.rawValue < Field.claimButton.rawValue { move(1) }
+        case .left?: if isChoice(field) { cycle(-1) } else if field == .cancelButton { field = .claimButton }
+        case .right?: if isChoice(field) { cycle(1) } else if field == .claimButton { field = .cancelButton }
+        case .changeChoice?: if isChoice(field) { cycle(1) }
+        case .erase?:
             edit { s in if !s.isEmpty { s.removeLast() } }
-        case .char(let ch):
+        case .cancel?: break
+        default:
+            guard case .char(let ch) = key else { break }
             switch field {
             case .vcpus, .memory, .aliasCount, .ttl:
                 if ch.isASCII && ch.isNumber { edit { s in if s.count < 9 { s.append(ch) } } }
@@ -107,7 +121,6 @@ public struct ClaimForm: Hashable, Sendable {
                 if !ch.isNewline && ch != "\u{1b}" { edit { s in if s.count < 40 { s.append(ch) } } }
             default: break
             }
-        default: break
         }
     }
 

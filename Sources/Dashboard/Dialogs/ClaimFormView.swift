@@ -15,12 +15,13 @@ public enum ClaimFormView {
         y += 1
         c.text(inner.x, y, "fit preview", Style(.label, bold: true))
         y += 1
-        let lines: [(String, Style)]
+        var lines: [(String, Style)]
         switch f.request {
         case .failure(let e): lines = [("\(g.bad) \(e.message)", Style(.danger, bold: true))]
         case .success:
             lines = previewLines(f.preview, host: host, glyphs: g)
         }
+        if let hint = f.noDedicatedHint { lines.insert((hint, Style(.warn)), at: 0) }
         // Reasons are sentences; wrap them rather than cut the useful end off.
         let wrapped = lines.flatMap { line in Fmt.wrap(Sanitize.text(line.0, ascii: c.ascii), inner.width).map { ($0, line.1) } }
         for (text, style) in wrapped.prefix(max(0, inner.maxY - y - 2)) {
@@ -46,7 +47,7 @@ public enum ClaimFormView {
             s += pins.isEmpty ? "\(cell.vcpus.count) shared vCPUs" : "pins CPUs \(pins.cpulist)"
             if pins.count > 0 && cell.sharedVCPUCount > 0 { s += " + \(cell.sharedVCPUCount) shared" }
             s += " · \(Fmt.mib(cell.memoryMB))"
-            if let p = cell.pagesizeKB { s += " in \(Fmt.pageSize(p)) pages" }
+            if let p = cell.pagesizeKB { s += " in \(PageSizeText.short(kb: p)) pages" }
             out.append((s, Style(.ok, bold: true)))
         }
         if !d.emulatorCPUs.isEmpty { out.append(("  emulator threads on CPU \(CPUSet(d.emulatorCPUs).cpulist)", Style(.value))) }

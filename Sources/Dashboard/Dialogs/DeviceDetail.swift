@@ -77,15 +77,16 @@ public enum DeviceDetail {
     }
 
     public static func draw(address: String, scroll: Int, host: HostState?, into c: inout Canvas, area: Rect, glyphs g: Glyphs) {
-        let inner = DialogFrame.open(into: &c, over: area, width: min(area.width - 4, 96), height: area.height - 2,
+        let inner = DialogFrame.open(into: &c, over: area, width: DetailView.box(area: area).width,
+                                     height: DetailView.box(area: area).height,
                                      title: "PCI \(address)", glyphs: g)
         guard let host else { return }
         let rows = lines(address: address, host: host, glyphs: g)
-        let start = max(0, min(scroll, rows.count - (inner.height - 1)))
-        for (i, row) in rows.dropFirst(start).prefix(inner.height - 1).enumerated() {
+        let start = max(0, min(scroll, rows.count - DetailView.visibleRows(area: area)))
+        for (i, row) in rows.dropFirst(start).prefix(DetailView.visibleRows(area: area)).enumerated() {
             c.text(inner.x, inner.y + i, Fmt.left(row.0, 13), Style(.label, bold: true))
             c.hostText(inner.x + 14, inner.y + i, row.1, Style(row.2), maxWidth: inner.width - 14)
         }
-        c.text(inner.x, inner.maxY - 1, "Esc back · ↑↓ scroll", Style(.dim))
+        c.text(inner.x, inner.maxY - 1, "Esc back · ↑↓ PgUp PgDn Home End scroll", Style(.dim))
     }
 }

@@ -1,4 +1,5 @@
 /// The `/` prompt on the status line; filters claims and PCI rows as typed.
+/// Keys come from the `.filter` records of `KeyBinding.table`.
 public struct FilterPrompt: Hashable, Sendable {
     public var text: String
     public init(text: String) { self.text = text }
@@ -6,16 +7,15 @@ public struct FilterPrompt: Hashable, Sendable {
     public enum Outcome: Hashable, Sendable { case editing, applied, cleared }
 
     public mutating func handle(_ key: Key) -> Outcome {
-        switch key {
-        case .enter: return .applied
-        case .escape:
+        switch KeyBinding.command(for: key, in: .filter) {
+        case .accept?: return .applied
+        case .cancel?:
             text = ""
             return .cleared
-        case .backspace:
+        case .erase?:
             if !text.isEmpty { text.removeLast() }
-        case .char(let c) where text.count < 60:
-            text.append(c)
-        default: break
+        default:
+            if case .char(let c) = key, text.count < 60 { text.append(c) }
         }
         return .editing
     }

@@ -1,5 +1,6 @@
 /// Release of every stuck claim: the operator types how many there are,
-/// so the action names its blast radius before it happens.
+/// so the action names its blast radius before it happens. Keys come from
+/// the `.releaseStuck` records of `KeyBinding.table`.
 public struct TypeCountDialog: Hashable, Sendable {
     public var ids: [String]
     public var typed = ""
@@ -9,14 +10,13 @@ public struct TypeCountDialog: Hashable, Sendable {
     public enum Outcome: Hashable, Sendable { case pending, accepted, mismatch, cancelled }
 
     public mutating func handle(_ key: Key) -> Outcome {
-        switch key {
-        case .escape: return .cancelled
-        case .enter: return typed == String(ids.count) ? .accepted : .mismatch
-        case .backspace:
+        switch KeyBinding.command(for: key, in: .releaseStuck) {
+        case .cancel?: return .cancelled
+        case .accept?: return typed == String(ids.count) ? .accepted : .mismatch
+        case .erase?:
             if !typed.isEmpty { typed.removeLast() }
-        case .char(let c) where c.isASCII && c.isNumber && typed.count < 6:
-            typed.append(c)
-        default: break
+        default:
+            if case .char(let c) = key, c.isASCII, c.isNumber, typed.count < 6 { typed.append(c) }
         }
         return .pending
     }

@@ -27,7 +27,8 @@ public enum CPUMapPane {
             c.put(inner.x + t.col, y, kind.glyph(g), style, clip: inner)
         }
         if totalRows > mapRows {
-            c.text(inner.maxX - 8, r.y, " \(scroll + 1)-\(min(totalRows, scroll + mapRows))/\(totalRows) ", Style(.dim))
+            PaneFrame.counter("\(scroll + 1)-\(min(totalRows, scroll + mapRows))/\(totalRows)", into: &c, rect: r, top: true,
+                              titleWidth: PaneID.cpus.title.count + 4)
         }
         // Selected CPU line.
         let t = tiles[sel]

@@ -25,26 +25,41 @@ public enum CellsPane {
             first += 1
         }
         var y = inner.y
+        // Whether every line of every cell from `first` on was drawn: a block
+        // cut by the bottom edge, or blocks never reached, are hidden below.
+        var allShown = true
         for i in first..<cells.count {
             let cell = cells[i]
             let h = blockHeight(cell, distances: m.showDistances)
-            if y >= inner.maxY { break }
+            if y >= inner.maxY { allShown = false; break }
             drawBlock(cell, index: i, host: host, pci: pciByCell[cell.id] ?? 0, selected: m.focus == .cells && i == m.cellIndex,
                       distances: m.showDistances, into: &c, x: inner.x, y: y, width: inner.width, clip: inner, glyphs: g)
             y += h
+            if y > inner.maxY { allShown = false }
         }
-        if first > 0 || y > inner.maxY {
-            c.text(inner.maxX - 6, r.maxY - 1, "\(m.cellIndex + 1)/\(cells.count)", Style(.dim))
+        if first > 0 || !allShown {
+            let sel = min(max(0, m.cellIndex), cells.count - 1)
+            // Arrows say which way the hidden cells are (ASCII mode folds them to ^ and v).
+            let arrows = (first > 0 ? "↑" : "") + (allShown ? "" : "↓")
+            PaneFrame.counter("cell \(sel + 1)/\(cells.count) \(arrows)", into: &c, rect: r)
         }
     }
 
     static func drawBlock(_ cell: NUMACell, index: Int, host: HostState, pci: Int, selected: Bool, distances: Bool,
                           into c: inout Canvas, x: Int, y: Int, width w: Int, clip: Rect, glyphs g: Glyphs) {
         let all = CPUSet(CPUTileLayout.cores(of: cell).joined())
-        var head = "cell \(cell.id)"
-        if let s = cell.socket { head += " · socket \(s)" }
-        head += " · CPUs \(all.cpulist)"
         let tail = "PCI \(pci)"
+        // The cpulist is cut between ranges with "+N more", never inside a
+        // range; the socket goes first when even that does not fit.
+        let room = max(1, w - tail.count - 2)
+        var head = "cell \(cell.id)"
+        let socket = cell.socket.map { " · socket \($0)" } ?? ""
+        let withSocket = room - head.count - socket.count - 3
+        if withSocket >= 16 || CPUListText.phrase(all, width: withSocket) == "CPUs " + all.cpulist {
+            head += socket
+        }
+        let list = CPUListText.phrase(all, width: room - head.count - 3)
+        if !list.isEmpty { head += " · " + list }
         let hs = selected ? Style(.selected, bold: true) : Style(.title, bold: true)
         if selected { c.fill(Rect(x: x, y: y, width: w, height: 1), " ", Style(.selected)) }
         c.text(x, y, Canvas.fit(head, max(1, w - tail.count - 2), ascii: c.ascii), hs, clip: clip)
@@ -61,7 +76,7 @@ public enum CellsPane {
         for p in cell.mempages.filter({ $0.sizeKB > 4 }).sorted(by: { $0.sizeKB < $1.sizeKB }) {
             var t = "\(p.used)/\(p.total)"
             if p.reserved > 0 { t += " r\(p.reserved)" }
-            rows.append(("\(Fmt.pageSize(p.sizeKB)) pages", p.used, p.reserved, p.total, t))
+            rows.append(("\(PageSizeText.short(kb: p.sizeKB)) pages", p.used, p.reserved, p.total, t))
         }
         for (n, row) in rows.enumerated() {
             let yy = y + 1 + n

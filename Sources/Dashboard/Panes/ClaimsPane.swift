@@ -31,7 +31,7 @@ public enum ClaimsPane {
     public static func pages(_ c: Claim) -> String {
         let large = c.usage.cells.filter { ($0.pageSizeKB ?? 4) > 4 && $0.pages > 0 }
         guard let size = large.first?.pageSizeKB else { return "-" }
-        return "\(large.reduce(0) { $0 + $1.pages })×\(Fmt.pageSize(size))"
+        return "\(large.reduce(0) { $0 + $1.pages })×\(PageSizeText.short(kb: size))"
     }
 
     /// The colour role of a finding's line under its claim.
@@ -55,7 +55,7 @@ public enum ClaimsPane {
             Column(title: "STATE", width: 9) { $0.state.rawValue },
             Column(title: "CPUS", width: 11) { c in
                 let p = pinned(c)
-                if !p.isEmpty { return p.cpulist }
+                if !p.isEmpty { return CPUListText.fit(p, width: 11) }
                 let shared = c.decision.cells.reduce(0) { $0 + $1.sharedVCPUCount }
                 return shared > 0 || c.decision.cells.isEmpty ? "\(c.request.vcpus) sh" : "-"
             },

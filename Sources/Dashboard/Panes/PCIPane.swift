@@ -99,7 +99,7 @@ public enum PCIPane {
             }
         }
         if rows.count > inner.height {
-            c.text(r.maxX - 12, r.maxY - 1, " \(sel + 1)/\(rows.count) ", Style(.dim))
+            PaneFrame.counter("\(sel + 1)/\(rows.count)", into: &c, rect: r)
         }
     }
 

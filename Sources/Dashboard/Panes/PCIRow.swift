@@ -2,6 +2,8 @@ import TrackerCore
 
 /// One line of the PCI tree.
 public struct PCIRow: Hashable, Sendable {
+    /// `expanded`: VFs are listed under the PF (drawn ▾), which a filter
+    /// can do for a PF that is collapsed in the model.
     public enum Kind: Hashable, Sendable { case pf(vfsUsed: Int, vfsTotal: Int, expanded: Bool), vf(last: Bool), plain }
     public var kind: Kind
     public var device: PCIDevice
@@ -29,8 +31,11 @@ public struct PCIRow: Hashable, Sendable {
             let shownVFs = vfs.filter(matches)
             guard matches(d) || !shownVFs.isEmpty else { continue }
             let expanded = m.isExpanded(d.address)
-            out.append(PCIRow(kind: .pf(vfsUsed: used, vfsTotal: vfs.count, expanded: expanded), device: d))
             let list = expanded ? (f.isEmpty || matches(d) ? vfs : shownVFs) : (f.isEmpty ? [] : shownVFs)
+            // The glyph says what the rows below show: a collapsed PF whose
+            // VFs match the filter lists them, so it is drawn open.
+            let open = expanded || !list.isEmpty
+            out.append(PCIRow(kind: .pf(vfsUsed: used, vfsTotal: vfs.count, expanded: open), device: d))
             for (i, v) in list.enumerated() { out.append(PCIRow(kind: .vf(last: i == list.count - 1), device: v)) }
         }
         for d in devs where d.devType == .pci || (d.devType == .vf && !addresses.contains(d.parentAddr ?? "")) {

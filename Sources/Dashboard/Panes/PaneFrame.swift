@@ -16,4 +16,16 @@ public enum PaneFrame {
         if selected >= s + rows { s = selected - rows + 1 }
         return max(0, min(s, count - rows))
     }
+
+    /// A counter such as " 3/8 " on the pane's bottom (or top) border, right
+    /// aligned with one border character left before the corner, so the
+    /// corner and the title are never overwritten. Dropped when it does not
+    /// fit beside the title.
+    public static func counter(_ text: String, into c: inout Canvas, rect r: Rect, top: Bool = false,
+                               titleWidth: Int = 0) {
+        let label = " \(text) "
+        let x = r.maxX - 2 - label.count
+        guard x > r.x + 1 + (top ? titleWidth : 0) else { return }
+        c.text(x, top ? r.y : r.maxY - 1, label, Style(.dim))
+    }
 }

@@ -25,7 +25,7 @@ enum CellFitter {
             guard !candidates.isEmpty else {
                 let what: String
                 switch request {
-                case .kib(let k): what = "no \(k) KiB pages"
+                case .kib(let k): what = "no \(PageSizeText.short(kb: k)) pages"
                 case .large: what = "no large pages"
                 default: what = "no page information"
                 }
@@ -43,10 +43,10 @@ enum CellFitter {
                 let freeMB = Swift.max(0, (view.freePages[size] ?? 0) * size / 1024)
                 if memKB % size != 0, memKB <= Swift.max(0, (view.freePages[size] ?? 0)) * size {
                     return .failure(CellShortfall(refusal:
-                        "\(guest.memoryMB) MiB is not a whole number of \(size) KiB pages (\(label))"))
+                        "\(guest.memoryMB) MiB is not a whole number of \(PageSizeText.short(kb: size)) pages (\(label))"))
                 }
                 return .failure(CellShortfall(
-                    "\(label) has \(freeMB) MiB free in \(size) KiB pages, \(guest.memoryMB) MiB needed",
+                    "\(label) has \(freeMB) MiB free in \(PageSizeText.short(kb: size)) pages, \(guest.memoryMB) MiB needed",
                     have: freeMB, need: guest.memoryMB))
             }
         } else if let small = view.smallestPageSize {
@@ -58,11 +58,11 @@ enum CellFitter {
             guard memKB <= pages * small, memKB % small == 0 else {
                 if memKB % small != 0 {
                     return .failure(CellShortfall(refusal:
-                        "\(guest.memoryMB) MiB is not a whole number of \(small) KiB pages (\(label))"))
+                        "\(guest.memoryMB) MiB is not a whole number of \(PageSizeText.short(kb: small)) pages (\(label))"))
                 }
                 let haveMB = Swift.max(0, pages * small / 1024)
                 return .failure(CellShortfall(
-                    "\(label) has \(haveMB) MiB \(useFree ? "free" : "in total") in \(small) KiB pages, \(guest.memoryMB) MiB needed\(useFree ? " (pinned guests are not overcommitted)" : "")",
+                    "\(label) has \(haveMB) MiB \(useFree ? "free" : "in total") in \(PageSizeText.short(kb: small)) pages, \(guest.memoryMB) MiB needed\(useFree ? " (pinned guests are not overcommitted)" : "")",
                     have: haveMB, need: guest.memoryMB))
             }
         } else if topology.pinsCPUs {

@@ -115,7 +115,7 @@ public enum PageSizeRequest: Hashable, Sendable, Codable, CustomStringConvertibl
         case .small: return "small"
         case .large: return "large"
         case .any: return "any"
-        case .kib(let k): return "\(k) KiB"
+        case .kib(let k): return PageSizeText.short(kb: k)
         }
     }
 }

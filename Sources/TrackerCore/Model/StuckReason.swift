@@ -20,7 +20,7 @@ public enum StuckReason: Hashable, Sendable, CustomStringConvertible {
         case .unconfirmedPastTTL(let age, let ttl): return "unconfirmed for \(age)s, past its TTL of \(ttl)s"
         case .resourceGone(let what): return "no longer on the host: \(what)"
         case .poolShrunk(let cell, let size, let missing):
-            return "the \(size) KiB page pool on cell \(cell) shrank: \(missing) of this claim's pages are not there"
+            return "the \(PageSizeText.short(kb: size)) page pool on cell \(cell) shrank: \(missing) of this claim's pages are not there"
         }
     }
 

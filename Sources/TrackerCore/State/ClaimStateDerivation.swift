@@ -67,7 +67,7 @@ public enum ClaimStateDerivation {
                 reasons.append(.resourceGone("dedicated \(noun) \(missing.cpulist) on cell \(cell.hostCell)"))
             }
             if let size = cell.pageSizeKB, cell.pages > 0, !hostCell.mempages.contains(where: { $0.sizeKB == size }) {
-                reasons.append(.resourceGone("the \(size) KiB page pool on cell \(cell.hostCell)"))
+                reasons.append(.resourceGone("the \(PageSizeText.short(kb: size)) page pool on cell \(cell.hostCell)"))
             }
         }
         for address in usage.pciDevices where devices[address] == nil {
