@@ -29,10 +29,35 @@ public struct HostState: Hashable, Sendable {
     /// Where the host differs from what live claims promise (affinity,
     /// drivers, free hugepages), in the order `restrack check` lists them.
     public var drift: [Drift]
+    /// Every holder: one `restrack` holder per live claim, then what the
+    /// observations showed held by others (a kernel holder explained by a
+    /// claim's own owner is folded into that claim, not listed twice).
+    public var holders: [Holder]
+    /// Host-level findings beside the claims' own state: outside use,
+    /// conflicts between owners, holders not visible. `check` fails on
+    /// `outsideUse` and `conflict`.
+    public var findings: [Finding]
+    /// PCI address → why it cannot be claimed now although the snapshot
+    /// lists it ("bound to virtio-pci: disk controller of vda, mounted at /",
+    /// "held open by pid 4121 (qemu-kvm)"). `effective` shows such devices
+    /// unavailable.
+    public var deviceBlockers: [String: String]
+    /// Host CPU → the holder (not a claim) that the kernel shows pinned to
+    /// it; `effective` counts such CPUs as pinned.
+    public var cpuHolders: [Int: Holder]
+    /// Live load, when it was sampled.
+    public var utilisation: Utilisation?
 
     public init(snapshot: HostSnapshot, effective: HostSnapshot, claims: [Claim], cpuOwners: [Int: String],
                 pciOwners: [String: String], stuck: [String: [StuckReason]], conflicts: [String] = [],
-                ownersNotVisible: [String: OwnerNotVisible] = [:], drift: [Drift] = []) {
+                ownersNotVisible: [String: OwnerNotVisible] = [:], drift: [Drift] = [], holders: [Holder] = [],
+                findings: [Finding] = [], deviceBlockers: [String: String] = [:], cpuHolders: [Int: Holder] = [:],
+                utilisation: Utilisation? = nil) {
+        self.holders = holders
+        self.findings = findings
+        self.deviceBlockers = deviceBlockers
+        self.cpuHolders = cpuHolders
+        self.utilisation = utilisation
         self.snapshot = snapshot
         self.effective = effective
         self.claims = claims

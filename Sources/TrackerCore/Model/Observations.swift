@@ -20,11 +20,35 @@ public struct Observations: Hashable, Sendable {
     public var processes: [Int32: ProcessLiveness]
     /// Owner pid → the CPUs it may run on (`Cpus_allowed_list`).
     public var affinities: [Int32: CPUSet]
+    /// Holders the host shows besides restrack's claims (kind `kernel`,
+    /// `host`, later `libvirt`, `kubelet`). Empty: nothing was looked at
+    /// (a `--host` file, `fit --host`), so nothing is held by others.
+    public var holders: [Holder]
+    /// PCI address → what the host shows of its use. A device missing here
+    /// was not looked at and is judged by the snapshot alone.
+    public var devices: [String: DeviceUse]
+    /// Live load; nil when not sampled.
+    public var utilisation: Utilisation?
+    /// The config names a `device_spec`: Nova's semantics stand (only the
+    /// matching devices are tracked), so host-owned devices are not judged
+    /// by driver. Without one, only devices free for passthrough are
+    /// claimable.
+    public var deviceSpecConfigured: Bool
+    /// Sources that could not be read in full ("/proc/4121 of another
+    /// user", "cgroup tree not mounted"): said once, never taken as free.
+    public var notVisible: [String]
 
-    public init(now: Double, processes: [Int32: ProcessLiveness] = [:], affinities: [Int32: CPUSet] = [:]) {
+    public init(now: Double, processes: [Int32: ProcessLiveness] = [:], affinities: [Int32: CPUSet] = [:],
+                holders: [Holder] = [], devices: [String: DeviceUse] = [:], utilisation: Utilisation? = nil,
+                deviceSpecConfigured: Bool = false, notVisible: [String] = []) {
         self.now = now
         self.processes = processes
         self.affinities = affinities
+        self.holders = holders
+        self.devices = devices
+        self.utilisation = utilisation
+        self.deviceSpecConfigured = deviceSpecConfigured
+        self.notVisible = notVisible
     }
 
     /// Asks the probes about every owner pid the live claims name: liveness

@@ -1,0 +1,58 @@
+/// Something that holds host resources: a restrack claim, a process or
+/// cgroup the kernel shows pinned, the host itself, or (later) a libvirt
+/// domain or a kubelet pod. The JSON names are a contract with scripts and
+/// monitoring (`observe --json`): keep them.
+public struct Holder: Codable, Hashable, Sendable {
+    public var kind: HolderKind
+    /// Stable within one observation: the claim id for `restrack`,
+    /// `pid:N` for a process, `cgroup:/path` for a cgroup, `outside` for
+    /// hugepages in use that nothing explains, `host:ADDRESS` for a device.
+    public var id: String
+    /// What an operator reads: the claim's consumer, the process's `comm`,
+    /// the cgroup's leaf name. Host text: sanitise before drawing.
+    public var name: String
+    public var pid: Int32?
+    public var comm: String?
+    /// cgroup v2 path relative to the cgroup root (`/machine.slice/…`).
+    public var cgroup: String?
+    /// Host CPUs held exclusively (dedicated CPUs this holder is pinned to).
+    public var cpus: CPUSet
+    public var pages: [HeldPages]
+    /// PCI addresses (`0000:3b:00.2`).
+    public var pciDevices: [String]
+    /// Host node → memory in MiB (small pages) this holder uses there.
+    public var memoryMBPerNode: [Int: Int]
+
+    public init(kind: HolderKind, id: String, name: String, pid: Int32? = nil, comm: String? = nil,
+                cgroup: String? = nil, cpus: CPUSet = [], pages: [HeldPages] = [], pciDevices: [String] = [],
+                memoryMBPerNode: [Int: Int] = [:]) {
+        self.kind = kind
+        self.id = id
+        self.name = name
+        self.pid = pid
+        self.comm = comm
+        self.cgroup = cgroup
+        self.cpus = cpus
+        self.pages = pages
+        self.pciDevices = pciDevices
+        self.memoryMBPerNode = memoryMBPerNode
+    }
+
+    /// "pid 4121 (qemu-kvm)", "cgroup /machine.slice/x.scope", "claim c-12 (vm-42)", "host":
+    /// how a refusal or a finding names this holder.
+    public var label: String {
+        switch kind {
+        case .restrack: return "claim \(id) (\(name))"
+        case .host: return "the host"
+        default:
+            if let pid { return "pid \(pid) (\(comm ?? name))" }
+            if let cgroup { return "cgroup \(cgroup)" }
+            return name
+        }
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case kind, id, name, pid, comm, cgroup, cpus, pages
+        case pciDevices = "pci_devices", memoryMBPerNode = "memory_mb_per_node"
+    }
+}
