@@ -1,0 +1,184 @@
+import Dashboard
+import Foundation
+import Glibc
+import Testing
+
+/// The loop in a real terminal: a busy ledger, flow control, signals and
+/// suspend never freeze the keys or leave the terminal broken.
+@Suite(.serialized, .enabled(if: Tmux.available, "tmux is not installed"))
+struct TmuxLoopTests {
+    static let host = TmuxEndToEndTests.host
+
+    /// The terminal modes `stty -a` printed in the pane after restrack exited.
+    static func modesAfterExit(_ screen: String) -> Set<String> {
+        guard let r = screen.range(of: "EXIT=") else { return [] }
+        let tail = screen[r.upperBound...]
+        return Set(tail.split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == ";" }).map(String.init))
+    }
+
+    /// Canonical mode, echo, signals, the shell's flow control; the main
+    /// screen with the cursor shown.
+    static func expectRestored(_ t: Tmux, _ label: String, sourceLocation: SourceLocation = #_sourceLocation) {
+        #expect(t.wait(for: "isig"), "\(label): stty -a ran", sourceLocation: sourceLocation)
+        let modes = modesAfterExit(t.capture())
+        for m in ["icanon", "echo", "isig", "ixon", "icrnl", "opost"] {
+            #expect(modes.contains(m), "\(label): \(m) not restored: \(modes.sorted())", sourceLocation: sourceLocation)
+        }
+        #expect(t.pane("#{alternate_on}") == "0", "\(label): still on the alternate screen", sourceLocation: sourceLocation)
+        #expect(t.pane("#{cursor_flag}") == "1", "\(label): cursor left hidden", sourceLocation: sourceLocation)
+        #expect(!t.capture().contains("NUMA cells"), "\(label): the dashboard is still drawn", sourceLocation: sourceLocation)
+    }
+
+    /// The selected CPU named under the CPU map ("CPU 48 · cell 0").
+    static func selectedCPU(_ screen: String) -> Int? {
+        guard let r = screen.range(of: #"CPU (\d+) · cell"#, options: .regularExpression) else { return nil }
+        return Int(screen[r].dropFirst(4).prefix { $0.isNumber })
+    }
+
+    static func python3() -> String? {
+        let path = (ProcessInfo.processInfo.environment["PATH"] ?? "") + ":/usr/local/bin:/usr/bin:/bin"
+        return path.split(separator: ":").map { "\($0)/python3" }.first { FileManager.default.isExecutableFile(atPath: $0) }
+    }
+
+    /// Another process holds the ledger's write lock for 3 s while the
+    /// operator claims: the keys keep moving the selection, the status line
+    /// says the ledger is busy, and the claim lands once the lock is free.
+    @Test func busyLedgerLockDoesNotFreezeKeys() throws {
+        let py = try #require(Self.python3(), "python3 is needed to hold the ledger's lock (.ci/run installs it)")
+        let t = Tmux()
+        defer { t.stop() }
+        t.start(["--host", Self.host, "--ledger", t.ledger])
+        #expect(t.wait(for: "NUMA cells"))
+        // CPU map focused, first CPU selected.
+        t.keys("Tab")
+        #expect(t.wait(for: " · cell 0"))
+        let locked = t.dir + "/locked", released = t.dir + "/released"
+        let script = """
+            import sqlite3, sys, time
+            c = sqlite3.connect(sys.argv[1], isolation_level=None)
+            c.execute('BEGIN IMMEDIATE')
+            open(sys.argv[2], 'w').close()
+            time.sleep(3)
+            c.execute('COMMIT')
+            open(sys.argv[3], 'w').close()
+            """
+        try script.write(toFile: t.dir + "/lock.py", atomically: true, encoding: .utf8)
+        t.run(["new-window", "-d", "-t", "S", [py, t.dir + "/lock.py", t.ledger, locked, released].map(Tmux.quote).joined(separator: " ")])
+        let lockDeadline = Date().addingTimeInterval(5)
+        while !FileManager.default.fileExists(atPath: locked) && Date() < lockDeadline { Thread.sleep(forTimeInterval: 0.02) }
+        try #require(FileManager.default.fileExists(atPath: locked), "the locking process did not start")
+
+        t.keys("c")
+        #expect(t.wait(for: "New claim"))
+        t.keys([String](repeating: "Enter", count: ClaimForm.Field.claimButton.rawValue))
+        t.keys("Enter")
+        #expect(t.wait(for: "ledger busy", timeout: 2.5), "the status line says why the claim has not landed")
+        let before = Self.selectedCPU(t.capture())
+        t.keys("Right", "Right")
+        let moved = Date().addingTimeInterval(2)
+        var after = before
+        while after == before && Date() < moved {
+            Thread.sleep(forTimeInterval: 0.05)
+            after = Self.selectedCPU(t.capture())
+        }
+        let stillLocked = !FileManager.default.fileExists(atPath: released)
+        #expect(before != nil && after != nil && after != before, "arrow keys moved the selection: \(String(describing: before)) → \(String(describing: after))")
+        #expect(stillLocked, "the selection moved while the other process still held the lock")
+
+        // The claim lands once the lock is free (the busy timeout is 5 s).
+        #expect(t.wait(for: "pinned 2/72 dedicated", timeout: 10))
+        #expect(t.wait(untilGone: "ledger busy", timeout: 3))
+        let list = Tmux.cli(["list", "--json", "--host", Self.host, "--ledger", t.ledger])
+        #expect(list.status == 0 && list.out.contains("\"dashboard\""), "\(list.out)")
+        t.keys("q")
+        #expect(t.wait(for: "EXIT=0"))
+    }
+
+    /// Ctrl-S is a key, not a stop for the terminal's output: after Ctrl-S,
+    /// resizes and a 200 KB paste, Ctrl-Q and one `q` end the dashboard
+    /// promptly with the terminal restored (flow control on again).
+    @Test func ctrlSResizesAndALargePasteThenQuit() throws {
+        let t = Tmux()
+        defer { t.stop() }
+        t.start(["--host", Self.host, "--ledger", t.ledger], after: "stty -a; sleep 30")
+        #expect(t.wait(for: "NUMA cells"))
+        t.keys("C-s")
+        for (w, h) in [(100, 30), (200, 60), (81, 25), (160, 50)] {
+            t.resize(w, h)
+            Thread.sleep(forTimeInterval: 0.1)
+        }
+        // 'x' is bound to nothing: the paste only has to be read.
+        let paste = t.dir + "/paste.txt"
+        try String(repeating: String(repeating: "x", count: 99) + "\n", count: 2048).write(toFile: paste, atomically: true, encoding: .utf8)
+        t.run(["load-buffer", "-b", "big", paste])
+        t.run(["paste-buffer", "-b", "big", "-t", "S"])
+        t.keys("C-q")
+        t.keys("q")
+        #expect(t.wait(for: "EXIT=0", timeout: 30), "\(t.capture())")
+        Self.expectRestored(t, "Ctrl-S")
+    }
+
+    /// Every terminating signal ends the dashboard with the terminal restored
+    /// and the shell's exit status 128+signal.
+    @Test(arguments: [("QUIT", SIGQUIT), ("PIPE", SIGPIPE), ("USR1", SIGUSR1), ("TERM", SIGTERM), ("HUP", SIGHUP), ("INT", SIGINT)])
+    func signalRestoresTheTerminal(_ name: String, _ sig: Int32) throws {
+        let t = Tmux()
+        defer { t.stop() }
+        t.start(["--host", Self.host, "--ledger", t.ledger], after: "stty -a; sleep 30")
+        #expect(t.wait(for: "NUMA cells"))
+        let pid = try #require(t.restrackPid(), "restrack's pid")
+        #expect(kill(pid, sig) == 0)
+        #expect(t.wait(for: "EXIT=\(128 + sig)"), "\(name): \(t.capture())")
+        Self.expectRestored(t, "SIG\(name)")
+    }
+
+    /// Ctrl-\ from the keyboard (SIGQUIT through the terminal) likewise.
+    @Test func ctrlBackslashRestoresTheTerminal() {
+        let t = Tmux()
+        defer { t.stop() }
+        t.start(["--host", Self.host, "--ledger", t.ledger], after: "stty -a; sleep 30")
+        #expect(t.wait(for: "NUMA cells"))
+        t.keys("C-\\")
+        #expect(t.wait(for: "EXIT=131"), "\(t.capture())")
+        Self.expectRestored(t, "Ctrl-\\")
+    }
+
+    /// Ctrl-Z in a shell without job control (the stop is dropped), mixed
+    /// with resizes and typed input: the dashboard comes back, the first
+    /// `q` quits, and the terminal is not left raw.
+    @Test func ctrlZWithoutJobControlThenQuit() {
+        let t = Tmux()
+        defer { t.stop() }
+        t.start(["--host", Self.host, "--ledger", t.ledger], after: "stty -a; sleep 30")
+        #expect(t.wait(for: "NUMA cells"))
+        for (w, h) in [(120, 40), (160, 50)] {
+            t.keys("C-z")
+            t.resize(w, h)
+            t.literal("xxxxxxxxxx")
+        }
+        t.keys("C-z")
+        #expect(t.wait(for: "NUMA cells"), "the dashboard is drawn again after the dropped stop")
+        t.keys("q")
+        #expect(t.wait(for: "EXIT=0", timeout: 5), "the first q quits: \(t.capture())")
+        Self.expectRestored(t, "Ctrl-Z")
+    }
+
+    /// A stop and continue from outside (SIGTSTP, then SIGCONT after the
+    /// shell may have changed the modes): the dashboard takes the terminal
+    /// back in program mode and keeps answering keys.
+    @Test func stopAndContinueFromOutside() throws {
+        let t = Tmux()
+        defer { t.stop() }
+        t.start(["--host", Self.host, "--ledger", t.ledger], after: "stty -a; sleep 30")
+        #expect(t.wait(for: "NUMA cells"))
+        let pid = try #require(t.restrackPid(), "restrack's pid")
+        #expect(kill(pid, SIGTSTP) == 0)
+        #expect(kill(pid, SIGCONT) == 0)
+        #expect(t.wait(for: "NUMA cells"))
+        t.keys("?")
+        #expect(t.wait(for: "any key closes"), "keys still work after the continue")
+        t.keys("Escape", "q")
+        #expect(t.wait(for: "EXIT=0"))
+        Self.expectRestored(t, "TSTP/CONT")
+    }
+}
