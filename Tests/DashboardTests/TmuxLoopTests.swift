@@ -144,41 +144,56 @@ struct TmuxLoopTests {
     }
 
     /// Ctrl-Z in a shell without job control (the stop is dropped), mixed
-    /// with resizes and typed input: the dashboard comes back, the first
-    /// `q` quits, and the terminal is not left raw.
-    @Test func ctrlZWithoutJobControlThenQuit() {
+    /// with resizes and pasted input: the dashboard comes back, the first
+    /// `q` quits, and the terminal is not left raw. (ncurses' own SIGTSTP
+    /// handler, running in the middle of frames, left -icanon -echo here.)
+    @Test func ctrlZWithoutJobControlThenQuit() throws {
         let t = Tmux()
         defer { t.stop() }
         t.start(["--host", Self.host, "--ledger", t.ledger], after: "stty -a; sleep 30")
         #expect(t.wait(for: "NUMA cells"))
-        for (w, h) in [(120, 40), (160, 50)] {
-            t.keys("C-z")
-            t.resize(w, h)
-            t.literal("xxxxxxxxxx")
+        let paste = t.dir + "/paste.txt"
+        try String(repeating: String(repeating: "x", count: 99) + "\n", count: 50).write(toFile: paste, atomically: true, encoding: .utf8)
+        t.run(["load-buffer", "-b", "p", paste])
+        // One tmux call per round, so the stops, resizes and pastes land
+        // close together (the old breakage was a race with the frame).
+        for i in 1...40 {
+            t.run(["send-keys", "-t", "S", "C-z", ";", "resize-window", "-t", "S", "-x", "\(100 + i)", "-y", "\(30 + i % 20)", ";",
+                   "paste-buffer", "-b", "p", "-t", "S", ";", "send-keys", "-t", "S", "C-z"])
         }
-        t.keys("C-z")
-        #expect(t.wait(for: "NUMA cells"), "the dashboard is drawn again after the dropped stop")
+        t.resize(160, 50)
+        #expect(t.wait(for: "NUMA cells"), "the dashboard is drawn again after the dropped stops")
+        Thread.sleep(forTimeInterval: 2)  // the pasted keys are read by now
         t.keys("q")
         #expect(t.wait(for: "EXIT=0", timeout: 5), "the first q quits: \(t.capture())")
         Self.expectRestored(t, "Ctrl-Z")
     }
 
-    /// A stop and continue from outside (SIGTSTP, then SIGCONT after the
-    /// shell may have changed the modes): the dashboard takes the terminal
-    /// back in program mode and keeps answering keys.
-    @Test func stopAndContinueFromOutside() throws {
+    /// Stopped from outside (SIGSTOP) while something else puts the
+    /// terminal back in canonical mode, as a shell does at a stop: on
+    /// SIGCONT the dashboard takes its modes back, so single keys work
+    /// again without Enter.
+    @Test func continueAfterAnOutsideStopRestoresProgramMode() throws {
         let t = Tmux()
         defer { t.stop() }
         t.start(["--host", Self.host, "--ledger", t.ledger], after: "stty -a; sleep 30")
         #expect(t.wait(for: "NUMA cells"))
         let pid = try #require(t.restrackPid(), "restrack's pid")
-        #expect(kill(pid, SIGTSTP) == 0)
+        let tty = t.pane("#{pane_tty}")
+        #expect(kill(pid, SIGSTOP) == 0)
+        let stopped = Date().addingTimeInterval(5)
+        while Date() < stopped {
+            let stat = (try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8)) ?? ""
+            if let close = stat.lastIndex(of: ")"), stat[stat.index(after: close)...].hasPrefix(" T") { break }
+            Thread.sleep(forTimeInterval: 0.02)
+        }
+        #expect(Spawn.run("/bin/stty", ["-F", tty, "icanon", "echo", "ixon"], env: ["PATH": "/usr/bin:/bin"]) == 0)
         #expect(kill(pid, SIGCONT) == 0)
-        #expect(t.wait(for: "NUMA cells"))
+        Thread.sleep(forTimeInterval: 0.5)
         t.keys("?")
-        #expect(t.wait(for: "any key closes"), "keys still work after the continue")
+        #expect(t.wait(for: "any key closes", timeout: 5), "a single key works after the continue")
         t.keys("Escape", "q")
         #expect(t.wait(for: "EXIT=0"))
-        Self.expectRestored(t, "TSTP/CONT")
+        Self.expectRestored(t, "STOP/CONT")
     }
 }
