@@ -101,7 +101,11 @@ public final class App {
             if moreKeys { wait = 0 }
             let input = terminal.waitForInput(timeoutMs: Int((max(0, wait) * 1000).rounded(.up)))
             if Terminal.terminationPending { break }
-            if terminal.handleSignals() { terminal.invalidate() }
+            if terminal.handleSignals() {
+                // ncurses queued KEY_RESIZE; read it before sleeping again.
+                terminal.invalidate()
+                moreKeys = true
+            }
             model.now = Date().timeIntervalSince1970
             collectOutcomes()
             if input || moreKeys {
