@@ -26,6 +26,9 @@ static inline int rs_tty_flow_control_off(int fd) {
     return tcsetattr(fd, TCSANOW, &t);
 }
 
+/* Restarts output stopped by XOFF or tcflow(TCOOFF). */
+static inline int rs_tty_restart_output(int fd) { return tcflow(fd, TCOON); }
+
 /* Discards output queued for the terminal but not yet sent. */
 static inline int rs_tty_drop_output(int fd) { return tcflush(fd, TCOFLUSH); }
 #endif

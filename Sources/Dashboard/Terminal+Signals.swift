@@ -95,7 +95,7 @@ extension Terminal {
         if resizeSeen.exchange(false, ordering: .sequentiallyConsistent) {
             var rows: Int32 = 0, cols: Int32 = 0
             if rs_tty_size(1, &rows, &cols) == 0 {
-                resizeterm(rows, cols)
+                _ = OutputWatchdog.guarding { resizeterm(rows, cols) }
                 resized = true
             }
         }
@@ -113,8 +113,10 @@ extension Terminal {
     /// terminal is then back in program mode and no typed key is lost.
     func suspend() {
         guard screen != nil else { return }
-        curs_set(1)
-        endwin()
+        OutputWatchdog.guarding {
+            curs_set(1)
+            endwin()
+        }
         var dfl = sigaction()
         dfl.__sigaction_handler.sa_handler = SIG_DFL
         sigemptyset(&dfl.sa_mask)
@@ -130,7 +132,7 @@ extension Terminal {
     func resume() {
         guard screen != nil else { return }
         reset_prog_mode()
-        curs_set(0)
+        _ = OutputWatchdog.guarding { curs_set(0) }
         invalidate()
     }
 }

@@ -65,6 +65,7 @@ public final class Terminal {
         wakeReadFD = fds[0]
         wakeWriteFD.store(fds[1], ordering: .sequentiallyConsistent)
         Terminal.installSignalHandlers()
+        OutputWatchdog.start()
         guard let s = newterm(nil, rs_stdout(), rs_stdin()) else {
             throw Unusable(description: "ncurses could not open the terminal")
         }
@@ -107,10 +108,12 @@ public final class Terminal {
         guard let s = screen else { return }
         // A terminal that takes no output for a second (stalled link) would
         // block endwin's last writes; drop what is queued so the exit, and
-        // the modes it restores, go through.
+        // the modes it restores, go through (the watchdog bounds the rest).
         if !Terminal.writable(timeoutMs: 1000) { rs_tty_drop_output(1) }
-        curs_set(1)
-        endwin()
+        OutputWatchdog.guarding {
+            curs_set(1)
+            endwin()
+        }
         delscreen(s)
         screen = nil
         cursesActive.store(false, ordering: .sequentiallyConsistent)
@@ -182,8 +185,14 @@ public final class Terminal {
     /// that stops reading (a stalled connection) would block the write, and
     /// with it the keys and `q`. ncurses keeps the pending changes, so the
     /// next frame catches up. After 2 s of no progress the queued output is
-    /// dropped and the screen repainted once the terminal reads again.
+    /// dropped and the screen repainted once the terminal reads again; a
+    /// write that blocks anyway (a frame larger than the room left) is
+    /// bounded by the `OutputWatchdog`.
     func flush() {
+        if OutputWatchdog.takeDropped() {
+            invalidate()
+            wnoutrefresh(rs_stdscr())
+        }
         let now = Terminal.monotonicSeconds()
         guard Terminal.writable(timeoutMs: 0) else {
             let since = stalledSince ?? now
@@ -196,7 +205,7 @@ public final class Terminal {
             return
         }
         stalledSince = nil
-        doupdate()
+        OutputWatchdog.guarding { _ = doupdate() }
     }
 
     /// Whether the terminal on stdout takes output within `timeoutMs`.
@@ -243,6 +252,12 @@ public final class Terminal {
     /// sleeping). Control characters other than Tab, Enter, Esc and
     /// Backspace are read and dropped.
     public func readKeys(limit: Int) -> (keys: [Key], more: Bool) {
+        // wget_wch refreshes a touched window itself (after a resize, say),
+        // which writes: under the watchdog like every other write.
+        OutputWatchdog.guarding { readQueuedKeys(limit: limit) }
+    }
+
+    private func readQueuedKeys(limit: Int) -> (keys: [Key], more: Bool) {
         wtimeout(rs_stdscr(), 0)
         var keys: [Key] = []
         for _ in 0..<limit {

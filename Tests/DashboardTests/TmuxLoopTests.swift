@@ -102,6 +102,11 @@ struct TmuxLoopTests {
         defer { t.stop() }
         t.start(["--host", Self.host, "--ledger", t.ledger], after: "stty -a; sleep 30")
         #expect(t.wait(for: "NUMA cells"))
+        // Flow control is off while the dashboard runs.
+        let sttyOut = t.dir + "/stty.txt"
+        #expect(Spawn.run("/bin/stty", ["-F", t.pane("#{pane_tty}"), "-a"], env: ["PATH": "/usr/bin:/bin"], outputPath: sttyOut) == 0)
+        let running = (try? String(contentsOfFile: sttyOut, encoding: .utf8)) ?? ""
+        #expect(running.contains("-ixon") && running.contains("-ixoff"), "flow control is on while running: \(running)")
         t.keys("C-s")
         for (w, h) in [(100, 30), (200, 60), (81, 25), (160, 50)] {
             t.resize(w, h)
@@ -116,6 +121,28 @@ struct TmuxLoopTests {
         t.keys("q")
         #expect(t.wait(for: "EXIT=0", timeout: 30), "\(t.capture())")
         Self.expectRestored(t, "Ctrl-S")
+    }
+
+    /// A terminal whose output is stopped from outside (tcflow TCOOFF, as
+    /// an XOFF does) and never restarted: keys are still read, and `q`
+    /// ends the dashboard within seconds with the terminal restored, as
+    /// the writes that would block are bounded.
+    @Test func stoppedOutputDoesNotHoldTheExit() throws {
+        let t = Tmux()
+        defer { t.stop() }
+        t.start(["--host", Self.host, "--ledger", t.ledger], after: "stty -a; sleep 30")
+        #expect(t.wait(for: "NUMA cells"))
+        let fd = open(t.pane("#{pane_tty}"), O_RDWR | O_NOCTTY)
+        try #require(fd >= 0, "open the pane's terminal")
+        defer { close(fd) }
+        #expect(tcflow(fd, TCOOFF) == 0)
+        for (w, h) in [(100, 30), (200, 60), (160, 50)] {
+            t.resize(w, h)
+            Thread.sleep(forTimeInterval: 0.2)
+        }
+        t.keys("q")
+        #expect(t.wait(for: "EXIT=0", timeout: 10), "q ended the dashboard with output stopped: \(t.capture())")
+        Self.expectRestored(t, "TCOOFF")
     }
 
     /// Every terminating signal ends the dashboard with the terminal restored
