@@ -5,9 +5,15 @@ import Testing
 
 /// The loop in a real terminal: a busy ledger, flow control, signals and
 /// suspend never freeze the keys or leave the terminal broken.
-@Suite(.serialized, .enabled(if: Tmux.available, "tmux is not installed"))
+@Suite(.serialized)
 struct TmuxLoopTests {
     static let host = TmuxEndToEndTests.host
+
+    /// A private tmux server; a missing tmux fails the test, never skips it.
+    static func tmux() throws -> Tmux {
+        try #require(Tmux.available, "tmux is needed for the terminal tests (.ci/run installs it)")
+        return Tmux()
+    }
 
     /// The terminal modes `stty -a` printed in the pane after restrack exited.
     static func modesAfterExit(_ screen: String) -> Set<String> {
@@ -45,7 +51,7 @@ struct TmuxLoopTests {
     /// says the ledger is busy, and the claim lands once the lock is free.
     @Test func busyLedgerLockDoesNotFreezeKeys() throws {
         let py = try #require(Self.python3(), "python3 is needed to hold the ledger's lock (.ci/run installs it)")
-        let t = Tmux()
+        let t = try Self.tmux()
         defer { t.stop() }
         t.start(["--host", Self.host, "--ledger", t.ledger])
         #expect(t.wait(for: "NUMA cells"))
@@ -98,7 +104,7 @@ struct TmuxLoopTests {
     /// resizes and a 200 KB paste, Ctrl-Q and one `q` end the dashboard
     /// promptly with the terminal restored (flow control on again).
     @Test func ctrlSResizesAndALargePasteThenQuit() throws {
-        let t = Tmux()
+        let t = try Self.tmux()
         defer { t.stop() }
         t.start(["--host", Self.host, "--ledger", t.ledger], after: "stty -a; sleep 30")
         #expect(t.wait(for: "NUMA cells"))
@@ -128,7 +134,7 @@ struct TmuxLoopTests {
     /// ends the dashboard within seconds with the terminal restored, as
     /// the writes that would block are bounded.
     @Test func stoppedOutputDoesNotHoldTheExit() throws {
-        let t = Tmux()
+        let t = try Self.tmux()
         defer { t.stop() }
         t.start(["--host", Self.host, "--ledger", t.ledger], after: "stty -a; sleep 30")
         #expect(t.wait(for: "NUMA cells"))
@@ -149,7 +155,7 @@ struct TmuxLoopTests {
     /// and the shell's exit status 128+signal.
     @Test(arguments: [("QUIT", SIGQUIT), ("PIPE", SIGPIPE), ("USR1", SIGUSR1), ("TERM", SIGTERM), ("HUP", SIGHUP), ("INT", SIGINT)])
     func signalRestoresTheTerminal(_ name: String, _ sig: Int32) throws {
-        let t = Tmux()
+        let t = try Self.tmux()
         defer { t.stop() }
         t.start(["--host", Self.host, "--ledger", t.ledger], after: "stty -a; sleep 30")
         #expect(t.wait(for: "NUMA cells"))
@@ -160,8 +166,8 @@ struct TmuxLoopTests {
     }
 
     /// Ctrl-\ from the keyboard (SIGQUIT through the terminal) likewise.
-    @Test func ctrlBackslashRestoresTheTerminal() {
-        let t = Tmux()
+    @Test func ctrlBackslashRestoresTheTerminal() throws {
+        let t = try Self.tmux()
         defer { t.stop() }
         t.start(["--host", Self.host, "--ledger", t.ledger], after: "stty -a; sleep 30")
         #expect(t.wait(for: "NUMA cells"))
@@ -175,7 +181,7 @@ struct TmuxLoopTests {
     /// `q` quits, and the terminal is not left raw. (ncurses' own SIGTSTP
     /// handler, running in the middle of frames, left -icanon -echo here.)
     @Test func ctrlZWithoutJobControlThenQuit() throws {
-        let t = Tmux()
+        let t = try Self.tmux()
         defer { t.stop() }
         t.start(["--host", Self.host, "--ledger", t.ledger], after: "stty -a; sleep 30")
         #expect(t.wait(for: "NUMA cells"))
@@ -201,7 +207,7 @@ struct TmuxLoopTests {
     /// SIGCONT the dashboard takes its modes back, so single keys work
     /// again without Enter.
     @Test func continueAfterAnOutsideStopRestoresProgramMode() throws {
-        let t = Tmux()
+        let t = try Self.tmux()
         defer { t.stop() }
         t.start(["--host", Self.host, "--ledger", t.ledger], after: "stty -a; sleep 30")
         #expect(t.wait(for: "NUMA cells"))
