@@ -122,14 +122,16 @@ public final class App {
             frame()
             frames += 1
         }
-        logger.info("dashboard stopped by signal \(Terminal.terminationSignal ?? 0)")
+        if let sig = Terminal.terminationSignal { logger.info("dashboard stopped by signal \(sig)") }
         return finish(firstFrame)
     }
 
-    /// Logs writes that never landed (the process is leaving with them
-    /// still waiting for the lock; SQLite drops an unfinished transaction).
+    /// Logs writes still running at exit: SQLite drops a transaction that
+    /// has not committed, so each either landed whole or not at all.
     func finish(_ firstFrame: Double) -> Double {
-        for p in pendingWrites { logger.warning("\(p.write.summary) was still waiting for the ledger at exit; not made") }
+        for p in pendingWrites {
+            logger.warning("\(p.write.summary) was still running at exit; see `restrack list` or `restrack audit` for whether it landed")
+        }
         return firstFrame
     }
 
