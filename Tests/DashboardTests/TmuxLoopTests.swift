@@ -229,4 +229,23 @@ struct TmuxLoopTests {
         #expect(t.wait(for: "EXIT=0"))
         Self.expectRestored(t, "STOP/CONT")
     }
+
+    /// A log path planted as a symlink: the dashboard runs, says once on
+    /// the status line that logging is off, and never writes the target.
+    @Test func refusedLogFileIsANoteNotACrash() throws {
+        let t = try Self.tmux()
+        defer { t.stop() }
+        let logDir = t.dir + "/state/restrack"
+        try FileManager.default.createDirectory(atPath: logDir, withIntermediateDirectories: true,
+                                                attributes: [.posixPermissions: 0o700])
+        let target = t.dir + "/target"
+        try "untouched\n".write(toFile: target, atomically: false, encoding: .utf8)
+        #expect(symlink(target, logDir + "/restrack.log") == 0)
+        t.start(["--host", Self.host, "--ledger", t.ledger])
+        #expect(t.wait(for: "NUMA cells"))
+        #expect(t.wait(for: "logging off: log \(logDir)/restrack.log: it is a symlink"), "\(t.capture())")
+        t.keys("q")
+        #expect(t.wait(for: "EXIT=0"))
+        #expect((try? String(contentsOfFile: target, encoding: .utf8)) == "untouched\n")
+    }
 }
