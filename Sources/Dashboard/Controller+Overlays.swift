@@ -121,16 +121,8 @@ extension Controller {
             // `restrack release --stuck` audits it.
             let stuck = m.host?.stuck[d.claimID].map { "; stuck: " + $0.map(\.description).joined(separator: "; ") }
             let reason = (d.typedReason ?? ConfirmDialog.defaultReason) + (stuck ?? "")
-            do {
-                try service.release(d.claimID, reason: reason)
-                logger.info("released claim \(d.claimID) from the dashboard: \(Sanitize.text(reason))")
-                poll(&m)   // at once, as after R (see there)
-                m.setFlash("released \(d.claimID)", .ok)
-                return .none
-            } catch {
-                m.setFlash("release \(d.claimID) failed: \(error)", .error)
-                logger.error("release \(d.claimID) failed: \(error)")
-            }
+            // The worker runs it; `finish` flashes and repolls at once.
+            return .write(.release(id: d.claimID, reason: reason))
         }
         return .none
     }
@@ -148,21 +140,9 @@ extension Controller {
             m.setFlash("typed '\(d.typed)', not \(d.ids.count): nothing released", .error)
         case .accepted:
             m.overlay = nil
-            do {
-                let done = try service.releaseStuck(d.ids)
-                logger.info("released stuck claims \(done.joined(separator: " ")) from the dashboard")
-                // Refresh here, not on the loop's next turn: a count typed
-                // ahead with Enter is handled among queued keys, where the
-                // loop does not repoll, and the rows would say STUCK until
-                // the next interval.
-                poll(&m)
-                m.setFlash("released \(done.count) stuck claim\(done.count == 1 ? "" : "s")"
-                           + (done.count < d.ids.count ? " (\(d.ids.count - done.count) were no longer stuck)" : ""), .ok)
-                return .none
-            } catch {
-                m.setFlash("release of stuck claims failed: \(error)", .error)
-                logger.error("release of stuck claims failed: \(error)")
-            }
+            // Only the ids whose count was typed, and only those still
+            // stuck when the worker runs it; `finish` repolls at once.
+            return .write(.releaseStuck(ids: d.ids))
         }
         return .none
     }
@@ -178,8 +158,9 @@ extension Controller {
         if command == .accept && f.field == .claimButton {
             return submit(f, &m)
         }
+        let before = f.request
         f.handle(key)
-        refreshPreview(&f)
+        refreshPreview(&f, before: before)
         m.overlay = .claimForm(f)
         return .none
     }

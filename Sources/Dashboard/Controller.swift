@@ -1,24 +1,25 @@
 import Logging
 import TrackerCore
 
-/// Turns keys into model changes and ledger calls. Pure apart from the
-/// service; no drawing, so every key path is testable without a terminal.
+/// Turns keys into model changes and ledger intents. Pure: it never calls
+/// the claim service (a write can wait seconds for the ledger's lock), so
+/// every key path is testable without a terminal and the app runs the
+/// intents on its `LedgerWorker` (see Controller+Writes.swift).
 public struct Controller {
-    public var service: any ClaimService
     public var logger: Logger
 
-    public init(service: any ClaimService, logger: Logger) {
-        self.service = service
+    public init(logger: Logger) {
         self.logger = logger
     }
 
-    /// Polls the service into the model; errors go to the header and the log.
-    public func poll(_ m: inout DashboardModel) {
+    /// Applies a poll's result to the model; errors go to the header and the log.
+    public func apply(poll result: Result<HostState, ClaimServiceError>, _ m: inout DashboardModel) {
         let before = m.host
-        do {
-            m.host = try service.state()
+        switch result {
+        case .success(let host):
+            m.host = host
             m.pollError = nil
-        } catch {
+        case .failure(let error):
             m.pollError = "\(error)"
             logger.warning("poll failed: \(error)")
         }
@@ -106,15 +107,7 @@ public struct Controller {
             m.overlay = .claimForm(form)
         case .confirmClaim:
             guard let c = targetClaim(m, width: width, height: height) else { m.setFlash("select a claim first (Tab to Claims)", .error); break }
-            do {
-                try service.confirm(c.id)
-                logger.info("confirmed claim \(c.id) from the dashboard")
-                m.setFlash("confirmed \(c.id) (\(c.consumer.name))", .ok)
-                return .repoll
-            } catch {
-                m.setFlash("confirm \(c.id) failed: \(error)", .error)
-                logger.error("confirm \(c.id) failed: \(error)")
-            }
+            return .write(.confirm(id: c.id, consumer: c.consumer.name))
         case .release:
             guard let c = targetClaim(m, width: width, height: height) else { m.setFlash("select a claim first (Tab to Claims)", .error); break }
             let cpus = ClaimsPane.pinned(c)
@@ -176,26 +169,16 @@ public struct Controller {
         }
         guard let ttl = f.ttlSeconds else { m.setFlash("TTL must be a whole number of seconds", .error); return .none }
         let name = f.consumer.isEmpty ? "dashboard" : f.consumer
-        do {
-            let c = try service.claim(request, consumer: Consumer(name: name), ttl: ttl)
-            logger.info("claimed \(c.id) for \(name) from the dashboard")
-            let pins = ClaimsPane.pinned(c)
-            m.overlay = nil
-            m.setFlash("claimed \(c.id) for \(name)" + (pins.isEmpty ? "" : ": CPUs \(pins.cpulist) pinned"), .ok)
-            m.focus = .claims
-            return .repoll
-        } catch {
-            var form = f
-            refreshPreview(&form)
-            m.overlay = .claimForm(form)
-            m.setFlash("claim refused: \(error)", .error)
-            logger.warning("claim refused: \(error)")
-            return .none
-        }
+        // The form closes at once so the keys keep moving the panes while
+        // the ledger is busy; a refusal brings it back (see finish).
+        m.overlay = nil
+        return .write(.claim(request, consumer: Consumer(name: name), ttl: ttl, form: f))
     }
 
-    func refreshPreview(_ f: inout ClaimForm) {
-        if case .success(let r) = f.request { f.preview = service.preview(r) } else { f.preview = nil }
+    /// Drops a preview that no longer matches the form's request; the app
+    /// asks its worker for the new one (`previewWanted`).
+    func refreshPreview(_ f: inout ClaimForm, before: Result<Request, ClaimServiceError>? = nil) {
+        if f.request != before { f.preview = nil }
     }
 
     // MARK: selection

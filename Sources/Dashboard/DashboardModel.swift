@@ -26,6 +26,9 @@ public struct DashboardModel: Equatable, Sendable {
     public var readOnly = false
     public var themeName = "default"
     public var flash: Flash?
+    /// Set while a ledger write waits for another process's lock, so the
+    /// status line says why the change has not shown yet.
+    public var busy: String?
     public var overlay: Overlay?
     /// Seconds since the epoch at the last frame, for ages.
     public var now: Double = 0

@@ -12,6 +12,8 @@ public struct DashboardOptions: Sendable {
     /// When the command started, so the first-frame time in the log covers
     /// reading the host and opening the ledger too.
     public var startedAt: Date?
+    /// Shown once on the status line at start (the log file was refused).
+    public var notice: String?
 
     public init(readOnly: Bool = false, theme: String? = nil, noColor: Bool = false, ascii: Bool = false,
                 interval: Double = 1.0, maxFrames: Int? = nil, startedAt: Date? = nil) {

@@ -9,11 +9,12 @@ public struct FileLogHandler: LogHandler {
     public var logLevel: Logger.Level = .info
     public var metadata: Logger.Metadata = [:]
     private let label: String
-    private let handle: FileHandle?
+    /// Nil when the log was refused (see `LogFile.open`): lines are dropped.
+    private let file: LogFile?
 
-    public init(label: String, handle: FileHandle?) {
+    public init(label: String, file: LogFile?) {
         self.label = label
-        self.handle = handle
+        self.file = file
     }
 
     /// The log file path for an environment.
@@ -27,30 +28,16 @@ public struct FileLogHandler: LogHandler {
         return base + "/restrack/restrack.log"
     }
 
-    /// Opens (creating) the log file; nil when it cannot be written, in
-    /// which case logging is dropped rather than sent to the screen.
-    public static func open(path: String) -> FileHandle? {
-        let dir = (path as NSString).deletingLastPathComponent
-        try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        if !FileManager.default.fileExists(atPath: path) {
-            _ = FileManager.default.createFile(atPath: path, contents: nil)
-        }
-        guard let h = FileHandle(forWritingAtPath: path) else { return nil }
-        h.seekToEndOfFile()
-        return h
-    }
-
     public subscript(metadataKey key: String) -> Logger.Metadata.Value? {
         get { metadata[key] }
         set { metadata[key] = newValue }
     }
 
     public func log(event: LogEvent) {
-        guard let handle else { return }
+        guard let file else { return }
         let ts = ClockText.iso8601UTC(Date().timeIntervalSince1970)
         // Messages quote host and ledger strings (consumer names, errors):
         // one log line each, with nothing a `tail -f` terminal would obey.
-        let line = "\(ts) \(event.level) \(label): \(SafeText.escape(String(describing: event.message)))\n"
-        handle.write(Data(line.utf8))
+        file.append("\(ts) \(event.level) \(label): \(SafeText.escape(String(describing: event.message)))\n")
     }
 }

@@ -2,12 +2,7 @@
 import Glibc
 import Synchronization
 
-/// Set by SIGINT/SIGTERM; the loop sees it after the interrupted read.
-let terminationRequested = Atomic<Int32>(0)
-/// Whether curses owns the terminal, so crash handlers know to restore it.
-let cursesActive = Atomic<Bool>(false)
-
-/// The only file that calls ncurses. Starts with `newterm` (not `initscr`,
+/// The only type that calls ncurses (with Terminal+Signals.swift). Starts with `newterm` (not `initscr`,
 /// which exits on an unknown TERM), copies only changed canvas cells to the
 /// screen and flushes once per frame with `doupdate`.
 public final class Terminal {
@@ -18,12 +13,18 @@ public final class Terminal {
     }
 
     public private(set) var depth: ColorDepth = .mono
-    private var screen: OpaquePointer?
+    var screen: OpaquePointer?
     private var previous: Canvas?
     private var pairs: [Int16] = []
     private var attrs: [attr_t] = []
     private var mono = true
     private var boldA: attr_t = 0, reverseA: attr_t = 0, underlineA: attr_t = 0
+    /// The read end of the wake pipe that signal handlers and the ledger
+    /// worker write to, polled beside stdin.
+    private var wakeReadFD: Int32 = -1
+    /// Since when the terminal has not taken output (a stalled connection):
+    /// frames are skipped meanwhile instead of blocking the loop.
+    private var stalledSince: Double?
 
     /// Checks stdin/stdout are a terminal and TERM names one that can
     /// address the cursor, before anything is written.
@@ -53,7 +54,18 @@ public final class Terminal {
     }
 
     public init() throws(Unusable) {
+        var fds: [Int32] = [-1, -1]
+        guard pipe(&fds) == 0 else {
+            throw Unusable(description: "cannot create the dashboard's wake pipe: \(String(cString: strerror(errno)))")
+        }
+        for fd in fds {
+            _ = fcntl(fd, F_SETFL, O_NONBLOCK)
+            _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
+        }
+        wakeReadFD = fds[0]
+        wakeWriteFD.store(fds[1], ordering: .sequentiallyConsistent)
         Terminal.installSignalHandlers()
+        OutputWatchdog.start()
         guard let s = newterm(nil, rs_stdout(), rs_stdin()) else {
             throw Unusable(description: "ncurses could not open the terminal")
         }
@@ -72,6 +84,12 @@ public final class Terminal {
                            ("\u{1b}[4~", KEY_END), ("\u{1b}[8~", KEY_END), ("\u{1b}[F", KEY_END), ("\u{1b}OF", KEY_END)] {
             define_key(seq, key)
         }
+        // Ctrl-S must be a key, not a stop for all output: with IXON on, a
+        // frame blocked on a stopped terminal keeps the loop from ever
+        // reading the Ctrl-Q. endwin restores the shell's modes (IXON too);
+        // def_prog_mode makes ncurses restore ours after a suspend.
+        rs_tty_flow_control_off(1)
+        def_prog_mode()
         curs_set(0)
         boldA = rs_A_BOLD()
         reverseA = rs_A_REVERSE()
@@ -88,8 +106,14 @@ public final class Terminal {
     /// Restores the terminal; safe to call twice.
     public func end() {
         guard let s = screen else { return }
-        curs_set(1)
-        endwin()
+        // A terminal that takes no output for a second (stalled link) would
+        // block endwin's last writes; drop what is queued so the exit, and
+        // the modes it restores, go through (the watchdog bounds the rest).
+        if !Terminal.writable(timeoutMs: 1000) { rs_tty_drop_output(1) }
+        OutputWatchdog.guarding {
+            curs_set(1)
+            endwin()
+        }
         delscreen(s)
         screen = nil
         cursesActive.store(false, ordering: .sequentiallyConsistent)
@@ -154,7 +178,65 @@ public final class Terminal {
         }
         previous = canvas
         wnoutrefresh(rs_stdscr())
-        doupdate()
+        flush()
+    }
+
+    /// `doupdate` only when the terminal has room for output: a terminal
+    /// that stops reading (a stalled connection) would block the write, and
+    /// with it the keys and `q`. ncurses keeps the pending changes, so the
+    /// next frame catches up. After 2 s of no progress the queued output is
+    /// dropped and the screen repainted once the terminal reads again; a
+    /// write that blocks anyway (a frame larger than the room left) is
+    /// bounded by the `OutputWatchdog`.
+    func flush() {
+        if OutputWatchdog.takeDropped() {
+            invalidate()
+            wnoutrefresh(rs_stdscr())
+        }
+        let now = Terminal.monotonicSeconds()
+        guard Terminal.writable(timeoutMs: 0) else {
+            let since = stalledSince ?? now
+            stalledSince = since
+            if now - since > 2 {
+                rs_tty_drop_output(1)
+                invalidate()
+                stalledSince = now
+            }
+            return
+        }
+        stalledSince = nil
+        OutputWatchdog.guarding { _ = doupdate() }
+    }
+
+    /// Whether the terminal on stdout takes output within `timeoutMs`.
+    static func writable(timeoutMs: Int32) -> Bool {
+        var p = pollfd(fd: 1, events: Int16(POLLOUT), revents: 0)
+        return poll(&p, 1, timeoutMs) == 1 && p.revents & Int16(POLLOUT) != 0
+    }
+
+    static func monotonicSeconds() -> Double {
+        var ts = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &ts)
+        return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
+    }
+
+    /// Waits up to `timeoutMs` for a key on stdin, a signal, or a wake-up
+    /// from the ledger worker. True when stdin has input; a hung-up
+    /// terminal counts as SIGHUP, so the loop ends instead of spinning.
+    public func waitForInput(timeoutMs: Int) -> Bool {
+        var fds = [pollfd(fd: 0, events: Int16(POLLIN), revents: 0),
+                   pollfd(fd: wakeReadFD, events: Int16(POLLIN), revents: 0)]
+        let r = poll(&fds, 2, Int32(max(0, min(timeoutMs, 60_000))))
+        if r > 0, fds[1].revents != 0 {
+            var buf = [UInt8](repeating: 0, count: 64)
+            while read(wakeReadFD, &buf, buf.count) > 0 {}
+        }
+        guard r > 0 else { return false }
+        if fds[0].revents & Int16(POLLHUP | POLLERR | POLLNVAL) != 0 && fds[0].revents & Int16(POLLIN) == 0 {
+            _ = terminationRequested.compareExchange(expected: 0, desired: SIGHUP, ordering: .sequentiallyConsistent)
+            return false
+        }
+        return fds[0].revents & Int16(POLLIN) != 0
     }
 
     /// Forgets the last frame so the next draw repaints everything, and
@@ -165,13 +247,33 @@ public final class Terminal {
         clearok(rs_stdscr(), true)
     }
 
-    /// Waits up to `timeoutMs` for a key; nil on timeout or a signal.
-    public func readKey(timeoutMs: Int) -> Key? {
-        wtimeout(rs_stdscr(), Int32(max(0, min(timeoutMs, 60_000))))
-        var ch: wint_t = 0
-        let r = wget_wch(rs_stdscr(), &ch)
-        if r == KEY_CODE_YES { return Terminal.functionKey(Int32(ch)) }
-        guard r == OK else { return nil }
+    /// Reads the keys already queued, without waiting: up to `limit` reads
+    /// (`more` when the limit stopped it, so the caller reads again before
+    /// sleeping). Control characters other than Tab, Enter, Esc and
+    /// Backspace are read and dropped.
+    public func readKeys(limit: Int) -> (keys: [Key], more: Bool) {
+        // wget_wch refreshes a touched window itself (after a resize, say),
+        // which writes: under the watchdog like every other write.
+        OutputWatchdog.guarding { readQueuedKeys(limit: limit) }
+    }
+
+    private func readQueuedKeys(limit: Int) -> (keys: [Key], more: Bool) {
+        wtimeout(rs_stdscr(), 0)
+        var keys: [Key] = []
+        for _ in 0..<limit {
+            var ch: wint_t = 0
+            let r = wget_wch(rs_stdscr(), &ch)
+            if r == KEY_CODE_YES {
+                if let k = Terminal.functionKey(Int32(ch)) { keys.append(k) }
+                continue
+            }
+            guard r == OK else { return (keys, false) }
+            if let k = Terminal.characterKey(ch) { keys.append(k) }
+        }
+        return (keys, true)
+    }
+
+    static func characterKey(_ ch: wint_t) -> Key? {
         switch ch {
         case 9: return .tab
         case 10, 13: return .enter
@@ -203,36 +305,5 @@ public final class Terminal {
             for n in 1...12 where k == rs_KEY_F(Int32(n)) { return .function(n) }
             return nil
         }
-    }
-
-    /// SIGINT/SIGTERM only set a flag (no curses calls in a handler; the
-    /// loop restores the terminal). Fatal signals restore the terminal and
-    /// re-raise, so a crash does not leave the operator's shell in raw mode
-    /// (htop's CRT_handleSIGSEGV does the same).
-    static func installSignalHandlers() {
-        let soft: @convention(c) (Int32) -> Void = { sig in terminationRequested.store(sig, ordering: .sequentiallyConsistent) }
-        let fatal: @convention(c) (Int32) -> Void = { sig in
-            if cursesActive.load(ordering: .sequentiallyConsistent) { endwin() }
-            signal(sig, SIG_DFL)
-            raise(sig)
-        }
-        for sig in [SIGINT, SIGTERM, SIGHUP] {
-            var sa = sigaction()
-            sa.__sigaction_handler.sa_handler = soft
-            sigemptyset(&sa.sa_mask)
-            sa.sa_flags = 0  // no SA_RESTART: the blocking read returns so the loop can exit
-            sigaction(sig, &sa, nil)
-        }
-        for sig in [SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT, SIGTRAP] {
-            signal(sig, fatal)
-        }
-    }
-
-    public static var terminationPending: Bool { terminationRequested.load(ordering: .sequentiallyConsistent) != 0 }
-
-    /// The signal that ended the loop (SIGINT, SIGTERM, SIGHUP), if any.
-    public static var terminationSignal: Int32? {
-        let s = terminationRequested.load(ordering: .sequentiallyConsistent)
-        return s == 0 ? nil : s
     }
 }

@@ -43,8 +43,14 @@ struct DashboardCommand: ParsableCommand {
         }
         let utf8 = Terminal.localeIsUTF8()
         let logPath = FileLogHandler.path(environment: env)
-        let handle = FileLogHandler.open(path: logPath)
-        LoggingSystem.bootstrap { label in FileLogHandler(label: label, handle: handle) }
+        // A refused log file (a symlink, another user's file or directory)
+        // means no log, said once on the status line; never a crash and
+        // never a write through someone else's path.
+        let opened = LogFile.open(path: logPath)
+        let logFile = try? opened.get()
+        var notice: String?
+        if case .failure(let refusal) = opened { notice = "logging off: \(refusal)" }
+        LoggingSystem.bootstrap { label in FileLogHandler(label: label, file: logFile) }
         let logger = Logger(label: "restrack.dashboard")
 
         // Read the host once before curses starts, so a bad --host file is
@@ -72,8 +78,9 @@ struct DashboardCommand: ParsableCommand {
         } catch {
             throw CLIFailure.badInput(error.description)
         }
-        let options = DashboardOptions(readOnly: readOnly, theme: theme, noColor: noColor, ascii: ascii, interval: interval,
+        var options = DashboardOptions(readOnly: readOnly, theme: theme, noColor: noColor, ascii: ascii, interval: interval,
                                        startedAt: started)
+        options.notice = notice
         App(terminal: terminal, service: service, options: options, catalog: catalog, environment: env, utf8: utf8,
             logger: logger).run()
         terminal.end()

@@ -3,7 +3,7 @@ import Testing
 import TrackerCore
 
 @Suite struct ControllerTests {
-    func press(_ keys: [Key], _ ctl: Controller, _ m: inout DashboardModel) {
+    func press(_ keys: [Key], _ ctl: SyncController, _ m: inout DashboardModel) {
         for k in keys {
             _ = ctl.handle(k, &m, width: 160, height: 50)
             ctl.poll(&m)

@@ -4,7 +4,7 @@ import TrackerCore
 
 /// Issue 9, keys: each test fails with the behaviour the issue reports.
 @Suite struct DashboardKeyTests {
-    func press(_ keys: [Key], _ ctl: Controller, _ m: inout DashboardModel, _ w: Int, _ h: Int) -> Effect {
+    func press(_ keys: [Key], _ ctl: SyncController, _ m: inout DashboardModel, _ w: Int, _ h: Int) -> Effect {
         var last = Effect.none
         for k in keys { last = ctl.handle(k, &m, width: w, height: h) }
         return last

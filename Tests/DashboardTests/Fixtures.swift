@@ -56,8 +56,9 @@ enum Fixtures {
         InMemoryClaimService(snapshot: { host }, claims: claims, clock: { now })
     }
 
-    static func controller(_ s: InMemoryClaimService) -> Controller {
-        Controller(service: s, logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }))
+    static func controller(_ s: InMemoryClaimService) -> SyncController {
+        SyncController(controller: Controller(logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() })),
+                       service: s)
     }
 
     static func example(_ name: String) throws -> HostSnapshot {

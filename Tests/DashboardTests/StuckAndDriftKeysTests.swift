@@ -7,7 +7,7 @@ import TrackerCore
 @Suite struct StuckAndDriftKeysTests {
     /// Keys handled one after another with no poll in between, as the app
     /// handles keys that arrived together (a count typed ahead with Enter).
-    func type(_ keys: [Key], _ ctl: Controller, _ m: inout DashboardModel) {
+    func type(_ keys: [Key], _ ctl: SyncController, _ m: inout DashboardModel) {
         for k in keys { _ = ctl.handle(k, &m, width: 160, height: 50) }
     }
 

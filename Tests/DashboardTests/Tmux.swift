@@ -38,8 +38,10 @@ final class Tmux {
     }
 
     /// Starts `restrack args` in a 160x50 UTF-8 xterm-256color window.
+    /// `after` runs in the pane once restrack exits (e.g. `stty -a` to show
+    /// the modes it left behind).
     func start(_ args: [String], env extra: [String: String] = [:], width: Int = 160, height: Int = 50,
-               term: String? = "xterm-256color") {
+               term: String? = "xterm-256color", after: String = "sleep 30") {
         // tmux sets TERM from its default-terminal, so the environment is
         // set with env(1) in the pane's command instead.
         var env = ["LC_ALL": "C.UTF-8", "XDG_STATE_HOME": dir + "/state", "XDG_CONFIG_HOME": dir + "/config", "HOME": dir]
@@ -49,7 +51,7 @@ final class Tmux {
         let cmd = (["env"] + (term == nil ? ["-u", "TERM"] : []) + assignments + [Tmux.restrack] + args)
             .map(Tmux.quote).joined(separator: " ")
         // Keep the pane after exit so a crash or exit code can be read.
-        run(["new-session", "-d", "-s", "S", "-x", "\(width)", "-y", "\(height)", "\(cmd); echo \"EXIT=$?\"; sleep 30"])
+        run(["new-session", "-d", "-s", "S", "-x", "\(width)", "-y", "\(height)", "\(cmd); echo \"EXIT=$?\"; \(after)"])
     }
 
     static func quote(_ s: String) -> String { "'" + s.replacingOccurrences(of: "'", with: "'\\''") + "'" }
@@ -62,6 +64,25 @@ final class Tmux {
         Spawn.run(Tmux.tmux, ["-S", socket, "-f", "/dev/null"] + args,
                   env: ["PATH": "/usr/bin:/bin", "TMUX_TMPDIR": dir], outputPath: outPath, timeout: 10)
         return (try? String(contentsOfFile: outPath, encoding: .utf8)) ?? ""
+    }
+
+    /// A tmux format for the pane, e.g. `#{alternate_on}`, `#{cursor_flag}`, `#{pane_pid}`.
+    func pane(_ format: String) -> String {
+        run(["display-message", "-p", "-t", "S", format]).trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    /// The pid of the pane shell's child (restrack), from /proc.
+    func restrackPid() -> pid_t? {
+        guard let shell = Int32(pane("#{pane_pid}")),
+              let entries = try? FileManager.default.contentsOfDirectory(atPath: "/proc") else { return nil }
+        for e in entries {
+            guard let pid = Int32(e), let stat = try? String(contentsOfFile: "/proc/\(e)/stat", encoding: .utf8),
+                  let close = stat.lastIndex(of: ")") else { continue }
+            // Fields after "(comm)": state, ppid, ...
+            let fields = stat[stat.index(after: close)...].split(separator: " ")
+            if fields.count > 1, Int32(fields[1]) == shell, stat.contains("(restrack)") { return pid }
+        }
+        return nil
     }
 
     func capture(escapes: Bool = false) -> String {

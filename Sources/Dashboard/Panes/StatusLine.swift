@@ -3,6 +3,7 @@ public enum StatusLine {
     public static func draw(_ m: DashboardModel, into c: inout Canvas, rect r: Rect) {
         c.fill(r, " ", Style(.statusBar))
         var right = ""
+        if let busy = m.busy { right += Sanitize.text(busy, ascii: c.ascii) + "  " }
         if !m.filter.isEmpty { right += "filter: \(Sanitize.text(m.filter, ascii: c.ascii))  " }
         if case .filter(let p) = m.overlay {
             c.text(r.x + 1, r.y, "/", Style(.key, bold: true))
