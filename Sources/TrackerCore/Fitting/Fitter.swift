@@ -10,6 +10,7 @@ public enum Fitter {
     /// The decision for `request` on `host`. Never throws: an invalid request
     /// is a no-fit whose reason starts with "invalid request:".
     public static func fit(_ request: Request, on host: HostSnapshot) -> Decision {
+        if let why = RequestSizeGate.check(request, on: host) { return .noFit(why) }
         let topology: GuestTopology?
         let pciRequests: [ResolvedPCIRequest]
         do {
