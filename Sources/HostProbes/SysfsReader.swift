@@ -88,6 +88,17 @@ public struct SysfsReader: Sendable {
         return st.st_mode & S_IFMT
     }
 
+    /// What the path is when it is neither a regular file nor a directory
+    /// (a FIFO, socket or device, links followed), e.g. "a FIFO"; nil for
+    /// files, directories and paths that do not resolve. For trees handed
+    /// to libpci, which opens files itself with a blocking open.
+    public func specialFileKind(_ relative: String) -> String? {
+        var st = stat()
+        guard stat(path(relative), &st) == 0 else { return nil }
+        let kind = st.st_mode & S_IFMT
+        return kind == S_IFREG || kind == S_IFDIR ? nil : BoundedFileReader.kindName(kind)
+    }
+
     /// True when the path exists at all (a dangling link counts).
     public func exists(_ relative: String) -> Bool { lstatMode(relative) != nil }
 
