@@ -134,6 +134,20 @@ import Testing
         }
     }
 
+    @Test func wrongTypesSayWhatWasFoundInJSONTerms() throws {
+        let cases: [(String, String, String)] = [
+            (#"{"vcpus": "x", "memory_mb": 1}"#, "$.vcpus", "expected an integer, found a string"),
+            (#"{"vcpus": 2, "memory_mb": 1, "numa_cpus": {}}"#, "$.numa_cpus", "expected an array, found an object"),
+            (#"{"vcpus": 2, "memory_mb": 1, "cpu_policy": 3}"#, "$.cpu_policy", "expected a string, found a number"),
+            ("[1]", "$", "expected an object, found an array"),
+        ]
+        for (text, path, problem) in cases {
+            let e = try #require(Self.requestError(text), "\(text)")
+            #expect(e.path == path)
+            #expect(e.problem == problem)
+        }
+    }
+
     @Test func aVFWhoseParentIsItselfOrNotAPFIsRefused() throws {
         let selfParent = Self.host.replacingOccurrences(of: #""parent_addr": "0000:3b:00.0""#,
                                                         with: #""parent_addr": "0000:3b:01.0""#)

@@ -90,7 +90,7 @@ public enum ContractJSON {
         switch error {
         case .typeMismatch(let type, let ctx):
             return InputError(document: document, path: jsonPath(ctx.codingPath),
-                              problem: "expected \(describe(type)); \(ctx.debugDescription)")
+                              problem: "expected \(describe(type))\(found(ctx.debugDescription))")
         case .valueNotFound(let type, let ctx):
             return InputError(document: document, path: jsonPath(ctx.codingPath),
                               problem: "expected \(describe(type)), found null")
@@ -118,6 +118,23 @@ public enum ContractJSON {
             }
         }
         return s
+    }
+
+    /// ", found a string" from JSONDecoder's "Expected to decode Int but
+    /// found a string instead.", in JSON's words; the rest of that sentence
+    /// (Swift type names) is not for operators.
+    private static func found(_ debugDescription: String) -> String {
+        guard let start = debugDescription.range(of: "but found "),
+              let end = debugDescription.range(of: " instead", range: start.upperBound..<debugDescription.endIndex)
+        else { return "" }
+        let what = debugDescription[start.upperBound..<end.lowerBound]
+        switch what {
+        case "a dictionary": return ", found an object"
+        case "number", "a number": return ", found a number"
+        case "bool", "a bool", "a boolean": return ", found true or false"
+        case "null", "a null value": return ", found null"
+        default: return ", found \(SafeText.escape(String(what.prefix(40))))"
+        }
     }
 
     private static func describe(_ type: Any.Type) -> String {
