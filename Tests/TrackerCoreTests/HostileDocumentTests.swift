@@ -60,6 +60,17 @@ import Testing
         let n = ContractLimits.maxCount
         let d = Fitter.fit(Request(vcpus: n, memoryMB: 1024, numaNodes: n), on: host)
         #expect(d.reason?.hasPrefix("the guest asks for \(n) vCPUs") == true)
+        // Memory and device counts at the contract's limit are arithmetic,
+        // not work: no-fits at once too.
+        let n34 = ContractLimits.maxCount
+        let clock = ContinuousClock.now
+        let memory = Fitter.fit(Request(vcpus: 1, memoryMB: n34, numaNodes: 1, memPageSize: .large), on: host)
+        #expect(memory.reason?.contains("the guest needs \(n34) MiB") == true)
+        let spec = PCIRequestSpec(vendorID: "8086", productID: "1889", count: n34)
+        let devices = Fitter.fit(Request(vcpus: 1, memoryMB: 512, cpuPolicy: .dedicated, pciRequests: [spec, spec]),
+                                 on: host)
+        #expect(devices.reason?.contains("needs \(n34) free matching PCI devices") == true)
+        #expect(ContinuousClock.now - clock < .seconds(2))
         // As many vCPUs as the host has is not cut off by the gate: 2 shared
         // and 4 pinned fill it.
         #expect(Fitter.fit(Request(vcpus: 6, memoryMB: 1024, cpuPolicy: .mixed, cpuDedicatedMask: .text("2-5")),

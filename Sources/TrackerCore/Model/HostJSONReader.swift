@@ -263,7 +263,7 @@ struct HostJSONReader {
     // MARK: tokens
 
     /// Records that a known key was seen; false on a repeat (the general
-    /// path reads the first of repeated keys, this one leaves them to it).
+    /// path refuses repeated keys naming their path).
     private func mark(_ seen: inout UInt32, _ bit: UInt32) -> Bool {
         let m: UInt32 = 1 << bit
         if seen & m != 0 { return false }
