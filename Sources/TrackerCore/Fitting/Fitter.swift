@@ -8,7 +8,10 @@
 /// emulator CPU and PCI devices affine to the chosen cells.
 public enum Fitter {
     /// The decision for `request` on `host`. Never throws: an invalid request
-    /// is a no-fit whose reason starts with "invalid request:".
+    /// is a no-fit whose reason starts with "invalid request:". Its work is
+    /// bounded by the host's size whatever numbers the request holds
+    /// (`RequestSizeGate` comes first), which is what lets `Ledger.claim`
+    /// call it inside its write transaction.
     public static func fit(_ request: Request, on host: HostSnapshot) -> Decision {
         if let why = RequestSizeGate.check(request, on: host) { return .noFit(why) }
         let topology: GuestTopology?
