@@ -187,6 +187,10 @@ import Testing
         let d = Fitter.fit(Request(vcpus: 1, memoryMB: 512, pciRequests: [PCIRequestSpec(alias: huge)]), on: host)
         #expect(!d.fits)
         #expect((d.reason ?? "").count < 300)
+        // A repeated member name of 10 MB, with an escape in it.
+        let key = "\\u001b" + huge
+        let twice = try #require(Self.requestError(#"{"vcpus": 2, "memory_mb": 512, "\#(key)": 1, "\#(key)": 2}"#))
+        #expect(twice.path == "$.\\x1b" + String(repeating: "p", count: 79) + "…")
         #expect(QuotedValue.quote("short") == "'short'")
         #expect(QuotedValue.quote("a\u{1b}b") == "'a\\x1bb'")
     }

@@ -8,12 +8,15 @@ extension JSONValue {
         case index(Int)
     }
 
-    /// `$.cells[1].pcpus`, as `ContractJSON` writes paths.
+    /// `$.cells[1].pcpus`, as `ContractJSON` writes paths. A member name
+    /// comes from the document, so it is escaped and cut like a quoted value.
     static func pathText(_ steps: [PathStep]) -> String {
         var s = "$"
         for step in steps {
             switch step {
-            case .key(let k): s += "." + k
+            case .key(let k):
+                s += "." + (k.count > QuotedValue.defaultLimit ? SafeText.escape(String(k.prefix(QuotedValue.defaultLimit))) + "…"
+                                : SafeText.escape(k))
             case .index(let i): s += "[\(i)]"
             }
         }
