@@ -66,10 +66,12 @@ public struct ComputeConfig: Sendable, Equatable {
     }
 
     public static func load(path: String) throws(ProbeError) -> ComputeConfig {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw ProbeError("config \(path): cannot be read (missing, a directory or no permission)")
+        switch BoundedFileReader().read(path) {
+        case .success(let bytes):
+            return try parse(String(decoding: bytes, as: UTF8.self), file: path)
+        case .failure(let failure):
+            throw ProbeError("config \(path) \(failure.words)")
         }
-        return try parse(String(decoding: data, as: UTF8.self), file: path)
     }
 
     public static func parse(_ text: String, file: String) throws(ProbeError) -> ComputeConfig {
@@ -98,6 +100,13 @@ public struct ComputeConfig: Sendable, Equatable {
             } catch {
                 throw fail("compute", key, v, error.description)
             }
+            // Nova's get_cpu_shared_set / get_cpu_dedicated_set refuse a
+            // spec that parses to no CPU (`^0`, `^1,^2`) rather than run
+            // with none.
+            guard !set.isEmpty else {
+                throw fail("compute", key, v, "\(QuotedValue.quote(v.text)) leaves no CPUs; Nova refuses it. "
+                           + "Name the CPUs to use, or leave the option unset")
+            }
             if key == "cpu_dedicated_set" { config.cpuDedicatedSet = set } else { config.cpuSharedSet = set }
         }
         if let d = config.cpuDedicatedSet, let s = config.cpuSharedSet, !d.isDisjoint(with: s),
@@ -113,7 +122,7 @@ public struct ComputeConfig: Sendable, Equatable {
                 throw fail("DEFAULT", "vcpu_pin_set", v, error.description)
             }
             // Nova's get_vcpu_pin_set refuses a spec that leaves no CPU.
-            guard !set.isEmpty else { throw fail("DEFAULT", "vcpu_pin_set", v, "'\(v.text)' leaves no CPUs") }
+            guard !set.isEmpty else { throw fail("DEFAULT", "vcpu_pin_set", v, "\(QuotedValue.quote(v.text)) leaves no CPUs") }
             if let d = ini.value("compute", "cpu_dedicated_set"), config.cpuDedicatedSet != nil {
                 throw fail("DEFAULT", "vcpu_pin_set", v,
                            "cannot be set together with [compute] cpu_dedicated_set (line \(d.line)); Nova refuses to start "
@@ -123,7 +132,7 @@ public struct ComputeConfig: Sendable, Equatable {
         }
         if let v = ini.value("DEFAULT", "reserved_host_cpus"), !v.text.isEmpty {
             guard let n = Int(v.text), n >= 0 else {
-                throw fail("DEFAULT", "reserved_host_cpus", v, "'\(v.text)' is not a non-negative integer")
+                throw fail("DEFAULT", "reserved_host_cpus", v, "\(QuotedValue.quote(v.text)) is not a non-negative integer")
             }
             if n > 0, config.vcpuPinSet == nil, config.cpuDedicatedSet != nil || config.cpuSharedSet != nil {
                 let other = config.cpuSharedSet != nil ? "cpu_shared_set" : "cpu_dedicated_set"
@@ -136,7 +145,7 @@ public struct ComputeConfig: Sendable, Equatable {
 
         if let v = ini.value("DEFAULT", "reserved_host_memory_mb") {
             guard let mb = Int(v.text), mb >= 0 else {
-                throw fail("DEFAULT", "reserved_host_memory_mb", v, "'\(v.text)' is not a non-negative integer")
+                throw fail("DEFAULT", "reserved_host_memory_mb", v, "\(QuotedValue.quote(v.text)) is not a non-negative integer")
             }
             config.reservedHostMemoryMB = mb
         }
@@ -149,7 +158,7 @@ public struct ComputeConfig: Sendable, Equatable {
                 guard let v = ini.value("DEFAULT", key), !v.text.isEmpty else { continue }
                 guard let r = Double(v.text), r.isFinite, r >= 0, r <= ContractLimits.maxRatio else {
                     throw fail("DEFAULT", key, v,
-                               "'\(v.text)' is not a positive number up to \(Int(ContractLimits.maxRatio))")
+                               "\(QuotedValue.quote(v.text)) is not a positive number up to \(Int(ContractLimits.maxRatio))")
                 }
                 if r > 0 { ratio = r }
             }
@@ -179,7 +188,7 @@ public struct ComputeConfig: Sendable, Equatable {
                 for object in try jsonObjects(v.text) {
                     let a = try alias(object)
                     if config.aliases.contains(where: { $0.name == a.name }) {
-                        throw ProbeError("alias '\(a.name)' is defined twice; restrack keeps one device spec per alias name")
+                        throw ProbeError("alias \(QuotedValue.quote(a.name)) is defined twice; restrack keeps one device spec per alias name")
                     }
                     config.aliases.append(a)
                 }
@@ -195,17 +204,17 @@ public struct ComputeConfig: Sendable, Equatable {
         var fields: [String: String] = [:]
         for part in text.split(separator: ",") {
             let kv = part.split(separator: ":", maxSplits: 1).map { String($0).trimmedSysfs }
-            guard kv.count == 2 else { throw ProbeError("'\(part)' is not key:value") }
+            guard kv.count == 2 else { throw ProbeError("\(QuotedValue.quote(part)) is not key:value") }
             fields[kv[0]] = kv[1]
         }
         guard let nodeText = fields["node"], let node = Int(nodeText), node >= 0 else {
-            throw ProbeError("'\(text)' needs node:N with N a NUMA node id")
+            throw ProbeError("\(QuotedValue.quote(text)) needs node:N with N a NUMA node id")
         }
         guard let sizeText = fields["size"], let size = pageSizeKB(sizeText) else {
-            throw ProbeError("'\(text)' needs size:KiB (e.g. 2048, 2MB or 1GB)")
+            throw ProbeError("\(QuotedValue.quote(text)) needs size:KiB (e.g. 2048, 2MB or 1GB)")
         }
         guard let countText = fields["count"], let count = Int(countText), count >= 0 else {
-            throw ProbeError("'\(text)' needs count:N with N a non-negative integer")
+            throw ProbeError("\(QuotedValue.quote(text)) needs count:N with N a non-negative integer")
         }
         return ReservedPages(node: node, sizeKB: size, count: count)
     }
@@ -232,11 +241,11 @@ public struct ComputeConfig: Sendable, Equatable {
         do {
             parsed = try JSONSerialization.jsonObject(with: Data(text.utf8))
         } catch {
-            throw ProbeError("'\(text)' is not valid JSON")
+            throw ProbeError("\(QuotedValue.quote(text)) is not valid JSON")
         }
         if let object = parsed as? [String: Any] { return [object] }
         if let list = parsed as? [[String: Any]] { return list }
-        throw ProbeError("'\(text)' is not a JSON object or a list of objects")
+        throw ProbeError("\(QuotedValue.quote(text)) is not a JSON object or a list of objects")
     }
 
     private static func string(_ object: [String: Any], _ key: String) throws(ProbeError) -> String? {
@@ -251,7 +260,7 @@ public struct ComputeConfig: Sendable, Equatable {
         var digits = Substring(s.lowercased())
         if digits.hasPrefix("0x") { digits = digits.dropFirst(2) }
         guard !digits.isEmpty, digits.count <= 4, Int(digits, radix: 16) != nil else {
-            throw ProbeError("\"\(key)\": '\(s)' is not a 4-digit hex id")
+            throw ProbeError("\"\(key)\": \(QuotedValue.quote(s)) is not a 4-digit hex id")
         }
         return String(repeating: "0", count: 4 - digits.count) + digits
     }
@@ -265,7 +274,7 @@ public struct ComputeConfig: Sendable, Equatable {
         if let raw = object["address"] {
             if let s = raw as? String {
                 guard let pattern = PCIDeviceSpec.parseGlob(s) else {
-                    throw ProbeError("\"address\": '\(s)' is not a PCI address pattern")
+                    throw ProbeError("\"address\": \(QuotedValue.quote(s)) is not a PCI address pattern")
                 }
                 spec.address = pattern
             } else if let dict = raw as? [String: Any] {
@@ -273,7 +282,7 @@ public struct ComputeConfig: Sendable, Equatable {
                 for key in ["domain", "bus", "slot", "function"] {
                     let v = try string(dict, key)
                     if let v, (try? Regex(v)) == nil {
-                        throw ProbeError("\"address\".\"\(key)\": '\(v)' is not a regular expression")
+                        throw ProbeError("\"address\".\"\(key)\": \(QuotedValue.quote(v)) is not a regular expression")
                     }
                     parts.append(v)
                 }
@@ -295,14 +304,14 @@ public struct ComputeConfig: Sendable, Equatable {
         var deviceType: PCIDeviceType?
         if let t = try string(object, "device_type") {
             guard let dt = PCIDeviceType(rawValue: t) else {
-                throw ProbeError("\"device_type\": '\(t)' is not type-PCI, type-PF or type-VF")
+                throw ProbeError("\"device_type\": \(QuotedValue.quote(t)) is not type-PCI, type-PF or type-VF")
             }
             deviceType = dt
         }
         var policy: PCINUMAPolicy?
         if let p = try string(object, "numa_policy") {
             guard let np = PCINUMAPolicy(rawValue: p) else {
-                throw ProbeError("\"numa_policy\": '\(p)' is not required, legacy, preferred or socket")
+                throw ProbeError("\"numa_policy\": \(QuotedValue.quote(p)) is not required, legacy, preferred or socket")
             }
             policy = np
         }

@@ -1,3 +1,5 @@
+import TrackerCore
+
 /// An INI file in oslo.config's dialect, as nova.conf is written:
 /// `[section]` headers, `key = value` (or `key: value`), `#`/`;` comment
 /// lines, indented lines continuing the previous value, and keys that may
@@ -22,13 +24,23 @@ struct INIFile: Sendable {
         var section: String?
         var lastKey: String?
         var lineNumber = 0
-        for rawLine in text.split(separator: "\n", omittingEmptySubsequences: false) {
+        // Split on scalars, not Characters: "\r\n" is one Character, so a
+        // CRLF file split on "\n" would be one long line.
+        for rawLine in text.unicodeScalars.split(separator: "\n", omittingEmptySubsequences: false) {
             lineNumber += 1
-            var line = String(rawLine)
-            if line.hasSuffix("\r") { line.removeLast() }
+            var scalars = rawLine
+            if scalars.last == "\r" { scalars.removeLast() }
+            let line = String(String.UnicodeScalarView(scalars))
             let trimmed = line.trimmedSysfs
             if trimmed.isEmpty { lastKey = nil; continue }
             if trimmed.hasPrefix("#") || trimmed.hasPrefix(";") { continue }
+            // A NUL or other control byte in a setting: C number parsers
+            // stop at a NUL ("2\0.5" would read as 2), and Nova's Python
+            // refuses the value; so does restrack, for any key.
+            if let bad = line.unicodeScalars.first(where: { ($0.value < 0x20 && $0 != "\t") || $0.value == 0x7F }) {
+                throw SyntaxError(line: lineNumber, problem: "holds a control character (\(SafeText.escape(String(bad)))); "
+                                  + "remove it")
+            }
             if let first = line.first, first == " " || first == "\t", let section, let key = lastKey {
                 // Continuation of the previous value.
                 if var values = sections[section]?[key], !values.isEmpty {
@@ -39,7 +51,7 @@ struct INIFile: Sendable {
             }
             if trimmed.hasPrefix("[") {
                 guard trimmed.hasSuffix("]"), trimmed.count > 2 else {
-                    throw SyntaxError(line: lineNumber, problem: "'\(trimmed)' is not a [section] header")
+                    throw SyntaxError(line: lineNumber, problem: "\(QuotedValue.quote(trimmed)) is not a [section] header")
                 }
                 let name = String(trimmed.dropFirst().dropLast()).trimmedSysfs
                 section = name.uppercased() == "DEFAULT" ? "DEFAULT" : name
@@ -47,14 +59,14 @@ struct INIFile: Sendable {
                 continue
             }
             guard let section else {
-                throw SyntaxError(line: lineNumber, problem: "'\(trimmed)' comes before any [section] header")
+                throw SyntaxError(line: lineNumber, problem: "\(QuotedValue.quote(trimmed)) comes before any [section] header")
             }
             guard let sep = trimmed.firstIndex(where: { $0 == "=" || $0 == ":" }) else {
-                throw SyntaxError(line: lineNumber, problem: "'\(trimmed)' is not 'key = value'")
+                throw SyntaxError(line: lineNumber, problem: "\(QuotedValue.quote(trimmed)) is not 'key = value'")
             }
             let key = String(trimmed[..<sep]).trimmedSysfs
             guard !key.isEmpty else {
-                throw SyntaxError(line: lineNumber, problem: "'\(trimmed)' has no key before '='")
+                throw SyntaxError(line: lineNumber, problem: "\(QuotedValue.quote(trimmed)) has no key before '='")
             }
             var value = String(trimmed[trimmed.index(after: sep)...]).trimmedSysfs
             // oslo.config drops one pair of matching quotes around a value.

@@ -102,7 +102,15 @@ public enum NUMAProbe {
     private static func distanceRow(dir: String, ids: [Int], reader: SysfsReader,
                                     warnings: inout ProbeWarnings) -> [Int: Int]? {
         let file = "\(dir)/distance"
-        guard case .success(let text) = reader.text(file) else { return nil }
+        let text: String
+        switch reader.text(file) {
+        case .success(let t): text = t
+        case .failure(let f):
+            // Every kernel with NUMA nodes writes it: its absence is a
+            // damaged capture, said like any other file.
+            warnings.add(file: reader.path(file), problem: f.words, assumed: "distances unknown")
+            return nil
+        }
         let parts = text.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" })
         let row = parts.compactMap { Int($0) }
         guard row.count == parts.count, !row.isEmpty else {
@@ -111,8 +119,14 @@ public enum NUMAProbe {
         }
         var candidates: [[Int]] = [ids]
         for name in ["possible", "online"] {
-            if let text = reader.optionalText("\(nodeDir)/\(name)"), let set = try? CPUSet(cpulist: text) {
-                candidates.append(set.sorted)
+            let other = "\(nodeDir)/\(name)"
+            switch reader.text(other) {
+            case .success(let text):
+                if let set = try? CPUSet(cpulist: text) { candidates.append(set.sorted) }
+            case .failure(.missing):
+                break
+            case .failure(let f):
+                warnings.add(file: reader.path(other), problem: f.words, assumed: "it does not order distance rows")
             }
         }
         guard let order = candidates.first(where: { $0.count == row.count }) else {

@@ -11,6 +11,16 @@ public enum PCIProbe {
         // A tree without a PCI bus (many captures drop it) has no devices;
         // that is not a problem worth a warning.
         guard let dirNames = reader.list(busDir) else { return [] }
+        // libpci opens a device's files itself, blocking: a FIFO among them
+        // in a captured tree would hang the scan. Such a tree is read
+        // through the reader instead, which refuses the FIFO with a warning.
+        if !reader.isLive, let (file, kind) = specialFile(dirNames, reader) {
+            warnings.add(file: reader.path(file), problem: "is \(kind), not a regular file",
+                         assumed: "libpci cannot scan the tree safely; devices read directly")
+            return sysfsEntries(dirNames, reader: reader, idsPath: idsPath, warnings: &warnings)
+                .sorted(by: { $0.address < $1.address })
+                .map { device($0, reader: reader, idsPath: idsPath, warnings: &warnings) }
+        }
         let scan = LibPCI.scan(sysfsBusPath: reader.path("sys/bus/pci"), idsPath: idsPath)
         for message in scan.libraryWarnings {
             warnings.add("libpci: \(message).")
@@ -27,6 +37,18 @@ public enum PCIProbe {
             devices.append(device(entry, reader: reader, idsPath: idsPath, warnings: &warnings))
         }
         return devices
+    }
+
+    /// The first file in a device directory that is not a regular file or
+    /// directory, and its kind.
+    private static func specialFile(_ names: [String], _ reader: SysfsReader) -> (String, String)? {
+        for name in names {
+            let dir = "\(busDir)/\(name)"
+            for entry in reader.list(dir) ?? [] {
+                if let kind = reader.specialFileKind("\(dir)/\(entry)") { return ("\(dir)/\(entry)", kind) }
+            }
+        }
+        return nil
     }
 
     /// The fallback when libpci cannot scan: each `DDDD:BB:SS.F` entry with

@@ -29,8 +29,10 @@ public final class SnapshotLoader: @unchecked Sendable {
         defer { lock.unlock() }
         let stamp = hostFile == "-" ? nil : FileStamp(path: hostFile)
         if let cached, hostFile == "-" || (stamp != nil && cached.stamp == stamp) { return cached.snapshot }
-        guard let bytes = Self.readFile(hostFile) else {
-            throw ProbeError("host file \(hostFile): cannot be read (missing, a directory or no permission)")
+        let bytes: [UInt8]
+        switch Self.readFile(hostFile) {
+        case .success(let b): bytes = b
+        case .failure(let failure): throw ProbeError("host file \(hostFile) \(failure.words)")
         }
         let snapshot: HostSnapshot
         do {
@@ -42,10 +44,11 @@ public final class SnapshotLoader: @unchecked Sendable {
         return snapshot
     }
 
-    /// The file's bytes ("-" is stdin), or nil when it cannot be read.
-    /// Every host file restrack loads is read here, and only here.
-    static func readFile(_ path: String) -> [UInt8]? {
-        if path == "-" { return [UInt8](FileHandle.standardInput.readDataToEndOfFile()) }
-        return FileManager.default.contents(atPath: path).map { [UInt8]($0) }
+    /// The file's bytes ("-" is stdin) through the one bounded reader: a
+    /// FIFO or device is refused, never opened blocking, and a document
+    /// over the size limit is refused before it is decoded.
+    static func readFile(_ path: String) -> Result<[UInt8], BoundedFileReader.Failure> {
+        let reader = BoundedFileReader()
+        return path == "-" ? reader.readStream(FileHandle.standardInput.fileDescriptor) : reader.read(path)
     }
 }

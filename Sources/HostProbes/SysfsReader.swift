@@ -31,52 +31,22 @@ public struct SysfsReader: Sendable {
     }
 
     /// Why a read failed, in words for a warning.
-    public enum Failure: Error, Equatable, Sendable {
-        case missing
-        case unreadable(String)
+    public typealias Failure = BoundedFileReader.Failure
 
-        public var words: String {
-            switch self {
-            case .missing: return "is missing"
-            case .unreadable(let why): return "cannot be read (\(why))"
-            }
-        }
-    }
-
-    /// Reads a file's bytes; sysfs files are small, so the limit only guards
-    /// against pointing the reader at something huge by mistake.
-    public func bytes(_ relative: String, limit: Int = 4 << 20) -> Result<[UInt8], Failure> {
-        let fd = open(path(relative), O_RDONLY | O_CLOEXEC)
-        if fd < 0 {
-            let e = errno
-            return .failure(e == ENOENT || e == ENOTDIR ? .missing : .unreadable(Self.errorText(e)))
-        }
-        defer { close(fd) }
-        var out: [UInt8] = []
-        var buffer = [UInt8](repeating: 0, count: 8192)
-        while out.count < limit {
-            let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-            if n < 0 {
-                let e = errno
-                if e == EINTR { continue }
-                return .failure(.unreadable(Self.errorText(e)))
-            }
-            if n == 0 { break }
-            out.append(contentsOf: buffer[0..<n])
-        }
-        return .success(out)
+    /// Reads a file's bytes through `BoundedFileReader`: a FIFO, device or
+    /// socket planted in a captured tree is a failure (a warning for the
+    /// probe), never a read that hangs. sysfs files are small, so the limit
+    /// only guards against pointing the reader at something huge by mistake.
+    /// Links are followed: captured trees may hold them, and what they point
+    /// at must still be a regular file.
+    public func bytes(_ relative: String, limit: Int = BoundedFileReader.maxSysfsBytes) -> Result<[UInt8], Failure> {
+        BoundedFileReader(limit: limit).read(path(relative))
     }
 
     /// A text file, decoded lossily (sysfs may hold any bytes) and trimmed of
     /// surrounding whitespace.
     public func text(_ relative: String) -> Result<String, Failure> {
         bytes(relative).map { String(decoding: $0, as: UTF8.self).trimmedSysfs }
-    }
-
-    /// The text of a file that may legitimately be absent.
-    public func optionalText(_ relative: String) -> String? {
-        if case .success(let s) = text(relative) { return s }
-        return nil
     }
 
     /// Directory entries (not `.`/`..`), sorted, with raw bytes decoded
@@ -116,6 +86,17 @@ public struct SysfsReader: Sendable {
         var st = stat()
         guard lstat(path(relative), &st) == 0 else { return nil }
         return st.st_mode & S_IFMT
+    }
+
+    /// What the path is when it is neither a regular file nor a directory
+    /// (a FIFO, socket or device, links followed), e.g. "a FIFO"; nil for
+    /// files, directories and paths that do not resolve. For trees handed
+    /// to libpci, which opens files itself with a blocking open.
+    public func specialFileKind(_ relative: String) -> String? {
+        var st = stat()
+        guard stat(path(relative), &st) == 0 else { return nil }
+        let kind = st.st_mode & S_IFMT
+        return kind == S_IFREG || kind == S_IFDIR ? nil : BoundedFileReader.kindName(kind)
     }
 
     /// True when the path exists at all (a dangling link counts).

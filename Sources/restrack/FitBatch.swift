@@ -13,9 +13,16 @@ enum FitBatch {
             throw CLIFailure.badInput("batch directory \(directory): cannot be listed")
         }
         let hostSuffix = ".host.json", requestSuffix = ".request.json"
-        let present = Set(names)
-        let ids = names.filter { $0.hasSuffix(hostSuffix) }.map { String($0.dropLast(hostSuffix.count)) }
-            .filter { present.contains($0 + requestSuffix) }.sorted()
+        let hosts = Set(names.filter { $0.hasSuffix(hostSuffix) }.map { String($0.dropLast(hostSuffix.count)) })
+        let requests = Set(names.filter { $0.hasSuffix(requestSuffix) }.map { String($0.dropLast(requestSuffix.count)) })
+        // A half pair is an error line of its own, not silently left out:
+        // a batch that printed nothing must not look like a batch that ran.
+        let ids = hosts.union(requests).sorted()
+        guard !ids.isEmpty else {
+            throw CLIFailure.badInput(
+                "batch directory \(directory): holds no NNNN.host.json / NNNN.request.json pairs; "
+                + "put one host and one request document per id there")
+        }
         var anyBad = false
         // One write per 256 KiB rather than one per line, of bytes the
         // decisions write straight into.
@@ -29,7 +36,15 @@ enum FitBatch {
         for id in ids {
             // The full path goes into error lines only.
             let base = { (directory as NSString).appendingPathComponent(id) }
-            do {
+            do throws(CLIFailure) {
+                if !requests.contains(id) {
+                    throw CLIFailure.badInput("request file \(base() + requestSuffix) is missing; "
+                                              + "\(id + hostSuffix) needs one beside it")
+                }
+                if !hosts.contains(id) {
+                    throw CLIFailure.badInput("host file \(base() + hostSuffix) is missing; "
+                                              + "\(id + requestSuffix) needs one beside it")
+                }
                 let host = try reader.read(HostSnapshot.self, name: id + hostSuffix, path: base() + hostSuffix,
                                            document: "host")
                 let request = try reader.read(Request.self, name: id + requestSuffix, path: base() + requestSuffix,

@@ -10,8 +10,9 @@ struct FitCommand: ParsableCommand {
             Prints one decision JSON (fit-contract format) and exits 0 whether or not the request fits; \
             exits 2 with one line on stderr naming the file and JSON path when a document cannot be read.
             With --batch DIR, decides every NNNN.host.json / NNNN.request.json pair in DIR, sorted by name, \
-            one JSON line per pair with its "id"; a pair that cannot be read gives {"id", "error"} and the \
-            batch goes on (exit 2 at the end).
+            one JSON line per pair with its "id"; a pair that cannot be read, or half a pair, gives \
+            {"id", "error"} and the batch goes on (exit 2 at the end); a directory without pairs is exit 2.
+            Documents are regular files of at most 64 MiB.
             """)
 
     @Option(name: .customLong("host"), help: "Host snapshot JSON (fit contract).")

@@ -39,19 +39,21 @@ struct HostSourceOptions: ParsableArguments {
 }
 
 /// Reads and decodes a contract document from a file ("-" is stdin); any
-/// problem is bad input (exit 2) naming the file and the JSON path.
+/// problem is bad input (exit 2) naming the file and the JSON path. The
+/// bytes come through `BoundedFileReader`: a FIFO or device is refused at
+/// once and a document over `BoundedFileReader.maxDocumentBytes` before it
+/// is decoded.
 func loadJSON<T: Decodable>(_ type: T.Type, path: String, document: String) throws(CLIFailure) -> T {
-    let data: Data
-    if path == "-" {
-        data = FileHandle.standardInput.readDataToEndOfFile()
-    } else {
-        guard let d = FileManager.default.contents(atPath: path) else {
-            throw CLIFailure.badInput("\(document) file \(path): cannot be read (missing, a directory or no permission)")
-        }
-        data = d
+    let reader = BoundedFileReader()
+    let read = path == "-" ? reader.readStream(FileHandle.standardInput.fileDescriptor) : reader.read(path)
+    let bytes: [UInt8]
+    switch read {
+    case .success(let b): bytes = b
+    case .failure(let failure):
+        throw CLIFailure.badInput("\(document) file \(path) \(failure.words)")
     }
     do {
-        return try ContractJSON.decode(T.self, from: data, document: "\(document) file \(path)")
+        return try ContractJSON.decode(T.self, bytes: bytes, document: "\(document) file \(path)")
     } catch {
         throw CLIFailure.badInput(error.description)
     }

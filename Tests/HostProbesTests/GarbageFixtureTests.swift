@@ -26,8 +26,8 @@ import TrackerCore
         // cpu5 lost thread_siblings_list: the thread_siblings mask still pairs it with 21.
         #expect(s.cell(id: 1)?.siblings.contains(CPUSet([5, 21])) == false)
         #expect(s.cell(id: 0)?.siblings.contains(CPUSet([5, 21])) == true)
-        // numa_node is a directory: unreadable, so no locality.
-        #expect(w.contains { $0.contains("0000:60:00.0/numa_node cannot be read") })
+        // numa_node is a directory: not read, so no locality.
+        #expect(w.contains { $0.contains("0000:60:00.0/numa_node is a directory, not a regular file") })
         #expect(s.device("0000:60:00.0")?.numaNode == nil)
         // A device dir without class (libpci would have called exit(1)):
         // still listed, with its ids, without a class.

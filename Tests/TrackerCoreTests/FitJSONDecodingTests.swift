@@ -43,10 +43,6 @@ import Testing
             }
         }
         #expect(fast == urls.count)
-        // Repeated keys: the first one counts, whichever path reads it.
-        let twice = Data(#"{"vcpus": 2, "vcpus": 3, "memory_mb": 512}"#.utf8)
-        #expect(try ContractJSON.decode(Request.self, from: twice, document: "r").vcpus == 2)
-        #expect(try JSONDecoder().decode(Request.self, from: twice).vcpus == 2)
     }
 
     /// Documents the fast path must leave to the Decodable path, which
@@ -116,14 +112,21 @@ import Testing
         #expect(host.cells[0].memoryMB == 1024)
     }
 
-    @Test func nonASCIITextIsLeftToJSONDecoder() throws {
+    @Test func nonASCIITextIsReadAsValidatedUTF8() throws {
         let host = #"{"hostname": "nœud-7", "cells": [{"id": 0, "pcpus": [0], "memory_mb": 1024}]}"#
         #expect(HostJSONReader.read(Array(host.utf8)) == nil)
         #expect(try ContractJSON.decode(HostSnapshot.self, from: Data(host.utf8), document: "h").hostname == "nœud-7")
+        // JSONValue reads non-ASCII strings too (the repeated-key check
+        // walks every document), validating their UTF-8 as JSONDecoder does.
         let request = #"{"vcpus": 1, "memory_mb": 512, "pci_requests": [{"alias": "gpü"}]}"#
-        #expect((try? JSONValue.parse(Array(request.utf8))) == nil)
+        let value = try JSONValue.parse(Array(request.utf8))
+        #expect(Request.fastDecode(value)?.pciRequests.first?.alias == "gpü")
         #expect(try ContractJSON.decode(Request.self, from: Data(request.utf8), document: "r").pciRequests.first?.alias
             == "gpü")
+        for bad: [UInt8] in [[0x22, 0xFF, 0x22], [0x22, 0x61, 0x5C, 0x6E, 0xC3, 0x22], [0x22, 0xED, 0xA0, 0x80, 0x22]] {
+            #expect(throws: JSONValue.SyntaxError.self, "\(bad)") { try JSONValue.parse(bad) }
+            #expect(throws: InputError.self) { try ContractJSON.decode(Request.self, bytes: bad, document: "r") }
+        }
     }
 
     @Test func parserRefusesWhatIsNotJSON() throws {

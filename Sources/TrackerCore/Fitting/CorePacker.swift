@@ -95,7 +95,7 @@ enum CorePacker {
         guard free >= need + reserved else {
             return .failure(CellShortfall(
                 "\(cellLabel) has \(Wording.count(free, "free dedicated CPU")), \(need + reserved) needed",
-                have: free, need: need + reserved))
+                have: free, need: need + reserved, what: "free dedicated CPUs"))
         }
         guard build else { return .success(CorePacking(pinning: [], reserved: [])) }
         let all = cores.flatMap { $0 }

@@ -8,8 +8,12 @@
 /// emulator CPU and PCI devices affine to the chosen cells.
 public enum Fitter {
     /// The decision for `request` on `host`. Never throws: an invalid request
-    /// is a no-fit whose reason starts with "invalid request:".
+    /// is a no-fit whose reason starts with "invalid request:". Its work is
+    /// bounded by the host's size whatever numbers the request holds
+    /// (`RequestSizeGate` comes first), which is what lets `Ledger.claim`
+    /// call it inside its write transaction.
     public static func fit(_ request: Request, on host: HostSnapshot) -> Decision {
+        if let why = RequestSizeGate.check(request, on: host) { return .noFit(why) }
         let topology: GuestTopology?
         let pciRequests: [ResolvedPCIRequest]
         do {
@@ -102,13 +106,33 @@ public enum Fitter {
         // A guest cell that fits no host cell: its closest miss.
         for g in topology.cells where fits[g.index] == 0 {
             var best: CellShortfall?
+            // What each host cell lacks, in the order first met, so a refusal
+            // says what fails everywhere before it names the closest cell.
+            var lacking: [(what: String, cells: [Int])] = []
             for h in order {
-                if case .failure(let f) = results[g.index][h], best.map({ f.closeness > $0.closeness }) ?? true {
-                    best = f
+                guard case .failure(let f) = results[g.index][h] else { continue }
+                if best.map({ f.closeness > $0.closeness }) ?? true { best = f }
+                if let k = lacking.firstIndex(where: { $0.what == f.what }) {
+                    lacking[k].cells.append(host.cells[h].id)
+                } else {
+                    lacking.append((f.what, [host.cells[h].id]))
                 }
             }
             let who = topology.cells.count == 1 ? "the guest" : "guest cell \(g.index)"
-            return "\(who) (\(describe(g, topology))) fits no host cell: \(best?.sentence ?? "no host cell")"
+            let closest = best?.sentence ?? "no host cell"
+            guard host.cells.count > 1 else {
+                return "\(who) (\(describe(g, topology))) fits no host cell: \(closest)"
+            }
+            let everywhere: String
+            if lacking.count == 1 {
+                everywhere = "none of the \(host.cells.count) host cells has enough \(lacking[0].what)"
+            } else {
+                everywhere = "every host cell falls short (" + lacking.map { entry in
+                    let ids = entry.cells.sorted().map(String.init).joined(separator: ", ")
+                    return "\(entry.what): host cell\(entry.cells.count == 1 ? "" : "s") \(ids)"
+                }.joined(separator: "; ") + ")"
+            }
+            return "\(who) (\(describe(g, topology))) fits no host cell: \(everywhere); closest: \(closest)"
         }
         if !assigner.cpuAssignmentExists() {
             // Name a crowd: guest cells that all fit only within fewer host

@@ -59,16 +59,16 @@ struct ResolvedPCIRequest: Sendable {
         for alias in aliases {
             let name = alias.name.trimmingSpaces
             let spec = try spec(vendor: alias.vendorID, product: alias.productID, type: alias.deviceType,
-                                physnet: nil, what: "PCI alias '\(name)'")
+                                physnet: nil, what: "PCI alias \(QuotedValue.quote(name))")
             let policy = alias.numaPolicy ?? .legacy
             if var entry = byName[name] {
                 guard entry.policy == policy else {
-                    throw InvalidRequest("PCI alias '\(name)' is defined twice with different numa_policy")
+                    throw InvalidRequest("PCI alias \(QuotedValue.quote(name)) is defined twice with different numa_policy")
                 }
                 // Nova compares the device types of entries sharing a name
                 // and fails when either lacks one.
                 guard let t = alias.deviceType, let first = entry.type, t == first else {
-                    throw InvalidRequest("PCI alias '\(name)' is defined more than once without one common device_type")
+                    throw InvalidRequest("PCI alias \(QuotedValue.quote(name)) is defined more than once without one common device_type")
                 }
                 entry.specs.append(spec)
                 byName[name] = entry
@@ -82,10 +82,10 @@ struct ResolvedPCIRequest: Sendable {
             if let aliasName = r.alias {
                 let name = aliasName.trimmingSpaces
                 guard let entry = byName[name] else {
-                    throw InvalidRequest("PCI alias '\(name)' is not defined on this host")
+                    throw InvalidRequest("PCI alias \(QuotedValue.quote(name)) is not defined on this host")
                 }
                 out.append(ResolvedPCIRequest(
-                    label: "alias '\(name)'", count: r.count, specs: entry.specs, policy: r.numaPolicy ?? entry.policy,
+                    label: "alias \(QuotedValue.quote(name))", count: r.count, specs: entry.specs, policy: r.numaPolicy ?? entry.policy,
                     takesPFs: entry.specs.contains { $0.deviceType == .pf }))
             } else {
                 guard r.vendorID != nil || r.productID != nil else {
@@ -107,8 +107,8 @@ struct ResolvedPCIRequest: Sendable {
         guard let vendor, let product else {
             throw InvalidRequest("\(what()) needs both vendor_id and product_id")
         }
-        if !isPCIID(vendor) { throw InvalidRequest("\(what()): vendor_id '\(vendor)' is not four hex digits") }
-        if !isPCIID(product) { throw InvalidRequest("\(what()): product_id '\(product)' is not four hex digits") }
+        if !isPCIID(vendor) { throw InvalidRequest("\(what()): vendor_id \(QuotedValue.quote(vendor)) is not four hex digits") }
+        if !isPCIID(product) { throw InvalidRequest("\(what()): product_id \(QuotedValue.quote(product)) is not four hex digits") }
         return Spec(vendorID: vendor.lowercased(), productID: product.lowercased(), deviceType: type,
                     physicalNetwork: physnet?.lowercased())
     }

@@ -251,7 +251,7 @@ extension CPUSet: CustomStringConvertible {
 public struct CPUListSyntaxError: Error, Equatable, Sendable, CustomStringConvertible {
     public let text: String
     public let problem: String
-    public var description: String { "cannot read CPU list '\(text)': \(problem)" }
+    public var description: String { "cannot read CPU list \(QuotedValue.quote(text)): \(problem)" }
 }
 
 extension CPUSet {
@@ -343,10 +343,10 @@ extension CPUSet {
                   let lo = Self.cpuId(bounds[0]),
                   let hi = bounds.count == 2 ? Self.cpuId(bounds[1]) : lo
             else {
-                throw CPUListSyntaxError(text: text, problem: "'\(part)' is not a CPU id or range")
+                throw CPUListSyntaxError(text: text, problem: "\(QuotedValue.quote(String(part))) is not a CPU id or range")
             }
             guard lo <= hi else {
-                throw CPUListSyntaxError(text: text, problem: "range '\(part)' runs backwards")
+                throw CPUListSyntaxError(text: text, problem: "range \(QuotedValue.quote(String(part))) runs backwards")
             }
             for cpu in lo...hi {
                 if negate { exclude.insert(cpu) } else { include.insert(cpu) }

@@ -38,7 +38,7 @@ public struct DecisionCell: Codable, Hashable, Sendable {
         for (k, v) in raw {
             guard let vcpu = Int(k) else {
                 throw DecodingError.dataCorruptedError(
-                    forKey: .pinning, in: c, debugDescription: "pinning key '\(k)' is not a vCPU number")
+                    forKey: .pinning, in: c, debugDescription: "pinning key \(QuotedValue.quote(k)) is not a vCPU number")
             }
             pins[vcpu] = v
         }

@@ -263,7 +263,7 @@ struct HostJSONReader {
     // MARK: tokens
 
     /// Records that a known key was seen; false on a repeat (the general
-    /// path reads the first of repeated keys, this one leaves them to it).
+    /// path refuses repeated keys naming their path).
     private func mark(_ seen: inout UInt32, _ bit: UInt32) -> Bool {
         let m: UInt32 = 1 << bit
         if seen & m != 0 { return false }
@@ -317,12 +317,18 @@ struct HostJSONReader {
         return nil
     }
 
+    /// A repeated member name, known or not, gives up: the general path
+    /// refuses it naming its path (`JSONValue.repeatedKeyPath`).
     private mutating func object(_ member: (inout HostJSONReader, Key) -> Bool) -> Bool {
         guard take(UInt8(ascii: "{")) else { return false }
         if take(UInt8(ascii: "}")) { return true }
+        var names: [UnsafeBufferPointer<UInt8>] = []
+        names.reserveCapacity(12)
         while true {
             space()
             guard let name = rawString(), take(UInt8(ascii: ":")) else { return false }
+            for earlier in names where earlier.elementsEqual(name) { return false }
+            names.append(name)
             let key = Key(bytes: name)
             space()
             guard member(&self, key) else { return false }

@@ -1,7 +1,7 @@
 extension HostSnapshot {
     /// The host, when it passes the checks the `Decodable` path makes
     /// (cells present, cell ids and CPUs not repeated, PCI addresses not
-    /// repeated); nil otherwise.
+    /// repeated, VF parents that can be PFs); nil otherwise.
     static func assembleChecked(hostname: String, cpuRatio: Double, ramRatio: Double, cells: [NUMACell],
                                 devices: [PCIDevice], aliases: [PCIAlias]) -> HostSnapshot? {
         guard !cells.isEmpty else { return nil }
@@ -16,6 +16,7 @@ extension HostSnapshot {
         // Sized once: growing the set rehashed every address several times.
         var addresses = Set<String>(minimumCapacity: devices.count)
         for d in devices where !addresses.insert(d.address).inserted { return nil }
+        guard vfParentProblem(devices) == nil else { return nil }
         return HostSnapshot(hostname: hostname, cpuAllocationRatio: cpuRatio, ramAllocationRatio: ramRatio, cells: cells,
                             pciDevices: devices, pciAliases: aliases)
     }

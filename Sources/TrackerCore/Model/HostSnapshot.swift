@@ -62,6 +62,10 @@ public struct HostSnapshot: Codable, Hashable, Sendable {
             throw DecodingError.dataCorruptedError(
                 forKey: .pciDevices, in: c, debugDescription: "PCI address \(dev.address) is listed twice")
         }
+        if let (i, problem) = HostSnapshot.vfParentProblem(pciDevices) {
+            let path: [any CodingKey] = c.codingPath + [CodingKeys.pciDevices, IndexKey(i), PCIDevice.CodingKeys.parentAddr]
+            throw DecodingError.dataCorrupted(.init(codingPath: path, debugDescription: problem))
+        }
         // Several aliases may share a name: Nova ORs their device specs
         // (`[pci] alias`). Whether such entries agree on device type and
         // NUMA policy is Nova's alias rule, checked when a request uses

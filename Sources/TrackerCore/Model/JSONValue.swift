@@ -13,8 +13,8 @@ public enum JSONValue: Sendable, Equatable {
     /// host document, and one allocation per list instead of one enum per
     /// CPU halves the time to read it.
     case intArray([Int])
-    /// Members in document order, repeats included; readers take the first
-    /// of a repeated key, as Foundation's JSONDecoder does.
+    /// Members in document order, repeats included; `repeatedKeyPath`
+    /// finds a repeat, which restrack refuses.
     case object([(key: String, value: JSONValue)])
 
     public static func == (a: JSONValue, b: JSONValue) -> Bool {
@@ -218,17 +218,19 @@ public enum JSONValue: Sendable, Equatable {
             i += 1
             let start = i
             // Fast path: no escapes.
+            var nonASCII = false
             while i < buf.count {
                 let c = buf[i]
                 if c == UInt8(ascii: "\"") {
-                    let s = String(decoding: UnsafeBufferPointer(rebasing: buf[start..<i]), as: UTF8.self)
+                    let raw = UnsafeBufferPointer(rebasing: buf[start..<i])
+                    let s = nonASCII ? String(validating: raw, as: UTF8.self) : String(decoding: raw, as: UTF8.self)
+                    guard let s else { throw SyntaxError(offset: start, problem: "a string that is not UTF-8") }
                     i += 1
                     return s
                 }
                 if c == UInt8(ascii: "\\") { break }
                 guard c >= 0x20 else { throw fail("control character in a string") }
-                // Non-ASCII text is left to JSONDecoder, which validates its UTF-8.
-                guard c < 0x80 else { throw fail("non-ASCII text") }
+                if c >= 0x80 { nonASCII = true }
                 i += 1
             }
             var out = Array(buf[start..<i])
@@ -236,10 +238,12 @@ public enum JSONValue: Sendable, Equatable {
                 let c = buf[i]
                 if c == UInt8(ascii: "\"") {
                     i += 1
-                    return String(decoding: out, as: UTF8.self)
+                    guard let s = String(validating: out, as: UTF8.self) else {
+                        throw SyntaxError(offset: start, problem: "a string that is not UTF-8")
+                    }
+                    return s
                 }
                 guard c >= 0x20 else { throw fail("control character in a string") }
-                guard c < 0x80 else { throw fail("non-ASCII text") }
                 if c != UInt8(ascii: "\\") {
                     out.append(c)
                     i += 1

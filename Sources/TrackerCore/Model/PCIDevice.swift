@@ -1,13 +1,17 @@
 /// `dev_type` of the contract (Nova's `fields.PciDeviceType`).
-public enum PCIDeviceType: String, Codable, Hashable, Sendable, CaseIterable {
+public enum PCIDeviceType: String, Codable, Hashable, Sendable, CaseIterable, ContractEnum {
     case pci = "type-PCI"
     case pf = "type-PF"
     case vf = "type-VF"
+
+    public init(from decoder: any Decoder) throws { self = try Self.decodeWord(from: decoder) }
 }
 
 /// Nova's `fields.PciDeviceStatus`, the states a device moves through.
-public enum PCIDeviceStatus: String, Codable, Hashable, Sendable, CaseIterable {
+public enum PCIDeviceStatus: String, Codable, Hashable, Sendable, CaseIterable, ContractEnum {
     case available, claimed, allocated, unavailable, unclaimable
+
+    public init(from decoder: any Decoder) throws { self = try Self.decodeWord(from: decoder) }
 }
 
 /// One PCI function on the host. The first block of fields is the fit

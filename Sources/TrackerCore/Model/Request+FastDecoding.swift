@@ -6,8 +6,8 @@ extension Request {
     /// (FitJSONDecodingTests compares them on the corpus).
     static func fastDecode(_ json: JSONValue) -> Request? {
         guard case .object(let members) = json else { return nil }
-        // A repeated key: the Decodable path keeps the first one, this one
-        // leaves the document to it.
+        // A repeated key: left to the general path, which refuses it naming
+        // its path.
         guard !hasRepeatedKey(members) else { return nil }
         var vcpus: Int?, memory: Int?
         var r = Request(vcpus: 0, memoryMB: 0)

@@ -1,16 +1,22 @@
 /// `cpu_policy` (Nova's `hw:cpu_policy`).
-public enum CPUPolicy: String, Codable, Hashable, Sendable, CaseIterable {
+public enum CPUPolicy: String, Codable, Hashable, Sendable, CaseIterable, ContractEnum {
     case shared, dedicated, mixed
+
+    public init(from decoder: any Decoder) throws { self = try Self.decodeWord(from: decoder) }
 }
 
 /// `cpu_thread_policy` (Nova's `hw:cpu_thread_policy`).
-public enum CPUThreadPolicy: String, Codable, Hashable, Sendable, CaseIterable {
+public enum CPUThreadPolicy: String, Codable, Hashable, Sendable, CaseIterable, ContractEnum {
     case prefer, isolate, require
+
+    public init(from decoder: any Decoder) throws { self = try Self.decodeWord(from: decoder) }
 }
 
 /// `emulator_threads_policy` (Nova's `hw:emulator_threads_policy`).
-public enum EmulatorThreadsPolicy: String, Codable, Hashable, Sendable, CaseIterable {
+public enum EmulatorThreadsPolicy: String, Codable, Hashable, Sendable, CaseIterable, ContractEnum {
     case share, isolate
+
+    public init(from decoder: any Decoder) throws { self = try Self.decodeWord(from: decoder) }
 }
 
 /// A guest vCPU list as a request may write it: a JSON integer, an array of
@@ -68,7 +74,7 @@ public enum PageSizeRequest: Hashable, Sendable, Codable, CustomStringConvertibl
         }
         guard let parsed = PageSizeRequest(text: s) else {
             throw DecodingError.dataCorruptedError(
-                in: c, debugDescription: "unknown page size '\(s)': use small, large, any, a KiB number or a size like 2MB")
+                in: c, debugDescription: "unknown page size \(QuotedValue.quote(s)): use small, large, any, a KiB number or a size like 2MB")
         }
         self = parsed
     }

@@ -1,0 +1,160 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The one way restrack reads a host or input file: sysfs and proc files of
+/// a probe, host and request documents, batch files and the config.
+///
+/// A path can name anything, and a plain `open` + `read` hangs on a FIFO (no
+/// writer), blocks on a terminal or device, or reads a sparse 10 GB file
+/// into memory. So the file is opened non-blocking (opening a FIFO for
+/// reading returns at once), `fstat` must show a regular file, and no more
+/// than `limit` bytes are read: `st_size` is checked first, and the read
+/// stops one byte past the limit too, since sysfs and proc report sizes
+/// that are not the content's (4096 and 0).
+public struct BoundedFileReader: Sendable {
+    /// The largest host, request or config document restrack reads. A
+    /// 4,096-CPU host with thousands of PCI devices is a few MiB; above
+    /// this a document is refused before it is decoded.
+    public static let maxDocumentBytes = 64 << 20
+    /// The largest sysfs or proc file a probe reads; real ones are a page.
+    public static let maxSysfsBytes = 4 << 20
+
+    public var limit: Int
+    /// Whether a symlink as the last path component is followed. Documents
+    /// an operator names may be links; set false where a link is never
+    /// legitimate.
+    public var followsLinks: Bool
+
+    public init(limit: Int = BoundedFileReader.maxDocumentBytes, followsLinks: Bool = true) {
+        self.limit = limit
+        self.followsLinks = followsLinks
+    }
+
+    /// Why a file was not read, in words for a warning or an error.
+    public enum Failure: Error, Equatable, Sendable {
+        case missing
+        /// A FIFO, socket, device or directory: its kind in words.
+        case notRegularFile(String)
+        case tooLarge(limit: Int)
+        case unreadable(String)
+
+        /// Completes "FILE …", e.g. "FILE is a FIFO, not a regular file".
+        public var words: String {
+            switch self {
+            case .missing: return "is missing"
+            case .notRegularFile(let kind): return "is \(kind), not a regular file"
+            case .tooLarge(let limit): return "is larger than \(Self.size(limit)), more than restrack reads"
+            case .unreadable(let why): return "cannot be read (\(why))"
+            }
+        }
+
+        static func size(_ bytes: Int) -> String {
+            bytes >= 1 << 20 && bytes % (1 << 20) == 0 ? "\(bytes >> 20) MiB"
+                : bytes >= 1 << 10 && bytes % (1 << 10) == 0 ? "\(bytes >> 10) KiB" : "\(bytes) bytes"
+        }
+    }
+
+    /// The contents of `path`; relative paths are taken from `directoryFD`
+    /// when it is an open directory (a batch), else from the working
+    /// directory.
+    public func read(_ path: String, directoryFD: Int32 = AT_FDCWD) -> Result<[UInt8], Failure> {
+        var bytes: [UInt8] = []
+        return read(path, directoryFD: directoryFD, into: &bytes).map { bytes }
+    }
+
+    /// As `read(_:directoryFD:)` into a buffer the caller reuses across
+    /// files (a batch reads thousands).
+    public func read(_ path: String, directoryFD: Int32 = AT_FDCWD,
+                     into bytes: inout [UInt8]) -> Result<Void, Failure> {
+        var flags = O_RDONLY | O_NONBLOCK | O_CLOEXEC
+        if !followsLinks { flags |= O_NOFOLLOW }
+        let fd = openat(directoryFD, path, flags)
+        if fd < 0 {
+            let e = errno
+            switch e {
+            case ENOENT, ENOTDIR: return .failure(.missing)
+            case ELOOP where !followsLinks: return .failure(.notRegularFile("a symbolic link"))
+            case ENXIO: return .failure(.notRegularFile("a socket or device"))
+            default: return .failure(.unreadable(Self.errorText(e)))
+            }
+        }
+        defer { close(fd) }
+        var st = stat()
+        guard fstat(fd, &st) == 0 else { return .failure(.unreadable(Self.errorText(errno))) }
+        let kind = st.st_mode & S_IFMT
+        guard kind == S_IFREG else { return .failure(.notRegularFile(Self.kindName(kind))) }
+        guard Int(st.st_size) <= limit else { return .failure(.tooLarge(limit: limit)) }
+        return Self.readAll(fd, limit: limit, sizeHint: Int(st.st_size), into: &bytes)
+    }
+
+    /// Reads an already open stream (stdin for `-`) to its end, with the
+    /// same limit. A pipe is fine here: the operator chose to feed it.
+    public func readStream(_ fd: Int32) -> Result<[UInt8], Failure> {
+        var bytes: [UInt8] = []
+        return Self.readAll(fd, limit: limit, sizeHint: 0, into: &bytes).map { bytes }
+    }
+
+    private static func readAll(_ fd: Int32, limit: Int, sizeHint: Int,
+                                into bytes: inout [UInt8]) -> Result<Void, Failure> {
+        // One byte past the size fstat gave, so a file that grew shows as a
+        // full read and is read on; one past the limit, so "too large" is
+        // seen without reading more.
+        let cap = limit + 1
+        bytes.removeAll(keepingCapacity: true)
+        var used = 0
+        var room = Swift.min(cap, Swift.max(4096, sizeHint + 1))
+        bytes.append(contentsOf: repeatElement(0, count: room))
+        while used < cap {
+            if used == room {
+                let more = Swift.min(cap, room * 2) - room
+                bytes.append(contentsOf: repeatElement(0, count: more))
+                room += more
+            }
+            let want = room - used
+            let n = bytes.withUnsafeMutableBytes { raw -> Int in
+                guard let base = raw.baseAddress else { return 0 }
+                return posixRead(fd, base + used, want)
+            }
+            if n < 0 {
+                let e = errno
+                if e == EINTR { continue }
+                bytes.removeAll(keepingCapacity: true)
+                if e == EAGAIN || e == EWOULDBLOCK { return .failure(.unreadable("it would block")) }
+                return .failure(.unreadable(errorText(e)))
+            }
+            if n == 0 { break }
+            used += n
+        }
+        bytes.removeLast(bytes.count - used)
+        guard used <= limit else {
+            bytes.removeAll(keepingCapacity: true)
+            return .failure(.tooLarge(limit: limit))
+        }
+        return .success(())
+    }
+
+    static func kindName(_ kind: mode_t) -> String {
+        switch kind {
+        case S_IFIFO: return "a FIFO"
+        case S_IFSOCK: return "a socket"
+        case S_IFCHR: return "a character device"
+        case S_IFBLK: return "a block device"
+        case S_IFDIR: return "a directory"
+        case S_IFLNK: return "a symbolic link"
+        default: return "a special file"
+        }
+    }
+
+    static func errorText(_ code: Int32) -> String {
+        guard let s = strerror(code) else { return "errno \(code)" }
+        return String(cString: s)
+    }
+}
+
+/// `read(2)`; named apart so the struct's own `read` methods do not hide it.
+private func posixRead(_ fd: Int32, _ buffer: UnsafeMutableRawPointer, _ count: Int) -> Int {
+    read(fd, buffer, count)
+}
