@@ -56,7 +56,7 @@ struct DashboardCommand: ParsableCommand {
         let book = try ledger.open(for: source)
         logger.info("dashboard on ledger \(book.path)")
         let service = LedgerClaimService(ledger: book, snapshot: snapshot)
-        let catalog = ThemeCatalog.standard(environment: env, executablePath: CommandLine.arguments[0])
+        let catalog = ThemeCatalog.standard(environment: env, executablePath: ExecutableLocation.path)
         let terminal: Terminal
         do {
             terminal = try Terminal()
