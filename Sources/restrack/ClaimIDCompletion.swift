@@ -19,7 +19,8 @@ enum ClaimIDCompletion {
               let ledger = try? LedgerPathOptions.parse(given.ledger) else { return [] }
         let path = ledger.resolvedPath(for: source)
         guard FileManager.default.fileExists(atPath: path),
-              let book = try? Ledger.open(path: path),
+              // A TAB press should not sit out the CLI's 5 s busy timeout.
+              let book = try? Ledger.open(path: path, options: LedgerOptions(busyTimeoutSeconds: 1)),
               let claims = try? book.claims(states: [.claimed, .confirmed]) else { return [] }
         // `release A B`: an id already on the line is not offered again.
         let typed = Set(words.indices.filter { $0 != index }.map { words[$0] })
