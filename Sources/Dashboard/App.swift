@@ -48,6 +48,9 @@ public final class App {
         forceMono = options.noColor || !(env["NO_COLOR"] ?? "").isEmpty
         glyphs = (options.ascii || !utf8) ? .ascii : .unicode
         themeNames = catalog.names()
+        // A theme warning is flashed on the status line; its expiry counts
+        // from now, not from the epoch, or it is gone before the first frame.
+        model.now = Date().timeIntervalSince1970
         applyTheme(options.theme ?? "default")
     }
 

@@ -2,14 +2,17 @@ import Foundation
 
 /// Finds theme files: `--theme NAME|PATH`, then
 /// `$XDG_CONFIG_HOME/restrack/themes` (or `~/.config/restrack/themes`), then
-/// the installed `themes/` (`../share/restrack/themes` next to the binary,
-/// or the source tree's `themes/` for `swift run`). The first directory
-/// holding a name wins.
+/// the installed `themes/` (`../share/restrack/themes` beside the binary's
+/// own directory, or the source tree's `themes/` for `swift run`). The first
+/// directory holding a name wins. No fixed system paths: an installed
+/// binary uses the themes of its own prefix, never another install's.
 public struct ThemeCatalog: Sendable {
     public var directories: [String]
 
     public init(directories: [String]) { self.directories = directories }
 
+    /// `executablePath` is where the binary really is (`ExecutableLocation.path`),
+    /// not `argv[0]`, which is a bare name when started through `PATH`.
     public static func standard(environment env: [String: String], executablePath: String) -> ThemeCatalog {
         var dirs: [String] = []
         if let xdg = env["XDG_CONFIG_HOME"], !xdg.isEmpty {
@@ -29,8 +32,6 @@ public struct ThemeCatalog: Sendable {
                 break
             }
         }
-        dirs.append("/usr/local/share/restrack/themes")
-        dirs.append("/usr/share/restrack/themes")
         return ThemeCatalog(directories: dirs)
     }
 
@@ -68,6 +69,9 @@ public struct ThemeCatalog: Sendable {
         }
         if nameOrPath == "default" { return (.builtinDefault, []) }
         if nameOrPath == "mono" { return (.builtinMono, []) }
-        return (.builtinDefault, ["no theme named '\(nameOrPath)' in \(directories.joined(separator: ", ")); using the default"])
+        // The operator reads this on the status line at start: the names
+        // that do exist come first, the directories searched last.
+        return (.builtinDefault, ["theme '\(nameOrPath)' not found; using default — themes: "
+            + names().joined(separator: ", ") + " (looked in " + directories.joined(separator: ", ") + ")"])
     }
 }

@@ -9,7 +9,7 @@ struct AbortCommand: ParsableCommand {
     @OptionGroup var source: HostSourceOptions
     @OptionGroup var ledger: LedgerPathOptions
 
-    @Argument(help: "Claim id.")
+    @Argument(help: "Claim id.", completion: ClaimIDCompletion.kind)
     var id: String
 
     @Flag(help: "Print JSON.")

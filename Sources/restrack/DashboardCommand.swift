@@ -17,7 +17,8 @@ struct DashboardCommand: ParsableCommand {
     @Flag(name: .customLong("read-only"), help: "Show only; every key that would change the ledger is disabled.")
     var readOnly = false
 
-    @Option(help: "Theme name (from the themes directories) or path to a .theme file.")
+    @Option(help: "Theme name (from the themes directories) or path to a .theme file.",
+            completion: ThemeNameCompletion.kind)
     var theme: String?
 
     @Flag(name: .customLong("no-color"), help: "No colour, attributes only (also set by NO_COLOR).")
@@ -71,7 +72,7 @@ struct DashboardCommand: ParsableCommand {
         } catch {
             throw CLIFailure(error)
         }
-        let catalog = ThemeCatalog.standard(environment: env, executablePath: CommandLine.arguments[0])
+        let catalog = ThemeCatalog.standard(environment: env, executablePath: ExecutableLocation.path)
         let terminal: Terminal
         do {
             terminal = try Terminal()

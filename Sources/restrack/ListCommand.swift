@@ -17,7 +17,7 @@ struct ListCommand: ParsableCommand {
     var stuck = false
 
     @Option(help: "claimed, confirmed, released, aborted, live (claimed+confirmed, the default) or all.")
-    var state = "live"
+    var state: ClaimStateFilter = .live
 
     @Flag(help: "Print JSON.")
     var json = false
@@ -31,16 +31,7 @@ struct ListCommand: ParsableCommand {
     }
 
     private func list() throws(CLIFailure) {
-        let states: [ClaimState]
-        switch state {
-        case "live": states = [.claimed, .confirmed]
-        case "all": states = ClaimState.allCases
-        default:
-            guard let s = ClaimState(rawValue: state) else {
-                throw CLIFailure.badInput("--state '\(state)': use claimed, confirmed, released, aborted, live or all")
-            }
-            states = [s]
-        }
+        let states = state.states
         let snapshot = try source.loadSnapshotIfPossible()
         let book = try ledger.open(for: source)
         let claims: [Claim]

@@ -18,7 +18,7 @@ struct ReleaseCommand: ParsableCommand {
     @OptionGroup var source: HostSourceOptions
     @OptionGroup var ledger: LedgerPathOptions
 
-    @Argument(help: "Claim ids.")
+    @Argument(help: "Claim ids.", completion: ClaimIDCompletion.kind)
     var ids: [String] = []
 
     @Option(help: "Why, for the audit log (200 characters kept).")

@@ -4,6 +4,7 @@ struct Restrack: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "restrack",
         abstract: "Track and hand out a compute host's NUMA cells, pinned CPUs, hugepages and PCI/SR-IOV devices.",
+        version: RestrackVersion.current,
         subcommands: [
             DashboardCommand.self,
             SnapshotCommand.self,
