@@ -1,3 +1,5 @@
+import TrackerCore
+
 /// An in-memory grid of styled cells. Panes draw here; the terminal copies
 /// only the cells that changed since the last frame, and tests read the
 /// grid back as text. Drawing outside the grid or a clip rectangle is
@@ -49,7 +51,7 @@ public struct Canvas: Sendable {
     @discardableResult
     public mutating func hostText(_ x: Int, _ y: Int, _ s: String, _ style: Style = .normal, maxWidth: Int,
                                   clip: Rect? = nil) -> Int {
-        let clean = Sanitize.text(s, ascii: ascii)
+        let clean = SafeText.forScreen(s, ascii: ascii)
         return text(x, y, Canvas.fit(clean, maxWidth, ascii: ascii), style, maxWidth: maxWidth, clip: clip)
     }
 
@@ -87,7 +89,7 @@ public struct Canvas: Sendable {
         }
         if let title, r.width > 6 {
             // Titles carry claim ids and PCI addresses from the ledger and host.
-            let t = Canvas.fit(Sanitize.text(title, ascii: ascii), r.width - 6, ascii: ascii)
+            let t = Canvas.fit(SafeText.forScreen(title, ascii: ascii), r.width - 6, ascii: ascii)
             put(r.x + 1, r.y, g.teeL, style)
             text(r.x + 2, r.y, " " + t + " ", titleStyle)
             put(r.x + 4 + t.count, r.y, g.teeR, style)
@@ -100,15 +102,10 @@ public struct Canvas: Sendable {
         for i in cells.indices {
             let ch = cells[i].char
             guard !ch.isASCII else { continue }
-            cells[i].char = Canvas.asciiStandIns[ch] ?? "?"
+            cells[i].char = SafeText.asciiStandIns[ch] ?? "?"
         }
     }
 
-    static let asciiStandIns: [Character: Character] = [
-        "·": ".", "×": "x", "…": "~", "↳": ">", "‹": "<", "›": ">", "✓": "+", "✗": "x", "─": "-", "│": "|",
-        "┌": "+", "┐": "+", "└": "+", "┘": "+", "├": "+", "┤": "+", "█": "#", "▒": "=", "░": ".", "■": "#",
-        "□": "o", "▾": "v", "▸": ">", "↑": "^", "↓": "v", "←": "<", "→": ">",
-    ]
 
     /// Row `y` as plain text, trailing spaces removed.
     public func line(_ y: Int) -> String {

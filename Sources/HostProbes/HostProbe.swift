@@ -99,7 +99,7 @@ public enum HostProbe {
         if reader.isLive {
             var buf = [CChar](repeating: 0, count: 256)
             if gethostname(&buf, buf.count - 1) == 0 {
-                let name = HostString.decode(buf.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) })
+                let name = SafeText.decode(buf.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) })
                 if !name.isEmpty { return name }
             }
             return "unknown"
@@ -107,7 +107,7 @@ public enum HostProbe {
         let file = "proc/sys/kernel/hostname"
         switch reader.bytes(file, limit: 256) {
         case .success(let bytes):
-            let name = HostString.decode(bytes).trimmedSysfs
+            let name = SafeText.decode(bytes).trimmedSysfs
             if !name.isEmpty { return name }
             warnings.add(file: reader.path(file), problem: "is empty", assumed: "the root directory's name")
         case .failure(let failure):

@@ -145,7 +145,7 @@ enum LibPCI {
         buf.withUnsafeMutableBufferPointer { b -> String? in
             guard let base = b.baseAddress, let result = call(base, Int32(b.count)) else { return nil }
             let bytes = UnsafeBufferPointer(start: result, count: strlen(result)).map { UInt8(bitPattern: $0) }
-            let s = HostString.decode(bytes)
+            let s = SafeText.decode(bytes)
             return s.isEmpty ? nil : s
         }
     }

@@ -177,6 +177,6 @@ public enum PCIProbe {
         for child in reader.list(dir) ?? [] where child.hasPrefix("virtio") && Int(child.dropFirst(6)) != nil {
             raw += reader.listRaw("\(dir)/\(child)/net") ?? []
         }
-        return raw.map(HostString.decode)
+        return raw.map(SafeText.decode)
     }
 }

@@ -9,11 +9,10 @@ import TrackerCore
 enum Main {
     static func main() {
         do {
-            // `restrack fit --batch DIR`, the form a corpus is timed with,
-            // goes straight to the batch: swift-argument-parser's reflection
-            // over every subcommand cost about 12 M instructions (a fifth of
-            // a 1,000-pair batch's wall time) before the first file was read.
-            // Any other spelling (`--batch=DIR`, extra options, a DIR that
+            // `restrack fit --batch DIR`, the form a corpus is run with,
+            // goes straight to the batch without swift-argument-parser's
+            // reflection over every subcommand, which would dominate a
+            // short batch's start-up. Any other spelling (`--batch=DIR`, extra options, a DIR that
             // looks like an option) takes the parser's path, same result.
             let args = CommandLine.arguments
             if args.count == 4, args[1] == "fit", args[2] == "--batch", !args[3].hasPrefix("-") {

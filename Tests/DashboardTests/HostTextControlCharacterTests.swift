@@ -5,7 +5,7 @@ import TrackerCore
 /// Every place a host, ledger or operator string reaches the screen, fed
 /// strings full of terminal controls. The oracle is Unicode itself (C0, DEL,
 /// C1, format characters, line and paragraph separators, by code point and
-/// general category), never `Sanitize`, so a site that skips the sanitizer
+/// general category), never `SafeText`, so a site that skips the sanitizer
 /// or a sanitizer that misses a class both fail.
 @Suite struct HostTextControlCharacterTests {
     /// ESC CSI (SGR, clear screen), OSC title with BEL, 8-bit CSI (U+009B),

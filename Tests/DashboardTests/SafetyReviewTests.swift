@@ -6,7 +6,7 @@ import TrackerCore
     /// Every character on the canvas must be one the sanitizer would keep:
     /// no controls (ESC, C1 CSI) and no double-width characters.
     static func unsafeCells(_ c: Canvas) -> [String] {
-        c.cells.map { String($0.char) }.filter { Sanitize.text($0) != $0 }
+        c.cells.map { String($0.char) }.filter { SafeText.forScreen($0) != $0 }
     }
 
     @Test func dialogTitleWithHostileClaimIDIsSanitized() {

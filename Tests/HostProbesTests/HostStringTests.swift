@@ -4,16 +4,16 @@ import TrackerCore
 
 @Suite struct HostStringTests {
     @Test func escapesInvalidUTF8AndControlCharacters() {
-        #expect(HostString.decode(Array("eth0".utf8)) == "eth0")
-        #expect(HostString.decode([0xFF, 0x61, 0x01]) == "\\xffa\\x01")
+        #expect(SafeText.decode(Array("eth0".utf8)) == "eth0")
+        #expect(SafeText.decode([0xFF, 0x61, 0x01]) == "\\xffa\\x01")
         // A valid multi-byte name is kept; a truncated sequence is escaped.
-        #expect(HostString.decode(Array("wlän".utf8)) == "wlän")
-        #expect(HostString.decode([0x61, 0xC3]) == "a\\xc3")
+        #expect(SafeText.decode(Array("wlän".utf8)) == "wlän")
+        #expect(SafeText.decode([0x61, 0xC3]) == "a\\xc3")
         #expect(SafeText.escape("a\u{1B}[31mb\u{7F}") == "a\\x1b[31mb\\x7f")
         // A device name from pci.ids or sysfs with a right-to-left override
         // would display reversed; the probe keeps it visible, escaped.
-        #expect(HostString.decode(Array("nic\u{202E}0fte".utf8)) == "nic\\u{202e}0fte")
-        #expect(HostString.decode(Array("a\u{200B}b\u{FEFF}".utf8)) == "a\\u{200b}b\\u{feff}")
+        #expect(SafeText.decode(Array("nic\u{202E}0fte".utf8)) == "nic\\u{202e}0fte")
+        #expect(SafeText.decode(Array("a\u{200B}b\u{FEFF}".utf8)) == "a\\u{200b}b\\u{feff}")
     }
 
     @Test func parsesKernelCPUMasks() {

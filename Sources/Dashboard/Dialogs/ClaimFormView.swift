@@ -23,7 +23,7 @@ public enum ClaimFormView {
         }
         if let hint = f.noDedicatedHint { lines.insert((hint, Style(.warn)), at: 0) }
         // Reasons are sentences; wrap them rather than cut the useful end off.
-        let wrapped = lines.flatMap { line in Fmt.wrap(Sanitize.text(line.0, ascii: c.ascii), inner.width).map { ($0, line.1) } }
+        let wrapped = lines.flatMap { line in Fmt.wrap(SafeText.forScreen(line.0, ascii: c.ascii), inner.width).map { ($0, line.1) } }
         for (text, style) in wrapped.prefix(max(0, inner.maxY - y - 2)) {
             c.hostText(inner.x, y, text, style, maxWidth: inner.width)
             y += 1

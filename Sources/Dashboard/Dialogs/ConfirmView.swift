@@ -1,3 +1,5 @@
+import TrackerCore
+
 /// Draws a `ConfirmDialog` and the type-the-count dialog.
 public enum ConfirmView {
     public static func draw(_ d: ConfirmDialog, into c: inout Canvas, area: Rect, glyphs g: Glyphs) {
@@ -14,7 +16,7 @@ public enum ConfirmView {
             c.text(inner.x + label.count, ry, "_ (optional, for the audit log)", Style(.dim), maxWidth: room + 1)
         } else {
             // Keep the end of a long reason in view, where the typing happens.
-            let clean = Sanitize.text(d.reason, ascii: c.ascii)
+            let clean = SafeText.forScreen(d.reason, ascii: c.ascii)
             let tail = clean.count > room ? String(clean.suffix(room)) : clean
             let x = c.text(inner.x + label.count, ry, tail, Style(.value, bold: true))
             c.put(x, ry, "_", Style(.value, bold: true))

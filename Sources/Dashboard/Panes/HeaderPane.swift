@@ -24,7 +24,7 @@ public enum HeaderPane {
 
         var line1: [Segment] = [
             Segment("restrack", Style(.title, bold: true), priority: 9),
-            Segment(Sanitize.text(s.hostname, ascii: c.ascii), Style(.value, bold: true), priority: 8),
+            Segment(SafeText.forScreen(s.hostname, ascii: c.ascii), Style(.value, bold: true), priority: 8),
             Segment("\(sockets) socket\(sockets == 1 ? "" : "s") · \(s.cells.count) cell\(s.cells.count == 1 ? "" : "s") · \(cpuCount) CPUs",
                     Style(.normal), priority: 5),
             Segment("mem \(Fmt.mib(memUsed))/\(Fmt.mib(mem))", Style(.normal), priority: 4),
@@ -33,7 +33,7 @@ public enum HeaderPane {
         if m.paused { line1.append(Segment("PAUSED", Style(.warn, bold: true, reverse: true), priority: 7)) }
         if m.readOnly { line1.append(Segment("READ-ONLY", Style(.warn, bold: true), priority: 7)) }
         if let e = m.pollError {
-            line1.append(Segment("poll failed: " + Sanitize.text(e, ascii: c.ascii), Style(.danger, bold: true), priority: 3))
+            line1.append(Segment("poll failed: " + SafeText.forScreen(e, ascii: c.ascii), Style(.danger, bold: true), priority: 3))
         }
 
         var line2: [Segment] = [

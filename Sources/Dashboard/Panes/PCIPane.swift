@@ -64,7 +64,7 @@ public enum PCIPane {
             let owner = host.pciOwners[d.address]
             let ownerText = owner.map { id in
                 let name = host.claims.first { $0.id == id }?.consumer.name ?? ""
-                return wide ? "\(id) \(Sanitize.text(name, ascii: c.ascii))" : id
+                return wide ? "\(id) \(SafeText.forScreen(name, ascii: c.ascii))" : id
             } ?? statusHint(row, host: host)
             // (display order, width, text, style), kept by priority while they fit.
             var cols: [(order: Int, width: Int, text: String, style: Style)] = []

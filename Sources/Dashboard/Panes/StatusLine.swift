@@ -1,10 +1,12 @@
+import TrackerCore
+
 /// The flash message (or a hint) on the left; filter and sort on the right.
 public enum StatusLine {
     public static func draw(_ m: DashboardModel, into c: inout Canvas, rect r: Rect) {
         c.fill(r, " ", Style(.statusBar))
         var right = ""
-        if let busy = m.busy { right += Sanitize.text(busy, ascii: c.ascii) + "  " }
-        if !m.filter.isEmpty { right += "filter: \(Sanitize.text(m.filter, ascii: c.ascii))  " }
+        if let busy = m.busy { right += SafeText.forScreen(busy, ascii: c.ascii) + "  " }
+        if !m.filter.isEmpty { right += "filter: \(SafeText.forScreen(m.filter, ascii: c.ascii))  " }
         if case .filter(let p) = m.overlay {
             c.text(r.x + 1, r.y, "/", Style(.key, bold: true))
             c.hostText(r.x + 3, r.y, p.text, Style(.statusBar, bold: true), maxWidth: r.width - 20)

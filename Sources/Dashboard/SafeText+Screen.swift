@@ -1,9 +1,8 @@
 import TrackerCore
 
-/// Makes host and ledger strings safe to draw: a device name or consumer
-/// name containing ESC could otherwise recolour or move the cursor on the
-/// operator's terminal.
-public enum Sanitize {
+/// The screen's use of the one sanitizer: what may be drawn into a canvas
+/// cell, where a character must also take exactly one column.
+extension SafeText {
     /// Turns tabs and newlines into spaces, drops what `SafeText` calls
     /// unsafe (controls, so escape sequences lose their introducer, and
     /// format characters such as bidi overrides and zero-width spaces,
@@ -11,7 +10,7 @@ public enum Sanitize {
     /// characters the canvas cannot place in one column (wide CJK, emoji,
     /// combining marks, bidi controls) with `?`. With `ascii`, every
     /// non-ASCII character becomes `?`.
-    public static func text(_ s: String, ascii: Bool = false) -> String {
+    public static func forScreen(_ s: String, ascii: Bool = false) -> String {
         var out = String.UnicodeScalarView()
         for u in s.unicodeScalars {
             let v = u.value
@@ -19,7 +18,7 @@ public enum Sanitize {
             if SafeText.isUnsafe(u) { continue }
             if ascii && v >= 0x80 {
                 // Our own separators (·, ×, arrows) have ASCII stand-ins.
-                let stand = Canvas.asciiStandIns[Character(u)].flatMap { $0.unicodeScalars.first } ?? "?"
+                let stand = asciiStandIns[Character(u)].flatMap { $0.unicodeScalars.first } ?? "?"
                 out.append(stand)
                 continue
             }
@@ -39,4 +38,12 @@ public enum Sanitize {
         if v == 0x2713 || v == 0x2717 || v == 0x2039 || v == 0x203A { return true }  // ✓ ✗ ‹ ›, our own marks
         return false
     }
+
+    /// ASCII stand-ins for the dashboard's own non-ASCII glyphs, for
+    /// `--ascii` and non-UTF-8 locales.
+    static let asciiStandIns: [Character: Character] = [
+        "·": ".", "×": "x", "…": "~", "↳": ">", "‹": "<", "›": ">", "✓": "+", "✗": "x", "─": "-", "│": "|",
+        "┌": "+", "┐": "+", "└": "+", "┘": "+", "├": "+", "┤": "+", "█": "#", "▒": "=", "░": ".", "■": "#",
+        "□": "o", "▾": "v", "▸": ">", "↑": "^", "↓": "v", "←": "<", "→": ">",
+    ]
 }

@@ -1,13 +1,11 @@
-import TrackerCore
-
-/// Strings that come from the host (interface names, pci.ids names, file
-/// contents quoted in warnings) may hold control characters or bytes that
-/// are not UTF-8. They are shown to operators and written to JSON, so they
-/// are made printable here: invalid bytes become `\xNN`, control and format
-/// characters are escaped by `SafeText.escape`, and nothing is dropped silently.
-enum HostString {
+/// Bytes from the host (interface names, pci.ids names, file contents
+/// quoted in warnings) may not be UTF-8 and may hold controls. They are
+/// shown to operators and written to JSON, so they are made printable:
+/// invalid bytes become `\xNN`, controls and format characters are spelled
+/// out by `escape`, and nothing is dropped silently.
+extension SafeText {
     /// Decodes bytes, escaping every byte that is not part of valid UTF-8.
-    static func decode(_ bytes: [UInt8]) -> String {
+    public static func decode(_ bytes: [UInt8]) -> String {
         var out = ""
         var i = 0
         while i < bytes.count {
