@@ -25,6 +25,8 @@ public struct AppliedClaims: Hashable, Sendable {
     /// kernel's in-use count.
     let claimedPages: [PagePoolKey: Int]
     let confirmedPages: [PagePoolKey: Int]
+    /// One `restrack` holder per live claim, in claim order.
+    let claimHolders: [Holder]
 
     /// `claims` may include ended ones; only live claims are applied.
     public init(snapshot: HostSnapshot?, claims: [Claim]) {
@@ -47,6 +49,7 @@ public struct AppliedClaims: Hashable, Sendable {
         }
         claimedPages = claimed
         confirmedPages = confirmed
+        claimHolders = live.map(Holder.init(claim:))
         guard let snapshot else {
             resourceStuck = [:]
             driverDrift = [:]

@@ -41,7 +41,7 @@ public enum ClaimStateDerivation {
         return HostState(snapshot: base.host, effective: view.effective, claims: base.claims,
                          cpuOwners: applied.cpuOwners, pciOwners: applied.pciOwners, stuck: stuck,
                          conflicts: applied.conflicts, ownersNotVisible: hidden, drift: drift,
-                         holders: base.claims.map(Holder.init(claim:)) + view.holders, findings: findings,
+                         holders: base.claimHolders + view.holders, findings: findings,
                          deviceBlockers: view.deviceBlockers, cpuHolders: view.cpuHolders,
                          utilisation: seen.utilisation, live: view)
     }

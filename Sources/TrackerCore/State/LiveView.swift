@@ -97,6 +97,7 @@ public struct LiveView: Hashable, Sendable {
             for a in h.pciDevices where heldBy[a] == nil { heldBy[a] = h }
         }
         var out: [String: String] = [:]
+        guard !seen.devices.isEmpty || !heldBy.isEmpty else { return out }
         for dev in base.pciDevices where dev.status == .available {
             if let use = seen.devices[dev.address],
                let why = DeviceJudgement.blocker(use, device: dev, specConfigured: seen.deviceSpecConfigured, owners: owners) {
@@ -105,6 +106,7 @@ public struct LiveView: Hashable, Sendable {
                 out[dev.address] = h.kind == .host ? "used by the host" : "held by \(h.label)"
             }
         }
+        guard !out.isEmpty else { return out }
         var byAddress: [String: PCIDevice] = [:]
         for d in base.pciDevices { byAddress[d.address] = d }
         for (address, why) in out.sorted(by: { $0.key < $1.key }) {
