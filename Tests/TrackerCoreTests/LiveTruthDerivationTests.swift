@@ -236,4 +236,37 @@ import Testing
         #expect(state.findings.map(\.kind) == [.notVisible])
         #expect(state.findings.first?.resource == "/proc/4121 of another user")
     }
+
+    @Test func aClaimedDeviceTheHostUsesIsAConflict() throws {
+        let address = "0000:3b:00.2"
+        let dev = PCIDevice(address: address, vendorID: "8086", productID: "154c")
+        let host = Self.host(free: nil, devices: [dev])
+        var request = Request(vcpus: 1, memoryMB: 256)
+        request.pciRequests = [PCIRequestSpec(vendorID: "8086", productID: "154c", count: 1)]
+        let claim = try Tracker.claim(id: "c1", consumer: Consumer(name: "vm-1"), request: request,
+                                      decision: Fitter.fit(request, on: host), on: host, at: 100, ttlSeconds: 600,
+                                      note: nil, confirmed: true)
+        // Bound to a host NIC driver with its interface up: the host uses it.
+        let up = Observations(now: 200, devices: [address: DeviceUse(address: address, driver: "ixgbe", netdevUp: true)])
+        let state = ClaimStateDerivation.derive(snapshot: host, claims: [claim], observations: up)
+        let conflict = try #require(state.findings.first { $0.kind == .conflict })
+        #expect(conflict.holders == ["c1", "host:\(address)"])
+        #expect(conflict.message.contains("bound to host driver ixgbe with its network interface up"))
+        #expect(state.holders.map(\.id) == ["c1", "host:\(address)"])
+        // Bound to vfio-pci and opened by nobody else: no conflict.
+        let fine = Observations(now: 200, devices: [address: DeviceUse(address: address, driver: "vfio-pci")])
+        #expect(ClaimStateDerivation.derive(snapshot: host, claims: [claim], observations: fine).findings.isEmpty)
+    }
+
+    @Test func aVFInUseLeavesItsPFUnavailable() {
+        let pf = PCIDevice(address: "0000:3b:00.0", vendorID: "8086", productID: "1592", devType: .pf)
+        let vf = PCIDevice(address: "0000:3b:01.0", vendorID: "8086", productID: "1889", devType: .vf,
+                           parentAddr: pf.address)
+        let use = DeviceUse(address: vf.address, driver: "vfio-pci", vfioUsers: [ProcessRef(pid: 7, comm: "testpmd")])
+        let state = ClaimStateDerivation.derive(snapshot: Self.host(free: nil, devices: [pf, vf]), claims: [],
+                                                observations: Observations(now: 0, devices: [vf.address: use]))
+        #expect(state.deviceBlockers[vf.address] == "held open by pid 7 (testpmd)")
+        #expect(state.deviceBlockers[pf.address] == "its VF 0000:3b:01.0 is held open by pid 7 (testpmd)")
+        #expect(state.effective.pciDevices.map(\.status) == [.unavailable, .unavailable])
+    }
 }
