@@ -93,4 +93,29 @@ import Ledger
                                  snapshot: faulted, actor: LedgerFixture.actor)
         #expect(c.usage.cells.first?.pages == 524)
     }
+
+    @Test func checkFailsOnAConflictAndOnOutsideUseButNotOnANote() throws {
+        let f = LedgerFixture()
+        defer { f.cleanup() }
+        let ledger = try Ledger.open(path: f.path)
+        let host = LedgerFixture.host(pcpus: [2, 3], devices: false)
+        let a = try ledger.claim(LedgerFixture.pinned(1), consumer: Consumer(name: "vm-a"), snapshot: host, confirm: true,
+                                 actor: LedgerFixture.actor)
+        // Nothing observed: healthy.
+        #expect(try ledger.check(snapshot: host, observe: { Observations(now: $1) }).isHealthy)
+        // Only a source not visible: reported, still healthy.
+        let note = try ledger.check(snapshot: host, observe: { Observations(now: $1, notVisible: ["/proc/9 of another user"]) })
+        #expect(note.isHealthy && note.findings.map(\.kind) == [.notVisible])
+        // pid 77 pinned to the claim's CPU: a conflict naming both.
+        let cpu = try #require(a.usage.pinnedCPUs.min())
+        let report = try ledger.check(snapshot: host, observe: { Observations(now: $1, holders: [Self.qemu(77, cpus: [cpu])]) })
+        #expect(!report.isHealthy)
+        #expect(report.problems.map(\.kind) == [.conflict])
+        #expect(report.problems.first?.holders == [a.id, "pid:77"])
+        // The other dedicated CPU pinned by pid 78: outside use.
+        let other = cpu == 2 ? 3 : 2
+        let outside = try ledger.check(snapshot: host, observe: { Observations(now: $1, holders: [Self.qemu(78, cpus: [other])]) })
+        #expect(outside.problems.map(\.kind) == [.outsideUse])
+        #expect(outside.problems.first?.resource == "CPU \(other)")
+    }
 }
