@@ -40,7 +40,9 @@ struct FitCommand: ParsableCommand {
             guard requestFile != nil else { throw ValidationError("give --request FILE with --live") }
             return
         }
-        if source.sysfsRoot != nil { throw ValidationError("--sysfs-root needs --live (the pure fit reads --host FILE)") }
+        if source.sysfsRoot != nil || source.configPath != nil {
+            throw ValidationError("--sysfs-root and --config need --live (the pure fit reads only --host FILE)")
+        }
         if batchDir != nil {
             guard hostFile == nil, requestFile == nil else {
                 throw ValidationError("give either --batch DIR or --host FILE --request FILE, not both")
