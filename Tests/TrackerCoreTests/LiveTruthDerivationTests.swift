@@ -269,4 +269,27 @@ import Testing
         #expect(state.deviceBlockers[pf.address] == "its VF 0000:3b:01.0 is held open by pid 7 (testpmd)")
         #expect(state.effective.pciDevices.map(\.status) == [.unavailable, .unavailable])
     }
+
+    @Test func cgroupsInTheScopeOfAClaimsOwnerAreThatClaimsUse() throws {
+        let request = Self.oneDedicated
+        let host = Self.host(free: nil)
+        let claim = try Tracker.claim(id: "c1", consumer: Consumer(name: "vm-1", pid: 4121, pidStartTime: 9),
+                                      request: request, decision: Fitter.fit(request, on: host), on: host, at: 100,
+                                      ttlSeconds: 600, note: nil, confirmed: true)
+        let scope = "/machine.slice/machine-qemu-1-vm1.scope"
+        var owner = Self.qemu(4121, cpus: [1])
+        owner.cgroup = scope + "/libvirt/emulator"
+        let vcpu = Holder(kind: .kernel, id: "cgroup:\(scope)/libvirt/vcpu0", name: "vcpu0", cgroup: scope + "/libvirt/vcpu0",
+                          cpus: [1])
+        let stranger = Holder(kind: .kernel, id: "cgroup:/machine.slice/machine-qemu-2-vm2.scope/libvirt/vcpu0",
+                              name: "vcpu0", cgroup: "/machine.slice/machine-qemu-2-vm2.scope/libvirt/vcpu0", cpus: [2])
+        let seen = Observations(now: 200, processes: [4121: .alive(startTime: 9)], holders: [owner, vcpu, stranger])
+        let state = ClaimStateDerivation.derive(snapshot: host, claims: [claim], observations: seen)
+        // vm1's vCPU cgroup is claim c1's own; vm2's is another owner's CPU 2.
+        #expect(state.holders.map(\.id) == ["c1", stranger.id])
+        #expect(state.findings.map(\.kind) == [.outsideUse])
+        #expect(state.findings.first?.resource == "CPU 2")
+        #expect(CgroupUnit.scope(of: "/system.slice/sshd.service") == nil)
+        #expect(CgroupUnit.scope(of: "/kubepods.slice/pod1.slice/cri-containerd-ab.scope/x") == "/kubepods.slice/pod1.slice/cri-containerd-ab.scope")
+    }
 }

@@ -39,8 +39,15 @@ public struct LiveView: Hashable, Sendable {
         self.claimsOnly = claimsOnly
         self.owners = owners
         pools = PoolUse.all(snapshot: snapshot, claimed: claimedPages, confirmed: confirmedPages)
-        var others = HolderMerge.merged(seen.holders, devices: seen.devices)
-            .filter { $0.kind != .restrack && !($0.pid.map(owners.contains) ?? false) }
+        let merged = HolderMerge.merged(seen.holders, devices: seen.devices)
+        let isOwner = { (h: Holder) in h.pid.map(owners.contains) ?? false }
+        // The scopes owners run in: a VM's vCPU cgroups are its owner's use.
+        let ownerScopes = Set(merged.filter(isOwner).compactMap { $0.cgroup.flatMap(CgroupUnit.scope(of:)) })
+        var others = merged.filter { h in
+            guard h.kind != .restrack, !isOwner(h) else { return false }
+            guard h.pid == nil, let scope = h.cgroup.flatMap(CgroupUnit.scope(of:)) else { return true }
+            return !ownerScopes.contains(scope)
+        }
         var cpuHolders: [Int: Holder] = [:]
         for h in others {
             for cpu in h.cpus where cpuHolders[cpu] == nil { cpuHolders[cpu] = h }
