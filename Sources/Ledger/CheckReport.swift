@@ -12,9 +12,13 @@ public struct CheckReport: Sendable {
     /// Things that could not be checked (an owner pid this user may not
     /// see): reported, but not problems, so cron is not paged for them.
     public var warnings: [String]
+    /// Holders' findings: outside use and conflicts between owners (problems),
+    /// sources not visible (reported, not problems). Drift is in `drift`.
+    public var findings: [Finding]
 
     public init(integrity: [String], conflicts: [String], stuck: [(claim: Claim, reasons: [StuckReason])],
-                drift: [Drift], liveClaims: Int, warnings: [String] = []) {
+                drift: [Drift], liveClaims: Int, warnings: [String] = [], findings: [Finding] = []) {
+        self.findings = findings
         self.integrity = integrity
         self.conflicts = conflicts
         self.stuck = stuck
@@ -23,5 +27,10 @@ public struct CheckReport: Sendable {
         self.warnings = warnings
     }
 
-    public var isHealthy: Bool { integrity.isEmpty && conflicts.isEmpty && stuck.isEmpty && drift.isEmpty }
+    /// Findings `check` fails on: outside use and conflicts.
+    public var problems: [Finding] { findings.filter { $0.kind == .outsideUse || $0.kind == .conflict } }
+
+    public var isHealthy: Bool {
+        integrity.isEmpty && conflicts.isEmpty && stuck.isEmpty && drift.isEmpty && problems.isEmpty
+    }
 }

@@ -33,15 +33,27 @@ public struct Ledger: Sendable {
     /// changes, while what is promised comes from inside the transaction.
     /// Probing sysfs while holding the write lock would only make others wait.
     ///
+    /// `observations` are what the probes saw of the host before the
+    /// transaction (holders, device use; empty for a simulated host): the
+    /// request is fitted against the host minus every live claim minus what
+    /// others hold (`LiveView`), with the live claims' owners and the new
+    /// claim's own pid read inside the transaction, so an owner's own
+    /// pinning is never a blocker. Hugepages in use outside restrack come
+    /// from the snapshot's kernel counts, so they count even with no
+    /// observations.
+    ///
     /// `now` (default: the clock, read once the write lock is held) stamps
     /// the claim and its audit rows.
     public func claim(_ request: Request, consumer: Consumer, snapshot: HostSnapshot, ttlSeconds: Int = 600,
                       note: String? = nil, confirm: Bool = false, actor: LedgerActor,
+                      observations: Observations = Observations(now: 0),
                       now: Double? = nil) throws(LedgerError) -> Claim {
         let outcome: Outcome<Claim> = try writeImmediate { db in
             let now = now ?? clock()
-            let effective = Tracker.effective(snapshot, holdings: try Self.holdings(db))
-            let decision = fitter(request, effective)
+            let holdings = try Self.holdings(db)
+            let view = try Self.liveView(snapshot: snapshot, holdings: holdings, observations: observations,
+                                         newOwner: consumer.pid, db)
+            let decision = LiveFit.fit(request, view: view, fitter: fitter)
             guard decision.fits else {
                 let reason = decision.reason ?? "does not fit"
                 try Self.audit(db, "claim", "refused", nil, "consumer \(consumer.name): \(reason)", actor, now)
@@ -254,7 +266,8 @@ public struct Ledger: Sendable {
             state.ownersNotVisible[c.id].map { "claim \(c.id): \($0)" }
         }
         return CheckReport(integrity: read.integrity, conflicts: conflicts, stuck: stuck, drift: drift,
-                           liveClaims: read.live.count, warnings: warnings)
+                           liveClaims: read.live.count, warnings: warnings,
+                           findings: state.findings.filter { $0.kind != .drift })
     }
 
     /// The held_* index must be exactly the live claims' usage.
@@ -445,6 +458,48 @@ public struct Ledger: Sendable {
                              floatingMemoryMB: floating.memory, pciDevices: confirmedPCI)
         return [Tracker.Holding(claimID: "ledger", state: .confirmed, usage: all),
                 Tracker.Holding(claimID: "ledger-claimed", state: .claimed, usage: ClaimUsage(pciDevices: claimedPCI))]
+    }
+
+    /// The host the claim transaction fits against: `holdings` applied, then
+    /// what others hold. Owner pids and confirmed pages are read only when
+    /// something needs them (holders were seen; a pool shows pages in use),
+    /// so a claim on a quiet host reads no more rows than before.
+    static func liveView(snapshot: HostSnapshot, holdings: [Tracker.Holding], observations: Observations,
+                         newOwner: Int32?, _ db: Database) throws -> LiveView {
+        let claimsOnly = Tracker.effective(snapshot, holdings: holdings)
+        var owners = Set<Int32>()
+        if !observations.holders.isEmpty || !observations.devices.isEmpty {
+            owners = Set(try Int32.fetchAll(db, sql: """
+                SELECT DISTINCT consumer_pid FROM claim
+                WHERE state IN ('claimed', 'confirmed') AND consumer_pid IS NOT NULL
+                """))
+        }
+        if let newOwner { owners.insert(newOwner) }
+        var claimed: [PagePoolKey: Int] = [:]
+        for holding in holdings {
+            for cell in holding.usage.cells {
+                guard let size = cell.pageSizeKB, cell.pages > 0 else { continue }
+                claimed[PagePoolKey(node: cell.hostCell, sizeKB: size), default: 0] += cell.pages
+            }
+        }
+        var confirmed: [PagePoolKey: Int] = [:]
+        let pagesInUse = snapshot.cells.contains { cell in
+            cell.mempages.contains { pool in pool.free.map { pool.total - $0 - (pool.surplus ?? 0) > 0 } ?? false }
+        }
+        if pagesInUse {
+            for row in try Row.fetchAll(db, sql: """
+                SELECT h.cell, h.page_size_kb, SUM(h.pages) AS pages FROM held_cell h JOIN claim c ON c.id = h.claim_id
+                WHERE c.state = 'confirmed' AND h.page_size_kb IS NOT NULL AND h.pages > 0
+                GROUP BY h.cell, h.page_size_kb
+                """) {
+                let what = "held_cell row"
+                let key = PagePoolKey(node: try RowColumn.value(row, "cell", in: what),
+                                      sizeKB: try RowColumn.value(row, "page_size_kb", in: what))
+                confirmed[key] = try RowColumn.value(row, "pages", in: what)
+            }
+        }
+        return LiveView(snapshot: snapshot, claimsOnly: claimsOnly, observations: observations, owners: owners,
+                        claimedPages: claimed, confirmedPages: confirmed)
     }
 
     /// Which part of the index differs from the claims' fingerprint, in words; nil when none.

@@ -9,7 +9,7 @@ import TrackerCore
 struct CheckCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "check",
-        abstract: "Check ledger integrity, PF/VF consistency, stuck claims and drift; exit 1 on problems.")
+        abstract: "Check ledger integrity, PF/VF consistency, stuck claims, drift, outside use and conflicts; exit 1 on problems.")
 
     @OptionGroup var source: HostSourceOptions
     @OptionGroup var ledger: LedgerPathOptions
@@ -28,10 +28,10 @@ struct CheckCommand: ParsableCommand {
     private func check() throws {
         let snapshot = try source.loadSnapshot()
         let book = try ledger.open(for: source)
-        let probe = ProcessProbe()
+        let observing = try source.observations()
         let report: CheckReport
         do {
-            report = try book.check(snapshot: snapshot, observe: { probe.observe($0, now: $1) })
+            report = try book.check(snapshot: snapshot, observe: { observing.observe(snapshot: snapshot, claims: $0, now: $1) })
         } catch {
             throw CLIFailure(error)
         }
@@ -43,7 +43,7 @@ struct CheckCommand: ParsableCommand {
             OutputText.printJSON(CheckView(ok: report.isHealthy, liveClaims: report.liveClaims, integrity: report.integrity,
                                            conflicts: report.conflicts,
                                            stuck: report.stuck.map { ClaimView(claim: $0.claim, stuck: $0.reasons) },
-                                           drift: report.drift, warnings: report.warnings))
+                                           drift: report.drift, warnings: report.warnings, findings: report.findings))
         } else {
             // Lines quote the host's strings (addresses, drivers), which a
             // --host file can fill with anything.
@@ -51,9 +51,20 @@ struct CheckCommand: ParsableCommand {
             for line in report.conflicts { print("CONFLICT  \(SafeText.strip(line))") }
             for line in stuckLines { print("STUCK     \(SafeText.strip(line))") }
             for d in report.drift { print("DRIFT     \(SafeText.strip(d.message))") }
+            for f in report.findings { print("\(Self.label(f.kind)) \(SafeText.strip(f.message))") }
             for w in report.warnings { print("WARNING   \(SafeText.strip(w))") }
             if report.isHealthy { print("ok: \(report.liveClaims) live claims, ledger \(book.path)") }
         }
         if !report.isHealthy { throw ExitCode(1) }
+    }
+
+    /// The word before a holder finding's line, padded like the others.
+    static func label(_ kind: FindingKind) -> String {
+        switch kind {
+        case .outsideUse: return "OUTSIDE  "
+        case .conflict: return "CONFLICT "
+        case .drift: return "DRIFT    "
+        case .notVisible: return "NOTE     "
+        }
     }
 }

@@ -10,8 +10,10 @@ struct CheckView: Encodable {
     var stuck: [ClaimView]
     var drift: [Drift]
     var warnings: [String]
+    /// Outside use, conflicts between owners, sources not visible.
+    var findings: [Finding]
 
     enum CodingKeys: String, CodingKey {
-        case ok, liveClaims = "live_claims", integrity, conflicts, stuck, drift, warnings
+        case ok, liveClaims = "live_claims", integrity, conflicts, stuck, drift, warnings, findings
     }
 }

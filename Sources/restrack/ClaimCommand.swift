@@ -11,8 +11,11 @@ struct ClaimCommand: ParsableCommand {
         commandName: "claim",
         abstract: "Fit a request and record the claim in the ledger.",
         discussion: """
-            Prints the claim id (or the claim as JSON). Exit 1 when the request does not fit (with the \
-            fitter's reason) or the ledger refuses; exit 2 for unreadable input.
+            Prints the claim id (or the claim as JSON). The request is fitted against the host minus every \
+            live claim minus what others hold: CPUs pinned by processes that are not a claim's owner (--pid \
+            is the new claim's own), hugepages in use outside restrack, devices the host or a process uses. \
+            Exit 1 when the request does not fit (with the reason, naming the holder in the way) or the \
+            ledger refuses; exit 2 for unreadable input.
             """)
 
     @OptionGroup var source: HostSourceOptions
@@ -71,11 +74,14 @@ struct ClaimCommand: ParsableCommand {
         }
         let req = try loadJSON(Request.self, path: request, document: "request")
         let snapshot = try source.loadSnapshot()
+        // Holders are looked at before the ledger's write lock is taken:
+        // scanning /proc while holding it would only make others wait.
+        let seen = try source.observations().observe(snapshot: snapshot, claims: [], now: Date().timeIntervalSince1970)
         let book = try ledger.open(for: source)
         let claim: Claim
         do {
             claim = try book.claim(req, consumer: owner, snapshot: snapshot, ttlSeconds: ttlSeconds, note: note,
-                                   confirm: confirm, actor: .current())
+                                   confirm: confirm, actor: .current(), observations: seen)
         } catch {
             throw CLIFailure(error)
         }

@@ -9,8 +9,11 @@ struct ClaimView: Encodable {
     var ownerNotVisible: OwnerNotVisible? = nil
     /// Drift concerning the claim; the key is left out when there is none.
     var drift: [Drift] = []
+    /// Host findings naming the claim (conflicts with other owners); the
+    /// key is left out when there is none.
+    var findings: [Finding] = []
 
-    enum Keys: String, CodingKey { case stuck, ownerNotVisible = "owner_not_visible", drift }
+    enum Keys: String, CodingKey { case stuck, ownerNotVisible = "owner_not_visible", drift, findings }
 
     struct Reason: Encodable {
         var code: String
@@ -23,5 +26,6 @@ struct ClaimView: Encodable {
         try c.encode(stuck.map { Reason(code: $0.code, reason: $0.description) }, forKey: .stuck)
         try c.encodeIfPresent(ownerNotVisible?.description, forKey: .ownerNotVisible)
         if !drift.isEmpty { try c.encode(drift, forKey: .drift) }
+        if !findings.isEmpty { try c.encode(findings, forKey: .findings) }
     }
 }

@@ -67,8 +67,10 @@ struct DashboardCommand: ParsableCommand {
         let book = try ledger.open(for: source)
         logger.info("dashboard on ledger \(book.path)")
         let service: LedgerClaimService
+        let observing = try source.observations()
         do {
-            service = try LedgerClaimService(ledger: book, snapshot: { try loader.load() })
+            service = try LedgerClaimService(ledger: book, snapshot: { try loader.load() },
+                                             observeHost: { observing.observe(snapshot: $0, claims: $1, now: $2) })
         } catch {
             throw CLIFailure(error)
         }

@@ -14,6 +14,10 @@ final class LedgerClaimService: ClaimService {
     /// What the probes see of the claims' owners at a time: `/proc` in
     /// use, a fixed answer in tests.
     let observe: Observer
+    /// What the probes see of the whole host (holders, device use, load):
+    /// one `HostObserver` kept across polls, so the load is the one since
+    /// the previous poll. nil: only owners are observed (`observe`).
+    let observeHost: ((HostSnapshot, [Claim], Double) -> Observations)?
     let clock: () -> Double
     private let reader: LiveClaimsReader
     /// The live claims applied to the host, kept while neither the snapshot
@@ -24,10 +28,12 @@ final class LedgerClaimService: ClaimService {
 
     init(ledger: Ledger, snapshot: @escaping () throws -> HostSnapshot,
          observe: @escaping Observer = { ProcessProbe().observe($0, now: $1) },
+         observeHost: ((HostSnapshot, [Claim], Double) -> Observations)? = nil,
          clock: @escaping () -> Double = { Date().timeIntervalSince1970 }) throws(LedgerError) {
         self.ledger = ledger
         snapshotSource = snapshot
         self.observe = observe
+        self.observeHost = observeHost
         self.clock = clock
         reader = try ledger.liveClaimsReader()
     }
@@ -42,22 +48,29 @@ final class LedgerClaimService: ClaimService {
             base = AppliedClaims(snapshot: snapshot, claims: live.claims)
             applied = base
         }
-        return ClaimStateDerivation.derive(base, observations: observe(base.claims, clock()))
+        let now = clock()
+        let seen = observeHost.map { $0(snapshot, base.claims, now) } ?? observe(base.claims, now)
+        return ClaimStateDerivation.derive(base, observations: seen)
     }
 
-    /// The fit against the host plus every live claim as the ledger sees it
-    /// now; the claim transaction refits, so a preview can never book.
+    /// The fit against the host plus every live claim and what others hold,
+    /// as the ledger sees it now; the claim transaction refits, so a preview
+    /// can never book.
     func preview(_ request: Request) -> Decision {
         do {
-            return Fitter.fit(request, on: try state().effective)
+            let state = try state()
+            guard let live = state.live else { return Fitter.fit(request, on: state.effective) }
+            return LiveFit.fit(request, view: live)
         } catch {
             return .noFit("cannot read the host or the ledger: \(error)")
         }
     }
 
     func claim(_ request: Request, consumer: Consumer, ttl: Int) throws -> Claim {
-        try ledger.claim(request, consumer: consumer, snapshot: try snapshotSource(), ttlSeconds: ttl,
-                         note: "from the dashboard", actor: .current())
+        let snapshot = try snapshotSource()
+        let seen = observeHost.map { $0(snapshot, [], clock()) } ?? Observations(now: clock())
+        return try ledger.claim(request, consumer: consumer, snapshot: snapshot, ttlSeconds: ttl,
+                                note: "from the dashboard", actor: .current(), observations: seen)
     }
 
     func confirm(_ id: String) throws {

@@ -38,13 +38,13 @@ struct ListCommand: ParsableCommand {
         do { claims = try book.claims(states: states) } catch { throw CLIFailure(error) }
         let now = Date().timeIntervalSince1970
         // Ended claims are listed but judged by nobody: the state holds live ones only.
-        let state = ClaimStateDerivation.derive(snapshot: snapshot, claims: claims,
-                                                observations: ProcessProbe().observe(claims, now: now))
+        let seen = try source.observations().observe(snapshot: snapshot, claims: claims, now: now)
+        let state = ClaimStateDerivation.derive(snapshot: snapshot, claims: claims, observations: seen)
         let shown = stuck ? claims.filter { state.stuck[$0.id] != nil } : claims
         if json {
             OutputText.printJSON(shown.map {
                 ClaimView(claim: $0, stuck: state.stuck[$0.id] ?? [], ownerNotVisible: state.ownersNotVisible[$0.id],
-                          drift: state.drift(of: $0.id))
+                          drift: state.drift(of: $0.id), findings: state.conflicts(of: $0.id))
             })
             return
         }
@@ -75,6 +75,7 @@ struct ListCommand: ParsableCommand {
         switch kind {
         case .stuck: return "STUCK"
         case .drift: return "DRIFT"
+        case .conflict: return "CONFLICT"
         case .ownerNotVisible: return "NOTE"
         }
     }

@@ -16,6 +16,7 @@ struct Restrack: ParsableCommand {
             ListCommand.self,
             AuditCommand.self,
             CheckCommand.self,
+            ObserveCommand.self,
         ],
         defaultSubcommand: DashboardCommand.self
     )

@@ -33,6 +33,7 @@ public enum ClaimDetail {
             switch f.kind {
             case .stuck: out.append(("STUCK", f.text, .stuck))
             case .drift: out.append(("DRIFT", f.text, .warn))
+            case .conflict: out.append(("CONFLICT", f.text, .stuck))
             case .ownerNotVisible: out.append(("owner", f.text, .warn))
             }
         }

@@ -37,7 +37,7 @@ public enum ClaimsPane {
     /// The colour role of a finding's line under its claim.
     static func role(_ kind: ClaimFinding.Kind) -> Role {
         switch kind {
-        case .stuck: return .stuck
+        case .stuck, .conflict: return .stuck
         case .drift, .ownerNotVisible: return .warn
         }
     }

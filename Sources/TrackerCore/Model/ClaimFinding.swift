@@ -8,6 +8,8 @@ public struct ClaimFinding: Hashable, Sendable {
         case stuck
         /// Promised and real differ (see `Drift`).
         case drift
+        /// Another holder (a process, the host) uses what the claim holds.
+        case conflict
         /// The owner pid was not visible to this reader.
         case ownerNotVisible = "owner-not-visible"
     }

@@ -47,12 +47,17 @@ public struct HostState: Hashable, Sendable {
     public var cpuHolders: [Int: Holder]
     /// Live load, when it was sampled.
     public var utilisation: Utilisation?
+    /// The host before and after holders' use is taken out, with the
+    /// kernel's hugepage counts: what `LiveFit` refits against to name the
+    /// holder that blocks a request. nil for a state built by hand.
+    public var live: LiveView?
 
     public init(snapshot: HostSnapshot, effective: HostSnapshot, claims: [Claim], cpuOwners: [Int: String],
                 pciOwners: [String: String], stuck: [String: [StuckReason]], conflicts: [String] = [],
                 ownersNotVisible: [String: OwnerNotVisible] = [:], drift: [Drift] = [], holders: [Holder] = [],
                 findings: [Finding] = [], deviceBlockers: [String: String] = [:], cpuHolders: [Int: Holder] = [:],
-                utilisation: Utilisation? = nil) {
+                utilisation: Utilisation? = nil, live: LiveView? = nil) {
+        self.live = live
         self.holders = holders
         self.findings = findings
         self.deviceBlockers = deviceBlockers
@@ -74,11 +79,18 @@ public struct HostState: Hashable, Sendable {
         drift.filter { $0.holders.contains(id) }
     }
 
+    /// Conflicts that name claim `id` as one of the owners.
+    public func conflicts(of id: String) -> [Finding] {
+        findings.filter { $0.kind == .conflict && $0.holders.contains(id) }
+    }
+
     /// Everything to say under claim `id`: stuck reasons, then drift, then
-    /// an owner that could not be checked. Empty for a healthy claim.
+    /// conflicts with other owners, then an owner that could not be checked.
+    /// Empty for a healthy claim.
     public func findings(for id: String) -> [ClaimFinding] {
         (stuck[id] ?? []).map { ClaimFinding(kind: .stuck, text: $0.description) }
             + drift(of: id).map { ClaimFinding(kind: .drift, text: $0.detail) }
+            + conflicts(of: id).map { ClaimFinding(kind: .conflict, text: $0.message) }
             + (ownersNotVisible[id].map { [ClaimFinding(kind: .ownerNotVisible, text: $0.description)] } ?? [])
     }
 }

@@ -32,3 +32,8 @@ public struct DeviceUse: Codable, Hashable, Sendable {
         case address, driver, vfioUsers = "vfio_users", netdevUp = "netdev_up", hostReason = "host_reason"
     }
 }
+
+extension DeviceUse {
+    /// Bound to a passthrough driver or to none.
+    public var isPassthroughDriver: Bool { driver.map { Self.passthroughDrivers.contains($0) } ?? true }
+}

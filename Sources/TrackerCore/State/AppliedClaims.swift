@@ -20,6 +20,13 @@ public struct AppliedClaims: Hashable, Sendable {
     let driverDrift: [String: [Drift]]
     /// Pools with fewer free pages than the claims leave.
     let poolDrift: [Drift]
+    /// Pages per pool that all live claims, and the confirmed ones, hold:
+    /// a confirmed guest may have faulted its pages, so those explain the
+    /// kernel's in-use count.
+    let claimedPages: [PagePoolKey: Int]
+    let confirmedPages: [PagePoolKey: Int]
+    /// One `restrack` holder per live claim, in claim order.
+    let claimHolders: [Holder]
 
     /// `claims` may include ended ones; only live claims are applied.
     public init(snapshot: HostSnapshot?, claims: [Claim]) {
@@ -30,6 +37,19 @@ public struct AppliedClaims: Hashable, Sendable {
         // double promises are still found; nothing counts as gone.
         host = snapshot ?? HostSnapshot(hostname: "unknown", cells: [])
         applied = Tracker.apply(live.map(Tracker.Holding.init(claim:)), to: host)
+        var claimed: [PagePoolKey: Int] = [:]
+        var confirmed: [PagePoolKey: Int] = [:]
+        for claim in live {
+            for cell in claim.usage.cells {
+                guard let size = cell.pageSizeKB, cell.pages > 0 else { continue }
+                let key = PagePoolKey(node: cell.hostCell, sizeKB: size)
+                claimed[key, default: 0] += cell.pages
+                if claim.state == .confirmed { confirmed[key, default: 0] += cell.pages }
+            }
+        }
+        claimedPages = claimed
+        confirmedPages = confirmed
+        claimHolders = live.map(Holder.init(claim:))
         guard let snapshot else {
             resourceStuck = [:]
             driverDrift = [:]

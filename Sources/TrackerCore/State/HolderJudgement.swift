@@ -1,0 +1,87 @@
+/// The host-level findings about holders, for `check`, `observe` and the
+/// claim rows: hugepages and dedicated CPUs used outside restrack, one
+/// resource with two owners, and what could not be read. Every message names
+/// the owners and the resource and says what an operator can do: restrack
+/// never changes another owner's processes, drivers or pages.
+enum HolderJudgement {
+    static func findings(view: LiveView, claims: [Claim], observations seen: Observations) -> [Finding] {
+        var out: [Finding] = []
+        for pool in view.pools where pool.outside > 0 {
+            out.append(Finding(
+                kind: .outsideUse, resource: pool.resource, holders: ["outside"],
+                message: "\(pool.outside) of \(pool.total) \(pool.resource) are in use outside restrack (the kernel shows "
+                    + "\(pool.free) free and \(pool.surplus) surplus; confirmed claims hold \(pool.confirmed), "
+                    + "\(pool.reserved) are reserved for the host): restrack will not promise them; find their user "
+                    + "(grep huge /proc/*/numa_maps) and stop it, or reserve them with reserved_huge_pages"))
+        }
+        var claimOf: [Int: Claim] = [:]
+        for c in claims {
+            for cpu in c.usage.pinnedCPUs where claimOf[cpu] == nil { claimOf[cpu] = c }
+        }
+        let dedicated = view.snapshot.cells.reduce(into: CPUSet()) { $0.formUnion($1.pcpus) }
+        for h in view.holders where !h.cpus.isEmpty {
+            let touched = h.cpus.intersection(dedicated)
+            let loose = CPUSet(touched.filter { claimOf[$0] == nil })
+            if !loose.isEmpty {
+                let what = cpuWords(loose)
+                out.append(Finding(
+                    kind: .outsideUse, resource: what, holders: [h.id],
+                    message: "dedicated \(what) \(loose.count == 1 ? "is" : "are") pinned by \(h.label), not by a restrack "
+                        + "claim: restrack will not promise \(loose.count == 1 ? "it" : "them"); re-pin or stop that "
+                        + "process (taskset, its cgroup's cpuset), or take \(loose.count == 1 ? "it" : "them") out of "
+                        + "cpu_dedicated_set"))
+            }
+            var shared: [String: (claim: Claim, cpus: CPUSet)] = [:]
+            for cpu in h.cpus { if let c = claimOf[cpu] { shared[c.id, default: (c, [])].cpus.insert(cpu) } }
+            for (_, pair) in shared.sorted(by: { $0.key < $1.key }) {
+                let what = cpuWords(pair.cpus)
+                out.append(Finding(
+                    kind: .conflict, resource: what, holders: [pair.claim.id, h.id],
+                    message: "\(what) \(pair.cpus.count == 1 ? "is" : "are") held by \(Holder(claim: pair.claim).label) "
+                        + "and also pinned by \(h.label): two owners; re-pin or stop \(h.label), or release claim "
+                        + "\(pair.claim.id) (restrack does not change other owners' processes)"))
+            }
+        }
+        out += deviceConflicts(view: view, claims: claims, devices: seen.devices)
+        for what in seen.notVisible {
+            out.append(Finding(
+                kind: .notVisible, resource: what, holders: [],
+                message: "\(what): not visible to restrack, so what it holds is unknown (it is not counted as free "
+                    + "either); run restrack as root, in the host's pid namespace, to see it"))
+        }
+        return out
+    }
+
+    /// A claimed device also held open by another process or used by the host.
+    private static func deviceConflicts(view: LiveView, claims: [Claim], devices: [String: DeviceUse]) -> [Finding] {
+        var heldBy: [String: Holder] = [:]
+        for h in view.holders {
+            for a in h.pciDevices where heldBy[a] == nil { heldBy[a] = h }
+        }
+        var out: [Finding] = []
+        for c in claims {
+            let label = Holder(claim: c).label
+            for address in c.usage.pciDevices {
+                let other: (holder: String, what: String)?
+                if let use = devices[address], let found = DeviceJudgement.conflict(use, owners: view.owners) {
+                    other = found
+                } else if let h = heldBy[address] {
+                    other = (h.id, h.kind == .host ? "used by the host" : "held by \(h.label)")
+                } else {
+                    other = nil
+                }
+                guard let other else { continue }
+                out.append(Finding(
+                    kind: .conflict, resource: "PCI \(address)", holders: [c.id, other.holder],
+                    message: "PCI \(address) is held by \(label) but \(other.what): two owners; stop the other user or "
+                        + "release claim \(c.id) (restrack does not unbind drivers or close other processes' files)"))
+            }
+        }
+        return out
+    }
+
+    /// "CPU 7", "CPUs 2-3".
+    static func cpuWords(_ cpus: CPUSet) -> String {
+        cpus.count == 1 ? "CPU \(cpus.cpulist)" : "CPUs \(cpus.cpulist)"
+    }
+}

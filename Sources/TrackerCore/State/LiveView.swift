@@ -1,0 +1,137 @@
+/// What a fit and a claim see on a host whose resources others use too:
+/// the host with every live claim applied (`claimsOnly`), then CPUs pinned
+/// by holders that are not restrack claims, hugepages in use outside
+/// restrack and devices the host or a process uses taken out (`effective`).
+/// Built by `ClaimStateDerivation` from whole claims, and by the ledger's
+/// claim transaction from its index, so both refuse the same things.
+public struct LiveView: Hashable, Sendable {
+    /// What holders can take out of the host, so a refusal can tell which
+    /// of them made a request fail.
+    public enum Blocker: Hashable, Sendable, CaseIterable {
+        case cpus, pages, devices
+    }
+
+    public let snapshot: HostSnapshot
+    /// `snapshot` with the live claims applied: what Nova's semantics alone give.
+    public let claimsOnly: HostSnapshot
+    /// `claimsOnly` with every holder's use taken out: what a new request is fitted against.
+    public let effective: HostSnapshot
+    /// Holders besides restrack claims, merged by id; a holder whose pid is
+    /// a live claim's owner is that claim's own use and is not here; the
+    /// `outside` holder of unexplained hugepages comes last.
+    public let holders: [Holder]
+    /// Host CPU → the (non-restrack) holder pinned to it.
+    public let cpuHolders: [Int: Holder]
+    /// PCI address → why it cannot be claimed although the snapshot lists it.
+    public let deviceBlockers: [String: String]
+    /// Hugepage pools with the kernel's counts (only those with `free`).
+    public let pools: [PoolUse]
+    /// Pids whose holders are explained by a claim (owners of live claims,
+    /// and the new claim's owner when fitting one).
+    public let owners: Set<Int32>
+
+    /// - Parameters:
+    ///   - claimedPages, confirmedPages: pages all live claims / confirmed
+    ///     claims hold per pool.
+    public init(snapshot: HostSnapshot, claimsOnly: HostSnapshot, observations seen: Observations, owners: Set<Int32>,
+                claimedPages: [PagePoolKey: Int], confirmedPages: [PagePoolKey: Int]) {
+        self.snapshot = snapshot
+        self.claimsOnly = claimsOnly
+        self.owners = owners
+        pools = PoolUse.all(snapshot: snapshot, claimed: claimedPages, confirmed: confirmedPages)
+        let merged = HolderMerge.merged(seen.holders, devices: seen.devices)
+        let isOwner = { (h: Holder) in h.pid.map(owners.contains) ?? false }
+        // The scopes owners run in: a VM's vCPU cgroups are its owner's use.
+        let ownerScopes = Set(merged.filter(isOwner).compactMap { $0.cgroup.flatMap(CgroupUnit.scope(of:)) })
+        var others = merged.filter { h in
+            guard h.kind != .restrack, !isOwner(h) else { return false }
+            guard h.pid == nil, let scope = h.cgroup.flatMap(CgroupUnit.scope(of:)) else { return true }
+            return !ownerScopes.contains(scope)
+        }
+        var cpuHolders: [Int: Holder] = [:]
+        for h in others {
+            for cpu in h.cpus where cpuHolders[cpu] == nil { cpuHolders[cpu] = h }
+        }
+        let outside = pools.filter { $0.outside > 0 }
+        if !outside.isEmpty {
+            others.append(Holder(kind: .kernel, id: "outside", name: "outside",
+                                 pages: outside.map { HeldPages(node: $0.key.node, sizeKB: $0.key.sizeKB, count: $0.outside) }))
+        }
+        holders = others
+        self.cpuHolders = cpuHolders
+        deviceBlockers = Self.blockers(claimsOnly, seen, holders: others, owners: owners)
+        effective = Self.apply(Set(Blocker.allCases), to: claimsOnly, cpuHolders: cpuHolders, pools: pools,
+                               blockers: deviceBlockers)
+    }
+
+    /// The host as fitted with only some kinds of holders' use taken out.
+    public func effective(without skipped: Set<Blocker>) -> HostSnapshot {
+        Self.apply(Set(Blocker.allCases).subtracting(skipped), to: claimsOnly, cpuHolders: cpuHolders, pools: pools,
+                   blockers: deviceBlockers)
+    }
+
+    private static func apply(_ kinds: Set<Blocker>, to base: HostSnapshot, cpuHolders: [Int: Holder], pools: [PoolUse],
+                              blockers: [String: String]) -> HostSnapshot {
+        var host = base
+        if kinds.contains(.cpus), !cpuHolders.isEmpty {
+            let held = CPUSet(cpuHolders.keys)
+            for i in host.cells.indices {
+                host.cells[i].pinnedCPUs.formUnion(held.intersection(host.cells[i].pcpus))
+            }
+        }
+        if kinds.contains(.pages) {
+            for pool in pools where pool.outside > 0 {
+                guard let ci = host.cells.firstIndex(where: { $0.id == pool.key.node }),
+                      let pi = host.cells[ci].mempages.firstIndex(where: { $0.sizeKB == pool.key.sizeKB }) else { continue }
+                host.cells[ci].mempages[pi].used += pool.outside
+            }
+        }
+        if kinds.contains(.devices), !blockers.isEmpty {
+            for i in host.pciDevices.indices where blockers[host.pciDevices[i].address] != nil {
+                host.pciDevices[i].status = .unavailable
+            }
+        }
+        return host
+    }
+
+    /// Devices available after the claims that the host shows in use. A VF
+    /// in use leaves its PF unavailable too (Nova's PF⇄VF rule); a PF the
+    /// host uses leaves its VFs alone (the usual SR-IOV setup).
+    private static func blockers(_ base: HostSnapshot, _ seen: Observations, holders: [Holder],
+                                 owners: Set<Int32>) -> [String: String] {
+        var heldBy: [String: Holder] = [:]
+        for h in holders {
+            for a in h.pciDevices where heldBy[a] == nil { heldBy[a] = h }
+        }
+        var out: [String: String] = [:]
+        guard !seen.devices.isEmpty || !heldBy.isEmpty else { return out }
+        for dev in base.pciDevices where dev.status == .available {
+            if let use = seen.devices[dev.address],
+               let why = DeviceJudgement.blocker(use, device: dev, specConfigured: seen.deviceSpecConfigured, owners: owners) {
+                out[dev.address] = why
+            } else if let h = heldBy[dev.address] {
+                out[dev.address] = h.kind == .host ? "used by the host" : "held by \(h.label)"
+            }
+        }
+        guard !out.isEmpty else { return out }
+        var byAddress: [String: PCIDevice] = [:]
+        for d in base.pciDevices { byAddress[d.address] = d }
+        for (address, why) in out.sorted(by: { $0.key < $1.key }) {
+            guard let vf = byAddress[address], vf.devType == .vf, let parent = vf.parentAddr,
+                  byAddress[parent]?.status == .available, out[parent] == nil else { continue }
+            out[parent] = "its VF \(address) is \(why)"
+        }
+        return out
+    }
+}
+
+extension LiveView {
+    /// Whether holders of `kind` take anything out of the host.
+    public func blocks(_ kind: Blocker) -> Bool {
+        switch kind {
+        case .cpus: return !cpuHolders.isEmpty
+        case .pages: return pools.contains { $0.outside > 0 }
+        case .devices: return !deviceBlockers.isEmpty
+        }
+    }
+}

@@ -1,0 +1,48 @@
+/// One hugepage pool as the kernel counts it beside what restrack promised:
+/// the pages in use that no confirmed claim (and no host reservation or
+/// pre-promised `used`) explains are `outside`. Only pools whose snapshot
+/// carries the kernel's `free` count are judged: a `--host` file without it
+/// has nothing to say about outside use.
+public struct PoolUse: Hashable, Sendable {
+    public var key: PagePoolKey
+    public var total: Int
+    public var free: Int
+    public var surplus: Int
+    /// Kept for the host (`reserved_huge_pages`): the host's own use of them
+    /// is expected, so it is not outside use and not counted twice.
+    public var reserved: Int
+    /// Promised before restrack (the snapshot's `used`).
+    public var preUsed: Int
+    /// Pages all live claims hold here (claimed and confirmed).
+    public var claimed: Int
+    /// Pages confirmed claims hold here: their guests may have faulted them.
+    public var confirmed: Int
+
+    /// Pages the kernel shows in use: total − free − surplus.
+    public var inUse: Int { Swift.max(0, total - free - surplus) }
+
+    /// In use beyond what the host keeps, what was promised before restrack
+    /// and what confirmed guests hold.
+    public var outside: Int { Swift.max(0, inUse - confirmed - reserved - preUsed) }
+
+    /// "824 of 1024 2M pages on node 0".
+    public var resource: String { "\(PageSizeText.short(kb: key.sizeKB)) pages on node \(key.node)" }
+
+    /// Every judged pool of `snapshot` (hugepage pools with a kernel `free`
+    /// count; the smallest size is the kernel's base pages, never free-counted),
+    /// with `claimed`/`confirmed` pages per pool from the live claims.
+    static func all(snapshot: HostSnapshot, claimed: [PagePoolKey: Int], confirmed: [PagePoolKey: Int]) -> [PoolUse] {
+        var out: [PoolUse] = []
+        for cell in snapshot.cells {
+            let smallest = cell.mempages.map(\.sizeKB).min()
+            for pool in cell.mempages where pool.sizeKB != smallest {
+                guard let free = pool.free else { continue }
+                let key = PagePoolKey(node: cell.id, sizeKB: pool.sizeKB)
+                out.append(PoolUse(key: key, total: pool.total, free: free, surplus: pool.surplus ?? 0,
+                                   reserved: pool.reserved, preUsed: pool.used, claimed: claimed[key] ?? 0,
+                                   confirmed: confirmed[key] ?? 0))
+            }
+        }
+        return out
+    }
+}

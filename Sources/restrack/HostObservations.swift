@@ -1,0 +1,23 @@
+import Foundation
+import HostProbes
+import TrackerCore
+
+/// What a verb observes of the host besides the snapshot: for a `--host`
+/// file only the claims' owners (a simulated host has no processes, drivers
+/// or load to look at, so no holders); for the live host or a captured root
+/// everything `HostObserver` reads under that root. One value per run; the
+/// dashboard keeps one across polls so utilisation is the load since the
+/// previous poll.
+struct HostObservations: Sendable {
+    /// nil for a `--host` file.
+    let observer: HostObserver?
+    /// The config names a `[pci] device_spec`.
+    let deviceSpecConfigured: Bool
+
+    /// What the probes see now of `claims` on `snapshot` (nil: the host could
+    /// not be probed, so only owners are looked at).
+    func observe(snapshot: HostSnapshot?, claims: [Claim], now: Double) -> Observations {
+        guard let observer, let snapshot else { return ProcessProbe().observe(claims, now: now) }
+        return observer.observe(snapshot: snapshot, claims: claims, now: now, deviceSpecConfigured: deviceSpecConfigured)
+    }
+}

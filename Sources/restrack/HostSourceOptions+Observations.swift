@@ -1,0 +1,23 @@
+import HostProbes
+import TrackerCore
+
+extension HostSourceOptions {
+    /// The observations these options name: nothing but owners for `--host`;
+    /// under `--sysfs-root` for a captured tree; the live host otherwise.
+    func observations() throws(CLIFailure) -> HostObservations {
+        if hostFile != nil { return HostObservations(observer: nil, deviceSpecConfigured: false) }
+        return HostObservations(observer: HostObserver(root: sysfsRoot),
+                                deviceSpecConfigured: try Self.deviceSpecConfigured(configPath))
+    }
+
+    /// Whether the config at `path` names a `device_spec`; a config that
+    /// cannot be read is bad input, as for the snapshot.
+    static func deviceSpecConfigured(_ path: String?) throws(CLIFailure) -> Bool {
+        guard let path else { return false }
+        do {
+            return !(try ComputeConfig.load(path: path).deviceSpecs.isEmpty)
+        } catch {
+            throw CLIFailure.badInput(error.description)
+        }
+    }
+}

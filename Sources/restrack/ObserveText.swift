@@ -1,0 +1,43 @@
+import TrackerCore
+
+/// `restrack observe` as text: one line per CPU row, cell, holder and finding.
+enum ObserveText {
+    static func lines(_ v: ObserveView) -> [String] {
+        var out: [String] = []
+        let busy = v.hostBusyPct.map { "\(percent($0)) busy" } ?? "load not sampled"
+        out.append("host \(v.hostname): \(busy) over \(v.intervalSeconds) s")
+        out.append("CPU   CELL  KIND       BUSY  HELD BY")
+        for c in v.cpus {
+            out.append([pad(String(c.id), 5), pad(String(c.cell), 5), pad(c.dedicated ? "dedicated" : "shared", 10),
+                        pad(c.busyPct.map(percent) ?? "-", 5), c.heldBy ?? "-"].joined(separator: " "))
+        }
+        for cell in v.cells {
+            let used = cell.memoryUsedMB.map { "\($0)" } ?? "?"
+            out.append("cell \(cell.id): memory \(used)/\(cell.memoryTotalMB) MiB used")
+            for p in cell.pages {
+                let free = p.free.map(String.init) ?? "?"
+                out.append("  \(PageSizeText.short(kb: p.sizeKB)) pages: \(p.total) total, \(free) free (kernel), "
+                           + "\(p.surplus ?? 0) surplus, \(p.reserved) reserved, \(p.claimed) claimed, \(p.outside) outside")
+            }
+        }
+        out.append(v.holders.isEmpty ? "no holders" : "HOLDERS")
+        for h in v.holders {
+            var parts = [pad(h.kind.rawValue, 8), h.id, "(\(h.name))"]
+            if let pid = h.pid { parts.append("pid \(pid)") }
+            if let cg = h.cgroup { parts.append("cgroup \(cg)") }
+            if !h.cpus.isEmpty { parts.append("cpus \(h.cpus.cpulist)") }
+            if !h.pages.isEmpty {
+                parts.append("pages " + h.pages.map { "\($0.count)×\(PageSizeText.short(kb: $0.sizeKB)) on node \($0.node)" }
+                    .joined(separator: ", "))
+            }
+            if !h.pciDevices.isEmpty { parts.append("devices " + h.pciDevices.joined(separator: ",")) }
+            out.append(parts.joined(separator: " "))
+        }
+        for f in v.findings { out.append("\(CheckCommand.label(f.kind)) \(f.message)") }
+        return out
+    }
+
+    static func percent(_ v: Double) -> String { "\(Int(v.rounded()))%" }
+
+    private static func pad(_ s: String, _ n: Int) -> String { s.padding(toLength: n, withPad: " ", startingAt: 0) }
+}

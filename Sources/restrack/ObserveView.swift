@@ -1,0 +1,141 @@
+import TrackerCore
+
+/// `restrack observe --json`. The names of `cpus` (`id`, `cell`,
+/// `busy_pct`), `cells` (`id`, `memory_total_mb`, `memory_used_mb`, `pages`:
+/// `size_kb`, `total`, `free`, `surplus`, `claimed`, `outside`), `holders`
+/// and `findings` are a contract with scripts and monitoring: keep them.
+/// The other keys are documented in the README.
+struct ObserveView: Encodable {
+    struct CPU: Encodable {
+        var id: Int
+        var cell: Int
+        /// nil when the load was not sampled (the CPU was offline, or the
+        /// probe could not read `/proc/stat`).
+        var busyPct: Double?
+        var dedicated: Bool
+        /// Claim id or holder id pinning it; nil when free or shared.
+        var heldBy: String?
+
+        enum CodingKeys: String, CodingKey {
+            case id, cell, busyPct = "busy_pct", dedicated, heldBy = "held_by"
+        }
+
+        func encode(to encoder: any Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(id, forKey: .id)
+            try c.encode(cell, forKey: .cell)
+            try c.encode(busyPct, forKey: .busyPct)
+            try c.encode(dedicated, forKey: .dedicated)
+            try c.encode(heldBy, forKey: .heldBy)
+        }
+    }
+
+    struct Pages: Encodable {
+        var sizeKB: Int
+        var total: Int
+        /// The kernel's counts; nil when the snapshot has none (a `--host` file).
+        var free: Int?
+        var surplus: Int?
+        var reserved: Int
+        var claimed: Int
+        var outside: Int
+
+        enum CodingKeys: String, CodingKey {
+            case sizeKB = "size_kb", total, free, surplus, reserved, claimed, outside
+        }
+
+        func encode(to encoder: any Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(sizeKB, forKey: .sizeKB)
+            try c.encode(total, forKey: .total)
+            try c.encode(free, forKey: .free)
+            try c.encode(surplus, forKey: .surplus)
+            try c.encode(reserved, forKey: .reserved)
+            try c.encode(claimed, forKey: .claimed)
+            try c.encode(outside, forKey: .outside)
+        }
+    }
+
+    struct Cell: Encodable {
+        var id: Int
+        var memoryTotalMB: Int
+        /// nil when the kernel's free memory is unknown.
+        var memoryUsedMB: Int?
+        var pages: [Pages]
+
+        enum CodingKeys: String, CodingKey {
+            case id, memoryTotalMB = "memory_total_mb", memoryUsedMB = "memory_used_mb", pages
+        }
+
+        func encode(to encoder: any Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(id, forKey: .id)
+            try c.encode(memoryTotalMB, forKey: .memoryTotalMB)
+            try c.encode(memoryUsedMB, forKey: .memoryUsedMB)
+            try c.encode(pages, forKey: .pages)
+        }
+    }
+
+    var hostname: String
+    var hostBusyPct: Double?
+    var intervalSeconds: Double
+    var cpus: [CPU]
+    var cells: [Cell]
+    var holders: [Holder]
+    var findings: [Finding]
+
+    enum CodingKeys: String, CodingKey {
+        case hostname, hostBusyPct = "host_busy_pct", intervalSeconds = "interval_s", cpus, cells, holders, findings
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(hostname, forKey: .hostname)
+        try c.encode(hostBusyPct, forKey: .hostBusyPct)
+        try c.encode(intervalSeconds, forKey: .intervalSeconds)
+        try c.encode(cpus, forKey: .cpus)
+        try c.encode(cells, forKey: .cells)
+        try c.encode(holders, forKey: .holders)
+        try c.encode(findings, forKey: .findings)
+    }
+
+    /// The view of `state`, sampled over `interval` seconds.
+    init(state: HostState, interval: Double) {
+        let host = state.snapshot
+        let load = state.utilisation
+        hostname = host.hostname
+        hostBusyPct = load?.hostBusyPct
+        intervalSeconds = interval
+        var cpus: [CPU] = []
+        for cell in host.cells {
+            for id in cell.cpus.union(cell.pcpus) {
+                let held = state.cpuOwners[id] ?? state.cpuHolders[id]?.id
+                cpus.append(CPU(id: id, cell: cell.id, busyPct: load?.cpuBusyPct[id], dedicated: cell.pcpus.contains(id),
+                                heldBy: held))
+            }
+        }
+        self.cpus = cpus.sorted { $0.id < $1.id }
+        var claimed: [PagePoolKey: Int] = [:]
+        for c in state.claims {
+            for u in c.usage.cells where u.pages > 0 {
+                if let size = u.pageSizeKB { claimed[PagePoolKey(node: u.hostCell, sizeKB: size), default: 0] += u.pages }
+            }
+        }
+        var outside: [PagePoolKey: Int] = [:]
+        for pool in state.live?.pools ?? [] { outside[pool.key] = pool.outside }
+        cells = host.cells.map { cell in
+            let smallest = cell.mempages.map(\.sizeKB).min()
+            let memory = load?.nodeMemory[cell.id]
+            let pages = cell.mempages.filter { $0.sizeKB != smallest }.map { pool in
+                let key = PagePoolKey(node: cell.id, sizeKB: pool.sizeKB)
+                return Pages(sizeKB: pool.sizeKB, total: pool.total, free: pool.free, surplus: pool.surplus,
+                             reserved: pool.reserved, claimed: claimed[key] ?? 0, outside: outside[key] ?? 0)
+            }
+            return Cell(id: cell.id, memoryTotalMB: memory?.totalMB ?? cell.memoryMB,
+                        memoryUsedMB: memory?.usedMB ?? cell.memoryFreeMB.map { Swift.max(0, cell.memoryMB - $0) },
+                        pages: pages)
+        }
+        holders = state.holders
+        findings = state.findings
+    }
+}

@@ -1,0 +1,37 @@
+import Dashboard
+import Foundation
+import Ledger
+import Testing
+import TrackerCore
+@testable import restrack
+
+/// The dashboard's service observes the whole host on every poll and
+/// fits its preview and its claims against what others hold, as the CLI does.
+@Suite struct LedgerClaimServiceHolderTests {
+    typealias S = LedgerClaimServiceTests
+
+    @Test func pollsShowHoldersAndClaimsAvoidWhatTheyHold() throws {
+        let dir = S.Dir()
+        defer { dir.cleanup() }
+        let book = try Ledger.open(path: dir.ledger)
+        // Dedicated 1-3; pid 4121 pins CPUs 1 and 2: only 3 is left.
+        let holder = Holder(kind: .kernel, id: "pid:4121", name: "qemu-kvm", pid: 4121, comm: "qemu-kvm", cpus: [1, 2])
+        nonisolated(unsafe) var polls = 0
+        let service = try LedgerClaimService(ledger: book, snapshot: { S.host() }, observeHost: { _, _, now in
+            polls += 1
+            return Observations(now: now, holders: [holder])
+        })
+        let state = try service.state()
+        #expect(polls == 1)
+        #expect(state.holders.map(\.id) == ["pid:4121"])
+        #expect(state.cpuHolders[1]?.id == "pid:4121" && state.cpuHolders[2]?.id == "pid:4121")
+        // Two dedicated vCPUs need two of the free CPUs; only CPU 3 is.
+        let two = Request(vcpus: 2, memoryMB: 512, cpuPolicy: .dedicated)
+        let preview = service.preview(two)
+        #expect(!preview.fits)
+        #expect(preview.reason?.hasPrefix("CPUs 1-2 are pinned by pid 4121 (qemu-kvm), not by a restrack claim; ") == true,
+                "\(preview.reason ?? "")")
+        let claim = try service.claim(S.pinned(), consumer: Consumer(name: "vm"), ttl: 600)
+        #expect(claim.usage.pinnedCPUs == [3])
+    }
+}
