@@ -84,6 +84,7 @@ struct ListCommand: ParsableCommand {
         switch kind {
         case .stuck: return "STUCK"
         case .drift: return "DRIFT"
+        case .conflict: return "CONFLICT"
         case .ownerNotVisible: return "NOTE"
         }
     }

@@ -8,6 +8,8 @@ public struct ClaimFinding: Hashable, Sendable {
         case stuck
         /// Promised and real differ (see `Drift`).
         case drift
+        /// A resource of the claim is also held by another holder (see `Finding`).
+        case conflict
         /// The owner pid was not visible to this reader.
         case ownerNotVisible = "owner-not-visible"
     }
