@@ -107,7 +107,7 @@ public enum HeaderPane {
         return Segment([.text(PageSizeText.short(kb: kb) + " ", Style(.label, bold: true)),
                         .meter(used: inUse, reserved: notYetUsed, total: total, width: 6),
                         .text(" used \(inUse) · promised \(promised) / \(total)", Style(inUse > promised ? .warn : .normal))],
-                       priority: 2)
+                       priority: inUse > 0 || promised > 0 ? 3 : 1)
     }
 
     struct Segment {

@@ -90,12 +90,12 @@ public enum HoldersPane {
     static func columns(width: Int, host: HostState) -> [Column] {
         let all: [Column] = [
             Column(title: "KIND", width: 8) { $0.kind.rawValue },
-            Column(title: "NAME", width: 16) { $0.comm ?? $0.name },
+            Column(title: "NAME", width: 14) { $0.comm ?? $0.name },
             Column(title: "CPUS", width: 11) { $0.cpus.isEmpty ? "-" : CPUListText.fit($0.cpus, width: 11) },
             Column(title: "NOTE", width: 8) { note($0.id, host)?.0 ?? "" },
             Column(title: "PID", width: 7) { $0.pid.map(String.init) ?? "-" },
-            Column(title: "PAGES", width: 11) { pages($0) },
-            Column(title: "DEVS", width: 11) { devices($0) },
+            Column(title: "PAGES", width: 10) { pages($0) },
+            Column(title: "DEVS", width: 10) { devices($0) },
         ]
         var used = 0
         var keep: [String] = []

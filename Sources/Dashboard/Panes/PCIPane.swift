@@ -68,7 +68,17 @@ public enum PCIPane {
                 let t = "VFs \(used)/\(total)"
                 candidates.append((0, t.count, t, st(used > 0 ? .pinned : .dim)))
             }
-            candidates.append((2, 11, Fmt.left(d.status.rawValue, 11), st(statusRole(d.status), bold: d.status == .claimed)))
+            // Narrow, the owner column rarely fits beside the status: a
+            // holder other than a claim (or the host's block) takes the
+            // status's place, as it says more than "unavailable".
+            let others = LiveFigures.deviceHolders(d.address, host).map(LiveFigures.shortLabel).joined(separator: ",")
+            if !wide && !others.isEmpty {
+                candidates.append((2, 11, others, st(host.pciOwners[d.address] == nil ? .warn : .danger, bold: true)))
+            } else if !wide && host.deviceBlockers[d.address] != nil && host.pciOwners[d.address] == nil {
+                candidates.append((2, 11, "blocked", st(.warn, bold: true)))
+            } else {
+                candidates.append((2, 11, Fmt.left(d.status.rawValue, 11), st(statusRole(d.status), bold: d.status == .claimed)))
+            }
             candidates.append((1, 3, Fmt.right(d.numaNode.map { "c\($0)" } ?? "-", 3), st(.label)))
             if ownerWidth > 0 {
                 candidates.append((4, wide ? ownerWidth : min(12, ownerWidth), owner.text, st(owner.role)))
