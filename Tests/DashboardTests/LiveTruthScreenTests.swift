@@ -41,6 +41,10 @@ import TrackerCore
         let c = Fixtures.render(Fixtures.model(Fixtures.smallHost()), 160, 50)
         #expect(!c.line(0).contains("CPU ▕") && c.line(0).contains("mem 0M/16.0G"))
         #expect(c.line(1).contains("hugepages 2M 0/1024 1G 0/4"))
+        // Nothing held: no load row, and the legend keeps its room for the usual kinds.
+        let map = LiveFixtures.lines(c, Layout(width: 160, height: 50)?.cpus ?? Rect(x: 0, y: 0, width: 0, height: 0))
+        #expect(map.count > 2 && map[1].isEmpty)
+        #expect(!c.text.contains("▣") && !c.text.contains("◆") && c.text.contains("r reserved"))
     }
 
     // MARK: CPU map

@@ -107,10 +107,11 @@ public enum CPUMapPane {
 
     static func drawLegend(_ host: HostState, tiles: [CPUTile], cells: [NUMACell], load: Bool, into c: inout Canvas,
                            inner: Rect, glyphs g: Glyphs) {
-        var legend: [CPUKind] = [.pinned, .held, .freeDedicated, .shared, .reserved, .isolated, .offline]
-        if tiles.contains(where: { CPUKind.of($0.cpu, in: cells[$0.cellIndex], host: host) == .conflict }) {
-            legend.insert(.conflict, at: 2)
-        }
+        // Held and conflict are listed when the map shows them, so a host
+        // without holders keeps the room for the usual kinds at 80 columns.
+        let kinds = Set(tiles.map { CPUKind.of($0.cpu, in: cells[$0.cellIndex], host: host) })
+        let legend = [CPUKind.pinned, .held, .conflict, .freeDedicated, .shared, .reserved, .isolated, .offline]
+            .filter { ($0 != .held && $0 != .conflict) || kinds.contains($0) }
         var x = inner.x
         for k in legend {
             let name: String = switch k {
