@@ -3,7 +3,7 @@
 public enum Command: Hashable, Sendable {
     case help, focusNext, focusPrev
     case up, down, left, right, pageUp, pageDown, home, end
-    case drillIn, back, filter, sort, toggleExpand, distances
+    case drillIn, back, filter, sort, toggleExpand, distances, holders
     case claim, confirmClaim, release, showStuck, releaseStuck
     case pause, faster, slower, nextTheme, quit
     // Overlays that scroll (help, details).

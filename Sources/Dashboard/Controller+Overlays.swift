@@ -12,6 +12,8 @@ extension Controller {
             return handleDeviceDetail(key, address: address, scroll: scroll, &m, width: width, height: height)
         case .claimDetail(let id, let scroll):
             return handleClaimDetail(key, id: id, scroll: scroll, &m, width: width, height: height)
+        case .holderDetail(let id, let scroll):
+            return handleHolderDetail(key, id: id, scroll: scroll, &m, width: width, height: height)
         case .filter(let prompt):
             return handleFilter(key, prompt, &m)
         case .confirmRelease(let dialog):
@@ -94,12 +96,28 @@ extension Controller {
         return .none
     }
 
+    /// Scrolls and closes; C and r do nothing here (a claim's own detail,
+    /// not its holder row, is where it is confirmed or released).
+    func handleHolderDetail(_ key: Key, id: String, scroll: Int, _ m: inout DashboardModel, width: Int, height: Int) -> Effect {
+        let command = KeyBinding.command(for: key, in: .detail)
+        let area = Layout(width: width, height: height)?.body
+        let count = m.host.map { HolderDetail.lines(id: id, host: $0).count } ?? 0
+        let visible = DetailView.visibleRows(area: area)
+        if let s = scrolled(command, from: scroll, maxScroll: max(0, count - visible), page: visible) {
+            m.overlay = .holderDetail(id: id, scroll: s)
+        } else if command == .close {
+            m.overlay = nil
+        }
+        return .none
+    }
+
     func handleFilter(_ key: Key, _ prompt: FilterPrompt, _ m: inout DashboardModel) -> Effect {
         var p = prompt
         let outcome = p.handle(key)
         m.filter = p.text
         m.pciIndex = 0
         m.claimIndex = 0
+        m.holderIndex = 0
         switch outcome {
         case .editing: m.overlay = .filter(p)
         case .applied, .cleared: m.overlay = nil

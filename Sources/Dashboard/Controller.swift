@@ -75,7 +75,13 @@ public struct Controller {
             case .claims:
                 if let c = selectedClaim(m) { m.overlay = .claimDetail(id: c.id, scroll: 0) }
             case .cpus:
-                if let owner = selectedCPUOwner(m, width: width, height: height) { m.overlay = .claimDetail(id: owner, scroll: 0) }
+                if let owner = selectedCPUOwner(m, width: width, height: height) {
+                    m.overlay = .claimDetail(id: owner, scroll: 0)
+                } else if let holder = selectedCPUHolder(m, width: width, height: height) {
+                    m.overlay = .holderDetail(id: holder.id, scroll: 0)
+                }
+            case .holders:
+                if let h = selectedHolder(m) { m.overlay = .holderDetail(id: h.id, scroll: 0) }
             case .cells:
                 m.showDistances.toggle()
             }
@@ -87,6 +93,7 @@ public struct Controller {
             m.sort = m.sort.next
             m.setFlash("claims sorted by \(m.sort.rawValue)", .info)
         case .distances: m.showDistances.toggle()
+        case .holders: m.focus = m.focus == .holders ? .claims : .holders
         case .showStuck:
             m.stuckOnly.toggle()
             m.focus = .claims
@@ -147,16 +154,17 @@ public struct Controller {
             line += 1 + host.findings(for: c.id).count
         }
         m.claimScroll = PaneFrame.scroll(selected: selLine, current: m.claimScroll, rows: layout.claims.inner.height - 1, count: line)
-        let tiles = CPUTileLayout.tiles(for: host.effective, width: layout.cpus.inner.width,
-                                        maxRows: layout.cpus.inner.height - 2)
-        if tiles.indices.contains(m.cpuIndex) {
-            m.cpuScroll = PaneFrame.scroll(selected: tiles[m.cpuIndex].row, current: m.cpuScroll,
-                                           rows: layout.cpus.inner.height - 2, count: (tiles.last?.row ?? 0) + 1)
+        m.holderScroll = PaneFrame.scroll(selected: m.holderIndex, current: m.holderScroll, rows: layout.claims.inner.height - 1,
+                                          count: HoldersPane.visible(m).count)
+        let geo = CPUMapPane.geometry(host, inner: layout.cpus.inner)
+        if geo.tiles.indices.contains(m.cpuIndex) {
+            m.cpuScroll = PaneFrame.scroll(selected: geo.tiles[m.cpuIndex].row, current: m.cpuScroll,
+                                           rows: geo.visibleRows, count: geo.totalRows)
         }
         var first = min(m.cellScroll, m.cellIndex)
         let cells = host.effective.cells
         while first < m.cellIndex,
-              cells[first...m.cellIndex].reduce(0, { $0 + CellsPane.blockHeight($1, distances: m.showDistances) }) > layout.cells.inner.height {
+              cells[first...m.cellIndex].reduce(0, { $0 + CellsPane.blockHeight($1, host: host, distances: m.showDistances) }) > layout.cells.inner.height {
             first += 1
         }
         m.cellScroll = first
@@ -197,7 +205,19 @@ public struct Controller {
 
     func cpuTiles(_ m: DashboardModel, width: Int, height: Int) -> [CPUTile] {
         guard let host = m.host, let layout = Layout(width: width, height: height) else { return [] }
-        return CPUTileLayout.tiles(for: host.effective, width: layout.cpus.inner.width, maxRows: layout.cpus.inner.height - 2)
+        return CPUMapPane.geometry(host, inner: layout.cpus.inner).tiles
+    }
+
+    func selectedHolder(_ m: DashboardModel) -> Holder? {
+        let list = HoldersPane.visible(m)
+        return list.indices.contains(m.holderIndex) ? list[m.holderIndex] : nil
+    }
+
+    /// The holder (not a claim) the kernel shows pinned to the selected CPU.
+    func selectedCPUHolder(_ m: DashboardModel, width: Int, height: Int) -> Holder? {
+        let tiles = cpuTiles(m, width: width, height: height)
+        guard tiles.indices.contains(m.cpuIndex) else { return nil }
+        return m.host?.cpuHolders[tiles[m.cpuIndex].cpu]
     }
 
     func selectedCPUOwner(_ m: DashboardModel, width: Int, height: Int) -> String? {
@@ -211,6 +231,9 @@ public struct Controller {
     func targetClaim(_ m: DashboardModel, width: Int, height: Int) -> Claim? {
         switch m.focus {
         case .claims: return selectedClaim(m)
+        case .holders:
+            // A claim's own holder row acts on the claim.
+            return selectedHolder(m).flatMap { h in h.kind == .restrack ? m.host?.claims.first { $0.id == h.id } : nil }
         case .cpus:
             return selectedCPUOwner(m, width: width, height: height).flatMap { id in m.host?.claims.first { $0.id == id } }
         case .pci:
@@ -233,6 +256,7 @@ public struct Controller {
         case .cells: m.cellIndex += d.signum() * (page ? 2 : 1)
         case .pci: m.pciIndex += d
         case .claims: m.claimIndex += d
+        case .holders: m.holderIndex += d
         case .cpus:
             let tiles = cpuTiles(m, width: width, height: height)
             guard !tiles.isEmpty else { return }
@@ -258,6 +282,7 @@ public struct Controller {
         case .cpus: m.cpuIndex = i
         case .pci: m.pciIndex = i
         case .claims: m.claimIndex = i
+        case .holders: m.holderIndex = i
         }
     }
 
@@ -269,5 +294,6 @@ public struct Controller {
         m.cpuIndex = clamp(m.cpuIndex, cpus)
         m.pciIndex = clamp(m.pciIndex, PCIRow.rows(m).count)
         m.claimIndex = clamp(m.claimIndex, ClaimsPane.visible(m).count)
+        m.holderIndex = clamp(m.holderIndex, HoldersPane.visible(m).count)
     }
 }

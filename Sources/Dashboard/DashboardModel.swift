@@ -6,15 +6,25 @@ public struct DashboardModel: Equatable, Sendable {
     public var host: HostState?
     /// Why the last poll failed, if it did (shown in the header, not over panes).
     public var pollError: String?
-    public var focus: PaneID = .cells
+    public var focus: PaneID = .cells {
+        // The lower right pane shows the tab last focused.
+        didSet {
+            if focus == .holders { holdersShown = true }
+            if focus == .claims { holdersShown = false }
+        }
+    }
+    /// The Holders tab is on screen in the claims pane's place.
+    public var holdersShown = false
     public var cellIndex = 0
     public var cpuIndex = 0
     public var pciIndex = 0
     public var claimIndex = 0
+    public var holderIndex = 0
     public var cellScroll = 0
     public var cpuScroll = 0
     public var pciScroll = 0
     public var claimScroll = 0
+    public var holderScroll = 0
     /// PFs whose VFs are listed (or hidden, when `collapseByDefault`).
     public var toggledPFs: Set<String> = []
     public var filter = ""

@@ -9,7 +9,7 @@ public enum KeyContext: Int, CaseIterable, Hashable, Sendable {
         switch self {
         case .panes: return "Panes"
         case .help: return "This help"
-        case .detail: return "Device and claim details"
+        case .detail: return "Device, claim and holder details"
         case .claimForm: return "Claim form"
         case .confirmRelease: return "Release dialog"
         case .releaseStuck: return "Release all stuck (R)"
@@ -21,7 +21,7 @@ public enum KeyContext: Int, CaseIterable, Hashable, Sendable {
         switch overlay {
         case nil: return .panes
         case .help?: return .help
-        case .device?, .claimDetail?: return .detail
+        case .device?, .claimDetail?, .holderDetail?: return .detail
         case .claimForm?: return .claimForm
         case .confirmRelease?: return .confirmRelease
         case .releaseStuck?: return .releaseStuck

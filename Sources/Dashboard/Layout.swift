@@ -37,7 +37,7 @@ public struct Layout: Hashable, Sendable {
         case .cells: return cells
         case .cpus: return cpus
         case .pci: return pci
-        case .claims: return claims
+        case .claims, .holders: return claims
         }
     }
 }

@@ -7,4 +7,5 @@ public enum Overlay: Hashable, Sendable {
     case filter(FilterPrompt)
     case device(address: String, scroll: Int)
     case claimDetail(id: String, scroll: Int)
+    case holderDetail(id: String, scroll: Int)
 }

@@ -16,7 +16,7 @@ public enum Screen {
         CellsPane.draw(m, into: &c, rect: layout.cells, glyphs: g)
         CPUMapPane.draw(m, into: &c, rect: layout.cpus, glyphs: g)
         PCIPane.draw(m, into: &c, rect: layout.pci, glyphs: g)
-        ClaimsPane.draw(m, into: &c, rect: layout.claims, glyphs: g)
+        drawClaimsOrHolders(m, into: &c, rect: layout.claims, glyphs: g)
         switch m.overlay {
         case .help(let scroll)?:
             HelpOverlay.draw(readOnly: m.readOnly, scroll: scroll, into: &c, area: layout.body, glyphs: g)
@@ -30,6 +30,8 @@ public enum Screen {
             DeviceDetail.draw(address: address, scroll: scroll, host: m.host, into: &c, area: layout.body, glyphs: g)
         case .claimDetail(let id, let scroll)?:
             ClaimDetail.draw(id: id, scroll: scroll, host: m.host, now: m.now, into: &c, area: layout.body, glyphs: g)
+        case .holderDetail(let id, let scroll)?:
+            HolderDetail.draw(id: id, scroll: scroll, host: m.host, into: &c, area: layout.body, glyphs: g)
         case .filter?, nil:
             break
         }
@@ -45,9 +47,18 @@ public enum Screen {
         guard m.overlay == nil, let layout = Layout(width: previous.width, height: previous.height) else { return nil }
         var c = previous
         HeaderPane.draw(m, into: &c, rect: layout.header, glyphs: g)
-        ClaimsPane.draw(m, into: &c, rect: layout.claims, glyphs: g)
+        drawClaimsOrHolders(m, into: &c, rect: layout.claims, glyphs: g)
         if g.isASCII { c.foldToASCII() }
         return c
+    }
+
+    /// The lower right pane shows the tab last focused: claims or holders.
+    static func drawClaimsOrHolders(_ m: DashboardModel, into c: inout Canvas, rect: Rect, glyphs g: Glyphs) {
+        if m.holdersShown {
+            HoldersPane.draw(m, into: &c, rect: rect, glyphs: g)
+        } else {
+            ClaimsPane.draw(m, into: &c, rect: rect, glyphs: g)
+        }
     }
 
     /// Below 80x24: the needed size, centred, and nothing else.

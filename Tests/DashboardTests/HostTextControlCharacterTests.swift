@@ -87,6 +87,30 @@ import TrackerCore
         return m
     }
 
+    static let evilHolderID = evil("HLDID")
+
+    /// The hostile state with what the kernel shows: a holder whose id,
+    /// name, comm and cgroup are hostile, pinned to CPU 4 and holding the
+    /// last VF; a hostile block reason and finding messages (one a conflict
+    /// with the hostile claim).
+    static func liveModel() -> DashboardModel {
+        var m = model()
+        let h = Holder(kind: .kernel, id: evilHolderID, name: evil("HLDNM"), pid: 4121, comm: evil("HCOMM"),
+                       cgroup: evil("HCGRP"), cpus: [4], pages: [HeldPages(node: 0, sizeKB: 2048, count: 3)],
+                       pciDevices: ["0000:3b:01.1"], memoryMBPerNode: [0: 64])
+        let nameless = Holder(kind: .host, id: "host:0000:3b:00.0", name: evil("HOSTU"), pciDevices: ["0000:3b:00.0"])
+        m.host?.holders += [h, nameless]
+        m.host?.cpuHolders = [4: h]
+        m.host?.findings = [
+            Finding(kind: .conflict, resource: "CPU 2", holders: [evilClaimID, evilHolderID], message: evil("CNFLT")),
+            Finding(kind: .outsideUse, resource: "CPU 4", holders: [evilHolderID], message: evil("OUTSD")),
+        ]
+        m.host?.deviceBlockers = ["0000:3b:01.1": evil("BLOKR")]
+        m.host?.utilisation = Utilisation(cpuBusyPct: [0: 10, 4: 95], hostBusyPct: 20,
+                                          nodeMemory: [0: NodeMemory(totalMB: 16384, freeMB: 8192, usedMB: 8192)])
+        return m
+    }
+
     /// Renders every screen that shows host text, in Unicode and ASCII, at
     /// the smallest and a large size; returns (what, canvas).
     static func screens() -> [(String, Canvas)] {
@@ -159,6 +183,29 @@ import TrackerCore
         var empty = DashboardModel()
         empty.pollError = evil("NOHST")
         add("poll error before the first state", empty)
+        // What the kernel shows: the CPU it shows held (selected), the
+        // holders tab on the hostile holder, its detail, the blocked VF's
+        // record and row, the conflict on the claim.
+        let live = liveModel()
+        for pane in PaneID.allCases {
+            var lm = live
+            lm.focus = pane
+            if pane == .cpus { lm.cpuIndex = 4 }
+            if pane == .pci { lm.pciIndex = 2 }
+            if pane == .holders { lm.holderIndex = HoldersPane.visible(lm).firstIndex { $0.id == evilHolderID } ?? 0 }
+            add("live panes, \(pane) focused", lm)
+        }
+        m = live
+        m.overlay = .holderDetail(id: evilHolderID, scroll: 0)
+        add("holder detail", m)
+        m.overlay = .holderDetail(id: "host:0000:3b:00.0", scroll: 0)
+        add("host holder detail", m)
+        m.overlay = .device(address: "0000:3b:01.1", scroll: 0)
+        add("blocked device detail", m)
+        m.overlay = .device(address: "0000:3b:00.0", scroll: 0)
+        add("host device detail", m)
+        m.overlay = .claimDetail(id: evilClaimID, scroll: 0)
+        add("conflicting claim detail", m)
         return out
     }
 
@@ -174,7 +221,8 @@ import TrackerCore
         let all = Self.screens().map { $0.1.text }.joined(separator: "\n")
         for marker in ["HOSTN", "PFNAM", "VENDR", "DRIVR", "CLASS", "SUBSY", "NETIF", "PHYSN", "VFNAM", "GPUNM", "ALIAS",
                        "CLMID", "CONSM", "NOTEX", "DOMID", "GONEC", "WHYXX", "REASN", "FORMC", "FILTR", "PROMP", "FLASH",
-                       "POLLE", "NOHST", "0000:5e:00.0"] {
+                       "POLLE", "NOHST", "0000:5e:00.0", "HLDID", "HLDNM", "HCOMM", "HCGRP", "HOSTU", "CNFLT", "OUTSD",
+                       "BLOKR"] {
             #expect(all.contains(marker), "\(marker) is drawn nowhere")
         }
     }

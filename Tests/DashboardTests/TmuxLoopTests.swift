@@ -198,7 +198,7 @@ struct TmuxLoopTests {
         #expect(t.wait(for: "NUMA cells"), "the dashboard is drawn again after the dropped stops")
         Thread.sleep(forTimeInterval: 2)  // the pasted keys are read by now
         t.keys("q")
-        #expect(t.wait(for: "EXIT=0", timeout: 5), "the first q quits: \(t.capture())")
+        #expect(t.wait(for: "EXIT=0", timeout: 20), "the first q quits: \(t.capture())")
         Self.expectRestored(t, "Ctrl-Z")
     }
 

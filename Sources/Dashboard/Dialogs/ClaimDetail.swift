@@ -33,7 +33,7 @@ public enum ClaimDetail {
             switch f.kind {
             case .stuck: out.append(("STUCK", f.text, .stuck))
             case .drift: out.append(("DRIFT", f.text, .warn))
-            case .conflict: out.append(("CONFLICT", f.text, .stuck))
+            case .conflict: out.append(("CONFLICT", f.text, .danger))
             case .ownerNotVisible: out.append(("owner", f.text, .warn))
             }
         }
@@ -49,7 +49,7 @@ public enum ClaimDetail {
         let rows = lines(id: id, host: host, now: now)
         let start = max(0, min(scroll, rows.count - DetailView.visibleRows(area: area)))
         for (i, row) in rows.dropFirst(start).prefix(DetailView.visibleRows(area: area)).enumerated() {
-            c.hostText(inner.x, inner.y + i, row.0, Style(["STUCK", "DRIFT"].contains(row.0) ? row.2 : .label, bold: true), maxWidth: 13)
+            c.hostText(inner.x, inner.y + i, row.0, Style(["STUCK", "DRIFT", "CONFLICT"].contains(row.0) ? row.2 : .label, bold: true), maxWidth: 13)
             c.hostText(inner.x + 14, inner.y + i, row.1, Style(row.2), maxWidth: inner.width - 14)
         }
         c.text(inner.x, inner.maxY - 1, "Esc back · ↑↓ PgUp PgDn scroll · C confirm · r release", Style(.dim))

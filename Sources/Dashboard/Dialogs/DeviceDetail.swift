@@ -1,8 +1,9 @@
 import TrackerCore
 
 /// The full record of one PCI device (Enter on a PCI row): ids, class,
-/// driver, IOMMU group, interfaces, locality, SR-IOV counts, the claims
-/// touching it and whether PF and VFs agree.
+/// driver, IOMMU group, interfaces, locality, SR-IOV counts, why it cannot
+/// be claimed now, the claims, processes (VFIO users) and host uses holding
+/// it, and whether PF and VFs agree.
 public enum DeviceDetail {
     public static func lines(address: String, host: HostState, glyphs g: Glyphs) -> [(String, String, Role)] {
         guard let d = host.effective.pciDevices.first(where: { $0.address == address }) else {
@@ -31,10 +32,20 @@ public enum DeviceDetail {
         add("NUMA node", d.numaNode.map(String.init) ?? "none reported (-1)")
         add("status", base.map { $0.status == d.status ? d.status.rawValue : "\(d.status.rawValue) (host reported \($0.status.rawValue))" },
             PCIPane.statusRole(d.status))
+        if let why = host.deviceBlockers[address] { add("not claimable", why, .danger) }
         if let owner = host.pciOwners[address] {
             let c = host.claims.first { $0.id == owner }
             add("held by", "\(owner) · \(c?.consumer.name ?? "?") · \(c?.state.rawValue ?? "?")", .pinned)
         }
+        let holders = LiveFigures.deviceHolders(address, host)
+        for h in holders where h.kind == .host { add("used by host", h.name, .warn) }
+        let users = holders.filter { $0.kind != .host && $0.pid != nil }
+        if !users.isEmpty || d.driver == "vfio-pci" {
+            let conflict = host.pciOwners[address] != nil && !users.isEmpty
+            add("vfio users", users.isEmpty ? "none" : users.map(\.label).joined(separator: ", "),
+                conflict ? .danger : (users.isEmpty ? .value : .warn))
+        }
+        for h in holders where h.kind != .host && h.pid == nil { add("holder", "\(h.label) · \(h.kind.rawValue)", .warn) }
         let vfs = host.effective.pciDevices.filter { $0.parentAddr == address }
         if d.devType == .pf {
             add("SR-IOV", "numvfs \(d.sriovNumVFs.map(String.init) ?? "?") / totalvfs \(d.sriovTotalVFs.map(String.init) ?? "?") · \(vfs.count) VFs tracked")

@@ -3,6 +3,19 @@ import TrackerCore
 /// What one CPU is for, in display precedence.
 public enum CPUKind: Hashable, Sendable {
     case offline, pinned, freeDedicated, shared, isolated, reserved
+    /// Pinned by a holder the kernel shows (a process, a cgroup) that no
+    /// claim explains.
+    case held
+    /// Held by a claim and by another holder at once.
+    case conflict
+
+    /// As `of(_:in:)`, with what the kernel shows: a CPU in `cpuHolders` is
+    /// `held`, or `conflict` when a claim pins it too.
+    public static func of(_ cpu: Int, in cell: NUMACell, host: HostState) -> CPUKind {
+        if cell.offlineCPUs?.contains(cpu) == true { return .offline }
+        if host.cpuHolders[cpu] != nil { return host.cpuOwners[cpu] == nil ? .held : .conflict }
+        return of(cpu, in: cell)
+    }
 
     public static func of(_ cpu: Int, in cell: NUMACell) -> CPUKind {
         if cell.offlineCPUs?.contains(cpu) == true { return .offline }
@@ -21,6 +34,8 @@ public enum CPUKind: Hashable, Sendable {
         case .shared: return g.tileShared
         case .isolated: return g.tileIsolated
         case .reserved: return g.tileReserved
+        case .held: return g.tileHeld
+        case .conflict: return g.tileConflict
         }
     }
 
@@ -32,6 +47,8 @@ public enum CPUKind: Hashable, Sendable {
         case .shared: return .shared
         case .isolated: return .isolated
         case .reserved: return .reserved
+        case .held: return .warn
+        case .conflict: return .danger
         }
     }
 
@@ -43,6 +60,8 @@ public enum CPUKind: Hashable, Sendable {
         case .shared: return "shared"
         case .isolated: return "isolated"
         case .reserved: return "reserved"
+        case .held: return "held, no claim"
+        case .conflict: return "conflict"
         }
     }
 }

@@ -3,12 +3,69 @@ import TrackerCore
 /// One block per NUMA cell: dedicated CPUs, shared vCPU load against
 /// `cpus × ratio`, memory, then one bar per page size. Hugepages get their
 /// own bars and are never folded into the memory bar (htop-dev/htop#447).
+/// Where the kernel was read, promised and real sit side by side: memory
+/// promised by claims above memory the kernel shows used, and each page
+/// size split into pages of claims, pages used outside them, reserved
+/// pages and what the kernel shows free, with the counts on a line below.
 public enum CellsPane {
     static let labelWidth = 9
 
     /// Lines one cell's block takes.
-    public static func blockHeight(_ cell: NUMACell, distances: Bool) -> Int {
-        4 + cell.mempages.filter { $0.sizeKB > 4 }.count + (distances ? 1 : 0)
+    public static func blockHeight(_ cell: NUMACell, host: HostState, distances: Bool) -> Int {
+        rows(cell, host: host).count + 1 + (distances ? 1 : 0)
+    }
+
+    /// One line of a cell's block under its heading.
+    struct Row {
+        enum Meter { case classic(used: Int, reserved: Int), parts([Bar.Part]), counts }
+        var label: String
+        var bar: Meter
+        var total: Int
+        var text: String
+    }
+
+    static func rows(_ cell: NUMACell, host: HostState, glyphs g: Glyphs = .unicode) -> [Row] {
+        let ded = cell.pcpus
+        let held = LiveFigures.heldOutside(host).intersection(ded)
+        let pinnedSet = cell.pinnedCPUs.intersection(ded).union(held)
+        let capacity = Int((Double(cell.cpus.count) * host.effective.cpuAllocationRatio).rounded(.down))
+        var out: [Row] = []
+        if held.isEmpty {
+            out.append(Row(label: "pinned", bar: .classic(used: pinnedSet.count, reserved: 0), total: ded.count,
+                           text: "\(pinnedSet.count)/\(ded.count) ded"))
+        } else {
+            let byClaims = pinnedSet.count - held.count
+            out.append(Row(label: "pinned", bar: .parts([Bar.Part(byClaims, g.barUsed, .pinned), Bar.Part(held.count, g.barOutside, .warn)]),
+                           total: ded.count, text: "\(pinnedSet.count)/\(ded.count) ded, \(held.count) held"))
+        }
+        out.append(Row(label: "shared", bar: .classic(used: cell.cpuUsage, reserved: 0), total: capacity,
+                       text: "\(cell.cpuUsage)/\(capacity) vCPU (\(cell.cpus.count)×\(ratio(host.effective.cpuAllocationRatio)))"))
+        let promised = "\(Fmt.mib(cell.memoryUsageMB))/\(Fmt.mib(cell.memoryMB))"
+        if let k = host.utilisation?.nodeMemory[cell.id] {
+            out.append(Row(label: "promised", bar: .classic(used: cell.memoryUsageMB, reserved: 0), total: cell.memoryMB, text: promised))
+            out.append(Row(label: "mem used", bar: .classic(used: k.usedMB, reserved: 0), total: k.totalMB,
+                           text: "\(Fmt.mib(k.usedMB))/\(Fmt.mib(k.totalMB))"))
+        } else {
+            out.append(Row(label: "memory", bar: .classic(used: cell.memoryUsageMB, reserved: 0), total: cell.memoryMB, text: promised))
+        }
+        for p in cell.mempages.filter({ $0.sizeKB > 4 }).sorted(by: { $0.sizeKB < $1.sizeKB }) {
+            let label = "\(PageSizeText.short(kb: p.sizeKB)) pages"
+            guard let free = LiveFigures.pagesFree(host, node: cell.id, sizeKB: p.sizeKB) else {
+                var t = "\(p.used)/\(p.total)"
+                if p.reserved > 0 { t += " r\(p.reserved)" }
+                out.append(Row(label: label, bar: .classic(used: p.used, reserved: p.reserved), total: p.total, text: t))
+                continue
+            }
+            let claimed = LiveFigures.pagesClaimed(host, node: cell.id, sizeKB: p.sizeKB)
+            let outside = LiveFigures.pagesOutside(host, node: cell.id, sizeKB: p.sizeKB)
+            out.append(Row(label: label, bar: .parts([Bar.Part(claimed, g.barUsed, .pinned), Bar.Part(outside, g.barOutside, .warn),
+                                                      Bar.Part(p.reserved, g.barReserved, .barReserved)]),
+                           total: p.total, text: "free \(free)/\(p.total)"))
+            var counts = "\(g.barUsed) \(claimed) claims · \(g.barOutside) \(outside) outside"
+            if p.reserved > 0 { counts += " · \(g.barReserved) \(p.reserved) reserved" }
+            out.append(Row(label: "", bar: .counts, total: p.total, text: counts))
+        }
+        return out
     }
 
     public static func draw(_ m: DashboardModel, into c: inout Canvas, rect r: Rect, glyphs g: Glyphs) {
@@ -20,7 +77,7 @@ public enum CellsPane {
         var first = min(m.cellScroll, max(0, cells.count - 1))
         if m.cellIndex < first { first = m.cellIndex }
         while first < m.cellIndex {
-            let h = cells[first...m.cellIndex].reduce(0) { $0 + blockHeight($1, distances: m.showDistances) }
+            let h = cells[first...m.cellIndex].reduce(0) { $0 + blockHeight($1, host: host, distances: m.showDistances) }
             if h <= inner.height { break }
             first += 1
         }
@@ -30,7 +87,7 @@ public enum CellsPane {
         var allShown = true
         for i in first..<cells.count {
             let cell = cells[i]
-            let h = blockHeight(cell, distances: m.showDistances)
+            let h = blockHeight(cell, host: host, distances: m.showDistances)
             if y >= inner.maxY { allShown = false; break }
             drawBlock(cell, index: i, host: host, pci: pciByCell[cell.id] ?? 0, selected: m.focus == .cells && i == m.cellIndex,
                       distances: m.showDistances, into: &c, x: inner.x, y: y, width: inner.width, clip: inner, glyphs: g)
@@ -65,27 +122,27 @@ public enum CellsPane {
         c.text(x, y, Canvas.fit(head, max(1, w - tail.count - 2), ascii: c.ascii), hs, clip: clip)
         c.text(x + w - tail.count, y, tail, selected ? Style(.selected) : Style(.dim), clip: clip)
 
-        let pinned = cell.pinnedCPUs.intersectionCount(cell.pcpus)
-        let capacity = Int((Double(cell.cpus.count) * host.effective.cpuAllocationRatio).rounded(.down))
-        var rows: [(String, Int, Int, Int, String)] = [
-            ("pinned", pinned, 0, cell.pcpus.count, "\(pinned)/\(cell.pcpus.count) ded"),
-            ("shared", cell.cpuUsage, 0, capacity,
-             "\(cell.cpuUsage)/\(capacity) vCPU (\(cell.cpus.count)×\(ratio(host.effective.cpuAllocationRatio)))"),
-            ("memory", cell.memoryUsageMB, 0, cell.memoryMB, "\(Fmt.mib(cell.memoryUsageMB))/\(Fmt.mib(cell.memoryMB))"),
-        ]
-        for p in cell.mempages.filter({ $0.sizeKB > 4 }).sorted(by: { $0.sizeKB < $1.sizeKB }) {
-            var t = "\(p.used)/\(p.total)"
-            if p.reserved > 0 { t += " r\(p.reserved)" }
-            rows.append(("\(PageSizeText.short(kb: p.sizeKB)) pages", p.used, p.reserved, p.total, t))
-        }
+        let rows = rows(cell, host: host, glyphs: g)
         for (n, row) in rows.enumerated() {
             let yy = y + 1 + n
-            c.text(x + 1, yy, row.0, Style(.label), clip: clip)
-            let suffixWidth = min(24, max(row.4.count, 10))
             let barX = x + 1 + labelWidth
+            if case .counts = row.bar {
+                // The counts under a page bar, lined up with the bar.
+                c.text(barX, yy, Canvas.fit(row.text, w - labelWidth - 1, ascii: c.ascii), Style(.dim), clip: clip)
+                continue
+            }
+            c.text(x + 1, yy, row.label, Style(.label), clip: clip)
+            let suffixWidth = min(24, max(row.text.count, 10))
             let barW = max(4, w - labelWidth - suffixWidth - 3)
-            Bar.draw(into: &c, x: barX, y: yy, width: barW, used: row.1, reserved: row.2, total: row.3, glyphs: g, clip: clip)
-            c.text(barX + barW + 1, yy, Canvas.fit(row.4, w - (barX + barW + 1 - x), ascii: c.ascii), Style(.value), clip: clip)
+            switch row.bar {
+            case .classic(let used, let reserved):
+                Bar.draw(into: &c, x: barX, y: yy, width: barW, used: used, reserved: reserved, total: row.total, glyphs: g, clip: clip)
+            case .parts(let parts):
+                Bar.draw(into: &c, x: barX, y: yy, width: barW, parts: parts, total: row.total, glyphs: g, clip: clip)
+            case .counts:
+                break
+            }
+            c.text(barX + barW + 1, yy, Canvas.fit(row.text, w - (barX + barW + 1 - x), ascii: c.ascii), Style(.value), clip: clip)
         }
         if distances {
             let yy = y + 1 + rows.count

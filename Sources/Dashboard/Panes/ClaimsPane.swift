@@ -1,8 +1,10 @@
 import TrackerCore
 
 /// Live claims: id, consumer, cells, CPUs, memory, pages, devices, age,
-/// state. A stuck claim shows STUCK in the danger colour, one that drifted
-/// DRIFT in the warning colour, and each finding on a line below it.
+/// state. A stuck claim shows STUCK in the danger colour, one whose CPU or
+/// device another holder also holds CONFLICT, one that drifted DRIFT in the
+/// warning colour, and each finding on a line below it. The Holders view
+/// (`HoldersPane`) is the other tab of this pane.
 public enum ClaimsPane {
     /// Claims after the filter and stuck-only toggle, in the chosen order.
     public static func visible(_ m: DashboardModel) -> [Claim] {
@@ -37,7 +39,8 @@ public enum ClaimsPane {
     /// The colour role of a finding's line under its claim.
     static func role(_ kind: ClaimFinding.Kind) -> Role {
         switch kind {
-        case .stuck, .conflict: return .stuck
+        case .stuck: return .stuck
+        case .conflict: return .danger
         case .drift, .ownerNotVisible: return .warn
         }
     }
@@ -90,6 +93,7 @@ public enum ClaimsPane {
         }
         let inner = PaneFrame.draw(into: &c, rect: r, title: title, focused: focused, glyphs: g)
         guard let host = m.host, inner.height >= 2 else { return }
+        PaneFrame.counter("H: holders \(host.holders.count)", into: &c, rect: r, top: true, titleWidth: title.count + 4)
         let cols = columns(width: inner.width, now: m.now)
         var x = inner.x
         for col in cols {
@@ -116,7 +120,9 @@ public enum ClaimsPane {
             let y = inner.y + 1 + n
             let cl = list[line.claim]
             let isStuck = host.stuck[cl.id] != nil
-            let drifted = !isStuck && !host.drift(of: cl.id).isEmpty
+            let findings = host.findings(for: cl.id)
+            let conflicted = !isStuck && findings.contains { $0.kind == .conflict }
+            let drifted = !isStuck && !conflicted && findings.contains { $0.kind == .drift }
             let selected = focused && line.claim == sel
             if let reason = line.reason {
                 c.text(inner.x + 2, y, g.isASCII ? "->" : "↳", Style(line.role), clip: inner)
@@ -132,6 +138,9 @@ public enum ClaimsPane {
                     if isStuck {
                         text = "STUCK"
                         style = Style(.stuck, bold: true, reverse: true)
+                    } else if conflicted {
+                        text = "CONFLICT"
+                        style = Style(.danger, bold: true, reverse: true)
                     } else if drifted {
                         text = "DRIFT"
                         style = Style(.warn, bold: true, reverse: true)

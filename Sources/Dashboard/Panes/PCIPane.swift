@@ -1,7 +1,8 @@
 import TrackerCore
 
-/// PF → VF tree: address, type, names, cell, status, owning claim; per PF
-/// "VFs used n/total". Enter opens `DeviceDetail`.
+/// PF → VF tree: address, type, names, cell, status, driver, owning claim
+/// or other holder (`4121/qemu-kvm`, `host`); per PF "VFs used n/total".
+/// Enter opens `DeviceDetail`.
 public enum PCIPane {
     public static func statusRole(_ s: PCIDeviceStatus) -> Role {
         switch s {
@@ -32,12 +33,10 @@ public enum PCIPane {
         let scroll = PaneFrame.scroll(selected: sel, current: m.pciScroll, rows: inner.height, count: rows.count)
         let wide = inner.width >= 70
         let shown = rows[scroll..<min(rows.count, scroll + inner.height)]
-        // The owner column is as wide as the longest owner on screen, so
-        // names get the room when nothing is held.
-        let ownerWidth = min(20, shown.map { r -> Int in
-            guard let id = host.pciOwners[r.device.address] else { return statusHint(r, host: host).count }
-            return wide ? id.count + 1 + (host.claims.first { $0.id == id }?.consumer.name.count ?? 0) : id.count
-        }.max() ?? 0)
+        // The owner and driver columns are as wide as their longest text on
+        // screen, so names get the room when nothing is held or bound.
+        let ownerWidth = min(20, shown.map { ownerText($0, host: host, wide: wide, ascii: c.ascii).text.count }.max() ?? 0)
+        let driverWidth = min(10, shown.map { $0.device.driver.map { SafeText.forScreen($0, ascii: c.ascii).count } ?? 0 }.max() ?? 0)
         for (n, row) in rows[scroll..<min(rows.count, scroll + inner.height)].enumerated() {
             let y = inner.y + n
             let i = scroll + n
@@ -61,11 +60,7 @@ public enum PCIPane {
             x = c.text(x, y, Fmt.left(type, 3), st(.label), clip: inner) + 1
             // Right-hand columns are laid out from the right edge; the name
             // takes what is left, so nothing ever crosses the border.
-            let owner = host.pciOwners[d.address]
-            let ownerText = owner.map { id in
-                let name = host.claims.first { $0.id == id }?.consumer.name ?? ""
-                return wide ? "\(id) \(SafeText.forScreen(name, ascii: c.ascii))" : id
-            } ?? statusHint(row, host: host)
+            let owner = ownerText(row, host: host, wide: wide, ascii: c.ascii)
             // (display order, width, text, style), kept by priority while they fit.
             var cols: [(order: Int, width: Int, text: String, style: Style)] = []
             var candidates: [(Int, Int, String, Style)] = []
@@ -73,10 +68,23 @@ public enum PCIPane {
                 let t = "VFs \(used)/\(total)"
                 candidates.append((0, t.count, t, st(used > 0 ? .pinned : .dim)))
             }
-            candidates.append((2, 11, Fmt.left(d.status.rawValue, 11), st(statusRole(d.status), bold: d.status == .claimed)))
+            // Narrow, the owner column rarely fits beside the status: a
+            // holder other than a claim (or the host's block) takes the
+            // status's place, as it says more than "unavailable".
+            let others = LiveFigures.deviceHolders(d.address, host).map(LiveFigures.shortLabel).joined(separator: ",")
+            if !wide && !others.isEmpty {
+                candidates.append((2, 11, others, st(host.pciOwners[d.address] == nil ? .warn : .danger, bold: true)))
+            } else if !wide && host.deviceBlockers[d.address] != nil && host.pciOwners[d.address] == nil {
+                candidates.append((2, 11, "blocked", st(.warn, bold: true)))
+            } else {
+                candidates.append((2, 11, Fmt.left(d.status.rawValue, 11), st(statusRole(d.status), bold: d.status == .claimed)))
+            }
             candidates.append((1, 3, Fmt.right(d.numaNode.map { "c\($0)" } ?? "-", 3), st(.label)))
             if ownerWidth > 0 {
-                candidates.append((3, wide ? ownerWidth : min(12, ownerWidth), ownerText, st(owner == nil ? .dim : .pinned)))
+                candidates.append((4, wide ? ownerWidth : min(12, ownerWidth), owner.text, st(owner.role)))
+            }
+            if driverWidth > 0 {
+                candidates.append((3, driverWidth, d.driver ?? "-", st(d.driver == nil ? .dim : .label)))
             }
             var room = inner.maxX - x
             for cand in candidates where cand.1 + 1 <= room {
@@ -101,6 +109,24 @@ public enum PCIPane {
         if rows.count > inner.height {
             PaneFrame.counter("\(sel + 1)/\(rows.count)", into: &c, rect: r)
         }
+    }
+
+    /// The owner column: the claim (`c1 vm-42`, plus `& host` or a process
+    /// when another holder has it too), else the holders (`4121/qemu-kvm`,
+    /// `host`), else `not claimable` when the host blocks it, else Nova's
+    /// PF⇄VF hint. Host text, sanitised here.
+    static func ownerText(_ row: PCIRow, host: HostState, wide: Bool, ascii: Bool) -> (text: String, role: Role) {
+        let d = row.device
+        let others = LiveFigures.deviceHolders(d.address, host).map(LiveFigures.shortLabel).joined(separator: ",")
+        if let id = host.pciOwners[d.address] {
+            let name = host.claims.first { $0.id == id }?.consumer.name ?? ""
+            var t = wide ? "\(id) \(name)" : id
+            if !others.isEmpty { t += " & " + others }
+            return (SafeText.forScreen(t, ascii: ascii), others.isEmpty ? .pinned : .danger)
+        }
+        if !others.isEmpty { return (SafeText.forScreen(others, ascii: ascii), .warn) }
+        if host.deviceBlockers[d.address] != nil { return ("not claimable", .warn) }
+        return (statusHint(row, host: host), .dim)
     }
 
     /// Why a device is unavailable or unclaimable without an owner of its

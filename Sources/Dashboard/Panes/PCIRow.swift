@@ -21,8 +21,9 @@ public struct PCIRow: Hashable, Sendable {
             guard !f.isEmpty else { return true }
             let owner = host.pciOwners[d.address] ?? ""
             let consumer = host.claims.first { $0.id == owner }?.consumer.name ?? ""
-            return [d.address, d.vendorName ?? "", d.deviceName ?? "", d.status.rawValue, owner, consumer,
-                    d.devType.rawValue, d.driver ?? ""].contains { $0.lowercased().contains(f) }
+            let holders = LiveFigures.deviceHolders(d.address, host).flatMap { [LiveFigures.shortLabel($0), $0.name] }
+            return ([d.address, d.vendorName ?? "", d.deviceName ?? "", d.status.rawValue, owner, consumer,
+                     d.devType.rawValue, d.driver ?? ""] + holders).contains { $0.lowercased().contains(f) }
         }
         var out: [PCIRow] = []
         for d in devs where d.devType == .pf {

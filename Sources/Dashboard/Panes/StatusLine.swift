@@ -20,7 +20,7 @@ public enum StatusLine {
             c.hostText(r.x + 1, r.y, f.text, Style(role, bold: f.kind != .info), maxWidth: maxW)
         } else {
             let hint = m.readOnly ? "read-only: claims can be viewed, not changed · ? for keys"
-                                  : "Tab: next pane · Enter: details · c: claim · ?: all keys"
+                                  : "Tab: next pane · Enter: details · c: claim · H: holders · ?: all keys"
             c.text(r.x + 1, r.y, hint, Style(.statusBar), maxWidth: r.width - right.count - 3)
         }
         if !right.isEmpty { c.text(r.maxX - right.count, r.y, right, Style(.statusBar, bold: true)) }

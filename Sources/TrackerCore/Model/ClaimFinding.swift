@@ -8,7 +8,7 @@ public struct ClaimFinding: Hashable, Sendable {
         case stuck
         /// Promised and real differ (see `Drift`).
         case drift
-        /// Another holder (a process, the host) uses what the claim holds.
+        /// A resource of the claim is also held by another holder (see `Finding`).
         case conflict
         /// The owner pid was not visible to this reader.
         case ownerNotVisible = "owner-not-visible"

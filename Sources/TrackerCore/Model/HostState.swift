@@ -84,13 +84,13 @@ public struct HostState: Hashable, Sendable {
         findings.filter { $0.kind == .conflict && $0.holders.contains(id) }
     }
 
-    /// Everything to say under claim `id`: stuck reasons, then drift, then
-    /// conflicts with other owners, then an owner that could not be checked.
-    /// Empty for a healthy claim.
+    /// Everything to say under claim `id`: stuck reasons, then conflicts
+    /// with other holders, then drift, then an owner that could not be
+    /// checked. Empty for a healthy claim.
     public func findings(for id: String) -> [ClaimFinding] {
         (stuck[id] ?? []).map { ClaimFinding(kind: .stuck, text: $0.description) }
-            + drift(of: id).map { ClaimFinding(kind: .drift, text: $0.detail) }
             + conflicts(of: id).map { ClaimFinding(kind: .conflict, text: $0.message) }
+            + drift(of: id).map { ClaimFinding(kind: .drift, text: $0.detail) }
             + (ownersNotVisible[id].map { [ClaimFinding(kind: .ownerNotVisible, text: $0.description)] } ?? [])
     }
 }

@@ -1,0 +1,71 @@
+import TrackerCore
+
+/// Everything about one holder (Enter on a Holders row, or on a CPU the
+/// kernel shows held): what it is, what it holds, the load on its CPUs and
+/// what `check` says about it.
+public enum HolderDetail {
+    public static func lines(id: String, host: HostState) -> [(String, String, Role)] {
+        guard let h = host.holders.first(where: { $0.id == id }) else { return [("holder", "\(id) is no longer seen", .dim)] }
+        var out: [(String, String, Role)] = []
+        let what: String = switch h.kind {
+        case .restrack: "restrack: a claim in the ledger"
+        case .kernel: "kernel: held as the kernel shows it, no claim explains it"
+        case .host: "host: the host itself uses it"
+        case .libvirt: "libvirt: a domain libvirt runs"
+        case .kubelet: "kubelet: a pod the kubelet runs"
+        }
+        out.append(("kind", what, h.kind == .restrack ? .ok : .warn))
+        out.append(("id", h.id, .value))
+        out.append(("name", h.name, .value))
+        if let pid = h.pid { out.append(("pid", "\(pid)" + (h.comm.map { " (\($0))" } ?? ""), .value)) }
+        if let cg = h.cgroup { out.append(("cgroup", cg, .value)) }
+        if h.kind == .restrack, let c = host.claims.first(where: { $0.id == h.id }) {
+            out.append(("claim", "\(c.consumer.name) · \(c.state.rawValue)" + (c.consumer.pid.map { " · owner pid \($0)" } ?? ""), .value))
+        }
+        out.append(("CPUs", h.cpus.isEmpty ? "none" : h.cpus.cpulist, h.cpus.isEmpty ? .dim : .pinned))
+        let loads = h.cpus.sorted.compactMap { cpu in LiveFigures.busy(cpu, host).map { "\(cpu): \(LiveFigures.percent($0))" } }
+        if !loads.isEmpty {
+            let shown = loads.prefix(16).joined(separator: " · ") + (loads.count > 16 ? " · +\(loads.count - 16) more" : "")
+            out.append(("busy", shown, .value))
+        }
+        if h.pages.isEmpty {
+            out.append(("pages", "none", .dim))
+        } else {
+            for p in h.pages.sorted(by: { ($0.node, $0.sizeKB) < ($1.node, $1.sizeKB) }) {
+                out.append(("pages", "node \(p.node) · \(p.count)×\(PageSizeText.short(kb: p.sizeKB))", .value))
+            }
+        }
+        for (node, mb) in h.memoryMBPerNode.sorted(by: { $0.key < $1.key }) {
+            out.append(("memory", "node \(node) · \(Fmt.mib(mb))", .value))
+        }
+        if h.pciDevices.isEmpty { out.append(("devices", "none", .dim)) }
+        for a in h.pciDevices {
+            let driver = host.snapshot.pciDevices.first { $0.address == a }?.driver
+            out.append(("device", a + (driver.map { " · driver \($0)" } ?? ""), .value))
+        }
+        for f in LiveFigures.findings(of: h.id, host) {
+            let (label, role): (String, Role) = switch f.kind {
+            case .conflict: ("CONFLICT", .danger)
+            case .outsideUse: ("OUTSIDE", .warn)
+            case .drift: ("DRIFT", .warn)
+            case .notVisible: ("not visible", .dim)
+            }
+            out.append((label, f.message, role))
+        }
+        return out
+    }
+
+    public static func draw(id: String, scroll: Int, host: HostState?, into c: inout Canvas, area: Rect, glyphs g: Glyphs) {
+        let box = DetailView.box(area: area)
+        let inner = DialogFrame.open(into: &c, over: area, width: box.width, height: box.height, title: "Holder \(id)", glyphs: g)
+        guard let host else { return }
+        let rows = lines(id: id, host: host)
+        let start = max(0, min(scroll, rows.count - DetailView.visibleRows(area: area)))
+        for (i, row) in rows.dropFirst(start).prefix(DetailView.visibleRows(area: area)).enumerated() {
+            let loud = ["CONFLICT", "OUTSIDE", "DRIFT"].contains(row.0)
+            c.text(inner.x, inner.y + i, Fmt.left(row.0, 13), Style(loud ? row.2 : .label, bold: true))
+            c.hostText(inner.x + 14, inner.y + i, row.1, Style(row.2), maxWidth: inner.width - 14)
+        }
+        c.text(inner.x, inner.maxY - 1, "Esc back · ↑↓ PgUp PgDn Home End scroll", Style(.dim))
+    }
+}

@@ -1,0 +1,106 @@
+import TrackerCore
+
+/// Promised and real side by side: the numbers the header, the panes and
+/// the details share, worked out from one `HostState` so they agree.
+/// Promised comes from the claims; real from what the kernel showed
+/// (`utilisation`, the probed page pools, `holders`).
+public enum LiveFigures {
+    /// Host-wide busy %, or the mean over the CPUs sampled; nil when no
+    /// load was sampled.
+    public static func hostBusy(_ host: HostState) -> Double? {
+        guard let u = host.utilisation else { return nil }
+        if let h = u.hostBusyPct { return h }
+        guard !u.cpuBusyPct.isEmpty else { return nil }
+        return u.cpuBusyPct.values.reduce(0, +) / Double(u.cpuBusyPct.count)
+    }
+
+    /// Busy % of one CPU over the last sample.
+    public static func busy(_ cpu: Int, _ host: HostState) -> Double? { host.utilisation?.cpuBusyPct[cpu] }
+
+    /// The load digit of a tile: busy/10 rounded down, 100 % shown as 9.
+    public static func loadDigit(_ pct: Double) -> Character {
+        let d = min(9, max(0, Int(pct / 10)))
+        return Character(String(d))
+    }
+
+    /// "87%": whole percent, rounded down so 99.6 % is not shown as 100.
+    public static func percent(_ pct: Double) -> String { "\(min(100, max(0, Int(pct))))%" }
+
+    /// (used, total) MiB over every node the kernel reported; nil when none.
+    public static func kernelMemory(_ host: HostState) -> (used: Int, total: Int)? {
+        guard let nodes = host.utilisation?.nodeMemory, !nodes.isEmpty else { return nil }
+        return (nodes.values.reduce(0) { $0 + $1.usedMB }, nodes.values.reduce(0) { $0 + $1.totalMB })
+    }
+
+    /// The pool as probed (kernel `free` and `surplus` live there).
+    public static func probedPool(_ host: HostState, node: Int, sizeKB: Int) -> PagePool? {
+        host.snapshot.cells.first { $0.id == node }?.mempages.first { $0.sizeKB == sizeKB }
+            ?? host.effective.cells.first { $0.id == node }?.mempages.first { $0.sizeKB == sizeKB }
+    }
+
+    /// Pages in use by anyone as the kernel counts them, `total − free −
+    /// surplus` (the rule, as `check` judges outside use); nil when
+    /// the kernel's free count was not read.
+    public static func pagesInUse(_ host: HostState, node: Int, sizeKB: Int) -> Int? {
+        guard let p = probedPool(host, node: node, sizeKB: sizeKB), let free = p.free else { return nil }
+        return max(0, p.total - free - (p.surplus ?? 0))
+    }
+
+    /// Pages the kernel shows free; nil when not read.
+    public static func pagesFree(_ host: HostState, node: Int, sizeKB: Int) -> Int? {
+        probedPool(host, node: node, sizeKB: sizeKB)?.free
+    }
+
+    /// Pages live claims promise on one node and size.
+    public static func pagesClaimed(_ host: HostState, node: Int, sizeKB: Int) -> Int {
+        host.claims.reduce(0) { sum, c in
+            sum + c.usage.cells.filter { $0.hostCell == node && $0.pageSizeKB == sizeKB }.reduce(0) { $0 + $1.pages }
+        }
+    }
+
+    /// Pages held by holders other than claims (the `outside` holder and
+    /// processes) on one node and size.
+    public static func pagesOutside(_ host: HostState, node: Int, sizeKB: Int) -> Int {
+        host.holders.filter { $0.kind != .restrack }.reduce(0) { sum, h in
+            sum + h.pages.filter { $0.node == node && $0.sizeKB == sizeKB }.reduce(0) { $0 + $1.count }
+        }
+    }
+
+    /// CPUs the kernel shows pinned by a holder that no claim explains.
+    public static func heldOutside(_ host: HostState) -> CPUSet {
+        CPUSet(host.cpuHolders.keys.filter { host.cpuOwners[$0] == nil })
+    }
+
+    /// Holders other than claims that hold device `address`.
+    public static func deviceHolders(_ address: String, _ host: HostState) -> [Holder] {
+        host.holders.filter { $0.kind != .restrack && $0.pciDevices.contains(address) }
+    }
+
+    /// A holder in a narrow column: `host`, `4121/qemu-kvm`, a cgroup's or
+    /// holder's name. Host text: draw with `hostText`.
+    public static func shortLabel(_ h: Holder) -> String {
+        if h.kind == .host { return "host" }
+        if let pid = h.pid { return "\(pid)/\(h.comm ?? h.name)" }
+        return h.name
+    }
+
+    /// Host-level findings that name holder `id`, worst first.
+    public static func findings(of id: String, _ host: HostState) -> [Finding] {
+        host.findings.filter { $0.holders.contains(id) }.sorted { rank($0.kind) < rank($1.kind) }
+    }
+
+    static func rank(_ k: FindingKind) -> Int {
+        switch k {
+        case .conflict: return 0
+        case .outsideUse: return 1
+        case .drift: return 2
+        case .notVisible: return 3
+        }
+    }
+
+    /// Conflicts on the host: between owners (`findings`) and between
+    /// promises in the ledger (`conflicts`).
+    public static func conflictCount(_ host: HostState) -> Int {
+        host.findings.filter { $0.kind == .conflict }.count + host.conflicts.count
+    }
+}

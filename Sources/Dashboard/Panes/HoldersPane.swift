@@ -1,0 +1,155 @@
+import TrackerCore
+
+/// Every holder of host resources: one per live claim (`restrack`), the
+/// processes and cgroups the kernel shows pinned and pages in use outside
+/// claims (`kernel`), devices the host itself uses (`host`), and later
+/// libvirt domains and kubelet pods. Sorted by kind (in `HolderKind`'s
+/// order) then id, numbers in ids by value; `/` filters; Enter opens
+/// `HolderDetail`. It is the second tab of the claims pane (`H`, or Tab
+/// from the claims).
+public enum HoldersPane {
+    /// Holders after the filter, in display order.
+    public static func visible(_ m: DashboardModel) -> [Holder] {
+        guard let host = m.host else { return [] }
+        let f = m.filter.lowercased()
+        return host.holders.filter { f.isEmpty || matches($0, f) }.sorted(by: inOrder)
+    }
+
+    static func matches(_ h: Holder, _ f: String) -> Bool {
+        let fields = [h.kind.rawValue, h.id, h.name, h.comm ?? "", h.cgroup ?? "", h.pid.map(String.init) ?? "",
+                      h.cpus.cpulist] + h.pciDevices
+        return fields.contains { $0.lowercased().contains(f) }
+    }
+
+    /// Kind first, then id with digit runs compared by value (`pid:77`
+    /// before `pid:4121`).
+    static func inOrder(_ a: Holder, _ b: Holder) -> Bool {
+        let ka = HolderKind.allCases.firstIndex(of: a.kind) ?? 0
+        let kb = HolderKind.allCases.firstIndex(of: b.kind) ?? 0
+        if ka != kb { return ka < kb }
+        return naturalLess(a.id, b.id)
+    }
+
+    static func naturalLess(_ a: String, _ b: String) -> Bool {
+        let ta = runs(a), tb = runs(b)
+        for (x, y) in zip(ta, tb) where x != y {
+            if let nx = Int(x), let ny = Int(y), nx != ny { return nx < ny }
+            return x < y
+        }
+        return ta.count < tb.count
+    }
+
+    /// "pid:4121" → ["pid:", "4121"].
+    static func runs(_ s: String) -> [String] {
+        var out: [String] = []
+        var cur = ""
+        var digits = false
+        for ch in s {
+            if !cur.isEmpty && ch.isASCII && ch.isNumber != digits {
+                out.append(cur)
+                cur = ""
+            }
+            digits = ch.isASCII && ch.isNumber
+            cur.append(ch)
+        }
+        if !cur.isEmpty { out.append(cur) }
+        return out
+    }
+
+    /// `824×2M`, `512×2M,1×1G`, `-`.
+    public static func pages(_ h: Holder) -> String {
+        let bySize = Dictionary(grouping: h.pages, by: \.sizeKB).mapValues { $0.reduce(0) { $0 + $1.count } }
+        guard !bySize.isEmpty else { return "-" }
+        return bySize.keys.sorted().map { "\(bySize[$0] ?? 0)×\(PageSizeText.short(kb: $0))" }.joined(separator: ",")
+    }
+
+    /// `3b:00.2`, `3b:00.2 +1`, `-`: the domain is the same on most hosts.
+    public static func devices(_ h: Holder) -> String {
+        guard let first = h.pciDevices.first else { return "-" }
+        let short = first.hasPrefix("0000:") ? String(first.dropFirst(5)) : first
+        return h.pciDevices.count > 1 ? "\(short) +\(h.pciDevices.count - 1)" : short
+    }
+
+    /// The worst finding about holder `id`, as a word for its row.
+    static func note(_ id: String, _ host: HostState) -> (String, Role)? {
+        guard let f = LiveFigures.findings(of: id, host).first else { return nil }
+        switch f.kind {
+        case .conflict: return ("CONFLICT", .danger)
+        case .outsideUse: return ("OUTSIDE", .warn)
+        case .drift: return ("DRIFT", .warn)
+        case .notVisible: return ("UNSEEN", .dim)
+        }
+    }
+
+    struct Column {
+        var title: String
+        var width: Int
+        var value: (Holder) -> String
+    }
+
+    static func columns(width: Int, host: HostState) -> [Column] {
+        let all: [Column] = [
+            Column(title: "KIND", width: 8) { $0.kind.rawValue },
+            Column(title: "NAME", width: 14) { $0.comm ?? $0.name },
+            Column(title: "CPUS", width: 11) { $0.cpus.isEmpty ? "-" : CPUListText.fit($0.cpus, width: 11) },
+            Column(title: "NOTE", width: 8) { note($0.id, host)?.0 ?? "" },
+            Column(title: "PID", width: 7) { $0.pid.map(String.init) ?? "-" },
+            Column(title: "PAGES", width: 10) { pages($0) },
+            Column(title: "DEVS", width: 10) { devices($0) },
+        ]
+        var used = 0
+        var keep: [String] = []
+        for col in all where used + col.width + 1 <= width {
+            keep.append(col.title)
+            used += col.width + 1
+        }
+        let order = ["KIND", "PID", "NAME", "CPUS", "PAGES", "DEVS", "NOTE"]
+        return order.compactMap { t in keep.contains(t) ? all.first { $0.title == t } : nil }
+    }
+
+    public static func draw(_ m: DashboardModel, into c: inout Canvas, rect r: Rect, glyphs g: Glyphs) {
+        let focused = m.focus == .holders
+        let list = visible(m)
+        var title = PaneID.holders.title
+        if let host = m.host {
+            title += "  \(host.holders.count)"
+            let byKind = Dictionary(grouping: host.holders, by: \.kind).mapValues(\.count)
+            for k in HolderKind.allCases where k != .restrack {
+                if let n = byKind[k] { title += " · \(n) \(k.rawValue)" }
+            }
+        }
+        let inner = PaneFrame.draw(into: &c, rect: r, title: title, focused: focused, glyphs: g)
+        guard let host = m.host, inner.height >= 2 else { return }
+        PaneFrame.counter("H: claims \(host.claims.count)", into: &c, rect: r, top: true, titleWidth: title.count + 4)
+        let cols = columns(width: inner.width, host: host)
+        var x = inner.x
+        for col in cols { x = c.text(x, inner.y, Fmt.left(col.title, col.width), Style(.label, bold: true)) + 1 }
+        if list.isEmpty {
+            let why = host.holders.isEmpty ? "no holders seen" : "no holder matches the filter"
+            c.text(inner.x + 1, inner.y + 1, why, Style(.dim), clip: inner)
+            return
+        }
+        let sel = min(max(0, m.holderIndex), list.count - 1)
+        let rows = inner.height - 1
+        let scroll = PaneFrame.scroll(selected: sel, current: m.holderScroll, rows: rows, count: list.count)
+        for (n, h) in list[scroll..<min(list.count, scroll + rows)].enumerated() {
+            let y = inner.y + 1 + n
+            let selected = focused && scroll + n == sel
+            if selected { c.fill(Rect(x: inner.x, y: y, width: inner.width, height: 1), " ", Style(.selected)) }
+            var xx = inner.x
+            for col in cols {
+                var style = selected ? Style(.selected) : Style(.normal)
+                if !selected {
+                    switch col.title {
+                    case "KIND": style = Style(h.kind == .restrack ? .ok : (h.kind == .host ? .dim : .warn), bold: true)
+                    case "NOTE": style = Style(note(h.id, host)?.1 ?? .normal, bold: true)
+                    default: break
+                    }
+                }
+                c.hostText(xx, y, col.value(h), style, maxWidth: col.width)
+                xx += col.width + 1
+            }
+        }
+        if list.count > rows { PaneFrame.counter("\(sel + 1)/\(list.count)", into: &c, rect: r) }
+    }
+}
