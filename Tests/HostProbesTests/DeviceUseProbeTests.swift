@@ -62,6 +62,20 @@ import TrackerCore
         #expect(r.notVisible.isEmpty)
     }
 
+    @Test func multipathNVMeNamespaceIsTracedToItsControllerThroughItsPaths() throws {
+        let t = try B()
+        defer { t.remove() }
+        try t.device("pci0000:00/0000:00:04.0", vendor: "0x144d", classCode: "0x010802", driver: "nvme")
+        try t.write("sys/devices/virtual/nvme-subsystem/nvme-subsys0/nvme0n1/dev", "259:0\n")
+        try t.mkdir("sys/devices/pci0000:00/0000:00:04.0/nvme/nvme0/nvme0c0n1")
+        try t.link("sys/devices/virtual/nvme-subsystem/nvme-subsys0/nvme0n1/multipath/nvme0c0n1",
+                   to: "../../../../../pci0000:00/0000:00:04.0/nvme/nvme0/nvme0c0n1")
+        try t.link("sys/block/nvme0n1", to: "../devices/virtual/nvme-subsystem/nvme-subsys0/nvme0n1")
+        try t.write("proc/self/mountinfo", "50 27 259:0 / /var/lib/nova rw - xfs /dev/nvme0n1 rw\n")
+        let r = DeviceUseProbe(root: t.path).observe(snapshot: B.snapshot([B.pci("0000:00:04.0", classCode: "0108")]))
+        #expect(r.devices["0000:00:04.0"]?.hostReason == "disk controller of nvme0n1, mounted at /var/lib/nova")
+    }
+
     @Test func diskUnderDeviceMapperIsFollowedToItsMount() throws {
         let t = try B()
         defer { t.remove() }

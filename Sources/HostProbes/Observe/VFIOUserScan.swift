@@ -4,8 +4,8 @@
 /// keeps no reverse map from a file to its openers, so this is what `fuser`
 /// does; the caller runs it only when some device is bound to a VFIO driver.
 ///
-/// Bounded: at most `maxProcesses` pids and `maxFDs` descriptors per pid
-/// are looked at; a scan cut short says so in `notes`. A process that exits
+/// Bounded: at most `maxProcesses` pids, `maxFDs` descriptors per pid and
+/// `maxTotalFDs` in all are looked at; a scan cut short says so in `notes`. A process that exits
 /// mid-scan is skipped; one whose `fd/` cannot be read (another user's,
 /// without root) is counted, never taken as holding nothing.
 struct VFIOUserScan: Sendable {
@@ -31,6 +31,8 @@ struct VFIOUserScan: Sendable {
 
     static let maxProcesses = 200_000
     static let maxFDs = 1 << 20
+    /// About a second of `readlink`s: past it the poll would stall.
+    static let maxTotalFDs = 2_000_000
 
     static func scan(_ files: DeviceUseFiles) -> VFIOUserScan {
         var result = VFIOUserScan()
@@ -47,7 +49,13 @@ struct VFIOUserScan: Sendable {
                                 + "only the first \(maxProcesses) were looked at for VFIO groups")
         }
         let prefix = Array("/dev/vfio/".utf8)
+        var budget = maxTotalFDs
         for pid in pids.prefix(maxProcesses) {
+            guard budget > 0 else {
+                result.notes.append("more than \(maxTotalFDs) open files under \(files.display(Array("proc".utf8))): "
+                                    + "processes after pid \(pid - 1) were not looked at for VFIO groups")
+                break
+            }
             let fdDir = Array("proc/\(pid)/fd".utf8)
             guard let fds = files.list(fdDir, limit: maxFDs) else {
                 // Gone since the listing: nothing to report. Still there
@@ -56,6 +64,7 @@ struct VFIOUserScan: Sendable {
                 continue
             }
             var targets: Set<Target> = []
+            budget -= fds.count
             for fd in fds {
                 guard let link = files.linkTarget(fdDir.slash(fd)), link.starts(with: prefix) else { continue }
                 if let target = parse(Array(link[prefix.count...])) { targets.insert(target) }
