@@ -11,8 +11,9 @@ import TrackerCore
 struct DeviceRootBuilder {
     let root: URL
 
-    init() throws {
-        root = FileManager.default.temporaryDirectory.appendingPathComponent("restrack-devices-\(UUID().uuidString)")
+    /// Under `base`, the temporary directory unless given.
+    init(base: URL = FileManager.default.temporaryDirectory) throws {
+        root = base.appendingPathComponent("restrack-devices-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
     }
 

@@ -46,19 +46,26 @@ struct DeviceUseFiles: Sendable {
         HostString.decode(root + [UInt8(ascii: "/")] + relative)
     }
 
-    /// The absolute path, NUL-terminated, to hand to a C call.
-    private func cPath(_ relative: [UInt8]) -> [CChar] {
-        var full = root
-        full.append(UInt8(ascii: "/"))
-        full.append(contentsOf: relative)
-        full.append(0)
-        return full.map { CChar(bitPattern: $0) }
+    /// Calls `body` with the absolute path, NUL-terminated, built in a
+    /// temporary buffer: the device loop and the fd scan make thousands of
+    /// these per poll.
+    private func withCPath<T>(_ relative: [UInt8], _ body: (UnsafePointer<CChar>) -> T) -> T {
+        let count = root.count + relative.count + 2
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: count) { buffer in
+            var i = 0
+            for b in root { buffer[i] = b; i += 1 }
+            buffer[i] = UInt8(ascii: "/"); i += 1
+            for b in relative { buffer[i] = b; i += 1 }
+            buffer[i] = 0
+            guard let base = buffer.baseAddress else { return "".withCString(body) }
+            return base.withMemoryRebound(to: CChar.self, capacity: count) { body($0) }
+        }
     }
 
     /// A regular file's bytes, at most `limit` of them (sysfs and proc files
     /// report sizes that are not their content's, so the cap is on the read).
     func bytes(_ relative: [UInt8], limit: Int = 1 << 20) -> Result<[UInt8], Failure> {
-        let fd = open(cPath(relative), O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY)
+        let fd = withCPath(relative) { open($0, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY) }
         if fd < 0 {
             let e = errno
             switch e {
@@ -105,7 +112,7 @@ struct DeviceUseFiles: Sendable {
     /// nil when the path is not a readable directory (opendir never blocks
     /// on a FIFO: it opens with O_DIRECTORY).
     func list(_ relative: [UInt8], limit: Int = 1 << 20) -> [[UInt8]]? {
-        guard let dir = opendir(cPath(relative)) else { return nil }
+        guard let dir = withCPath(relative, { opendir($0) }) else { return nil }
         defer { closedir(dir) }
         var names: [[UInt8]] = []
         while names.count < limit, let entry = readdir(dir) {
@@ -120,14 +127,12 @@ struct DeviceUseFiles: Sendable {
 
     /// A symlink's target as written, or nil when the path is not a link.
     func linkTarget(_ relative: [UInt8]) -> [UInt8]? {
-        var buffer = [UInt8](repeating: 0, count: 4096)
-        let path = cPath(relative)
-        let n = buffer.withUnsafeMutableBufferPointer { b -> Int in
-            guard let base = b.baseAddress else { return -1 }
-            return base.withMemoryRebound(to: CChar.self, capacity: b.count) { readlink(path, $0, b.count - 1) }
+        withUnsafeTemporaryAllocation(of: CChar.self, capacity: 4096) { buffer -> [UInt8]? in
+            guard let base = buffer.baseAddress else { return nil }
+            let n = withCPath(relative) { readlink($0, base, 4096) }
+            guard n > 0, n < 4096 else { return nil }
+            return UnsafeRawBufferPointer(start: base, count: n).map { $0 }
         }
-        guard n > 0 else { return nil }
-        return Array(buffer[0..<n])
     }
 
     func linkTarget(_ relative: String) -> [UInt8]? { linkTarget(Array(relative.utf8)) }
@@ -139,10 +144,57 @@ struct DeviceUseFiles: Sendable {
         return HostString.decode(Array(last))
     }
 
+    /// The targets of the links in a directory that start with `prefix`,
+    /// looking at no more than `limit` entries. Each link is read relative
+    /// to the open directory (`readlinkat`), sparing the kernel a path walk
+    /// per entry: the VFIO scan reads every descriptor of every process.
+    /// `.missing` when the directory is gone (a process that exited).
+    func linkTargets(in relative: [UInt8], startingWith prefix: [UInt8],
+                     limit: Int) -> Result<(targets: [[UInt8]], looked: Int), Failure> {
+        let fd = withCPath(relative) { open($0, O_RDONLY | O_DIRECTORY | O_CLOEXEC) }
+        if fd < 0 {
+            let e = errno
+            return .failure(e == ENOENT || e == ESRCH ? .missing : .unreadable(Self.errorText(e)))
+        }
+        guard let dir = fdopendir(fd) else {
+            let e = errno
+            close(fd)
+            return .failure(.unreadable(Self.errorText(e)))
+        }
+        defer { closedir(dir) }
+        var targets: [[UInt8]] = []
+        var looked = 0
+        let capacity = 256
+        withUnsafeTemporaryAllocation(of: CChar.self, capacity: capacity) { buffer in
+            guard let base = buffer.baseAddress else { return }
+            while looked < limit, let entry = readdir(dir) {
+                let n = withUnsafePointer(to: &entry.pointee.d_name) { name -> Int in
+                    name.withMemoryRebound(to: CChar.self, capacity: MemoryLayout.size(ofValue: entry.pointee.d_name)) {
+                        $0[0] == CChar(UInt8(ascii: ".")) ? -1 : readlinkat(fd, $0, base, capacity)
+                    }
+                }
+                if n == -1, entry.pointee.d_name.0 == CChar(UInt8(ascii: ".")) { continue }
+                looked += 1
+                // A full buffer may be cut short; VFIO paths are short.
+                guard n >= prefix.count, n < capacity else { continue }
+                let target = UnsafeRawBufferPointer(start: base, count: n)
+                if target.starts(with: prefix) { targets.append(Array(target)) }
+            }
+        }
+        return .success((targets, looked))
+    }
+
+    /// `st_size` of what the path names (links followed), or nil.
+    func size(_ relative: [UInt8]) -> Int? {
+        var st = stat()
+        guard withCPath(relative, { stat($0, &st) }) == 0 else { return nil }
+        return Int(st.st_size)
+    }
+
     /// True when the path exists at all (lstat: a dangling link counts).
     func exists(_ relative: [UInt8]) -> Bool {
         var st = stat()
-        return lstat(cPath(relative), &st) == 0
+        return withCPath(relative) { lstat($0, &st) } == 0
     }
 
     func exists(_ relative: String) -> Bool { exists(Array(relative.utf8)) }

@@ -22,8 +22,13 @@ import TrackerCore
 /// neutral value that never shows a device in use as free.
 struct DeviceUseProbe: Sendable {
     let root: String?
+    /// VFIO scan results between polls of the observer that keeps this probe.
+    let vfioCache: VFIOScanCache
 
-    init(root: String?) { self.root = root }
+    init(root: String?, vfioCache: VFIOScanCache = VFIOScanCache()) {
+        self.root = root
+        self.vfioCache = vfioCache
+    }
 
     struct Result: Sendable {
         var devices: [String: DeviceUse] = [:]
@@ -113,7 +118,7 @@ struct DeviceUseProbe: Sendable {
                 cdevs[HostString.decode(entry)] = address
             }
         }
-        let scan = VFIOUserScan.scan(files)
+        let scan = VFIOUserScan.scan(files, cache: vfioCache)
         notes += scan.notes
         var membersByGroup: [Int: [String]] = [:]
         for (address, g) in groups { membersByGroup[g, default: []].append(address) }

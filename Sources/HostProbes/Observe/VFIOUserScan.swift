@@ -34,13 +34,28 @@ struct VFIOUserScan: Sendable {
     /// About a second of `readlink`s: past it the poll would stall.
     static let maxTotalFDs = 2_000_000
 
+    /// Every process read afresh.
     static func scan(_ files: DeviceUseFiles) -> VFIOUserScan {
+        var none: [Int32: VFIOScanCache.Entry] = [:]
+        return scan(files, cache: nil, entries: &none, now: 0)
+    }
+
+    /// Processes whose open files did not change since `cache` last read
+    /// them are taken from it.
+    static func scan(_ files: DeviceUseFiles, cache: VFIOScanCache) -> VFIOUserScan {
+        cache.update { entries, now in scan(files, cache: cache, entries: &entries, now: now) }
+    }
+
+    private static func scan(_ files: DeviceUseFiles, cache: VFIOScanCache?, entries: inout [Int32: VFIOScanCache.Entry],
+                             now: Double) -> VFIOUserScan {
         var result = VFIOUserScan()
-        guard let entries = files.list("proc", limit: maxProcesses + 1_024) else {
+        var kept: [Int32: VFIOScanCache.Entry] = [:]
+        defer { if cache != nil { entries = kept } }
+        guard let names = files.list("proc", limit: maxProcesses + 1_024) else {
             result.notes.append("\(files.display(Array("proc".utf8))) cannot be listed: processes holding VFIO groups are not seen")
             return result
         }
-        let pids = entries.compactMap { name -> Int32? in
+        let pids = names.compactMap { name -> Int32? in
             guard !name.isEmpty, name.count <= 10, name.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else { return nil }
             return Int32(String(decoding: name, as: UTF8.self)).flatMap { $0 > 0 ? $0 : nil }
         }
@@ -57,25 +72,42 @@ struct VFIOUserScan: Sendable {
                 break
             }
             let fdDir = Array("proc/\(pid)/fd".utf8)
-            guard let fds = files.list(fdDir, limit: maxFDs) else {
-                // Gone since the listing: nothing to report. Still there
-                // but unreadable: the caller must not call its groups free.
-                if files.exists(Array("proc/\(pid)".utf8)) { result.unreadablePids.append(pid) }
+            let fdCount = cache == nil ? nil : files.size(fdDir)
+            if let cache, let entry = cache.fresh(entries[pid], fdCount: fdCount, now: now) {
+                kept[pid] = entry
+                if let user = entry.user { result.users.append(user) }
+                continue
+            }
+            let links: [[UInt8]]
+            switch files.linkTargets(in: fdDir, startingWith: prefix, limit: maxFDs) {
+            case .success(let found):
+                links = found.targets
+                budget -= found.looked
+            case .failure(.missing):
+                // Exited since the listing: it holds nothing any more.
+                continue
+            case .failure:
+                // Still there but unreadable: the caller must not call
+                // its groups free.
+                result.unreadablePids.append(pid)
                 continue
             }
             var targets: Set<Target> = []
-            budget -= fds.count
-            for fd in fds {
-                guard let link = files.linkTarget(fdDir.slash(fd)), link.starts(with: prefix) else { continue }
+            for link in links {
                 if let target = parse(Array(link[prefix.count...])) { targets.insert(target) }
             }
-            guard !targets.isEmpty else { continue }
+            guard !targets.isEmpty else {
+                if let fdCount { kept[pid] = VFIOScanCache.Entry(fdCount: fdCount, readAt: now, user: nil) }
+                continue
+            }
             // A process that exits between its fds and its comm is gone:
             // it holds nothing any more.
             guard case .success(let comm) = files.bytes(Array("proc/\(pid)/comm".utf8), limit: 256) else { continue }
             var name = comm
             while let last = name.last, last == UInt8(ascii: "\n") { name.removeLast() }
-            result.users.append(User(pid: pid, comm: HostString.decode(name), targets: targets))
+            let user = User(pid: pid, comm: HostString.decode(name), targets: targets)
+            result.users.append(user)
+            if let fdCount { kept[pid] = VFIOScanCache.Entry(fdCount: fdCount, readAt: now, user: user) }
         }
         return result
     }
