@@ -66,6 +66,7 @@ struct DeviceRootBuilder {
             try mkdir("sys/kernel/iommu_groups/\(group)")
             let depth = devicePath.split(separator: "/").count + 1
             try link(dir + "/iommu_group", to: String(repeating: "../", count: depth) + "kernel/iommu_groups/\(group)")
+            try link("sys/kernel/iommu_groups/\(group)/devices/\(address)", to: "../../../../devices/" + devicePath)
         }
         return dir
     }

@@ -173,6 +173,11 @@ import TrackerCore
         try t.device("pci0000:3a/0000:3a:00.0/0000:3b:02.4", classCode: "0x020000", driver: "vfio-pci", group: 42)
         s.pciDevices.append(B.pci("0000:3b:02.4", classCode: "0200", type: .vf, parent: "0000:3b:00.0"))
         let r = DeviceUseProbe(root: t.path).observe(snapshot: s)
+        // A capture without the groups' devices/ lists: the members come
+        // from the devices' iommu_group links instead.
+        try FileManager.default.removeItem(atPath: t.path + "/sys/kernel/iommu_groups/42/devices")
+        let fromLinks = DeviceUseProbe(root: t.path).observe(snapshot: s)
+        #expect(fromLinks.holders.first { $0.id == "pid:4121" }?.pciDevices == ["0000:3b:02.0", "0000:3b:02.4"])
         let user = ProcessRef(pid: 4121, comm: "qemu\\x1b[31m")
         #expect(r.devices["0000:3b:02.0"]?.vfioUsers == [user])
         #expect(r.devices["0000:3b:02.4"]?.vfioUsers == [user])

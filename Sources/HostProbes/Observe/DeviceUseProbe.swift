@@ -49,18 +49,18 @@ struct DeviceUseProbe: Sendable {
         let wanted = Set(snapshot.pciDevices.map(\.address))
         let blocks = BlockDeviceScan.scan(files, mounts: mounts, wanted: wanted)
 
-        var groups: [String: Int] = [:]
         var vfioBound: [String] = []
         for device in snapshot.pciDevices {
             let dir = Array(Self.busDir.utf8).slash(device.address)
             // The device left since the snapshot (VFs disabled, hot
             // unplug): its use is unknown, and the next snapshot drops it.
-            guard files.exists(dir.slash("vendor")) || files.exists(dir.slash("driver")) else {
+            let driver = files.linkBasename(Self.busDir + "/" + device.address + "/driver")
+            guard driver != nil || files.exists(dir.slash("vendor")) else {
                 notes.append("PCI \(device.address): \(files.display(dir)) is gone since the snapshot; its use is not known")
                 continue
             }
             var use = DeviceUse(address: device.address)
-            use.driver = files.linkBasename(Self.busDir + "/" + device.address + "/driver")
+            use.driver = driver
             let passthrough = use.driver.map(Self.isPassthrough) ?? false
             if let driver = use.driver, Self.isVFIO(driver) { vfioBound.append(device.address) }
 
@@ -90,13 +90,7 @@ struct DeviceUseProbe: Sendable {
         // Groups only matter when something is bound to VFIO; the fd scan
         // is the one expensive read, so it is skipped on hosts without.
         if !vfioBound.isEmpty {
-            for device in snapshot.pciDevices where result.devices[device.address] != nil {
-                if let g = files.linkBasename(Self.busDir + "/" + device.address + "/iommu_group").flatMap({ Int($0) }) {
-                    groups[device.address] = g
-                }
-            }
-            applyVFIOUsers(files: files, snapshot: snapshot, groups: groups, vfioBound: vfioBound,
-                           result: &result, notes: &notes)
+            applyVFIOUsers(files: files, vfioBound: vfioBound, result: &result, notes: &notes)
         }
 
         for address in result.devices.keys.sorted() {
@@ -110,8 +104,8 @@ struct DeviceUseProbe: Sendable {
     /// Processes holding the VFIO groups (or device files) of the devices
     /// bound to a VFIO driver: `DeviceUse.vfioUsers` and one `kernel`
     /// holder per process.
-    private func applyVFIOUsers(files: DeviceUseFiles, snapshot: HostSnapshot, groups: [String: Int],
-                                vfioBound: [String], result: inout Result, notes: inout [String]) {
+    private func applyVFIOUsers(files: DeviceUseFiles, vfioBound: [String], result: inout Result,
+                                notes: inout [String]) {
         var cdevs: [String: String] = [:]
         for address in vfioBound {
             for entry in files.list(Self.busDir + "/" + address + "/vfio-dev", limit: 16) ?? [] {
@@ -120,8 +114,11 @@ struct DeviceUseProbe: Sendable {
         }
         let scan = VFIOUserScan.scan(files, cache: vfioCache)
         notes += scan.notes
-        var membersByGroup: [Int: [String]] = [:]
-        for (address, g) in groups { membersByGroup[g, default: []].append(address) }
+        var heldGroups: Set<Int> = []
+        for user in scan.users {
+            for case .group(let g) in user.targets { heldGroups.insert(g) }
+        }
+        let membersByGroup = groupMembers(heldGroups, files: files, observed: result.devices)
         for user in scan.users.sorted(by: { $0.pid < $1.pid }) {
             var held: Set<String> = []
             for target in user.targets {
@@ -142,6 +139,32 @@ struct DeviceUseProbe: Sendable {
             notes.append("the open files of pid \(shown)\(more) cannot be read: whether they hold the VFIO groups of "
                          + "\(vfioBound.joined(separator: ", ")) is not known; run as root to see them")
         }
+    }
+
+    /// The observed devices in each group: from the group's `devices/`
+    /// directory, or, where a captured root lacks it, from every observed
+    /// device's `iommu_group` link (read once).
+    private func groupMembers(_ groups: Set<Int>, files: DeviceUseFiles,
+                              observed: [String: DeviceUse]) -> [Int: [String]] {
+        var members: [Int: [String]] = [:]
+        var byLink: [Int: [String]]?
+        for g in groups {
+            if let entries = files.list("sys/kernel/iommu_groups/\(g)/devices", limit: 4096) {
+                members[g] = entries.map(HostString.decode).filter { observed[$0] != nil }
+                continue
+            }
+            if byLink == nil {
+                var map: [Int: [String]] = [:]
+                for address in observed.keys {
+                    if let n = files.linkBasename(Self.busDir + "/" + address + "/iommu_group").flatMap({ Int($0) }) {
+                        map[n, default: []].append(address)
+                    }
+                }
+                byLink = map
+            }
+            members[g] = byLink?[g] ?? []
+        }
+        return members
     }
 
     /// "disk controller of vda, vda1 mounted at /; vdb, is swap", at most
