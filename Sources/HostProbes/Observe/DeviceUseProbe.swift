@@ -51,37 +51,10 @@ struct DeviceUseProbe: Sendable {
 
         var vfioBound: [String] = []
         for device in snapshot.pciDevices {
-            let dir = Array(Self.busDir.utf8).slash(device.address)
-            // The device left since the snapshot (VFs disabled, hot
-            // unplug): its use is unknown, and the next snapshot drops it.
-            let driver = files.linkBasename(Self.busDir + "/" + device.address + "/driver")
-            guard driver != nil || files.exists(dir.slash("vendor")) else {
-                notes.append("PCI \(device.address): \(files.display(dir)) is gone since the snapshot; its use is not known")
+            guard let use = use(of: device, files: files, blocks: blocks, addresses: addresses, notes: &notes) else {
                 continue
             }
-            var use = DeviceUse(address: device.address)
-            use.driver = driver
-            let passthrough = use.driver.map(Self.isPassthrough) ?? false
             if let driver = use.driver, Self.isVFIO(driver) { vfioBound.append(device.address) }
-
-            var reasons: [String] = []
-            if let disks = blocks.disks[device.address], !disks.isEmpty {
-                reasons.append(Self.diskReason(disks))
-            } else if blocks.unreadable != nil, !passthrough, Self.classBase(device, files: files) == 0x01,
-                      use.driver != nil {
-                reasons.append("disk controller whose disks cannot be seen")
-            }
-            if !passthrough {
-                let interfaces = NetInterfaceScan.interfaces(deviceDir: dir, listVirtioChildren: device.vendorID == "1af4",
-                                                             files: files)
-                use.netdevUp = interfaces.contains { $0.state == .up }
-                if let reason = Self.networkReason(interfaces, addresses: addresses, notes: &notes, address: device.address) {
-                    reasons.append(reason)
-                }
-                if let reason = Self.displayReason(device, dir: dir, files: files) { reasons.append(reason) }
-                if let reason = Self.bridgeReason(device, files: files) { reasons.append(reason) }
-            }
-            if !reasons.isEmpty { use.hostReason = reasons.joined(separator: "; ") }
             result.devices[device.address] = use
         }
         if let why = blocks.unreadable { notes.append("\(why): disks behind controllers are not seen") }
@@ -99,6 +72,43 @@ struct DeviceUseProbe: Sendable {
         }
         result.notVisible = notes
         return result
+    }
+
+    /// One device's driver, interfaces and host reason; nil when it left
+    /// since the snapshot (VFs disabled, hot unplug): its use is unknown,
+    /// and the next snapshot drops it.
+    private func use(of device: PCIDevice, files: DeviceUseFiles, blocks: BlockDeviceScan,
+                     addresses: InterfaceAddresses, notes: inout [String]) -> DeviceUse? {
+        let dir = Array(Self.busDir.utf8).slash(device.address)
+        // A bound driver proves the device is there; only unbound ones
+        // cost a second look.
+        let driver = files.linkBasename(Self.busDir + "/" + device.address + "/driver")
+        guard driver != nil || files.exists(dir.slash("vendor")) else {
+            notes.append("PCI \(device.address): \(files.display(dir)) is gone since the snapshot; its use is not known")
+            return nil
+        }
+        var use = DeviceUse(address: device.address, driver: driver)
+        let passthrough = driver.map(Self.isPassthrough) ?? false
+        var reasons: [String] = []
+        if let disks = blocks.disks[device.address], !disks.isEmpty {
+            reasons.append(Self.diskReason(disks))
+        } else if blocks.unreadable != nil, !passthrough, driver != nil, Self.classBase(device, files: files) == 0x01 {
+            reasons.append("disk controller whose disks cannot be seen")
+        }
+        // A device given to VFIO or pci-stub has no netdev, and a display
+        // bound there was given away on purpose.
+        if !passthrough {
+            let interfaces = NetInterfaceScan.interfaces(deviceDir: dir, listVirtioChildren: device.vendorID == "1af4",
+                                                         files: files)
+            use.netdevUp = interfaces.contains { $0.state == .up }
+            if let reason = Self.networkReason(interfaces, addresses: addresses, notes: &notes, address: device.address) {
+                reasons.append(reason)
+            }
+            if let reason = Self.displayReason(device, dir: dir, files: files) { reasons.append(reason) }
+            if let reason = Self.bridgeReason(device, files: files) { reasons.append(reason) }
+        }
+        if !reasons.isEmpty { use.hostReason = reasons.joined(separator: "; ") }
+        return use
     }
 
     /// Processes holding the VFIO groups (or device files) of the devices
