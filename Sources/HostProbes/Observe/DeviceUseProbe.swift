@@ -1,13 +1,34 @@
 import TrackerCore
 
-/// What the host shows of each PCI device's use: bound driver, VFIO group
-/// held open by a process, network interface up, and whether the device
-/// backs the host (mounted disks, a NIC in use, a bridge, the display).
-/// (Stub: the live-truth issue fills it in.)
+/// What the host shows of each PCI device's use, read on every poll: bound
+/// driver, network interfaces up or addressed, the processes holding its
+/// VFIO group open, and whether the device backs the host. Host-owned, with
+/// the sentence an operator reads in `DeviceUse.hostReason`:
+/// - a controller of disks that are mounted, swap, or under a dm/md device
+///   that is ("disk controller of vda, vda1 mounted at /");
+/// - a NIC with an interface up or addressed ("network interface eth0 is up"),
+///   a VF included: a VF whose netdev is down is free;
+/// - a bridge (class 06): the devices behind it depend on it;
+/// - the display: class 03 with `boot_vga` 1 or a DRM card, unless bound to
+///   a passthrough driver (the operator gave it away on purpose).
+///
+/// Holders: one `host` holder per host-owned device (`host:ADDRESS`, named
+/// by the reason) and one `kernel` holder per process holding a VFIO group
+/// (`pid:N`, the id the task scan uses for the same process, so the core's
+/// merge by id gives one holder with its CPUs and its devices).
+///
+/// Nothing read can stop the probe: a missing, special or garbled file, a
+/// device or process gone mid-scan, becomes a note in `notVisible` and a
+/// neutral value that never shows a device in use as free.
 struct DeviceUseProbe: Sendable {
     let root: String?
+    /// VFIO scan results between polls of the observer that keeps this probe.
+    let vfioCache: VFIOScanCache
 
-    init(root: String?) { self.root = root }
+    init(root: String?, vfioCache: VFIOScanCache = VFIOScanCache()) {
+        self.root = root
+        self.vfioCache = vfioCache
+    }
 
     struct Result: Sendable {
         var devices: [String: DeviceUse] = [:]
@@ -17,5 +38,234 @@ struct DeviceUseProbe: Sendable {
         var notVisible: [String] = []
     }
 
-    func observe(snapshot: HostSnapshot) -> Result { Result() }
+    static let busDir = "sys/bus/pci/devices"
+
+    func observe(snapshot: HostSnapshot) -> Result {
+        let files = DeviceUseFiles(root: root)
+        var result = Result()
+        var notes: [String] = []
+        let mounts = MountTable.read(files, notes: &notes)
+        let addresses = InterfaceAddresses.read(files, notes: &notes)
+        let wanted = Set(snapshot.pciDevices.map(\.address))
+        let blocks = BlockDeviceScan.scan(files, mounts: mounts, wanted: wanted)
+
+        var vfioBound: [String] = []
+        for device in snapshot.pciDevices {
+            guard let use = use(of: device, files: files, blocks: blocks, addresses: addresses, notes: &notes) else {
+                continue
+            }
+            if let driver = use.driver, Self.isVFIO(driver) { vfioBound.append(device.address) }
+            result.devices[device.address] = use
+        }
+        if let why = blocks.unreadable { notes.append("\(why): disks behind controllers are not seen") }
+        if blocks.neededMounts, let why = mounts.problem { notes.append(why) }
+
+        // Groups only matter when something is bound to VFIO; the fd scan
+        // is the one expensive read, so it is skipped on hosts without.
+        if !vfioBound.isEmpty {
+            applyVFIOUsers(files: files, vfioBound: vfioBound, result: &result, notes: &notes)
+        }
+
+        for address in result.devices.keys.sorted() {
+            guard let use = result.devices[address], let reason = use.hostReason else { continue }
+            result.holders.append(Holder(kind: .host, id: "host:\(address)", name: reason, pciDevices: [address]))
+        }
+        result.notVisible = notes
+        return result
+    }
+
+    /// One device's driver, interfaces and host reason; nil when it left
+    /// since the snapshot (VFs disabled, hot unplug): its use is unknown,
+    /// and the next snapshot drops it.
+    private func use(of device: PCIDevice, files: DeviceUseFiles, blocks: BlockDeviceScan,
+                     addresses: InterfaceAddresses, notes: inout [String]) -> DeviceUse? {
+        let dir = Array(Self.busDir.utf8).slash(device.address)
+        // A bound driver proves the device is there; only unbound ones
+        // cost a second look.
+        let driver = files.linkBasename(Self.busDir + "/" + device.address + "/driver")
+        guard driver != nil || files.exists(dir.slash("vendor")) else {
+            notes.append("PCI \(device.address): \(files.display(dir)) is gone since the snapshot; its use is not known")
+            return nil
+        }
+        var use = DeviceUse(address: device.address, driver: driver)
+        let passthrough = driver.map(Self.isPassthrough) ?? false
+        var reasons: [String] = []
+        if let disks = blocks.disks[device.address], !disks.isEmpty {
+            reasons.append(Self.diskReason(disks))
+        } else if blocks.unreadable != nil, !passthrough, driver != nil, Self.classBase(device, files: files) == 0x01 {
+            reasons.append("disk controller whose disks cannot be seen")
+        }
+        // A device given to VFIO or pci-stub has no netdev, and a display
+        // bound there was given away on purpose.
+        if !passthrough {
+            let interfaces = NetInterfaceScan.interfaces(deviceDir: dir, listVirtioChildren: device.vendorID == "1af4",
+                                                         files: files)
+            use.netdevUp = interfaces.contains { $0.state == .up }
+            if let reason = Self.networkReason(interfaces, addresses: addresses, notes: &notes, address: device.address) {
+                reasons.append(reason)
+            }
+            if let reason = Self.displayReason(device, dir: dir, files: files) { reasons.append(reason) }
+            if let reason = Self.bridgeReason(device, files: files) { reasons.append(reason) }
+        }
+        if !reasons.isEmpty { use.hostReason = reasons.joined(separator: "; ") }
+        return use
+    }
+
+    /// Processes holding the VFIO groups (or device files) of the devices
+    /// bound to a VFIO driver: `DeviceUse.vfioUsers` and one `kernel`
+    /// holder per process.
+    private func applyVFIOUsers(files: DeviceUseFiles, vfioBound: [String], result: inout Result,
+                                notes: inout [String]) {
+        var cdevs: [String: String] = [:]
+        for address in vfioBound {
+            for entry in files.list(Self.busDir + "/" + address + "/vfio-dev", limit: 16) ?? [] {
+                cdevs[HostString.decode(entry)] = address
+            }
+        }
+        let scan = VFIOUserScan.scan(files, cache: vfioCache)
+        notes += scan.notes
+        var heldGroups: Set<Int> = []
+        for user in scan.users {
+            for case .group(let g) in user.targets { heldGroups.insert(g) }
+        }
+        let membersByGroup = groupMembers(heldGroups, files: files, observed: result.devices)
+        for user in scan.users.sorted(by: { $0.pid < $1.pid }) {
+            var held: Set<String> = []
+            for target in user.targets {
+                switch target {
+                case .group(let g): held.formUnion(membersByGroup[g] ?? [])
+                case .device(let name): if let a = cdevs[name] { held.insert(a) }
+                }
+            }
+            guard !held.isEmpty else { continue }
+            let ref = ProcessRef(pid: user.pid, comm: user.comm)
+            for address in held { result.devices[address]?.vfioUsers.append(ref) }
+            result.holders.append(Holder(kind: .kernel, id: "pid:\(user.pid)", name: user.comm, pid: user.pid,
+                                         comm: user.comm, pciDevices: held.sorted()))
+        }
+        if !scan.unreadablePids.isEmpty {
+            let shown = scan.unreadablePids.prefix(5).map(String.init).joined(separator: ", ")
+            let more = scan.unreadablePids.count > 5 ? " and \(scan.unreadablePids.count - 5) more" : ""
+            notes.append("the open files of pid \(shown)\(more) cannot be read: whether they hold the VFIO groups of "
+                         + "\(vfioBound.joined(separator: ", ")) is not known; run as root to see them")
+        }
+    }
+
+    /// The observed devices in each group: from the group's `devices/`
+    /// directory, or, where a captured root lacks it, from every observed
+    /// device's `iommu_group` link (read once).
+    private func groupMembers(_ groups: Set<Int>, files: DeviceUseFiles,
+                              observed: [String: DeviceUse]) -> [Int: [String]] {
+        var members: [Int: [String]] = [:]
+        var byLink: [Int: [String]]?
+        for g in groups {
+            if let entries = files.list("sys/kernel/iommu_groups/\(g)/devices", limit: 4096) {
+                members[g] = entries.map(HostString.decode).filter { observed[$0] != nil }
+                continue
+            }
+            if byLink == nil {
+                var map: [Int: [String]] = [:]
+                for address in observed.keys {
+                    if let n = files.linkBasename(Self.busDir + "/" + address + "/iommu_group").flatMap({ Int($0) }) {
+                        map[n, default: []].append(address)
+                    }
+                }
+                byLink = map
+            }
+            members[g] = byLink?[g] ?? []
+        }
+        return members
+    }
+
+    /// "disk controller of vda, vda1 mounted at /; vdb, is swap", at most
+    /// a few uses, then how many more.
+    static func diskReason(_ disks: [BlockDeviceScan.Disk]) -> String {
+        let limit = 4
+        var parts: [String] = []
+        var shown = 0
+        var hidden = 0
+        for disk in disks {
+            var uses: [String] = []
+            for u in disk.uses {
+                if shown < limit { uses.append(u); shown += 1 } else { hidden += 1 }
+            }
+            if !uses.isEmpty { parts.append(([disk.name] + uses).joined(separator: ", ")) }
+        }
+        let more = hidden > 0 ? " and \(hidden) more" : ""
+        return "disk controller of " + parts.joined(separator: "; ") + more
+    }
+
+    /// Up, addressed, or unknown (taken as used, with a note).
+    static func networkReason(_ interfaces: [NetInterfaceScan.Interface], addresses: InterfaceAddresses,
+                              notes: inout [String], address: String) -> String? {
+        var up: [String] = []
+        var addressed: [String] = []
+        var unknown: [String] = []
+        for i in interfaces {
+            for problem in i.problems { notes.append("PCI \(address): \(problem)") }
+            switch i.state {
+            case .up: up.append(i.name)
+            case .down: if addresses.names.contains(i.rawName) { addressed.append(i.name) }
+            case .unknown(let why):
+                unknown.append(i.name)
+                notes.append("PCI \(address): \(why); network interface \(i.name) is taken as in use by the host")
+            }
+        }
+        var parts: [String] = []
+        if !up.isEmpty { parts.append("network interface\(up.count > 1 ? "s" : "") \(up.joined(separator: ", ")) \(up.count > 1 ? "are" : "is") up") }
+        if !addressed.isEmpty {
+            parts.append("network interface\(addressed.count > 1 ? "s" : "") \(addressed.joined(separator: ", ")) "
+                         + "\(addressed.count > 1 ? "have" : "has") addresses")
+        }
+        if !unknown.isEmpty {
+            parts.append("network interface\(unknown.count > 1 ? "s" : "") \(unknown.joined(separator: ", ")) "
+                         + "of unknown state")
+        }
+        return parts.isEmpty ? nil : parts.joined(separator: "; ")
+    }
+
+    /// Class 03 with `boot_vga` 1 (the firmware's framebuffer may drive it
+    /// with no driver bound) or a DRM card of its own.
+    static func displayReason(_ device: PCIDevice, dir: [UInt8], files: DeviceUseFiles) -> String? {
+        guard classBase(device, files: files) == 0x03 else { return nil }
+        if case .success("1") = files.text(dir.slash("boot_vga")) { return "boot display" }
+        if let cards = files.list(dir.slash("drm"), limit: 64),
+           let card = cards.first(where: { $0.starts(with: Array("card".utf8)) }) {
+            return "display (\(HostString.decode(card)))"
+        }
+        return nil
+    }
+
+    static func bridgeReason(_ device: PCIDevice, files: DeviceUseFiles) -> String? {
+        guard let code = classCode(device, files: files), code >> 8 == 0x06 else { return nil }
+        switch code {
+        case 0x0600: return "host bridge"
+        case 0x0601: return "ISA bridge"
+        case 0x0604, 0x0609: return "PCI bridge"
+        default: return "bridge (class \(PCIAddress.hex4(code)))"
+        }
+    }
+
+    /// Base class and subclass (`0x0604`), from the snapshot or, when it has
+    /// none, the device's `class` file.
+    static func classCode(_ device: PCIDevice, files: DeviceUseFiles) -> Int? {
+        if let code = device.classCode, let v = Int(code, radix: 16) { return v }
+        guard case .success(let text) = files.text(busDir + "/" + device.address + "/class"),
+              let v = NetInterfaceScan.parseHex(text) else { return nil }
+        return v >> 8
+    }
+
+    static func classBase(_ device: PCIDevice, files: DeviceUseFiles) -> Int? {
+        classCode(device, files: files).map { $0 >> 8 }
+    }
+
+    /// vfio-pci and its vendor variants (mlx5_vfio_pci, …).
+    static func isVFIO(_ driver: String) -> Bool {
+        driver.contains("vfio")
+    }
+
+    /// Drivers that leave a device to a guest.
+    static func isPassthrough(_ driver: String) -> Bool {
+        DeviceUse.passthroughDrivers.contains(driver) || isVFIO(driver)
+    }
 }

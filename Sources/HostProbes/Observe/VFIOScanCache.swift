@@ -1,0 +1,46 @@
+import Foundation
+
+/// What the VFIO scan found per process, kept between the polls of one
+/// long-lived observer (the dashboard), so a second poll reads only the
+/// processes whose open files changed.
+///
+/// A process is read again when its `proc/PID/fd` size (the number of open
+/// descriptors, since Linux 6.2) differs from last time, when that size is
+/// 0 (an older kernel, which reports no count), when it is new, and for
+/// every process once `refreshAfter` seconds have passed since it was read.
+/// So a descriptor swapped for another at the same count, or a pid reused
+/// at the same count, is seen at most `refreshAfter` late; a one-shot
+/// command (`claim`, `check`) builds a new observer and reads everything.
+final class VFIOScanCache: @unchecked Sendable {
+    struct Entry: Sendable {
+        var fdCount: Int
+        var readAt: Double
+        var user: VFIOUserScan.User?
+    }
+
+    let refreshAfter: Double
+    private let lock = NSLock()
+    private var entries: [Int32: Entry] = [:]
+
+    init(refreshAfter: Double = 10) {
+        self.refreshAfter = refreshAfter
+    }
+
+    /// Runs `body` with the entries (to read and replace) and the current
+    /// monotonic time, one scan at a time.
+    func update<T>(_ body: (inout [Int32: Entry], Double) -> T) -> T {
+        lock.lock()
+        defer { lock.unlock() }
+        var now = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &now)
+        return body(&entries, Double(now.tv_sec) + Double(now.tv_nsec) / 1e9)
+    }
+
+    /// The entry still good for a process whose fd directory now has `fdCount`.
+    func fresh(_ entry: Entry?, fdCount: Int?, now: Double) -> Entry? {
+        guard let entry, let fdCount, fdCount > 0, entry.fdCount == fdCount, now - entry.readAt < refreshAfter else {
+            return nil
+        }
+        return entry
+    }
+}

@@ -1,0 +1,126 @@
+/// The processes that hold VFIO groups (or VFIO device files) open: every
+/// `proc/PID/fd/*` link is read and those pointing at `/dev/vfio/N`,
+/// `/dev/vfio/noiommu-N` or `/dev/vfio/devices/vfioX` are kept. The kernel
+/// keeps no reverse map from a file to its openers, so this is what `fuser`
+/// does; the caller runs it only when some device is bound to a VFIO driver.
+///
+/// Bounded: at most `maxProcesses` pids, `maxFDs` descriptors per pid and
+/// `maxTotalFDs` in all are looked at; a scan cut short says so in `notes`. A process that exits
+/// mid-scan is skipped; one whose `fd/` cannot be read (another user's,
+/// without root) is counted, never taken as holding nothing.
+struct VFIOUserScan: Sendable {
+    /// What a descriptor points at.
+    enum Target: Hashable, Sendable {
+        /// `/dev/vfio/N` or `/dev/vfio/noiommu-N`: an IOMMU group.
+        case group(Int)
+        /// `/dev/vfio/devices/vfioX`: one device's cdev (iommufd).
+        case device(String)
+    }
+
+    /// pid → comm (sanitised) and what it holds.
+    struct User: Sendable, Equatable {
+        var pid: Int32
+        var comm: String
+        var targets: Set<Target>
+    }
+
+    var users: [User] = []
+    /// Pids whose `fd/` could not be read though they exist.
+    var unreadablePids: [Int32] = []
+    var notes: [String] = []
+
+    static let maxProcesses = 200_000
+    static let maxFDs = 1 << 20
+    /// About a second of `readlink`s: past it the poll would stall.
+    static let maxTotalFDs = 2_000_000
+
+    /// Every process read afresh.
+    static func scan(_ files: DeviceUseFiles) -> VFIOUserScan {
+        var none: [Int32: VFIOScanCache.Entry] = [:]
+        return scan(files, cache: nil, entries: &none, now: 0)
+    }
+
+    /// Processes whose open files did not change since `cache` last read
+    /// them are taken from it.
+    static func scan(_ files: DeviceUseFiles, cache: VFIOScanCache) -> VFIOUserScan {
+        cache.update { entries, now in scan(files, cache: cache, entries: &entries, now: now) }
+    }
+
+    private static func scan(_ files: DeviceUseFiles, cache: VFIOScanCache?, entries: inout [Int32: VFIOScanCache.Entry],
+                             now: Double) -> VFIOUserScan {
+        var result = VFIOUserScan()
+        var kept: [Int32: VFIOScanCache.Entry] = [:]
+        defer { if cache != nil { entries = kept } }
+        guard let names = files.list("proc", limit: maxProcesses + 1_024) else {
+            result.notes.append("\(files.display(Array("proc".utf8))) cannot be listed: processes holding VFIO groups are not seen")
+            return result
+        }
+        let pids = names.compactMap { name -> Int32? in
+            guard !name.isEmpty, name.count <= 10, name.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else { return nil }
+            return Int32(String(decoding: name, as: UTF8.self)).flatMap { $0 > 0 ? $0 : nil }
+        }
+        if pids.count > maxProcesses {
+            result.notes.append("\(files.display(Array("proc".utf8))) has more than \(maxProcesses) processes: "
+                                + "only the first \(maxProcesses) were looked at for VFIO groups")
+        }
+        let prefix = Array("/dev/vfio/".utf8)
+        var budget = maxTotalFDs
+        for pid in pids.prefix(maxProcesses) {
+            guard budget > 0 else {
+                result.notes.append("more than \(maxTotalFDs) open files under \(files.display(Array("proc".utf8))): "
+                                    + "processes after pid \(pid - 1) were not looked at for VFIO groups")
+                break
+            }
+            let fdDir = Array("proc/\(pid)/fd".utf8)
+            let fdCount = cache == nil ? nil : files.size(fdDir)
+            if let cache, let entry = cache.fresh(entries[pid], fdCount: fdCount, now: now) {
+                kept[pid] = entry
+                if let user = entry.user { result.users.append(user) }
+                continue
+            }
+            let links: [[UInt8]]
+            switch files.linkTargets(in: fdDir, startingWith: prefix, limit: maxFDs) {
+            case .success(let found):
+                links = found.targets
+                budget -= found.looked
+            case .failure(.missing):
+                // Exited since the listing: it holds nothing any more.
+                continue
+            case .failure:
+                // Still there but unreadable: the caller must not call
+                // its groups free.
+                result.unreadablePids.append(pid)
+                continue
+            }
+            var targets: Set<Target> = []
+            for link in links {
+                if let target = parse(Array(link[prefix.count...])) { targets.insert(target) }
+            }
+            guard !targets.isEmpty else {
+                if let fdCount { kept[pid] = VFIOScanCache.Entry(fdCount: fdCount, readAt: now, user: nil) }
+                continue
+            }
+            // A process that exits between its fds and its comm is gone:
+            // it holds nothing any more.
+            guard case .success(let comm) = files.bytes(Array("proc/\(pid)/comm".utf8), limit: 256) else { continue }
+            var name = comm
+            while let last = name.last, last == UInt8(ascii: "\n") { name.removeLast() }
+            let user = User(pid: pid, comm: HostString.decode(name), targets: targets)
+            result.users.append(user)
+            if let fdCount { kept[pid] = VFIOScanCache.Entry(fdCount: fdCount, readAt: now, user: user) }
+        }
+        return result
+    }
+
+    /// `42`, `noiommu-42`, `devices/vfio3`; nil for `/dev/vfio/vfio` (the
+    /// container, shared by every group) and anything else.
+    static func parse(_ rest: [UInt8]) -> Target? {
+        let s = String(decoding: rest, as: UTF8.self)
+        if let n = Int(s), n >= 0 { return .group(n) }
+        if s.hasPrefix("noiommu-"), let n = Int(s.dropFirst(8)), n >= 0 { return .group(n) }
+        if s.hasPrefix("devices/vfio"), Int(s.dropFirst(12)) != nil, !s.dropFirst(8).contains("/") {
+            return .device(String(s.dropFirst(8)))
+        }
+        return nil
+    }
+}
