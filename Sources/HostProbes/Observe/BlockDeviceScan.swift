@@ -1,3 +1,4 @@
+import TrackerCore
 /// Which PCI controller each disk hangs off and what the host does with it:
 /// mounted, swap, or under a device-mapper or md device (recursively) that
 /// is. Found from `sys/block`, whose entries link into the device tree
@@ -43,7 +44,7 @@ struct BlockDeviceScan: Sendable {
         for raw in names {
             let controllers = controllerAddresses(raw, files: files).filter { wanted.contains($0) }
             guard !controllers.isEmpty else { continue }
-            let name = HostString.decode(raw)
+            let name = SafeText.decode(raw)
             var visited: Set<[UInt8]> = [raw]
             var uses = usesOf(raw, files: files, mounts: mounts, depth: 0, visited: &visited)
             if !mounts.readable {
@@ -90,15 +91,15 @@ struct BlockDeviceScan: Sendable {
         var nodes: [(name: [UInt8], dir: [UInt8], prefix: String)] = [(disk, dir, "")]
         for entry in files.list(dir, limit: 4096) ?? [] where entry.count > disk.count && entry.starts(with: disk) {
             if files.exists(dir.slash(entry).slash("partition")) {
-                nodes.append((entry, dir.slash(entry), HostString.decode(entry) + " "))
+                nodes.append((entry, dir.slash(entry), SafeText.decode(entry) + " "))
             }
         }
         var uses: [String] = []
         for node in nodes {
             let device: String? = if case .success(let d) = files.text(node.dir.slash("dev")) { d } else { nil }
-            var sources = ["/dev/" + HostString.decode(node.name)]
+            var sources = ["/dev/" + SafeText.decode(node.name)]
             if case .success(let dmName) = files.text(node.dir.slash("dm").slash("name")), !dmName.isEmpty {
-                let safe = HostString.decode(Array(dmName.utf8))
+                let safe = SafeText.decode(Array(dmName.utf8))
                 sources.append("/dev/mapper/" + safe)
             }
             let points = mounts.mountPoints(device: device, sources: sources)
@@ -124,10 +125,10 @@ struct BlockDeviceScan: Sendable {
 
     /// `dm-0 (vg-root)` for a device-mapper device, else its name.
     private static func holderLabel(_ name: [UInt8], files: DeviceUseFiles) -> String {
-        let plain = HostString.decode(name)
+        let plain = SafeText.decode(name)
         let dmFile = Array(blockDir.utf8).slash(name).slash("dm").slash("name")
         if case .success(let dmName) = files.text(dmFile), !dmName.isEmpty {
-            return "\(plain) (\(HostString.decode(Array(dmName.utf8))))"
+            return "\(plain) (\(SafeText.decode(Array(dmName.utf8))))"
         }
         return plain
     }

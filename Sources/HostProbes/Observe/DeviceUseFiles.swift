@@ -1,3 +1,4 @@
+import TrackerCore
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -43,7 +44,7 @@ struct DeviceUseFiles: Sendable {
 
     /// The root-relative path as the operator reads it in a note.
     func display(_ relative: [UInt8]) -> String {
-        HostString.decode(root + [UInt8(ascii: "/")] + relative)
+        SafeText.decode(root + [UInt8(ascii: "/")] + relative)
     }
 
     /// Calls `body` with the absolute path, NUL-terminated, built in a
@@ -141,7 +142,7 @@ struct DeviceUseFiles: Sendable {
     func linkBasename(_ relative: String) -> String? {
         guard let target = linkTarget(relative) else { return nil }
         guard let last = target.split(separator: UInt8(ascii: "/")).last else { return nil }
-        return HostString.decode(Array(last))
+        return SafeText.decode(Array(last))
     }
 
     /// The targets of the links in a directory that start with `prefix`,

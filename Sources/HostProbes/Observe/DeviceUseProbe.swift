@@ -119,7 +119,7 @@ struct DeviceUseProbe: Sendable {
         var cdevs: [String: String] = [:]
         for address in vfioBound {
             for entry in files.list(Self.busDir + "/" + address + "/vfio-dev", limit: 16) ?? [] {
-                cdevs[HostString.decode(entry)] = address
+                cdevs[SafeText.decode(entry)] = address
             }
         }
         let scan = VFIOUserScan.scan(files, cache: vfioCache)
@@ -160,7 +160,7 @@ struct DeviceUseProbe: Sendable {
         var byLink: [Int: [String]]?
         for g in groups {
             if let entries = files.list("sys/kernel/iommu_groups/\(g)/devices", limit: 4096) {
-                members[g] = entries.map(HostString.decode).filter { observed[$0] != nil }
+                members[g] = entries.map(SafeText.decode).filter { observed[$0] != nil }
                 continue
             }
             if byLink == nil {
@@ -231,7 +231,7 @@ struct DeviceUseProbe: Sendable {
         if case .success("1") = files.text(dir.slash("boot_vga")) { return "boot display" }
         if let cards = files.list(dir.slash("drm"), limit: 64),
            let card = cards.first(where: { $0.starts(with: Array("card".utf8)) }) {
-            return "display (\(HostString.decode(card)))"
+            return "display (\(SafeText.decode(card)))"
         }
         return nil
     }

@@ -1,3 +1,4 @@
+import TrackerCore
 /// What the host has mounted and swaps on, by block device: read from
 /// `proc/self/mountinfo` (device numbers, so a filesystem mounted from
 /// `/dev/mapper/x` or by UUID is still matched), else `proc/mounts` (source
@@ -45,7 +46,7 @@ struct MountTable: Sendable {
             // escaped like a mount point.
             for line in bytes.split(separator: UInt8(ascii: "\n")).dropFirst() {
                 guard let first = Self.fields(Array(line)).first, first.starts(with: Array("/dev/".utf8)) else { continue }
-                table.swaps.insert(HostString.decode(Self.unescape(first)))
+                table.swaps.insert(SafeText.decode(Self.unescape(first)))
             }
         case .failure(.missing):
             break
@@ -61,11 +62,11 @@ struct MountTable: Sendable {
         let f = Self.fields(line)
         guard f.count >= 7, let dash = f.firstIndex(of: [UInt8(ascii: "-")]), dash >= 6 else { return }
         let device = String(decoding: f[2], as: UTF8.self)
-        let point = HostString.decode(Self.unescape(f[4]))
+        let point = SafeText.decode(Self.unescape(f[4]))
         guard device.contains(":") else { return }
         byDevice[device, default: []].append(point)
         if f.count > dash + 2 {
-            bySource[HostString.decode(Self.unescape(f[dash + 2])), default: []].append(point)
+            bySource[SafeText.decode(Self.unescape(f[dash + 2])), default: []].append(point)
         }
     }
 
@@ -73,7 +74,7 @@ struct MountTable: Sendable {
     private mutating func addMounts(_ line: [UInt8]) {
         let f = Self.fields(line)
         guard f.count >= 2 else { return }
-        bySource[HostString.decode(Self.unescape(f[0])), default: []].append(HostString.decode(Self.unescape(f[1])))
+        bySource[SafeText.decode(Self.unescape(f[0])), default: []].append(SafeText.decode(Self.unescape(f[1])))
     }
 
     /// Mount points of a block device known by its `major:minor` and its

@@ -1,3 +1,4 @@
+import TrackerCore
 /// A PCI device's network interfaces and whether each is administratively
 /// up: `flags` & IFF_UP, or, when `flags` cannot be read, `operstate`.
 struct NetInterfaceScan: Sendable {
@@ -33,7 +34,7 @@ struct NetInterfaceScan: Sendable {
         for dir in dirs {
             for raw in files.list(dir, limit: 4096) ?? [] {
                 let (state, problems) = state(dir.slash(raw), name: raw, files: files)
-                out.append(Interface(rawName: raw, name: HostString.decode(raw), state: state, problems: problems))
+                out.append(Interface(rawName: raw, name: SafeText.decode(raw), state: state, problems: problems))
             }
         }
         return out

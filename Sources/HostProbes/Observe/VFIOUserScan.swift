@@ -1,3 +1,4 @@
+import TrackerCore
 /// The processes that hold VFIO groups (or VFIO device files) open: every
 /// `proc/PID/fd/*` link is read and those pointing at `/dev/vfio/N`,
 /// `/dev/vfio/noiommu-N` or `/dev/vfio/devices/vfioX` are kept. The kernel
@@ -105,7 +106,7 @@ struct VFIOUserScan: Sendable {
             guard case .success(let comm) = files.bytes(Array("proc/\(pid)/comm".utf8), limit: 256) else { continue }
             var name = comm
             while let last = name.last, last == UInt8(ascii: "\n") { name.removeLast() }
-            let user = User(pid: pid, comm: HostString.decode(name), targets: targets)
+            let user = User(pid: pid, comm: SafeText.decode(name), targets: targets)
             result.users.append(user)
             if let fdCount { kept[pid] = VFIOScanCache.Entry(fdCount: fdCount, readAt: now, user: user) }
         }
