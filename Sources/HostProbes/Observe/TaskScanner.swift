@@ -56,7 +56,10 @@ struct TaskScanner: Sendable {
         var state = TaskScanState(online: online, dedicated: dedicated, files: files)
 
         switch files.numericEntries("proc") {
-        case .success(let pids):
+        case .success(let listed):
+            // /proc lists in pid order; a captured root in its file system's
+            // order, sorted so that reports name the same example each time.
+            let pids = files.isLive ? listed : listed.sorted()
             for (index, pid) in pids.enumerated() {
                 guard state.tasksSeen < taskLimit else {
                     state.tally.tasksPastLimit = (taskLimit, pids.count - index)
