@@ -160,3 +160,16 @@ func withTimeout<T: Sendable>(seconds: Double, done: Locked<Bool>, _ work: @esca
     }
     return result.current
 }
+
+@Suite struct TaskScannerNamespaceTests {
+    @Test func pidNamespaceDepthFromNSpid() {
+        func levels(_ s: String) -> Int { TaskScanner.pidNamespaceLevels(Array(s.utf8)) }
+        #expect(levels("Name:\tx\nNSpid:\t4121\nNStgid:\t4121\n") == 1)
+        #expect(levels("Name:\tx\nNSpid:\t4121\t7\t1\n") == 3)
+        #expect(levels("Name:\tx\n") == 1)   // kernels before 4.1 have no NSpid
+        var tally = TaskScanTally()
+        tally.pidNamespaceLevels = 2
+        #expect(tally.lines.count == 1)
+        #expect(tally.lines.first?.contains("child PID namespace") == true)
+    }
+}

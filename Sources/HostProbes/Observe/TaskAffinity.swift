@@ -49,22 +49,79 @@ enum TaskAffinity {
 
     static let statusKey = Array("Cpus_allowed_list:".utf8)
 
-    /// The CPUs of the `Cpus_allowed_list:` line of a `status` file, or nil
-    /// when there is no such line or it is not a CPU list.
-    static func fromStatus(_ bytes: [UInt8]) -> CPUSet? {
+    /// Fills `buffer` with the CPUs of the `Cpus_allowed_list:` line in the
+    /// first `count` bytes of a `status` file; false when there is no such
+    /// line or it is not a non-empty cpulist (`0-3,8`) of ids up to
+    /// `CPUSet.maxCPUId`. Read on bytes: a captured root has a status file
+    /// per thread, and this runs for each.
+    static func fromStatus(_ bytes: [UInt8], count: Int, into buffer: inout Buffer) -> Bool {
+        guard let range = bytes.withUnsafeBufferPointer({ statusValue($0, count: count) }) else { return false }
+        for i in 0..<buffer.words.count { buffer.words[i] = 0 }
+        var i = range.lowerBound
+        let end = range.upperBound
+        var any = false
+        func number() -> Int? {
+            var v = 0, digits = 0
+            while i < end, bytes[i] >= 0x30, bytes[i] <= 0x39 {
+                v = v * 10 + Int(bytes[i] - 0x30)
+                digits += 1
+                i += 1
+                if v > CPUSet.maxCPUId { return nil }
+            }
+            return digits > 0 ? v : nil
+        }
+        while i < end, bytes[i] == 0x20 || bytes[i] == 0x09 { i += 1 }
+        while true {
+            guard let lo = number() else { return false }
+            var hi = lo
+            if i < end, bytes[i] == UInt8(ascii: "-") {
+                i += 1
+                guard let h = number(), h >= lo else { return false }
+                hi = h
+            }
+            buffer.insert(lo...hi)
+            any = true
+            if i < end, bytes[i] == UInt8(ascii: ",") {
+                i += 1
+                continue
+            }
+            while i < end, bytes[i] == 0x20 || bytes[i] == 0x09 || bytes[i] == 0x0D { i += 1 }
+            return i == end && any
+        }
+    }
+
+    /// The byte range of the `Cpus_allowed_list:` line's value.
+    private static func statusValue(_ b: UnsafeBufferPointer<UInt8>, count: Int) -> Range<Int>? {
+        let key = statusKey
         var lineStart = 0
-        while lineStart < bytes.count {
+        while lineStart < count {
             var end = lineStart
-            while end < bytes.count, bytes[end] != 0x0A { end += 1 }
-            if end - lineStart >= statusKey.count, bytes[lineStart..<(lineStart + statusKey.count)].elementsEqual(statusKey) {
-                let value = bytes[(lineStart + statusKey.count)..<end]
-                guard value.allSatisfy({ $0 < 0x80 }) else { return nil }
-                let text = String(decoding: value, as: UTF8.self)
-                guard let set = try? CPUSet(cpulist: text), !set.isEmpty else { return nil }
-                return set
+            while end < count, b[end] != 0x0A { end += 1 }
+            if end - lineStart >= key.count, b[lineStart] == key[0] {
+                var match = true
+                for k in 1..<key.count where b[lineStart + k] != key[k] {
+                    match = false
+                    break
+                }
+                if match { return (lineStart + key.count)..<end }
             }
             lineStart = end + 1
         }
         return nil
+    }
+}
+
+extension TaskAffinity.Buffer {
+    /// Sets the bits of `cpus`, growing the words as needed.
+    mutating func insert(_ cpus: ClosedRange<Int>) {
+        let lastWord = cpus.upperBound >> 6
+        if lastWord >= words.count { words.append(contentsOf: repeatElement(0, count: lastWord + 1 - words.count)) }
+        for w in (cpus.lowerBound >> 6)...lastWord {
+            let from = w == cpus.lowerBound >> 6 ? cpus.lowerBound & 63 : 0
+            let to = w == lastWord ? cpus.upperBound & 63 : 63
+            let width = to - from + 1
+            let mask: UInt64 = width == 64 ? ~0 : ((UInt64(1) << UInt64(width)) - 1) << UInt64(from)
+            words[w] |= mask
+        }
     }
 }

@@ -60,6 +60,14 @@ struct TaskFiles: Sendable {
 
     /// The bytes of a regular file, at most `maxBytes`.
     func contents(_ relative: String) -> Result<[UInt8], Failure> {
+        var buffer: [UInt8] = []
+        return read(relative, into: &buffer).map { Array(buffer[0..<$0]) }
+    }
+
+    /// Reads a regular file into the start of `buffer` (grown as needed,
+    /// reused across calls so a scan of 100,000 files does not allocate
+    /// for each) and returns the number of bytes read, at most `maxBytes`.
+    func read(_ relative: String, into buffer: inout [UInt8]) -> Result<Int, Failure> {
         if let e = fault?(relative) { return .failure(.errno(e)) }
         let fd = open(path(relative), O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY)
         if fd < 0 { return .failure(.errno(errno)) }
@@ -67,14 +75,14 @@ struct TaskFiles: Sendable {
         var st = stat()
         guard fstat(fd, &st) == 0 else { return .failure(.errno(errno)) }
         guard st.st_mode & S_IFMT == S_IFREG else { return .failure(.notRegular) }
-        var out = [UInt8](repeating: 0, count: Swift.min(4096, maxBytes))
+        if buffer.count < Swift.min(4096, maxBytes) { buffer = [UInt8](repeating: 0, count: Swift.min(4096, maxBytes)) }
         var used = 0
         while used < maxBytes {
-            if used == out.count {
-                out.append(contentsOf: repeatElement(0, count: Swift.min(out.count, maxBytes - out.count)))
+            if used == buffer.count {
+                buffer.append(contentsOf: repeatElement(0, count: Swift.min(buffer.count, maxBytes - buffer.count)))
             }
-            let room = out.count - used
-            let n = out.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress.map { $0 + used }, room) }
+            let room = Swift.min(buffer.count, maxBytes) - used
+            let n = buffer.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress.map { $0 + used }, room) }
             if n < 0 {
                 let e = errno
                 if e == EINTR { continue }
@@ -83,8 +91,7 @@ struct TaskFiles: Sendable {
             if n == 0 { break }
             used += n
         }
-        out.removeSubrange(used...)
-        return .success(out)
+        return .success(used)
     }
 
     /// True when the path exists (lstat: a dangling link counts).

@@ -13,6 +13,7 @@ struct TaskScanState {
     /// Every thread of a process holder → its pid.
     var holderOfTask: [Int32: Int32] = [:]
     var buffer = TaskAffinity.Buffer()
+    var readBuffer: [UInt8] = []
 
     init(online: CPUSet, dedicated: CPUSet, files: TaskFiles) {
         self.online = online
@@ -28,13 +29,36 @@ struct TaskScanState {
     mutating func liveCandidate(_ tid: Int32) -> CPUSet? {
         switch TaskAffinity.live(tid, into: &buffer) {
         case .mask:
-            return buffer.words.withUnsafeBufferPointer { mask -> CPUSet? in
-                guard onlineWords.meets(mask, and: dedicatedWords), !onlineWords.isCovered(by: mask) else { return nil }
-                return onlineWords.intersection(mask).set
-            }
+            return candidate()
         case .failed(let failure):
             if !failure.isGone { tally.note("sched_getaffinity(\(tid))", failure) }
             return nil
+        }
+    }
+
+    /// The captured thread's online allowed CPUs, as `liveCandidate`, from
+    /// its `status` file; garbage and unreadable files are tallied.
+    mutating func capturedCandidate(_ path: String, files: TaskFiles) -> CPUSet? {
+        switch files.read(path, into: &readBuffer) {
+        case .success(let count):
+            guard TaskAffinity.fromStatus(readBuffer, count: count, into: &buffer) else {
+                tally.garble("/" + path, "has no Cpus_allowed_list line with a CPU list")
+                return nil
+            }
+            return candidate()
+        case .failure(let failure):
+            if !failure.isGone { tally.note("/" + path, failure) }
+            return nil
+        }
+    }
+
+    /// The mask in `buffer` ∩ online, when narrower than online and
+    /// touching a dedicated CPU; judged on words, built into a set only
+    /// for the few that are.
+    private func candidate() -> CPUSet? {
+        buffer.words.withUnsafeBufferPointer { mask -> CPUSet? in
+            guard onlineWords.meets(mask, and: dedicatedWords), !onlineWords.isCovered(by: mask) else { return nil }
+            return onlineWords.intersection(mask).set
         }
     }
 

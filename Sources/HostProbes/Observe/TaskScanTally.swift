@@ -16,6 +16,8 @@ struct TaskScanTally {
     var cgroupsPastLimit: Int?
     var garbledCpusets: [String] = []
     var procUnlisted: String?
+    /// Above 1: the reader's /proc shows only its own PID namespace.
+    var pidNamespaceLevels = 1
 
     /// Another user's task (EACCES/EPERM).
     mutating func deny(_ path: String, _ failure: TaskFiles.Failure) {
@@ -52,6 +54,10 @@ struct TaskScanTally {
         var out: [String] = []
         if let procUnlisted {
             out.append("\(procUnlisted): no task could be looked at; \(Self.unknown).")
+        }
+        if pidNamespaceLevels > 1 {
+            out.append("restrack runs in a child PID namespace (\(pidNamespaceLevels) levels deep): tasks outside it are not visible, "
+                       + "\(Self.unknown); run it in the host's PID namespace to see them.")
         }
         if denied > 0 {
             out.append("\(denied) \(denied == 1 ? "task" : "tasks") of other users not visible (e.g. \(SafeText.escape(deniedExample))): "

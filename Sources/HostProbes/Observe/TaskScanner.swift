@@ -54,6 +54,9 @@ struct TaskScanner: Sendable {
         guard !dedicated.isEmpty else { return Scan() }
         let online = onlineCPUs(snapshot)
         var state = TaskScanState(online: online, dedicated: dedicated, files: files)
+        if files.isLive, case .success(let own) = files.contents("proc/self/status") {
+            state.tally.pidNamespaceLevels = Self.pidNamespaceLevels(own)
+        }
 
         switch files.numericEntries("proc") {
         case .success(let listed):
@@ -82,6 +85,16 @@ struct TaskScanner: Sendable {
         }
         state.tally.garbledCpusets = state.cpusets.garbled
         return Scan(holders: holders, notVisible: state.tally.lines)
+    }
+
+    /// How many PID namespaces deep the reader is, from the `NSpid:` line
+    /// of its own status (one id per level); 1 when it is in the host's.
+    static func pidNamespaceLevels(_ status: [UInt8]) -> Int {
+        let key = Array("NSpid:".utf8)
+        for line in status.split(separator: 0x0A) where line.starts(with: key) {
+            return max(1, line.dropFirst(key.count).split(whereSeparator: { $0 == 0x20 || $0 == 0x09 }).count)
+        }
+        return 1
     }
 
     /// `sys/devices/system/cpu/online`; the snapshot's CPUs when it cannot be
@@ -125,17 +138,7 @@ struct TaskScanner: Sendable {
                 continue
             }
             let path = statusOfProcess ? dir + "/status" : "\(dir)/task/\(tid)/status"
-            switch files.contents(path) {
-            case .success(let bytes):
-                guard let allowed = TaskAffinity.fromStatus(bytes) else {
-                    state.tally.garble("/" + path, "has no Cpus_allowed_list line with a CPU list")
-                    continue
-                }
-                let usable = allowed.intersection(state.online)
-                if usable != state.online, !usable.isDisjoint(with: state.dedicated) { candidates.append((tid, usable)) }
-            case .failure(let failure):
-                if !failure.isGone { state.tally.note("/" + path, failure) }
-            }
+            if let allowed = state.capturedCandidate(path, files: files) { candidates.append((tid, allowed)) }
         }
         guard !candidates.isEmpty else { return }
 
