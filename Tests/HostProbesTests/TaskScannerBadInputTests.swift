@@ -173,3 +173,32 @@ func withTimeout<T: Sendable>(seconds: Double, done: Locked<Bool>, _ work: @esca
         #expect(tally.lines.first?.contains("child PID namespace") == true)
     }
 }
+
+@Suite struct TaskStatusParserTests {
+    static func parse(_ value: String) -> CPUSet? {
+        var buffer = TaskAffinity.Buffer()
+        let bytes = Array("Name:\tx\nCpus_allowed:\tff\nCpus_allowed_list:\t\(value)\nMems_allowed_list:\t0\n".utf8)
+        guard TaskAffinity.fromStatus(bytes, count: bytes.count, into: &buffer) else { return nil }
+        return CPUWords(words: buffer.words).set
+    }
+
+    @Test func cpulistOnWordsMatchesCPUSet() throws {
+        for text in ["0", "0-3", "0-3,62-66,130", "63", "64", "0-127", "5,7,9-200,511", "65535"] {
+            #expect(Self.parse(text) == (try CPUSet(cpulist: text)), "\(text)")
+        }
+        // A mask left from a wider task must not leak into the next one.
+        var buffer = TaskAffinity.Buffer()
+        let wide = Array("Cpus_allowed_list:\t0-1023\n".utf8), narrow = Array("Cpus_allowed_list:\t3\n".utf8)
+        #expect(TaskAffinity.fromStatus(wide, count: wide.count, into: &buffer))
+        #expect(TaskAffinity.fromStatus(narrow, count: narrow.count, into: &buffer))
+        #expect(CPUWords(words: buffer.words).set == [3])
+        // Only the first `count` bytes are the file.
+        #expect(!TaskAffinity.fromStatus(narrow, count: 10, into: &buffer))
+    }
+
+    @Test func cpulistGarbageIsRefused() {
+        for text in ["", "1-", "3-1", "a", "0,,1", "65536", "0-99999999", "1 2", "-1", "0x3", "1,"] {
+            #expect(Self.parse(text) == nil, "\(text)")
+        }
+    }
+}
