@@ -56,8 +56,10 @@ import TrackerCore
         try f.write("proc/1000/stat", TaskRootFixture.statLine(pid: 1000, comm: "testpmd"))
         try f.write("proc/1000/cgroup", "0::/\n")
         try f.write("proc/1000/status", TaskRootFixture.statusText(name: "testpmd", pid: 1000, tid: 1000, allowed: "2-3"))
-        // Vanished between listing task/ and reading its status.
+        // Vanished between listing task/ and reading its status, and one
+        // between reading its status and its stat: skipped, said nowhere.
         try f.mkdir("proc/900/task/900")
+        try f.write("proc/901/task/901/status", TaskRootFixture.statusText(name: "gone", pid: 901, tid: 901, allowed: "2"))
         return f
     }
 

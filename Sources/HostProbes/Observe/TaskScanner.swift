@@ -25,8 +25,11 @@ import TrackerCore
 /// processes with a narrowed thread on a dedicated CPU, and each cgroup's
 /// cpuset is read once per scan. A captured root has no syscall to ask, so
 /// each thread's `status` is read. With no dedicated CPU nothing is scanned.
-/// Each scan is a fresh look: a pin set or lifted between two polls shows
-/// at the next one, which `claim` and `check` (one poll each) rely on.
+/// Each scan is a fresh look, on every poll: a pin set or lifted between
+/// two polls shows at the next one, and `claim` and `check` (one poll each)
+/// must never judge by an older scan. The per-task cost above (one syscall
+/// live) is what makes that affordable, so nothing here skips polls; a
+/// caller that wants to scan less often can keep the last `Scan`.
 struct TaskScanner: Sendable {
     let root: String?
     let files: TaskFiles
