@@ -101,10 +101,23 @@ import TrackerCore
     @Test func unlistableProcIsNotVisible() throws {
         let f = try TaskRootFixture(online: "0-7")
         defer { f.remove() }
-        let scan = TaskScanner(root: f.root).scan(snapshot: Self.snapshot)
+        // A topology-only capture (no proc/ at all): nothing to see, nothing unseen.
+        #expect(TaskScanner(root: f.root).scan(snapshot: Self.snapshot).notVisible.isEmpty)
+        try f.mkdir("proc")
+        let scan = TaskScanner(root: f.root, fault: { $0 == "proc" ? EACCES : nil }).scan(snapshot: Self.snapshot)
         #expect(scan.holders.isEmpty)
         #expect(scan.notVisible.count == 1)
-        #expect(scan.notVisible.first?.hasPrefix("/proc cannot be listed") == true)
+        #expect(scan.notVisible.first?.hasPrefix("/proc cannot be listed (Permission denied)") == true, "\(scan.notVisible)")
+    }
+
+    @Test func cgroupLimitBoundsTheWalk() throws {
+        let f = try TaskScannerFixtureTests.host()
+        defer { f.remove() }
+        let scan = TaskScanner(root: f.root, cgroupLimit: 3).scan(snapshot: Self.snapshot)
+        #expect(scan.notVisible.count == 1, "\(scan.notVisible)")
+        #expect(scan.notVisible.first?.hasPrefix("Cgroup scan stopped at 3 cgroups") == true, "\(scan.notVisible)")
+        // The process holders do not depend on the walk.
+        #expect(scan.holders.compactMap(\.pid) == [100, 200, 1000])
     }
 
     @Test func statParserReadsHostileCommAndRefusesGarbage() throws {

@@ -74,7 +74,11 @@ struct TaskScanner: Sendable {
                 scanProcess(pid, &state)
             }
         case .failure(let failure):
-            state.tally.procUnlisted = "/proc cannot be listed (\(failure.words))"
+            // A captured root without proc/ is a topology-only capture (as
+            // the hwloc trees are): no tasks were captured, none are unseen.
+            if !(failure.isGone && !files.isLive) {
+                state.tally.procUnlisted = "/proc cannot be listed (\(failure.words))"
+            }
         }
 
         var holders = state.processHolders.values.sorted { ($0.pid ?? 0) < ($1.pid ?? 0) }
@@ -116,7 +120,7 @@ struct TaskScanner: Sendable {
     /// one is narrowed onto a dedicated CPU, its `stat` and `cgroup`.
     private func scanProcess(_ pid: Int32, _ state: inout TaskScanState) {
         let dir = "proc/\(pid)"
-        var tids: [Int32]
+        let tids: [Int32]
         var statusOfProcess = false
         switch files.numericEntries(dir + "/task") {
         case .success(let listed):
