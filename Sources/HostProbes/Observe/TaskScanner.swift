@@ -204,7 +204,7 @@ struct TaskScanner: Sendable {
             held.formUnion(candidate.allowed.intersection(state.dedicated))
         }
         guard !held.isEmpty else { return }
-        let comm = HostString.decode(stat.comm)
+        let comm = SafeText.decode(stat.comm)
         state.processHolders[pid] = Holder(kind: .kernel, id: "pid:\(pid)", name: comm, pid: pid, comm: comm,
                                            cgroup: cgroup.map(SafeText.escape), cpus: held)
         for tid in tids { state.holderOfTask[tid] = pid }
