@@ -88,7 +88,10 @@ public enum HostProbe {
         let file = "proc/sys/kernel/hostname"
         switch reader.bytes(file, limit: 256) {
         case .success(let bytes):
-            let name = HostString.decode(bytes).trimmedSysfs
+            // The kernel ends the file with a newline: trim it before
+            // decoding, which would escape it as text.
+            let name = HostString.decode(Array(bytes.reversed().drop { $0 == 0x0A || $0 == 0x20 || $0 == 0 }.reversed()))
+                .trimmedSysfs
             if !name.isEmpty { return name }
             warnings.add(file: reader.path(file), problem: "is empty", assumed: "the root directory's name")
         case .failure(let failure):

@@ -15,6 +15,7 @@ struct Restrack: ParsableCommand {
             ListCommand.self,
             AuditCommand.self,
             CheckCommand.self,
+            CaptureCommand.self,
         ],
         defaultSubcommand: DashboardCommand.self
     )
