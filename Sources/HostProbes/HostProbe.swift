@@ -6,21 +6,21 @@ import TrackerCore
 /// The live host (or a captured tree) → `HostSnapshot`.
 public enum HostProbe {
     public static func snapshot(_ options: ProbeOptions) throws(ProbeError) -> HostSnapshot {
-        let reader = SysfsReader(root: options.sysfsRoot)
-        if let root = options.sysfsRoot { try checkRoot(root, reader) }
+        let reader = SysfsReader(root: options.root)
+        if let root = options.root { try checkRoot(root, reader) }
         let config = try options.configPath.map { path throws(ProbeError) in try ComputeConfig.load(path: path) }
         return assemble(reader: reader, config: config, pciIDsPath: options.pciIDsPath)
     }
 
-    /// An unusable `--sysfs-root` is an error, not a snapshot full of warnings.
+    /// An unusable `--root` is an error, not a snapshot full of warnings.
     private static func checkRoot(_ root: String, _ reader: SysfsReader) throws(ProbeError) {
         guard let dir = opendir(root) else {
-            throw ProbeError("--sysfs-root \(root): cannot be read as a directory (\(SysfsReader.errorText(errno)))")
+            throw ProbeError("--root \(root): cannot be read as a directory (\(SysfsReader.errorText(errno)))")
         }
         closedir(dir)
         guard reader.list(CPUTopologyProbe.cpuDir) != nil || reader.list(NUMAProbe.nodeDir) != nil else {
-            throw ProbeError("--sysfs-root \(root): has no sys/devices/system/cpu or sys/devices/system/node; "
-                             + "give the directory that holds a captured sys/")
+            throw ProbeError("--root \(root): has no sys/devices/system/cpu or sys/devices/system/node; "
+                             + "give the directory that holds a captured sys/ (as `restrack capture` writes)")
         }
     }
 
@@ -107,7 +107,10 @@ public enum HostProbe {
         let file = "proc/sys/kernel/hostname"
         switch reader.bytes(file, limit: 256) {
         case .success(let bytes):
-            let name = SafeText.decode(bytes).trimmedSysfs
+            // The kernel ends the file with a newline: trim it before
+            // decoding, which would escape it as text.
+            let name = SafeText.decode(Array(bytes.reversed().drop { $0 == 0x0A || $0 == 0x20 || $0 == 0 }.reversed()))
+                .trimmedSysfs
             if !name.isEmpty { return name }
             warnings.add(file: reader.path(file), problem: "is empty", assumed: "the root directory's name")
         case .failure(let failure):

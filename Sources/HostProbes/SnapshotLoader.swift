@@ -3,7 +3,7 @@ import TrackerCore
 
 /// The one way restrack gets a host snapshot, for the CLI and the dashboard
 /// alike: a `--host FILE` (fit-contract JSON, "-" for stdin), or a probe of
-/// the live host or a captured tree (`--sysfs-root`, with `--config`).
+/// the live host or a captured tree (`--root`, with `--config`).
 ///
 /// A host file is decoded again only when its stamp (mtime, size, inode)
 /// changes, so a dashboard polling a 2,048-VF host every second pays a

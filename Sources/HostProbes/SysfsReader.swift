@@ -5,7 +5,7 @@ import Darwin
 #endif
 
 /// Every file the probes read goes through one `SysfsReader`, so
-/// `--sysfs-root DIR` swaps the whole host: `read("sys/devices/system/cpu/online")`
+/// `--root DIR` swaps the whole host: `read("sys/devices/system/cpu/online")`
 /// reads `DIR/sys/devices/system/cpu/online`, or `/sys/...` on the live host.
 ///
 /// Paths are relative to the root. sysfs has symlink cycles, so nothing here

@@ -3,11 +3,10 @@ import TrackerCore
 
 extension HostSourceOptions {
     /// The observations these options name: nothing but owners for `--host`;
-    /// under `--sysfs-root` for a captured tree; the live host otherwise.
+    /// under `--root` for a captured tree; the live host otherwise.
     func observations() throws(CLIFailure) -> HostObservations {
-        if hostFile != nil { return HostObservations(observer: nil, deviceSpecConfigured: false) }
-        return HostObservations(observer: HostObserver(root: sysfsRoot),
-                                deviceSpecConfigured: try Self.deviceSpecConfigured(configPath))
+        guard let observer = observer() else { return HostObservations(observer: nil, deviceSpecConfigured: false) }
+        return HostObservations(observer: observer, deviceSpecConfigured: try Self.deviceSpecConfigured(configPath))
     }
 
     /// Whether the config at `path` names a `device_spec`; a config that

@@ -4,28 +4,44 @@ import HostProbes
 import TrackerCore
 
 /// `--host FILE` (a simulated host, fit-contract JSON) or the live host /
-/// a captured tree (`--sysfs-root DIR`), with `--config FILE`. Shared by
-/// every command that needs to know what the host has.
+/// a captured host (`--root DIR`, as `restrack capture` writes it; the older
+/// `--sysfs-root` is the same option), with `--config FILE`. Shared by every
+/// command that needs to know what the host has.
 struct HostSourceOptions: ParsableArguments {
     @Option(name: .customLong("host"), help: "Use this host snapshot JSON instead of probing the host.")
     var hostFile: String?
 
-    @Option(name: .customLong("sysfs-root"), help: "Probe a captured sysfs tree under DIR instead of the live host.")
-    var sysfsRoot: String?
+    @Option(name: [.customLong("root"), .customLong("sysfs-root")],
+            help: ArgumentHelp("Read a captured host under DIR (its sys/, proc/, dev/, sys/fs/cgroup) instead of the live host.",
+                               discussion: "`restrack capture DIR` writes such a tree. --sysfs-root is the older name of this option."),
+            completion: .directory)
+    var root: String?
+
+    /// The older name of `root`.
+    var sysfsRoot: String? { root }
+
+    /// What the probes read, for the snapshot and for `HostObserver(root:)`.
+    var probeOptions: ProbeOptions { ProbeOptions(root: root, configPath: configPath) }
+
+    /// The observer of the host these options name, nil for a `--host`
+    /// file (a JSON snapshot has no processes or devices to look at).
+    func observer() -> HostObserver? {
+        hostFile == nil ? HostObserver(root: root) : nil
+    }
 
     @Option(name: .customLong("config"), help: "restrack/Nova-style config file (cpu_dedicated_set, reserved pages, PCI aliases).")
     var configPath: String?
 
     func validate() throws {
-        if hostFile != nil && sysfsRoot != nil {
-            throw ValidationError("--host and --sysfs-root both name a host; give one")
+        if hostFile != nil && root != nil {
+            throw ValidationError("--host and --root both name a host; give one")
         }
     }
 
     /// The loader for the host these options name (the dashboard keeps
     /// one and polls it).
     func loader() -> SnapshotLoader {
-        SnapshotLoader(hostFile: hostFile, probe: ProbeOptions(sysfsRoot: sysfsRoot, configPath: configPath))
+        SnapshotLoader(hostFile: hostFile, probe: probeOptions)
     }
 
     /// The host snapshot these options name.

@@ -17,6 +17,7 @@ struct Restrack: ParsableCommand {
             AuditCommand.self,
             CheckCommand.self,
             ObserveCommand.self,
+            CaptureCommand.self,
         ],
         defaultSubcommand: DashboardCommand.self
     )

@@ -54,7 +54,7 @@ import TrackerCore
         do {
             _ = try HostProbe.snapshot(ProbeOptions(sysfsRoot: "/nonexistent/restrack-root"))
         } catch {
-            #expect(error.message.contains("--sysfs-root /nonexistent/restrack-root"))
+            #expect(error.message.contains("--root /nonexistent/restrack-root"))
         }
         // A directory that is not a captured tree is refused, not probed as empty.
         let empty = FileManager.default.temporaryDirectory.appendingPathComponent("restrack-empty-\(UUID().uuidString)")

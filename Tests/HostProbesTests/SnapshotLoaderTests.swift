@@ -39,6 +39,6 @@ import TrackerCore
 
     @Test func aSysfsRootThatIsNotADirectoryIsAnError() {
         let loader = SnapshotLoader(hostFile: nil, probe: ProbeOptions(sysfsRoot: "/nonexistent-restrack-root"))
-        #expect { try loader.load() } throws: { error in "\(error)".hasPrefix("--sysfs-root /nonexistent-restrack-root:") }
+        #expect { try loader.load() } throws: { error in "\(error)".hasPrefix("--root /nonexistent-restrack-root:") }
     }
 }

@@ -27,6 +27,13 @@ public final class HostObserver: @unchecked Sendable {
         devices = DeviceUseProbe(root: root)
     }
 
+    /// Takes the first `/proc/stat` read now, so the next `observe` reports
+    /// the load since this call (`observe --interval S`: prime, wait S,
+    /// observe). A dashboard needs none: each poll reports since the last.
+    public func primeUtilisation() {
+        utilisation.prime()
+    }
+
     /// What the host shows now, for `claims` on `snapshot`.
     /// `deviceSpecConfigured`: the config names a `device_spec` (Nova's
     /// semantics: only matching devices are tracked).
@@ -37,6 +44,7 @@ public final class HostObserver: @unchecked Sendable {
         var seen = processes.observe(claims, now: now)
         seen.deviceSpecConfigured = deviceSpecConfigured
         seen.utilisation = utilisation.next(snapshot: snapshot)
+        seen.notVisible += utilisation.warnings
         let scan = tasks.scan(snapshot: snapshot)
         seen.holders += scan.holders
         seen.notVisible += scan.notVisible

@@ -1,0 +1,127 @@
+import ArgumentParser
+import Foundation
+import HostProbes
+import TrackerCore
+
+/// `restrack-bench probe`: one full poll (snapshot: topology, memory, PCI;
+/// plus `HostObserver.observe`: utilisation, task holders, device use) on a
+/// synthetic captured root, p50 and p99, and the task scan alone, per
+/// 1,000 tasks. The root is generated first (or reused with `--root`).
+struct ProbeBench: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "probe",
+        abstract: "Time one full poll of a synthetic captured host (CPUs, VFs, tasks), and the task scan's share.")
+
+    @Option(help: "CPUs of the synthetic host.")
+    var cpus = 512
+
+    @Option(help: "VFs of the synthetic host (PFs of 64 VFs each).")
+    var vfs = 2048
+
+    @Option(help: "Tasks (threads) of the synthetic host, four per process.")
+    var tasks = 20_000
+
+    @Option(help: "Timed polls (p50 and p99 are over these).")
+    var polls = 30
+
+    @Option(help: "Use this captured root instead of generating one (its sizes are then whatever it holds).")
+    var root: String?
+
+    @Flag(help: "Keep the generated root and print where it is.")
+    var keep = false
+
+    func validate() throws {
+        guard cpus >= 1, cpus <= 4096 else { throw ValidationError("--cpus must be 1…4096") }
+        guard vfs >= 0, vfs <= 65_536 else { throw ValidationError("--vfs must be 0…65536") }
+        guard tasks >= 0, tasks <= 1_000_000 else { throw ValidationError("--tasks must be 0…1000000") }
+        guard polls >= 1, polls <= 100_000 else { throw ValidationError("--polls must be 1…100000") }
+    }
+
+    func run() throws {
+        let dir: String
+        var generated: String?
+        if let root {
+            dir = root
+        } else {
+            dir = (NSTemporaryDirectory() as NSString).appendingPathComponent("restrack-probe-bench-\(UUID().uuidString)")
+            generated = dir
+            let clock = ContinuousClock()
+            let made = try clock.measure {
+                try SyntheticHost(root: dir, cpus: cpus, vfs: vfs, tasks: tasks).write()
+            }
+            print("generated \(cpus) CPUs, \(vfs) VFs, \(tasks) tasks under \(dir) in \(TimingStats.format(TimingStats.ms(made)))")
+        }
+        defer {
+            if let generated, !keep { try? FileManager.default.removeItem(atPath: generated) }
+        }
+        try measure(root: dir)
+        if let generated, keep { print("kept \(generated)") }
+    }
+
+    private func measure(root dir: String) throws {
+        #if DEBUG
+        print("restrack-bench probe  (debug build: numbers are not meaningful; use -c release)")
+        #else
+        print("restrack-bench probe  (release build)")
+        #endif
+        let options = ProbeOptions(root: dir)
+        let observer = HostObserver(root: dir)
+        let first: HostSnapshot
+        do {
+            first = try HostProbe.snapshot(options)
+        } catch {
+            throw BenchFailure(error.message)
+        }
+        // The first poll primes the utilisation read; it is not timed.
+        _ = observer.observe(snapshot: first, claims: [], now: Date().timeIntervalSince1970, deviceSpecConfigured: false)
+        let clock = ContinuousClock()
+        var full: [Double] = []
+        var last = Observations(now: 0)
+        for _ in 0..<polls {
+            let d = try clock.measure {
+                let snapshot = try HostProbe.snapshot(options)
+                last = observer.observe(snapshot: snapshot, claims: [], now: Date().timeIntervalSince1970,
+                                        deviceSpecConfigured: false)
+            }
+            full.append(TimingStats.ms(d))
+        }
+        var scans: [Double] = []
+        var found = (holders: 0, notVisible: 0)
+        for _ in 0..<polls {
+            scans.append(TimingStats.ms(clock.measure { found = ObserverParts.scanTasks(root: dir, snapshot: first) }))
+        }
+        let cpuCount = first.cells.reduce(0) { $0 + $1.cpus.count + $1.pcpus.count }
+        let vfCount = first.pciDevices.filter { $0.devType == .vf }.count
+        let taskCount = Self.countTasks(root: dir)
+        let fullStats = TimingStats(samples: full)
+        let scanStats = TimingStats(samples: scans)
+        print("host: \(cpuCount) CPUs, \(first.pciDevices.count) PCI devices (\(vfCount) VFs), \(taskCount) tasks; "
+              + "\(polls) polls")
+        print("full poll (snapshot + observe): p50 \(TimingStats.format(fullStats.median))  "
+              + "p99 \(TimingStats.format(Self.percentile(full, 0.99)))")
+        print("task scan alone:                p50 \(TimingStats.format(scanStats.median))  "
+              + "p99 \(TimingStats.format(Self.percentile(scans, 0.99)))  "
+              + "(\(found.holders) holders, \(found.notVisible) not visible)")
+        let perThousand = taskCount > 0 ? scanStats.median * 1000 / Double(taskCount) : 0
+        print("task scan per 1,000 tasks:      \(TimingStats.format(perThousand))")
+        print("everything but the task scan:   p50 \(TimingStats.format(max(0, fullStats.median - scanStats.median)))")
+        print("last poll: busy \(last.utilisation?.hostBusyPct.map { String(format: "%.1f %%", $0) } ?? "unknown"), "
+              + "\(last.holders.count) holders, \(last.devices.count) devices observed")
+    }
+
+    /// The sample at fraction `p` (nearest rank) of the sorted samples.
+    static func percentile(_ samples: [Double], _ p: Double) -> Double {
+        guard !samples.isEmpty else { return 0 }
+        let sorted = samples.sorted()
+        let rank = Int((p * Double(sorted.count)).rounded(.up)) - 1
+        return sorted[min(max(rank, 0), sorted.count - 1)]
+    }
+
+    /// Threads under `proc/*/task`, as the scanner sees them.
+    static func countTasks(root: String) -> Int {
+        let fm = FileManager.default
+        let proc = root + "/proc"
+        let pids = ((try? fm.contentsOfDirectory(atPath: proc)) ?? []).filter { Int($0) != nil }
+        return pids.reduce(0) { $0 + (((try? fm.contentsOfDirectory(atPath: "\(proc)/\($1)/task")) ?? []).count) }
+    }
+}
