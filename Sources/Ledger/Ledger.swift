@@ -138,22 +138,25 @@ public struct Ledger: Sendable {
     /// one that is no longer stuck by now is left alone.
     ///
     /// `observe` is asked, inside the transaction, what the probes see of
-    /// the live claims' owners at `now`.
+    /// the live claims' owners at `now` (default: the clock, read once the
+    /// write lock is held, as every other write does, so the audit's time
+    /// order agrees with its sequence order).
     public func releaseStuck(snapshot: HostSnapshot?, observe: @escaping Observer, dryRun: Bool,
-                             only: Set<String>? = nil, actor: LedgerActor, now: Double = Date().timeIntervalSince1970)
+                             only: Set<String>? = nil, actor: LedgerActor, now: Double? = nil)
         throws(LedgerError) -> [(claim: Claim, reasons: [StuckReason])] {
-        let find = { (db: Database) throws -> [(claim: Claim, reasons: [StuckReason])] in
+        let find = { (db: Database, now: Double) throws -> [(claim: Claim, reasons: [StuckReason])] in
             let live = try ClaimRecord.fetchAll(states: [.claimed, .confirmed], db)
             let state = ClaimStateDerivation.derive(snapshot: snapshot, claims: live, observations: observe(live, now))
             return live.compactMap { c in state.stuck[c.id].map { (claim: c, reasons: $0) } }
                 .filter { only?.contains($0.claim.id) ?? true }
         }
         if dryRun {
-            do { return try queue.read(find) } catch { throw map(error) }
+            do { return try queue.read { db in try find(db, now ?? clock()) } } catch { throw map(error) }
         }
         let outcome: Outcome<[(claim: Claim, reasons: [StuckReason])]> = try writeImmediate { db in
+            let now = now ?? clock()
             var released: [(claim: Claim, reasons: [StuckReason])] = []
-            for (claim, reasons) in try find(db) {
+            for (claim, reasons) in try find(db, now) {
                 let ended = try Tracker.release(claim, at: now)   // live, so this cannot be refused
                 try ClaimRecord.update(ended, db)
                 try ClaimRecord.deleteHeld(claim.id, db)
@@ -168,7 +171,7 @@ public struct Ledger: Sendable {
 
     /// `releaseStuck(snapshot:observe:…)` asking `processStartTime` about owners.
     public func releaseStuck(snapshot: HostSnapshot?, processStartTime: Tracker.ProcessStartTime?, dryRun: Bool,
-                             only: Set<String>? = nil, actor: LedgerActor, now: Double = Date().timeIntervalSince1970)
+                             only: Set<String>? = nil, actor: LedgerActor, now: Double? = nil)
         throws(LedgerError) -> [(claim: Claim, reasons: [StuckReason])] {
         try releaseStuck(snapshot: snapshot, observe: { Observations.gather(for: $0, now: $1, liveness: processStartTime) },
                          dryRun: dryRun, only: only, actor: actor, now: now)

@@ -88,7 +88,7 @@ final class LedgerClaimService: ClaimService {
     /// not released with the others.
     func releaseStuck(_ ids: [String]) throws -> [String] {
         let done = try ledger.releaseStuck(snapshot: try? snapshotSource(), observe: observe, dryRun: false,
-                                           only: Set(ids), actor: .current(), now: clock())
+                                           only: Set(ids), actor: .current())
         return done.map(\.claim.id)
     }
 }

@@ -67,6 +67,29 @@ import TrackerCore
         #expect(ended.confirmedAt == 1_002 && ended.endedAt == 1_003)
     }
 
+    /// `release --stuck` and the dashboard's `R` stamp the release (and
+    /// judge stuck) with the clock read under the write lock, like the other
+    /// writes: a time read before waiting for the lock could precede rows
+    /// committed while it waited.
+    @Test func releaseStuckReadsTheClockWithTheWriteLockHeld() throws {
+        let f = LedgerFixture()
+        defer { f.cleanup() }
+        var ledger = try Ledger.open(path: f.path)
+        // Unconfirmed with a 60 s TTL, claimed at 100: stuck at any time after 160.
+        let a = try ledger.claim(LedgerFixture.pinned(1), consumer: Consumer(name: "a"), snapshot: LedgerFixture.host(),
+                                 ttlSeconds: 60, actor: LedgerFixture.actor, now: 100)
+        let probe = try LockProbe(f.path)
+        ledger.clock = { probe.readClock() }
+        let done = try ledger.releaseStuck(snapshot: LedgerFixture.host(), processStartTime: nil, dryRun: false,
+                                           actor: LedgerFixture.actor)
+        #expect(done.map(\.claim.id) == [a.id])
+        #expect(probe.held == [true], "clock read without the write lock: \(probe.held)")
+        let audit = try ledger.audit()
+        #expect(audit.map(\.action) == ["claim", "release-stuck"])
+        #expect(audit.map(\.at) == [100, 1_001])
+        #expect(try ledger.claim(id: a.id).endedAt == 1_001)
+    }
+
     /// A time the caller gives (a test's fixed clock, a replay) is used as is.
     @Test func anExplicitTimeIsKept() throws {
         let f = LedgerFixture()
