@@ -19,10 +19,13 @@ let package = Package(
         .systemLibrary(name: "CPCI", pkgConfig: "libpci", providers: [.apt(["libpci-dev", "pci.ids"])]),
         .systemLibrary(name: "CNuma", pkgConfig: "numa", providers: [.apt(["libnuma-dev"])]),
         .target(name: "TrackerCore"),
+        // The one bounded reader of files a path names (host documents,
+        // sysfs, themes), apart from TrackerCore, which does no file I/O.
+        .target(name: "BoundedFile"),
         .target(
             name: "HostProbes",
             dependencies: [
-                "TrackerCore", "CPCI", "CNuma",
+                "TrackerCore", "BoundedFile", "CPCI", "CNuma",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -37,14 +40,14 @@ let package = Package(
         .target(
             name: "Dashboard",
             dependencies: [
-                "TrackerCore", "CNcursesw",
+                "TrackerCore", "BoundedFile", "CNcursesw",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .executableTarget(
             name: "restrack",
             dependencies: [
-                "TrackerCore", "HostProbes", "Ledger", "Dashboard",
+                "TrackerCore", "BoundedFile", "HostProbes", "Ledger", "Dashboard",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -78,12 +81,12 @@ let package = Package(
             ]
         ),
         .testTarget(name: "TrackerCoreTests", dependencies: ["TrackerCore"]),
-        .testTarget(name: "HostProbesTests", dependencies: ["HostProbes", "TrackerCore"]),
+        .testTarget(name: "HostProbesTests", dependencies: ["HostProbes", "BoundedFile", "TrackerCore"]),
         .testTarget(
             name: "LedgerTests",
             dependencies: ["Ledger", "TrackerCore", .product(name: "GRDB", package: "GRDB.swift")]
         ),
-        .testTarget(name: "DashboardTests", dependencies: ["Dashboard", "TrackerCore"]),
+        .testTarget(name: "DashboardTests", dependencies: ["Dashboard", "BoundedFile", "TrackerCore"]),
         .testTarget(name: "EndToEndTests", dependencies: ["TrackerCore"]),
         // The CLI's own types (the dashboard's ledger-backed claim service).
         .testTarget(

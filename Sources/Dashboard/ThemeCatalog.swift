@@ -1,3 +1,4 @@
+import BoundedFile
 import Foundation
 
 /// Finds theme files: `--theme NAME|PATH`, then
@@ -55,16 +56,23 @@ public struct ThemeCatalog: Sendable {
     /// built-in default with a warning; never fails.
     public func load(_ nameOrPath: String) -> (Theme, [String]) {
         if nameOrPath.contains("/") {
-            guard let text = try? String(contentsOfFile: nameOrPath, encoding: .utf8) else {
-                return (.builtinDefault, ["theme file \(nameOrPath) cannot be read; using the default theme"])
+            let text: String
+            switch Self.read(nameOrPath) {
+            case .success(let t): text = t
+            case .failure(let why):
+                return (.builtinDefault, ["theme file \(nameOrPath) \(why.words); using the default theme"])
             }
             let name = URL(fileURLWithPath: nameOrPath).deletingPathExtension().lastPathComponent
             return Theme.parse(text, name: name)
         }
         for dir in directories {
             let path = dir + "/" + nameOrPath + ".theme"
-            if let text = try? String(contentsOfFile: path, encoding: .utf8) {
-                return Theme.parse(text, name: nameOrPath)
+            switch Self.read(path) {
+            case .success(let text): return Theme.parse(text, name: nameOrPath)
+            // Not in this directory: the next one may have it.
+            case .failure(.missing): continue
+            case .failure(let failure):
+                return (.builtinDefault, ["theme file \(path) \(failure.words); using the default theme"])
             }
         }
         if nameOrPath == "default" { return (.builtinDefault, []) }
@@ -73,5 +81,20 @@ public struct ThemeCatalog: Sendable {
         // that do exist come first, the directories searched last.
         return (.builtinDefault, ["theme '\(nameOrPath)' not found; using default — themes: "
             + names().joined(separator: ", ") + " (looked in " + directories.joined(separator: ", ") + ")"])
+    }
+
+    /// The largest theme file read: real ones are a few KiB.
+    public static let maxThemeBytes = 256 << 10
+
+    /// A theme file's text through the one bounded reader, so a FIFO or a
+    /// device named by `--theme` is refused at once instead of hanging the
+    /// dashboard, and a huge file is not read whole.
+    static func read(_ path: String) -> Result<String, BoundedFileReader.Failure> {
+        BoundedFileReader(limit: maxThemeBytes).read(path).flatMap { bytes in
+            guard let text = String(validating: bytes, as: UTF8.self) else {
+                return .failure(.unreadable("not UTF-8 text"))
+            }
+            return .success(text)
+        }
     }
 }

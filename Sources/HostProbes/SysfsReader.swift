@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import BoundedFile
 
 /// Every file the probes read goes through one `SysfsReader`, so
 /// `--root DIR` swaps the whole host: `read("sys/devices/system/cpu/online")`

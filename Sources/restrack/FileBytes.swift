@@ -1,3 +1,4 @@
+import BoundedFile
 import Foundation
 import HostProbes
 import TrackerCore

@@ -1,4 +1,5 @@
 import ArgumentParser
+import BoundedFile
 import Foundation
 import HostProbes
 import TrackerCore

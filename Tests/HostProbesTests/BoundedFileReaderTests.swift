@@ -1,3 +1,4 @@
+@testable import BoundedFile
 import Foundation
 import Testing
 @testable import HostProbes

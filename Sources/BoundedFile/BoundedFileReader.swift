@@ -136,7 +136,8 @@ public struct BoundedFileReader: Sendable {
         return .success(())
     }
 
-    static func kindName(_ kind: mode_t) -> String {
+    /// The kind of a non-regular file in words ("a FIFO").
+    public static func kindName(_ kind: mode_t) -> String {
         switch kind {
         case S_IFIFO: return "a FIFO"
         case S_IFSOCK: return "a socket"
