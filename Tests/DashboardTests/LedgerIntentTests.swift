@@ -62,12 +62,18 @@ import TrackerCore
         var (m, _) = try formOnClaimButton()
         let wanted = try #require(ctl.previewWanted(m))
         // The operator edits the vCPUs field before the preview arrives.
-        guard case .claimForm(var f)? = m.overlay else { return }
+        var f = try #require(Self.form(m.overlay), "the claim form is not open: \(String(describing: m.overlay))")
         f.vcpus = "4"
         m.overlay = .claimForm(f)
         ctl.applyPreview(.noFit("stale"), for: wanted, &m)
-        guard case .claimForm(let after)? = m.overlay else { return }
+        let after = try #require(Self.form(m.overlay), "the claim form closed: \(String(describing: m.overlay))")
         #expect(after.preview == nil)
         #expect(ctl.previewWanted(m) != wanted)
+    }
+
+    /// The claim form if that is the open overlay.
+    static func form(_ overlay: Overlay?) -> ClaimForm? {
+        if case .claimForm(let f)? = overlay { return f }
+        return nil
     }
 }

@@ -3,7 +3,7 @@ import Testing
 import TrackerCore
 
 @Suite struct PaneTextTests {
-    @Test func stuckClaimShowsStuckAndItsReason() {
+    @Test func stuckClaimShowsStuckAndItsReason() throws {
         // Created 700 s ago, TTL 600 s, never confirmed: stuck for that reason.
         let stuck = Fixtures.claim("c1stuk", consumer: "vm-lost", cpus: [2, 3], age: 700)
         let fine = Fixtures.claim("c2okay", consumer: "vm-fine", cpus: [4], age: 30, state: .confirmed)
@@ -16,7 +16,8 @@ import TrackerCore
         let stuckRow = lines.firstIndex { $0.contains("c1stuk") }
         let fineRow = lines.firstIndex { $0.contains("c2okay") }
         #expect(stuckRow != nil && fineRow != nil)
-        guard let s = stuckRow, let f = fineRow else { return }
+        let s = try #require(stuckRow)
+        let f = try #require(fineRow)
         #expect(lines[s].contains("vm-lost") && lines[s].contains("STUCK") && lines[s].contains("2-3"))
         #expect(lines[s + 1].contains("↳ unconfirmed for 700s, past its TTL of 600s"))
         #expect(lines[f].contains("confirmed") && !lines[f].contains("STUCK"))

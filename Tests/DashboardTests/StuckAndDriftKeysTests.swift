@@ -58,7 +58,7 @@ import TrackerCore
     /// A confirmed claim pinned to CPU 2 whose owner (pid 77, alive) may run
     /// on CPUs 0-3: drift, so the row says DRIFT (not "confirmed") with the
     /// sentence below it, and the detail lists it.
-    @Test func driftIsOnTheRowAndInTheDetail() {
+    @Test func driftIsOnTheRowAndInTheDetail() throws {
         var c = Fixtures.claim("d1", consumer: "vm-drift", cpus: [2], age: 30, state: .confirmed)
         c.consumer.pid = 77
         c.consumer.pidStartTime = 5
@@ -70,15 +70,12 @@ import TrackerCore
         var canvas = Canvas(width: 100, height: 10)
         ClaimsPane.draw(m, into: &canvas, rect: Rect(x: 0, y: 0, width: 100, height: 10), glyphs: .unicode)
         let lines = canvas.text.split(separator: "\n").map(String.init)
-        guard let row = lines.firstIndex(where: { $0.contains("d1") }) else {
-            Issue.record("claim row missing")
-            return
-        }
+        let row = try #require(lines.firstIndex(where: { $0.contains("d1") }), "claim row missing")
         #expect(lines[row].contains("DRIFT") && !lines[row].contains("confirmed") && !lines[row].contains("STUCK"))
         #expect(lines[row + 1].contains("↳ owner pid 77 may run on CPUs 0-3, not only its pinned CPUs 2"))
         #expect(!lines[0].contains("stuck"))
 
-        guard let host = m.host else { return }
+        let host = try #require(m.host)
         let detail = ClaimDetail.lines(id: "d1", host: host, now: Fixtures.now)
         #expect(detail.contains { $0.0 == "DRIFT" && $0.1 == "owner pid 77 may run on CPUs 0-3, not only its pinned CPUs 2" })
     }
