@@ -4,10 +4,11 @@ import Glibc
 import Darwin
 #endif
 
-/// Clock and log timestamps from libc. Foundation's `DateFormatter` and
-/// `ISO8601DateFormatter` open ICU calendars, time zones and locale data:
-/// 5 MiB more resident memory (ICU code and data paged in) in a dashboard
-/// meant to be left running, for two fixed numeric formats.
+/// Clock and log timestamps from libc, the one formatter for the
+/// dashboard's clock and log and the CLI's `audit` times. Foundation's
+/// `DateFormatter` and `ISO8601DateFormatter` load ICU (calendars, time
+/// zones, locale data) into the process, which two fixed numeric formats
+/// do not need, in a dashboard meant to be left running.
 public enum ClockText {
     /// "HH:mm:ss" in the local time zone (as `DateFormatter` with that format).
     public static func localTime(_ seconds: Double) -> String {

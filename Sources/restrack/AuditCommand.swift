@@ -1,4 +1,5 @@
 import ArgumentParser
+import Dashboard
 import Foundation
 import TrackerCore
 import Ledger
@@ -35,12 +36,12 @@ struct AuditCommand: ParsableCommand {
             }
             if entries.isEmpty {
                 // Silence would read as a hang or a broken pipe.
-                print(from.map { "no audit entries since \(OutputText.timestamp($0))" } ?? "no audit entries: the ledger has recorded nothing yet")
+                print(from.map { "no audit entries since \(ClockText.iso8601UTC($0))" } ?? "no audit entries: the ledger has recorded nothing yet")
                 return
             }
             for e in entries {
                 let reason = e.reason.map { " — " + SafeText.strip($0) } ?? ""
-                print("\(OutputText.timestamp(e.at)) \(e.action) \(e.outcome) \(e.claimID.map(SafeText.strip) ?? "-") by \(SafeText.strip(e.user)) (uid \(e.uid), pid \(e.pid)) on \(SafeText.strip(e.host))\(reason)")
+                print("\(ClockText.iso8601UTC(e.at)) \(e.action) \(e.outcome) \(e.claimID.map(SafeText.strip) ?? "-") by \(SafeText.strip(e.user)) (uid \(e.uid), pid \(e.pid)) on \(SafeText.strip(e.host))\(reason)")
             }
         } catch let failure as CLIFailure {
             throw failure.reported(json: json)

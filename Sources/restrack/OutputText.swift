@@ -4,12 +4,6 @@ import TrackerCore
 /// Plain-text output helpers. Strings from users or the host (consumer
 /// names, notes, reasons, addresses) go through `SafeText.strip` first.
 enum OutputText {
-    static func timestamp(_ epoch: Double) -> String {
-        let f = ISO8601DateFormatter()
-        f.timeZone = TimeZone(identifier: "UTC")
-        return f.string(from: Date(timeIntervalSince1970: epoch))
-    }
-
     /// One line of what a claim holds: "cell 0: CPUs 2-3, 512×2M pages; PCI 0000:3b:01.0".
     static func holding(_ usage: ClaimUsage) -> String {
         var parts: [String] = []
