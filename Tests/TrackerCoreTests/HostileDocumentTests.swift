@@ -110,6 +110,25 @@ import Testing
         #expect(Self.requestError(#"{"vcpus": 2, "memory_mb": 512, "numa_mem_mb": [256, 2.5]}"#)?.path == "$.numa_mem_mb[1]")
     }
 
+    /// The range named is the field's own limit, not `Int`'s: what an
+    /// operator can actually put there.
+    @Test func aNumberAnIntegerFieldCannotHoldNamesThatFieldsLimit() throws {
+        #expect(ContractLimits.maxCount == 1 << 34 && ContractLimits.maxPageSizeKB == 1 << 24 && CPUSet.maxCPUId == 65_535)
+        // A count (`decodeNonNegative`): 0 up to ContractLimits.maxCount.
+        for number in ["1.5", "9223372036854775808", "1e308"] {
+            let e = try #require(Self.requestError(#"{"vcpus": \#(number), "memory_mb": 512}"#), "\(number)")
+            #expect(e.problem == "must be a whole number within 0…2^34 (got \(Double(number) ?? 0))", "\(number)")
+        }
+        let total = Self.host.replacingOccurrences(of: #""total": 4194304"#, with: #""total": 4194304.5"#)
+        #expect(Self.hostError(total)?.problem == "must be a whole number within 0…2^34 (got 4194304.5)")
+        // A page size: positive, up to ContractLimits.maxPageSizeKB.
+        let size = Self.host.replacingOccurrences(of: #""size_kb": 4,"#, with: #""size_kb": 4.5,"#)
+        #expect(Self.hostError(size)?.problem == "must be a whole number within 1…2^24 (got 4.5)")
+        // A CPU id: 0 up to CPUSet.maxCPUId.
+        let cpu = Self.host.replacingOccurrences(of: #""pcpus": [2, 3, 4, 5]"#, with: #""pcpus": [2, 3, 4, 5.5]"#)
+        #expect(Self.hostError(cpu)?.problem == "must be a whole number within 0…65535 (got 5.5)")
+    }
+
     @Test func unknownWordsListTheChoicesForEveryEnumField() throws {
         let requestFields: [(String, String, String)] = [
             (#""cpu_policy": "pinned""#, "$.cpu_policy", "'pinned' is not one of shared, dedicated, mixed"),

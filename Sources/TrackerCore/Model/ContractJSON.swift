@@ -41,7 +41,7 @@ public enum ContractJSON {
             if case .dataCorrupted(let ctx) = error, ctx.codingPath.isEmpty, let tree,
                let (path, value) = numberTooWide(T.self, tree) {
                 throw InputError(document: document(), path: JSONValue.pathText(path),
-                                 problem: "must be a whole number within \(Int.min)…\(Int.max) (got \(value))")
+                                 problem: "must be a whole number within \(acceptedRange(T.self, tree, at: path)) (got \(value))")
             }
             throw inputError(error, document: document())
         } catch {
@@ -73,6 +73,45 @@ public enum ContractJSON {
             }
         }
         return nil
+    }
+
+    /// The whole numbers the field at `path` accepts, in words ("0…2^34"):
+    /// each field checks its own limit (`ContractLimits`, `CPUSet.maxCPUId`)
+    /// as it decodes, so the decoder is asked, with the field set to each
+    /// limit restrack has and every other number that is not a whole one
+    /// set to 1. Error path only: a dozen decodes of one document.
+    private static func acceptedRange<T: Decodable>(_ type: T.Type, _ tree: JSONValue,
+                                                    at path: [JSONValue.PathStep]) -> String {
+        var base = tree
+        for other in tree.nonIntegerNumbers(limit: 32) where other.path != path {
+            base = base.replacing(at: other.path[...], with: .int(1))
+        }
+        // Accepted: the document decodes, or what is refused is elsewhere
+        // (a CPU id of 0 may clash with another list, not with its field).
+        let field = JSONValue.pathText(path)
+        func accepts(_ v: Int) -> Bool {
+            do {
+                _ = try JSONDecoder().decode(T.self, from: Data(base.replacing(at: path[...], with: .int(v)).jsonBytes))
+                return true
+            } catch let error as DecodingError {
+                return inputError(error, document: "").path != field
+            } catch {
+                return false
+            }
+        }
+        let lows = [Int.min, -1, 0, 1]
+        let highs = [Int.max, ContractLimits.maxCount, ContractLimits.maxPageSizeKB, CPUSet.maxCPUId, 1]
+        guard let low = lows.first(where: accepts), let high = highs.first(where: accepts) else {
+            return "\(Int.min)…\(Int.max)"
+        }
+        return numberText(low) + "…" + numberText(high)
+    }
+
+    /// A limit as written in `ContractLimits`: a power of two from 2^16 up
+    /// as "2^34", others in digits.
+    private static func numberText(_ v: Int) -> String {
+        if v >= 1 << 16, v != Int.max, v.nonzeroBitCount == 1 { return "2^\(v.trailingZeroBitCount)" }
+        return "\(v)"
     }
 
     /// Encodes with sorted keys so output is stable across runs.
