@@ -1,34 +1,3 @@
-/// Where a claim is in its life (Nova's PCI claimed → allocated, extended to
-/// every resource). `claimed` and `confirmed` claims hold resources.
-public enum ClaimState: String, Codable, Hashable, Sendable, CaseIterable {
-    case claimed, confirmed, released, aborted
-
-    /// Whether a claim in this state still holds its resources.
-    public var isLive: Bool { self == .claimed || self == .confirmed }
-}
-
-/// Who holds a claim. A pid is only trusted together with the process's
-/// start time (field 22 of `/proc/PID/stat`, clock ticks since boot), so a
-/// reused pid is not mistaken for the owner.
-public struct Consumer: Codable, Hashable, Sendable {
-    public var name: String
-    public var pid: Int32?
-    public var pidStartTime: UInt64?
-    /// A libvirt domain UUID, when the consumer is a guest.
-    public var domainUUID: String?
-
-    public init(name: String, pid: Int32? = nil, pidStartTime: UInt64? = nil, domainUUID: String? = nil) {
-        self.name = name
-        self.pid = pid
-        self.pidStartTime = pidStartTime
-        self.domainUUID = domainUUID
-    }
-
-    enum CodingKeys: String, CodingKey {
-        case name, pid, pidStartTime = "pid_start_time", domainUUID = "domain_uuid"
-    }
-}
-
 /// A promise of resources to a consumer: the request, where it landed, and
 /// its state. Times are seconds since the Unix epoch.
 public struct Claim: Codable, Hashable, Sendable, Identifiable {

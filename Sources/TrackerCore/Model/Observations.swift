@@ -1,8 +1,3 @@
-/// The probes, asked what they see of `claims`' owners at `now` (seconds
-/// since the Unix epoch). Ledger calls take one so they can ask about the
-/// claims they read inside their transaction.
-public typealias Observer = (_ claims: [Claim], _ now: Double) -> Observations
-
 /// What the probes saw when a state was derived: the inputs besides the
 /// snapshot and the claims that stuck and drift findings depend on. A value,
 /// so a derivation is a pure function and a poll can tell "nothing new"

@@ -1,10 +1,3 @@
-/// `numa_policy` of a PCI request or alias (Nova's `hw:pci_numa_affinity_policy`).
-public enum PCINUMAPolicy: String, Codable, Hashable, Sendable, CaseIterable, ContractEnum {
-    case required, legacy, preferred, socket
-
-    public init(from decoder: any Decoder) throws { self = try Self.decodeWord(from: decoder) }
-}
-
 /// A named device request, as in Nova's `[pci] alias`.
 public struct PCIAlias: Codable, Hashable, Sendable {
     public var name: String

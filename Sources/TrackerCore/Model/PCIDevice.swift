@@ -1,19 +1,3 @@
-/// `dev_type` of the contract (Nova's `fields.PciDeviceType`).
-public enum PCIDeviceType: String, Codable, Hashable, Sendable, CaseIterable, ContractEnum {
-    case pci = "type-PCI"
-    case pf = "type-PF"
-    case vf = "type-VF"
-
-    public init(from decoder: any Decoder) throws { self = try Self.decodeWord(from: decoder) }
-}
-
-/// Nova's `fields.PciDeviceStatus`, the states a device moves through.
-public enum PCIDeviceStatus: String, Codable, Hashable, Sendable, CaseIterable, ContractEnum {
-    case available, claimed, allocated, unavailable, unclaimable
-
-    public init(from decoder: any Decoder) throws { self = try Self.decodeWord(from: decoder) }
-}
-
 /// One PCI function on the host. The first block of fields is the fit
 /// contract; the second is what the probes add for operators (names, driver,
 /// IOMMU group, network interfaces, SR-IOV counts) and the fitter ignores.

@@ -2,7 +2,7 @@ import Testing
 @testable import HostProbes
 import TrackerCore
 
-@Suite struct HostStringTests {
+@Suite struct SafeTextDecodeTests {
     @Test func escapesInvalidUTF8AndControlCharacters() {
         #expect(SafeText.decode(Array("eth0".utf8)) == "eth0")
         #expect(SafeText.decode([0xFF, 0x61, 0x01]) == "\\xffa\\x01")

@@ -1,1 +1,0 @@
-// The tests of this module arrive with the module's issue.
