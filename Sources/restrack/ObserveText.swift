@@ -13,7 +13,8 @@ enum ObserveText {
         }
         for cell in v.cells {
             let used = cell.memoryUsedMB.map { "\($0)" } ?? "?"
-            out.append("cell \(cell.id): memory \(used)/\(cell.memoryTotalMB) MiB used")
+            let busy = cell.busyPct.map { "\(percent($0)) busy, " } ?? ""
+            out.append("cell \(cell.id): \(busy)memory \(used)/\(cell.memoryTotalMB) MiB used")
             for p in cell.pages {
                 let free = p.free.map(String.init) ?? "?"
                 out.append("  \(PageSizeText.short(kb: p.sizeKB)) pages: \(p.total) total, \(free) free (kernel), "

@@ -61,15 +61,20 @@ struct ObserveView: Encodable {
         var memoryTotalMB: Int
         /// nil when the kernel's free memory is unknown.
         var memoryUsedMB: Int?
+        /// Mean busy % of the cell's sampled CPUs; nil when none was
+        /// sampled. Every CPU counts ticks over the same interval, so the
+        /// mean is the cell's share of busy time.
+        var busyPct: Double?
         var pages: [Pages]
 
         enum CodingKeys: String, CodingKey {
-            case id, memoryTotalMB = "memory_total_mb", memoryUsedMB = "memory_used_mb", pages
+            case id, memoryTotalMB = "memory_total_mb", memoryUsedMB = "memory_used_mb", busyPct = "busy_pct", pages
         }
 
         func encode(to encoder: any Encoder) throws {
             var c = encoder.container(keyedBy: CodingKeys.self)
             try c.encode(id, forKey: .id)
+            try c.encode(busyPct, forKey: .busyPct)
             try c.encode(memoryTotalMB, forKey: .memoryTotalMB)
             try c.encode(memoryUsedMB, forKey: .memoryUsedMB)
             try c.encode(pages, forKey: .pages)
@@ -131,8 +136,10 @@ struct ObserveView: Encodable {
                 return Pages(sizeKB: pool.sizeKB, total: pool.total, free: pool.free, surplus: pool.surplus,
                              reserved: pool.reserved, claimed: claimed[key] ?? 0, outside: outside[key] ?? 0)
             }
+            let sampled = cell.cpus.union(cell.pcpus).compactMap { load?.cpuBusyPct[$0] }
             return Cell(id: cell.id, memoryTotalMB: memory?.totalMB ?? cell.memoryMB,
                         memoryUsedMB: memory?.usedMB ?? cell.memoryFreeMB.map { Swift.max(0, cell.memoryMB - $0) },
+                        busyPct: sampled.isEmpty ? nil : sampled.reduce(0, +) / Double(sampled.count),
                         pages: pages)
         }
         holders = state.holders
