@@ -48,6 +48,10 @@ import TrackerCore
             if parts.count >= 3, parts[0] == "proc", HostCapture.isNumber(String(parts[1])) {
                 procFiles += 1
                 #expect(allowed.contains(String(parts[2])), "\(relative) is not a file restrack reads")
+                // Threads: only the status the task scanner reads.
+                if parts[2] == "task", parts.count == 5 {
+                    #expect(parts[4] == "status", "\(relative) is not a file restrack reads")
+                }
                 if parts[2] == "fd", parts.count == 4 {
                     let target = try FileManager.default.destinationOfSymbolicLink(atPath: dir + "/" + relative)
                     #expect(target.hasPrefix("/dev/vfio/"), "\(relative) → \(target) is not a VFIO group")
@@ -55,6 +59,11 @@ import TrackerCore
             }
         }
         #expect(procFiles > 0, "no process was captured")
+        // proc/self is a real directory holding the mount table only.
+        var isDir: ObjCBool = false
+        #expect(FileManager.default.fileExists(atPath: dir + "/proc/self", isDirectory: &isDir) && isDir.boolValue)
+        #expect((try? FileManager.default.destinationOfSymbolicLink(atPath: dir + "/proc/self")) == nil)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir + "/proc/self") == ["mountinfo"])
         // This test's own process is there, with its comm.
         let comm = try String(contentsOfFile: "\(dir)/proc/\(getpid())/comm", encoding: .utf8)
         #expect(!comm.isEmpty)

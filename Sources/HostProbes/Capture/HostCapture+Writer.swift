@@ -32,21 +32,24 @@ extension HostCapture {
         }
 
         /// Copies a regular file; absent files (old kernels, no SR-IOV) are
-        /// not counted as skipped, unreadable ones are.
-        mutating func copy(_ relative: String) {
+        /// not counted as skipped, unreadable ones are. True when copied.
+        @discardableResult
+        mutating func copy(_ relative: String) -> Bool {
             switch RegularFileRead(reader: source).read(relative, into: &buffer, limit: HostCapture.fileLimit) {
             case .failure(.missing):
-                return
+                return false
             case .failure:
                 summary.skipped += 1
+                return false
             case .success(let count):
                 parent(relative)
                 let data = buffer.withUnsafeBufferPointer { Data(buffer: UnsafeBufferPointer(rebasing: $0[0..<count])) }
                 if FileManager.default.createFile(atPath: target(relative), contents: data) {
                     summary.files += 1
-                } else {
-                    summary.skipped += 1
+                    return true
                 }
+                summary.skipped += 1
+                return false
             }
         }
 

@@ -4,13 +4,23 @@ import Glibc
 import Foundation
 
 /// `restrack capture DIR`: copies from a host exactly the files restrack
-/// reads into a tree that `--root DIR` replays: the CPU and node files the
-/// topology, memory and hugepage probes read, the PCI devices' attributes
-/// and their `driver`, `iommu_group`, `physfn` and `virtfnN` links (as
-/// links), network interfaces' `flags` and `operstate`, `proc/stat`,
-/// `proc/meminfo`, the hostname, `proc/mounts`, `proc/swaps`, each process's
-/// and thread's `stat`, `status`, `comm` and `cgroup`, the `fd` links that
-/// point into `/dev/vfio`, and the cgroup v2 `cpuset.cpus.effective` files.
+/// reads into a tree that `--root DIR` replays (topology, processes,
+/// cgroups, drivers, what the host itself uses), in the form the probes
+/// expect:
+/// - the CPU and node files of the topology, memory and hugepage probes;
+/// - each PCI device's attributes, its `driver`, `iommu_group`, `physfn`
+///   and `virtfnN` links, its `vfio-dev/*` and `drm/*` entries (names only),
+///   and its interfaces' `flags` and `operstate`; `sys/kernel/iommu_groups/
+///   N/devices` links; `sys/class/net` links and their `flags`/`operstate`;
+/// - `sys/block` links with each disk's and partition's `dev`, `partition`,
+///   `dm/name`, `holders/*` and `multipath/*` links;
+/// - `proc/stat`, `proc/meminfo`, the hostname, `proc/mounts`, `proc/swaps`,
+///   `proc/net/if_inet6` and `proc/self/mountinfo` (written as a real
+///   `proc/self/` directory: the capturing process's view of the mounts);
+/// - each process's `stat`, `status`, `comm` and `cgroup`, each thread's
+///   `status`, and the `fd` links that point into `/dev/vfio`;
+/// - the cgroup v2 tree's directories with `cpuset.cpus.effective` and
+///   `cgroup.threads` (else `cgroup.procs`).
 ///
 /// Never an `environ`, a `cmdline` or any other file: what a bug report
 /// carries is the resource picture, not the processes' secrets. Every file
@@ -63,9 +73,10 @@ public struct HostCapture {
                            "sriov_stride", "sriov_vf_device", "sriov_drivers_autoprobe"]
     static let pciLinks = ["driver", "iommu_group", "physfn"]
     static let netFiles = ["flags", "operstate"]
-    static let procFiles = ["stat", "meminfo", "mounts", "swaps", "sys/kernel/hostname"]
+    static let procFiles = ["stat", "meminfo", "mounts", "swaps", "sys/kernel/hostname", "net/if_inet6",
+                             "self/mountinfo"]
     static let pidFiles = ["stat", "status", "comm", "cgroup"]
-    static let taskFiles = ["stat", "status", "comm"]
+    static let taskFiles = ["status"]
     static let fileLimit = 16 << 20
 
     /// Runs the capture. `DIR` must not exist or be empty.
@@ -132,6 +143,8 @@ public struct HostCapture {
         let bus = PCIProbe.busDir
         guard let names = source.list(bus) else { return }
         w.directory(bus)
+        var groups: Set<String> = []
+        defer { captureIOMMUGroups(&w, groups) }
         for name in names where PCIAddress.parse(name) != nil {
             let link = "\(bus)/\(name)"
             guard let dir = w.copyLinkAndTarget(link) else { continue }
@@ -140,6 +153,15 @@ public struct HostCapture {
             let entries = source.list(dir) ?? []
             for entry in entries where entry.hasPrefix("virtfn") && Int(entry.dropFirst(6)) != nil {
                 w.link("\(dir)/\(entry)")
+            }
+            // Only the names are read: a VFIO character device's and a DRM
+            // card's presence.
+            for sub in ["vfio-dev", "drm"] {
+                for entry in source.list("\(dir)/\(sub)") ?? [] { w.directory("\(dir)/\(sub)/\(entry)") }
+            }
+            if let group = source.linkTarget("\(dir)/iommu_group")?.split(separator: "/").last,
+               Int(group) != nil {
+                groups.insert(String(group))
             }
             // The device's interfaces as the PCI probe lists them: `net/`
             // and a virtio child's `net/` (sys/class/net may not name them
@@ -169,16 +191,36 @@ public struct HostCapture {
         }
     }
 
-    /// Block devices' places in the device tree (which PCI device backs
-    /// `vda`) and their `dev` numbers, to match them with `proc/mounts`.
+    /// The members of the IOMMU groups of the PCI devices, as links.
+    private func captureIOMMUGroups(_ w: inout Writer, _ groups: Set<String>) {
+        for g in groups.sorted() {
+            let dir = "sys/kernel/iommu_groups/\(g)/devices"
+            for entry in source.list(dir) ?? [] { w.link("\(dir)/\(entry)") }
+        }
+    }
+
+    /// `sys/block` links (which PCI device backs `vda`), and in each disk
+    /// and partition what tells its use: `dev` (to match mountinfo), the
+    /// `partition` marker, a device-mapper `dm/name`, the `holders` (dm,
+    /// md) and native-multipath `multipath` links.
     private func captureBlock(_ w: inout Writer) {
-        let cls = "sys/class/block"
-        guard let names = source.list(cls) else { return }
-        w.directory(cls)
+        let dir = BlockDeviceScan.blockDir
+        guard let names = source.list(dir) else { return }
+        w.directory(dir)
         for name in names {
-            guard let dir = w.copyLinkAndTarget("\(cls)/\(name)") else { continue }
-            w.copy("\(dir)/dev")
-            w.copy("\(dir)/partition")
+            guard let disk = w.copyLinkAndTarget("\(dir)/\(name)") else { continue }
+            var nodes = [disk]
+            for entry in source.list(disk) ?? [] where entry.count > name.count && entry.hasPrefix(name)
+                && source.exists("\(disk)/\(entry)/partition") {
+                nodes.append("\(disk)/\(entry)")
+            }
+            for node in nodes {
+                w.directory(node)
+                for f in ["dev", "partition", "dm/name"] { w.copy("\(node)/\(f)") }
+                for sub in ["holders", "multipath"] {
+                    for entry in source.list("\(node)/\(sub)") ?? [] { w.link("\(node)/\(sub)/\(entry)") }
+                }
+            }
         }
     }
 
@@ -198,15 +240,20 @@ public struct HostCapture {
         }
     }
 
-    /// The cgroup v2 tree's `cpuset.cpus.effective` files, walked without
-    /// following links and bounded in depth and size.
+    /// The cgroup v2 tree as the task scanner walks it: every directory it
+    /// lists (so leaves stay leaves), and in each that has
+    /// `cpuset.cpus.effective` that file and `cgroup.threads` (else
+    /// `cgroup.procs`). A cgroup without the file has none below it (the
+    /// cpuset controller is enabled top-down), so the walk stops there, as
+    /// the scanner does. Links are not followed; depth and count are bounded.
     private func captureCgroups(_ w: inout Writer) {
-        var pending = [("sys/fs/cgroup", 0)]
+        var pending = [(CgroupCPUSets.mount, 0)]
         var visited = 0
         while let (dir, depth) = pending.popLast(), visited < 200_000 {
             visited += 1
             w.directory(dir)
-            w.copy("\(dir)/cpuset.cpus.effective")
+            guard w.copy("\(dir)/cpuset.cpus.effective") else { continue }
+            if !w.copy("\(dir)/cgroup.threads") { w.copy("\(dir)/cgroup.procs") }
             guard depth < 64 else { continue }
             for entry in source.list(dir) ?? [] where source.isDirectory("\(dir)/\(entry)") {
                 pending.append(("\(dir)/\(entry)", depth + 1))
