@@ -4,9 +4,10 @@ import Synchronization
 
 /// The one place restrack calls libpci. libpci's error handler is
 /// process-wide state in the shim (a static jmp_buf), so every call holds
-/// `lock`: Swift Testing probes fixtures in parallel.
+/// `lock`: Swift Testing probes fixtures in parallel. The lock also guards
+/// the names kept from pci.ids between scans.
 enum LibPCI {
-    private static let lock = Mutex(())
+    private static let lock = Mutex(PCINameCache())
 
     /// One device as libpci saw it, with names from pci.ids (nil when the id
     /// is not in the file).
@@ -42,7 +43,7 @@ enum LibPCI {
     /// Scans `sysfsBusPath` (a `.../sys/bus/pci` directory) with libpci's
     /// sysfs method, names from `idsPath` (nil: the system pci.ids).
     static func scan(sysfsBusPath: String, idsPath: String?) -> Scan {
-        lock.withLock { _ in
+        lock.withLock { cache in
             guard let access = pci_alloc() else {
                 return Scan(entries: [], fatal: "libpci could not allocate its state", libraryWarnings: [])
             }
@@ -64,13 +65,18 @@ enum LibPCI {
                 guard let colon = line.firstIndex(of: " ") else { continue }
                 failures[String(line[..<colon].dropLast())] = SafeText.escape(String(line[line.index(after: colon)...]))
             }
+            let usable = cache.validate(idsFile: access.pointee.id_file_name.map { String(cString: $0) })
+            var names = Names(cache: usable ? cache : PCINameCache())
             var entries: [Entry] = []
             var dev = access.pointee.devices
             while let d = dev {
-                entries.append(entry(access, d.pointee, failures: failures))
+                entries.append(entry(access, d.pointee, failures: failures, names: &names))
                 dev = d.pointee.next
             }
             let warnings = takeWarnings()
+            // Names asked while libpci warned (an unreadable pci.ids) are
+            // not kept: the next scan asks again and warns again.
+            if usable, warnings.isEmpty { cache.merge(names.found) }
             pci_cleanup(access)
             return Scan(entries: entries, fatal: nil, libraryWarnings: warnings)
         }
@@ -114,8 +120,22 @@ enum LibPCI {
         }
     }
 
+    /// The kept names and those asked of libpci during one scan.
+    private struct Names {
+        var cache: PCINameCache
+        var found: [PCINameCache.Query: String?] = [:]
+
+        mutating func name(_ query: PCINameCache.Query, _ ask: () -> String?) -> String? {
+            if let known = cache.name(query) { return known }
+            if let known = found[query] { return known }
+            let asked = ask()
+            found[query] = .some(asked)
+            return asked
+        }
+    }
+
     private static func entry(_ access: UnsafeMutablePointer<pci_access>, _ d: pci_dev,
-                              failures: [String: String]) -> Entry {
+                              failures: [String: String], names: inout Names) -> Entry {
         var e = Entry(domain: Int(d.domain), bus: Int(d.bus), slot: Int(d.dev), function: Int(d.func),
                       vendor: Int(d.vendor_id), device: Int(d.device_id))
         e.fillError = failures[e.address]
@@ -127,14 +147,23 @@ enum LibPCI {
             e.subsystemDevice = Int(d.subsys_id)
         }
         var buf = [CChar](repeating: 0, count: 1024)
-        e.vendorName = lookup(&buf) { rs_pci_vendor_name(access, $0, $1, UInt32(e.vendor)) }
-        e.deviceName = lookup(&buf) { rs_pci_device_name(access, $0, $1, UInt32(e.vendor), UInt32(e.device)) }
+        let vendor = e.vendor, device = e.device
+        e.vendorName = names.name(.vendor(vendor)) {
+            lookup(&buf) { rs_pci_vendor_name(access, $0, $1, UInt32(vendor)) }
+        }
+        e.deviceName = names.name(.device(vendor, device)) {
+            lookup(&buf) { rs_pci_device_name(access, $0, $1, UInt32(vendor), UInt32(device)) }
+        }
         if let cls = e.deviceClass {
-            e.className = lookup(&buf) { rs_pci_class_name(access, $0, $1, UInt32(cls)) }
+            e.className = names.name(.deviceClass(cls)) {
+                lookup(&buf) { rs_pci_class_name(access, $0, $1, UInt32(cls)) }
+            }
         }
         if let sv = e.subsystemVendor, let sd = e.subsystemDevice, sv != 0, sv != 0xffff {
-            e.subsystemName = lookup(&buf) {
-                rs_pci_subsystem_name(access, $0, $1, UInt32(e.vendor), UInt32(e.device), UInt32(sv), UInt32(sd))
+            e.subsystemName = names.name(.subsystem(vendor, device, sv, sd)) {
+                lookup(&buf) {
+                    rs_pci_subsystem_name(access, $0, $1, UInt32(vendor), UInt32(device), UInt32(sv), UInt32(sd))
+                }
             }
         }
         return e

@@ -17,8 +17,7 @@ public enum PCIProbe {
         if !reader.isLive, let (file, kind) = specialFile(dirNames, reader) {
             warnings.add(file: reader.path(file), problem: "is \(kind), not a regular file",
                          assumed: "libpci cannot scan the tree safely; devices read directly")
-            return sysfsEntries(dirNames, reader: reader, idsPath: idsPath, warnings: &warnings)
-                .sorted(by: { $0.address < $1.address })
+            return inAddressOrder(sysfsEntries(dirNames, reader: reader, idsPath: idsPath, warnings: &warnings))
                 .map { device($0, reader: reader, idsPath: idsPath, warnings: &warnings) }
         }
         let scan = LibPCI.scan(sysfsBusPath: reader.path("sys/bus/pci"), idsPath: idsPath)
@@ -33,10 +32,17 @@ public enum PCIProbe {
         }
         var devices: [PCIDevice] = []
         // Address order, so warnings come out in the same order every run.
-        for entry in entries.sorted(by: { $0.address < $1.address }) {
+        for entry in inAddressOrder(entries) {
             devices.append(device(entry, reader: reader, idsPath: idsPath, warnings: &warnings))
         }
         return devices
+    }
+
+    /// `entries` sorted by address text. `Entry.address` formats a new
+    /// String on every call; formatted once per entry, not once per
+    /// comparison (2 × n log n of them for thousands of VFs).
+    private static func inAddressOrder(_ entries: [LibPCI.Entry]) -> [LibPCI.Entry] {
+        entries.map { (key: $0.address, entry: $0) }.sorted { $0.key < $1.key }.map(\.entry)
     }
 
     /// The first file in a device directory that is not a regular file or
@@ -111,17 +117,28 @@ public enum PCIProbe {
         dev.subsystemVendorID = e.subsystemVendor.map(PCIAddress.hex4)
         dev.subsystemDeviceID = e.subsystemDevice.map(PCIAddress.hex4)
         dev.subsystemName = e.subsystemName
+        // The directory's names, listed once: a file it does not list is not
+        // opened (a VF has no sriov_* files, a vfio-bound one no net/), which
+        // on a host of thousands of VFs is most of the failed opens of a
+        // poll. Unlistable: every file is tried, as before.
+        let listed = reader.list(dir)
+        let names = listed.map(Set.init)
+        func has(_ name: String) -> Bool { names?.contains(name) ?? true }
         dev.driver = reader.linkBasename("\(dir)/driver").map(SafeText.escape)
         if let group = reader.linkBasename("\(dir)/iommu_group") {
             dev.iommuGroup = Int(group)
         }
-        let interfaces = interfaceNames(dir: dir, reader: reader)
+        let interfaces = interfaceNames(dir: dir, children: listed, reader: reader)
         dev.netInterfaces = interfaces.isEmpty ? nil : interfaces
 
-        dev.sriovTotalVFs = values.count("\(dir)/sriov_totalvfs", warnings: &warnings, assumed: "the device has no SR-IOV")
-        dev.sriovNumVFs = values.count("\(dir)/sriov_numvfs", warnings: &warnings, assumed: "no VFs are enabled")
-        let virtfns = (reader.list(dir) ?? []).filter { $0.hasPrefix("virtfn") && Int($0.dropFirst(6)) != nil }
-        if reader.exists("\(dir)/physfn") {
+        if has("sriov_totalvfs") {
+            dev.sriovTotalVFs = values.count("\(dir)/sriov_totalvfs", warnings: &warnings, assumed: "the device has no SR-IOV")
+        }
+        if has("sriov_numvfs") {
+            dev.sriovNumVFs = values.count("\(dir)/sriov_numvfs", warnings: &warnings, assumed: "no VFs are enabled")
+        }
+        let virtfns = (listed ?? []).filter { $0.hasPrefix("virtfn") && Int($0.dropFirst(6)) != nil }
+        if has("physfn"), reader.exists("\(dir)/physfn") {
             if let parent = reader.linkBasename("\(dir)/physfn"), PCIAddress.parse(parent) != nil {
                 dev.devType = .vf
                 dev.parentAddr = parent
@@ -172,9 +189,10 @@ public enum PCIProbe {
     /// Interface names under `net/`, and under a `virtioN/net/` child (a
     /// virtio NIC's interface hangs off the virtio device, not the PCI one).
     /// Names are bytes in the kernel; non-UTF-8 ones are escaped, not lost.
-    private static func interfaceNames(dir: String, reader: SysfsReader) -> [String] {
-        var raw = reader.listRaw("\(dir)/net") ?? []
-        for child in reader.list(dir) ?? [] where child.hasPrefix("virtio") && Int(child.dropFirst(6)) != nil {
+    /// `children`: the device directory's names, when it could be listed.
+    private static func interfaceNames(dir: String, children: [String]?, reader: SysfsReader) -> [String] {
+        var raw = children.map { $0.contains("net") } ?? true ? reader.listRaw("\(dir)/net") ?? [] : []
+        for child in children ?? [] where child.hasPrefix("virtio") && Int(child.dropFirst(6)) != nil {
             raw += reader.listRaw("\(dir)/\(child)/net") ?? []
         }
         return raw.map(SafeText.decode)

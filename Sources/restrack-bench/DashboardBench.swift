@@ -27,6 +27,25 @@ struct DashboardBench: ParsableCommand {
     @Flag(name: .customLong("no-htop"), help: "Do not measure htop.")
     var noHtop = false
 
+    @Flag(help: """
+        Run the dashboard on this host (not --host), with a config making every CPU but CPU 0 dedicated, \
+        so the task scan and the device-use probe run on every poll.
+        """)
+    var live = false
+
+    @Option(name: .customLong("extra-processes"),
+            help: "Spawn this many idle processes (sleep) for the run, as a busy host has them.")
+    var extraProcesses = 0
+
+    @Option(name: .customLong("pin-every"), help: "Pin every Nth extra process to the last CPU with taskset (0: none).")
+    var pinEvery = 10
+
+    func validate() throws {
+        guard extraProcesses >= 0, extraProcesses <= 20_000 else { throw ValidationError("--extra-processes must be 0…20000") }
+        guard pinEvery >= 0 else { throw ValidationError("--pin-every must be 0 or more") }
+        guard seconds >= 1 else { throw ValidationError("--seconds must be 1 or more") }
+    }
+
     func run() throws {
         let hostPath = URL(fileURLWithPath: host).standardizedFileURL.path
         guard let data = FileManager.default.contents(atPath: hostPath) else {
@@ -51,9 +70,26 @@ struct DashboardBench: ParsableCommand {
         defer { try? FileManager.default.removeItem(atPath: work) }
         let ours = TmuxPane(dir: work + "/rt")
         defer { ours.stop() }
+        let cpus = max(1, sysconf(Int32(_SC_NPROCESSORS_ONLN)))
+        var extra: ExtraProcesses?
+        if extraProcesses > 0 {
+            extra = try ExtraProcesses(count: extraProcesses, pinEvery: pinEvery, pinCPU: cpus - 1)
+        }
+        defer { extra?.stop() }
+        let source: String
+        if live {
+            // Nova's semantics: CPUs named in neither set are not used; the
+            // task scan looks only at dedicated ones, so some must be.
+            let config = work + "/restrack.conf"
+            let sets = cpus >= 2 ? "cpu_shared_set = 0\ncpu_dedicated_set = 1-\(cpus - 1)\n" : "cpu_dedicated_set = 0\n"
+            try "[compute]\n\(sets)".write(toFile: config, atomically: true, encoding: .utf8)
+            source = "--config \(quote(config))"
+        } else {
+            source = "--host \(quote(hostPath))"
+        }
         let startNS = DispatchTime.now().uptimeNanoseconds
         ours.start("exec env TERM=xterm-256color LC_ALL=C.UTF-8 XDG_STATE_HOME=\(work)/state "
-                   + "\(quote(bin)) --host \(quote(hostPath)) --ledger \(quote(work + "/ledger.sqlite")) --interval 1")
+                   + "\(quote(bin)) \(source) --ledger \(quote(work + "/ledger.sqlite")) --interval 1")
         guard ours.wait(for: "CPU map", timeout: 30) else { throw ValidationError("the dashboard did not draw within 30 s") }
         let seenMS = Double(DispatchTime.now().uptimeNanoseconds - startNS) / 1e6
         let inAppMS = firstFrameFromLog(work + "/state/restrack/restrack.log")
@@ -67,6 +103,7 @@ struct DashboardBench: ParsableCommand {
         }
         defer { htop?.stop() }
         Thread.sleep(forTimeInterval: 2)  // settle past start-up work
+        let loadBefore = ProbeBench.loadAverage()
         let oursPID = ours.panePID(), htopPID = htop?.panePID()
         let a0 = ProcSample(pid: oursPID), h0 = htopPID.map { ProcSample(pid: $0) }
         var oursRSS: [Int] = [], htopRSS: [Int] = []
@@ -83,10 +120,15 @@ struct DashboardBench: ParsableCommand {
         let a1 = ProcSample(pid: oursPID), h1 = htopPID.map { ProcSample(pid: $0) }
         let oursCPU = a1.cpuPercent(since: a0)
         let htopCPU = h0.flatMap { s0 in h1.map { $0.cpuPercent(since: s0) } }
+        let loadAfter = ProbeBench.loadAverage()
 
         print("restrack-bench dashboard: \(snapshot.hostname), \(snapshot.cells.count) cells, "
               + "\(snapshot.cells.reduce(0) { $0 + CPUTileLayout.cores(of: $1).joined().count }) CPUs, "
               + "\(snapshot.pciDevices.filter { $0.devType == .vf }.count) VFs, 160x50, \(render.claims) live claims")
+        print("idle run: dashboard on \(live ? "this host (\(cpus) CPUs, all but CPU 0 dedicated)" : hostPath), "
+              + "\(extra.map { "\($0.pids.count) extra processes (\($0.pinned) pinned to CPU \(cpus - 1))" } ?? "no extra processes"), "
+              + "load average before / after the window: \(loadBefore) / \(loadAfter)")
+        let ratio = htopCPU.flatMap { $0 > 0 ? oursCPU / $0 : nil }
         print("| measure | restrack | htop 3 (same run) |")
         print("|---|---|---|")
         print("| frame render, in-process, p50 / p99 | \(ms(render.p50)) / \(ms(render.p99)) | – |")
@@ -106,6 +148,7 @@ struct DashboardBench: ParsableCommand {
         row("private dirty (heap, stacks, relocated data)") { $0.privateDirtyKB }
         row("shared clean (library text, also mapped by others)") { $0.sharedCleanKB }
         row("private clean (file pages only this process maps)") { $0.privateCleanKB }
+        if let ratio { print(String(format: "idle CPU, restrack / htop: %.2f", ratio)) }
     }
 
     struct RenderTimes {

@@ -27,6 +27,12 @@ struct ProbeBench: ParsableCommand {
     @Option(help: "Use this captured root instead of generating one (its sizes are then whatever it holds).")
     var root: String?
 
+    @Option(help: "restrack/Nova-style config (cpu_dedicated_set): the task scan looks only at dedicated CPUs.")
+    var config: String?
+
+    @Flag(help: "Time the polls on this host instead of a captured root (no root is generated).")
+    var live = false
+
     @Flag(help: "Keep the generated root and print where it is.")
     var keep = false
 
@@ -38,6 +44,10 @@ struct ProbeBench: ParsableCommand {
     }
 
     func run() throws {
+        if live {
+            try measure(root: nil)
+            return
+        }
         let dir: String
         var generated: String?
         if let root {
@@ -58,13 +68,14 @@ struct ProbeBench: ParsableCommand {
         if let generated, keep { print("kept \(generated)") }
     }
 
-    private func measure(root dir: String) throws {
+    private func measure(root dir: String?) throws {
         #if DEBUG
         print("restrack-bench probe  (debug build: numbers are not meaningful; use -c release)")
         #else
         print("restrack-bench probe  (release build)")
         #endif
-        let options = ProbeOptions(root: dir)
+        let loadBefore = Self.loadAverage()
+        let options = ProbeOptions(root: dir, configPath: config)
         let observer = HostObserver(root: dir)
         let first: HostSnapshot
         do {
@@ -72,41 +83,60 @@ struct ProbeBench: ParsableCommand {
         } catch {
             throw BenchFailure(error.message)
         }
-        // The first poll primes the utilisation read; it is not timed.
+        // The first poll primes the utilisation read and the VFIO cache; it
+        // is not timed.
         _ = observer.observe(snapshot: first, claims: [], now: Date().timeIntervalSince1970, deviceSpecConfigured: false)
-        let clock = ContinuousClock()
-        var full: [Double] = []
+        var full = PollSeries(), snap = PollSeries(), observe = PollSeries()
         var last = Observations(now: 0)
         for _ in 0..<polls {
-            let d = try clock.measure {
-                let snapshot = try HostProbe.snapshot(options)
+            var snapshot = first
+            let s = try PollSeries.time { snapshot = try HostProbe.snapshot(options) }
+            let o = PollSeries.time {
                 last = observer.observe(snapshot: snapshot, claims: [], now: Date().timeIntervalSince1970,
                                         deviceSpecConfigured: false)
             }
-            full.append(TimingStats.ms(d))
+            snap.add(s)
+            observe.add(o)
+            full.add((wall: s.wall + o.wall, cpu: s.cpu + o.cpu))
         }
-        var scans: [Double] = []
+        var scans = PollSeries(), devices = PollSeries()
         var found = (holders: 0, notVisible: 0)
         for _ in 0..<polls {
-            scans.append(TimingStats.ms(clock.measure { found = ObserverParts.scanTasks(root: dir, snapshot: first) }))
+            scans.add(PollSeries.time { found = ObserverParts.scanTasks(root: dir, snapshot: first) })
         }
+        let deviceUse = ObserverParts.deviceUse(root: dir)
+        _ = deviceUse(first)
+        for _ in 0..<polls {
+            devices.add(PollSeries.time { _ = deviceUse(first) })
+        }
+        let loadAfter = Self.loadAverage()
         let cpuCount = first.cells.reduce(0) { $0 + $1.cpus.count + $1.pcpus.count }
+        let dedicated = first.cells.reduce(0) { $0 + $1.pcpus.count }
         let vfCount = first.pciDevices.filter { $0.devType == .vf }.count
-        let taskCount = Self.countTasks(root: dir)
-        let fullStats = TimingStats(samples: full)
-        let scanStats = TimingStats(samples: scans)
-        print("host: \(cpuCount) CPUs, \(first.pciDevices.count) PCI devices (\(vfCount) VFs), \(taskCount) tasks; "
-              + "\(polls) polls")
-        print("full poll (snapshot + observe): p50 \(TimingStats.format(fullStats.median))  "
-              + "p99 \(TimingStats.format(Self.percentile(full, 0.99)))")
-        print("task scan alone:                p50 \(TimingStats.format(scanStats.median))  "
-              + "p99 \(TimingStats.format(Self.percentile(scans, 0.99)))  "
-              + "(\(found.holders) holders, \(found.notVisible) not visible)")
-        let perThousand = taskCount > 0 ? scanStats.median * 1000 / Double(taskCount) : 0
-        print("task scan per 1,000 tasks:      \(TimingStats.format(perThousand))")
-        print("everything but the task scan:   p50 \(TimingStats.format(max(0, fullStats.median - scanStats.median)))")
+        let taskCount = Self.countTasks(root: dir ?? "")
+        print("host: \(cpuCount) CPUs (\(dedicated) dedicated), \(first.pciDevices.count) PCI devices "
+              + "(\(vfCount) VFs), \(taskCount) tasks; \(polls) polls")
+        print("load average before / after: \(loadBefore) / \(loadAfter)")
+        print("wall p50 / p99, then CPU time (user + system) p50:")
+        full.print("full poll (snapshot + observe)")
+        snap.print("  snapshot (topology, memory, PCI)")
+        observe.print("  observe (util + tasks + devices)")
+        devices.print("  device use alone")
+        scans.print("  task scan alone", note: "(\(found.holders) holders, \(found.notVisible) not visible)")
+        let perThousand = taskCount > 0 ? 1000 / Double(taskCount) : 0
+        print("task scan per 1,000 tasks:                 wall \(TimingStats.format(scans.wallStats.median * perThousand))"
+              + "  CPU \(TimingStats.format(scans.cpuStats.median * perThousand))")
+        print("everything but the task scan:              wall p50 "
+              + "\(TimingStats.format(max(0, full.wallStats.median - scans.wallStats.median)))"
+              + "  CPU p50 \(TimingStats.format(max(0, full.cpuStats.median - scans.cpuStats.median)))")
         print("last poll: busy \(last.utilisation?.hostBusyPct.map { String(format: "%.1f %%", $0) } ?? "unknown"), "
               + "\(last.holders.count) holders, \(last.devices.count) devices observed")
+    }
+
+    /// The first three fields of /proc/loadavg.
+    static func loadAverage() -> String {
+        let text = (try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8)) ?? ""
+        return text.split(separator: " ").prefix(3).joined(separator: " ")
     }
 
     /// The sample at fraction `p` (nearest rank) of the sorted samples.

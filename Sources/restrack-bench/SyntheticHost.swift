@@ -73,6 +73,13 @@ final class SyntheticHost {
         let all = "0-\(cpus - 1)\n"
         for name in ["present", "online", "possible"] { try file("\(dir)/\(name)", all) }
         let half = max(1, cpus / 2)
+        // isolcpus: all but the first eighth of cores (both hyperthreads)
+        // are dedicated, so the task scan has pinned guests to judge; with
+        // no dedicated CPU it would have nothing to do.
+        if cpus >= 8 {
+            let keep = cpus / 8
+            try file("\(dir)/isolated", "\(keep)-\(half - 1),\(half + keep)-\(cpus - 1)\n")
+        }
         for cpu in 0..<cpus {
             let core = cpu % half
             let siblings = cpus >= 2 ? "\(core),\(core + half)\n" : "\(cpu)\n"

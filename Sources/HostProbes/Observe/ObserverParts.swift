@@ -9,4 +9,12 @@ public enum ObserverParts {
         let scan = TaskScanner(root: root).scan(snapshot: snapshot)
         return (scan.holders.count, scan.notVisible.count)
     }
+
+    /// A device-use probe kept across calls, with its VFIO cache, as one
+    /// observer keeps it between polls: each call observes `snapshot` and
+    /// returns how many devices it saw.
+    public static func deviceUse(root: String?) -> @Sendable (HostSnapshot) -> Int {
+        let probe = DeviceUseProbe(root: root)
+        return { probe.observe(snapshot: $0).devices.count }
+    }
 }
