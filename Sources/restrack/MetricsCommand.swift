@@ -52,6 +52,7 @@ struct MetricsCommand: ParsableCommand {
     private func metrics() throws(CLIFailure) {
         let observing = try source.observations()
         let book = try ledger.open(for: source)
+        observing.prime()
         guard let interval else {
             try emit(try scrape(observing, book))
             return
