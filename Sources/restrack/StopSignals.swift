@@ -19,6 +19,12 @@ struct StopSignals {
             action.sa_flags = 0
             sigaction(sig, &action, nil)
         }
+        // A parent (a test runner, a shell script) may have left them blocked.
+        var unblock = sigset_t()
+        sigemptyset(&unblock)
+        sigaddset(&unblock, SIGTERM)
+        sigaddset(&unblock, SIGINT)
+        pthread_sigmask(SIG_UNBLOCK, &unblock, nil)
     }
 
     var requested: Bool { stopSignal.load(ordering: .sequentiallyConsistent) != 0 }
