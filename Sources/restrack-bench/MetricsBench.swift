@@ -79,7 +79,7 @@ struct MetricsBench: ParsableCommand {
         for i in 0..<claims {
             let pci = vfAlias.map { [PCIRequestSpec(alias: $0, count: 1)] } ?? []
             let r = i % 4 == 0
-                ? Request(vcpus: 1, memoryMB: 1024, cpuPolicy: .dedicated, memPageSize: .kib(2048), pciRequests: pci)
+                ? Request(vcpus: 1, memoryMB: 256, cpuPolicy: .dedicated, memPageSize: .kib(2048), pciRequests: pci)
                 : Request(vcpus: 1, memoryMB: 256, pciRequests: pci)
             let decision = Fitter.fit(r, on: effective)
             guard let c = try? Tracker.claim(id: "m\(i)", consumer: Consumer(name: "vm-\(i)"), request: r, decision: decision,
