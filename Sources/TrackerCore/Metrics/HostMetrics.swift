@@ -113,9 +113,8 @@ public enum HostMetrics {
         var free = MetricFamily(name: "restrack_hugepages_free_pages",
                                 help: "Hugepages free as the kernel counts them (free_hugepages; only where read).",
                                 labelNames: labels)
-        let claimed = claimedPages(state)
-        var outsideByPool: [PagePoolKey: Int] = [:]
-        for pool in state.live?.pools ?? [] { outsideByPool[pool.key] = pool.outside }
+        let claimed = state.promisedPages
+        let outsideByPool = state.outsidePages
         for c in state.snapshot.cells {
             let smallest = c.mempages.map(\.sizeKB).min()
             for pool in c.mempages where pool.sizeKB != smallest {
@@ -131,16 +130,5 @@ public enum HostMetrics {
             }
         }
         return [total, reserved, promised, outside, free]
-    }
-
-    /// Pages each pool's live claims hold, as `observe` counts them.
-    static func claimedPages(_ state: HostState) -> [PagePoolKey: Int] {
-        var claimed: [PagePoolKey: Int] = [:]
-        for claim in state.claims {
-            for u in claim.usage.cells where u.pages > 0 {
-                if let size = u.pageSizeKB { claimed[PagePoolKey(node: u.hostCell, sizeKB: size), default: 0] += u.pages }
-            }
-        }
-        return claimed
     }
 }
