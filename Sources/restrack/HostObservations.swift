@@ -20,4 +20,11 @@ struct HostObservations: Sendable {
         guard let observer, let snapshot else { return ProcessProbe().observe(claims, now: now) }
         return observer.observe(snapshot: snapshot, claims: claims, now: now, deviceSpecConfigured: deviceSpecConfigured)
     }
+
+    /// Takes the first CPU-counter read now, so the next `observe` carries
+    /// utilisation (the kernel's per-node memory with it) rather than
+    /// nothing (`metrics`, which wants the memory figures on its first round).
+    func prime() {
+        observer?.primeUtilisation()
+    }
 }

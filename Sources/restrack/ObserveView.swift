@@ -120,25 +120,18 @@ struct ObserveView: Encodable {
             }
         }
         self.cpus = cpus.sorted { $0.id < $1.id }
-        var claimed: [PagePoolKey: Int] = [:]
-        for c in state.claims {
-            for u in c.usage.cells where u.pages > 0 {
-                if let size = u.pageSizeKB { claimed[PagePoolKey(node: u.hostCell, sizeKB: size), default: 0] += u.pages }
-            }
-        }
-        var outside: [PagePoolKey: Int] = [:]
-        for pool in state.live?.pools ?? [] { outside[pool.key] = pool.outside }
+        let claimed = state.promisedPages
+        let outside = state.outsidePages
         cells = host.cells.map { cell in
             let smallest = cell.mempages.map(\.sizeKB).min()
-            let memory = load?.nodeMemory[cell.id]
+            let memory = CellMemory(cell: cell, utilisation: load)
             let pages = cell.mempages.filter { $0.sizeKB != smallest }.map { pool in
                 let key = PagePoolKey(node: cell.id, sizeKB: pool.sizeKB)
                 return Pages(sizeKB: pool.sizeKB, total: pool.total, free: pool.free, surplus: pool.surplus,
                              reserved: pool.reserved, claimed: claimed[key] ?? 0, outside: outside[key] ?? 0)
             }
             let sampled = cell.cpus.union(cell.pcpus).compactMap { load?.cpuBusyPct[$0] }
-            return Cell(id: cell.id, memoryTotalMB: memory?.totalMB ?? cell.memoryMB,
-                        memoryUsedMB: memory?.usedMB ?? cell.memoryFreeMB.map { Swift.max(0, cell.memoryMB - $0) },
+            return Cell(id: cell.id, memoryTotalMB: memory.totalMB, memoryUsedMB: memory.usedMB,
                         busyPct: sampled.isEmpty ? nil : sampled.reduce(0, +) / Double(sampled.count),
                         pages: pages)
         }

@@ -18,6 +18,7 @@ struct Restrack: ParsableCommand {
             CheckCommand.self,
             ObserveCommand.self,
             CaptureCommand.self,
+            MetricsCommand.self,
         ],
         defaultSubcommand: DashboardCommand.self
     )

@@ -1,0 +1,23 @@
+extension HostState {
+    /// Hugepages each pool's live claims hold (claimed and confirmed), as
+    /// `observe` (`claimed`) and the metrics (`restrack_hugepages_promised_pages`)
+    /// both report them.
+    public var promisedPages: [PagePoolKey: Int] {
+        var claimed: [PagePoolKey: Int] = [:]
+        for claim in claims {
+            for u in claim.usage.cells where u.pages > 0 {
+                if let size = u.pageSizeKB { claimed[PagePoolKey(node: u.hostCell, sizeKB: size), default: 0] += u.pages }
+            }
+        }
+        return claimed
+    }
+
+    /// Hugepages in use outside restrack per pool (`observe`'s `outside`,
+    /// `restrack_hugepages_outside_pages`): only pools whose kernel free
+    /// count was read are judged, so the others are absent.
+    public var outsidePages: [PagePoolKey: Int] {
+        var outside: [PagePoolKey: Int] = [:]
+        for pool in live?.pools ?? [] { outside[pool.key] = pool.outside }
+        return outside
+    }
+}
