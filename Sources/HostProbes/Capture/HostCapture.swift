@@ -160,25 +160,23 @@ public struct HostCapture {
     /// Every interface's `flags` and `operstate`, at its real place (under
     /// its PCI device, its `virtioN` child, or `devices/virtual/net`).
     private func captureNet(_ w: inout Writer) {
-        let cls = "sys/class/net"
-        guard let names = source.list(cls) else { return }
-        w.directory(cls)
-        for name in names {
-            guard let dir = w.copyLinkAndTarget("\(cls)/\(name)") else { continue }
-            for f in Self.netFiles { w.copy("\(dir)/\(f)") }
-        }
+        captureClass("sys/class/net", files: Self.netFiles, &w)
     }
 
     /// Block devices' places in the device tree (which PCI device backs
     /// `vda`) and their `dev` numbers, to match them with `proc/mounts`.
     private func captureBlock(_ w: inout Writer) {
-        let cls = "sys/class/block"
+        captureClass("sys/class/block", files: ["dev", "partition"], &w)
+    }
+
+    /// Each entry of a `/sys/class` directory: its link, the device
+    /// directory the link names, and `files` in that directory.
+    private func captureClass(_ cls: String, files: [String], _ w: inout Writer) {
         guard let names = source.list(cls) else { return }
         w.directory(cls)
         for name in names {
             guard let dir = w.copyLinkAndTarget("\(cls)/\(name)") else { continue }
-            w.copy("\(dir)/dev")
-            w.copy("\(dir)/partition")
+            for f in files { w.copy("\(dir)/\(f)") }
         }
     }
 
