@@ -80,14 +80,17 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .testTarget(name: "TrackerCoreTests", dependencies: ["TrackerCore"]),
-        .testTarget(name: "HostProbesTests", dependencies: ["HostProbes", "BoundedFile", "TrackerCore"]),
+        // What the test targets share: the machine's test environment, the
+        // seeded generator and the child-process helpers, one copy each.
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .testTarget(name: "TrackerCoreTests", dependencies: ["TrackerCore", "TestSupport"]),
+        .testTarget(name: "HostProbesTests", dependencies: ["HostProbes", "BoundedFile", "TrackerCore", "TestSupport"]),
         .testTarget(
             name: "LedgerTests",
-            dependencies: ["Ledger", "TrackerCore", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: ["Ledger", "TrackerCore", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")]
         ),
-        .testTarget(name: "DashboardTests", dependencies: ["Dashboard", "BoundedFile", "TrackerCore"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["TrackerCore"]),
+        .testTarget(name: "DashboardTests", dependencies: ["Dashboard", "BoundedFile", "TrackerCore", "TestSupport"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["TrackerCore", "TestSupport"]),
         // The CLI's own types (the dashboard's ledger-backed claim service).
         .testTarget(
             name: "RestrackTests",

@@ -69,40 +69,72 @@ public struct BoundedFileReader: Sendable {
     /// files (a batch reads thousands).
     public func read(_ path: String, directoryFD: Int32 = AT_FDCWD,
                      into bytes: inout [UInt8]) -> Result<Void, Failure> {
-        var flags = O_RDONLY | O_NONBLOCK | O_CLOEXEC
+        readCounted(path, directoryFD: directoryFD, into: &bytes).map { _ in () }.mapError(\.failure)
+    }
+
+    /// As `read(_:directoryFD:into:)`, returning the byte count and keeping
+    /// the errno behind a failure. `limit` replaces the reader's own for
+    /// this call; `overflow` says whether more than it is refused or cut.
+    public func readCounted(_ path: String, directoryFD: Int32 = AT_FDCWD, into bytes: inout [UInt8],
+                            limit: Int? = nil, overflow: Overflow = .refuse,
+                            enough: ((UnsafeBufferPointer<UInt8>, Int, Int) -> Bool)? = nil) -> Result<Int, Refusal> {
+        path.withCString {
+            readCounted(cPath: $0, directoryFD: directoryFD, into: &bytes, limit: limit, overflow: overflow, enough: enough)
+        }
+    }
+
+    /// The read itself, from a NUL-terminated path: probes that build paths
+    /// as bytes (names need not be UTF-8) pass them without a `String`.
+    /// `bytes` holds exactly the file's bytes on success and its count is
+    /// returned. `enough(bytes, start, end)` is asked after each chunk with
+    /// the bytes just read; true ends the read there (the caller has what it
+    /// needs, e.g. the `cpu` lines at the head of `/proc/stat`).
+    public func readCounted(cPath path: UnsafePointer<CChar>, directoryFD: Int32 = AT_FDCWD,
+                            into bytes: inout [UInt8], limit: Int? = nil, overflow: Overflow = .refuse,
+                            enough: ((UnsafeBufferPointer<UInt8>, Int, Int) -> Bool)? = nil) -> Result<Int, Refusal> {
+        let limit = limit ?? self.limit
+        bytes.removeAll(keepingCapacity: true)
+        // O_NOCTTY: a terminal named by mistake must not become ours.
+        var flags = O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY
         if !followsLinks { flags |= O_NOFOLLOW }
         let fd = openat(directoryFD, path, flags)
         if fd < 0 {
             let e = errno
             switch e {
-            case ENOENT, ENOTDIR: return .failure(.missing)
-            case ELOOP where !followsLinks: return .failure(.notRegularFile("a symbolic link"))
-            case ENXIO: return .failure(.notRegularFile("a socket or device"))
-            default: return .failure(.unreadable(Self.errorText(e)))
+            case ENOENT, ENOTDIR: return .failure(Refusal(.missing, errno: e))
+            case ELOOP where !followsLinks: return .failure(Refusal(.notRegularFile("a symbolic link"), errno: e))
+            case ENXIO: return .failure(Refusal(.notRegularFile("a socket or device"), errno: e))
+            default: return .failure(Refusal(.unreadable(Self.errorText(e)), errno: e))
             }
         }
         defer { close(fd) }
         var st = stat()
-        guard fstat(fd, &st) == 0 else { return .failure(.unreadable(Self.errorText(errno))) }
+        guard fstat(fd, &st) == 0 else {
+            let e = errno
+            return .failure(Refusal(.unreadable(Self.errorText(e)), errno: e))
+        }
         let kind = st.st_mode & S_IFMT
-        guard kind == S_IFREG else { return .failure(.notRegularFile(Self.kindName(kind))) }
-        guard Int(st.st_size) <= limit else { return .failure(.tooLarge(limit: limit)) }
-        return Self.readAll(fd, limit: limit, sizeHint: Int(st.st_size), into: &bytes)
+        guard kind == S_IFREG else { return .failure(Refusal(.notRegularFile(Self.kindName(kind)), errno: nil)) }
+        guard overflow == .truncate || Int(st.st_size) <= limit else {
+            return .failure(Refusal(.tooLarge(limit: limit), errno: nil))
+        }
+        return Self.readAll(fd, limit: limit, overflow: overflow, sizeHint: Int(st.st_size), into: &bytes, enough: enough)
     }
 
     /// Reads an already open stream (stdin for `-`) to its end, with the
     /// same limit. A pipe is fine here: the operator chose to feed it.
     public func readStream(_ fd: Int32) -> Result<[UInt8], Failure> {
         var bytes: [UInt8] = []
-        return Self.readAll(fd, limit: limit, sizeHint: 0, into: &bytes).map { bytes }
+        return Self.readAll(fd, limit: limit, overflow: .refuse, sizeHint: 0, into: &bytes, enough: nil)
+            .map { _ in bytes }.mapError(\.failure)
     }
 
-    private static func readAll(_ fd: Int32, limit: Int, sizeHint: Int,
-                                into bytes: inout [UInt8]) -> Result<Void, Failure> {
+    private static func readAll(_ fd: Int32, limit: Int, overflow: Overflow, sizeHint: Int, into bytes: inout [UInt8],
+                                enough: ((UnsafeBufferPointer<UInt8>, Int, Int) -> Bool)?) -> Result<Int, Refusal> {
         // One byte past the size fstat gave, so a file that grew shows as a
         // full read and is read on; one past the limit, so "too large" is
-        // seen without reading more.
-        let cap = limit + 1
+        // seen without reading more. A truncating read stops at the limit.
+        let cap = overflow == .refuse ? limit + 1 : limit
         bytes.removeAll(keepingCapacity: true)
         var used = 0
         var room = Swift.min(cap, Swift.max(4096, sizeHint + 1))
@@ -122,18 +154,20 @@ public struct BoundedFileReader: Sendable {
                 let e = errno
                 if e == EINTR { continue }
                 bytes.removeAll(keepingCapacity: true)
-                if e == EAGAIN || e == EWOULDBLOCK { return .failure(.unreadable("it would block")) }
-                return .failure(.unreadable(errorText(e)))
+                if e == EAGAIN || e == EWOULDBLOCK { return .failure(Refusal(.unreadable("it would block"), errno: e)) }
+                return .failure(Refusal(.unreadable(errorText(e)), errno: e))
             }
             if n == 0 { break }
+            let start = used
             used += n
+            if let enough, used <= limit, bytes.withUnsafeBufferPointer({ enough($0, start, used) }) { break }
         }
         bytes.removeLast(bytes.count - used)
         guard used <= limit else {
             bytes.removeAll(keepingCapacity: true)
-            return .failure(.tooLarge(limit: limit))
+            return .failure(Refusal(.tooLarge(limit: limit), errno: nil))
         }
-        return .success(())
+        return .success(used)
     }
 
     /// The kind of a non-regular file in words ("a FIFO").
@@ -149,7 +183,8 @@ public struct BoundedFileReader: Sendable {
         }
     }
 
-    static func errorText(_ code: Int32) -> String {
+    /// `strerror` of an errno, for messages.
+    public static func errorText(_ code: Int32) -> String {
         guard let s = strerror(code) else { return "errno \(code)" }
         return String(cString: s)
     }

@@ -1,3 +1,4 @@
+import BoundedFile
 import Foundation
 import TrackerCore
 
@@ -46,9 +47,11 @@ public struct ProcessProbe: Sendable {
             guard let stat = Self.parseStat(text) else { return .unknown(why: "\(path) is not in the expected format") }
             if stat.state == "Z" || stat.state == "X" { return .gone }
             return .alive(startTime: stat.startTime)
-        case .failure(let failure):
-            let code = failure.code
-            let readError = "\(path): \(String(cString: strerror(code)))"
+        case .failure(let refusal):
+            // A FIFO or device where the stat file should be has no errno:
+            // its refusal in words stands in for strerror.
+            let readError = refusal.errno.map { "\(path): \(String(cString: strerror($0)))" }
+                ?? "\(path) \(refusal.failure.words)"
             switch signalWitness(pid) {
             case .noSuchProcess:
                 return .gone
@@ -57,7 +60,7 @@ public struct ProcessProbe: Sendable {
             case .exists:
                 return .unknown(why: readError)
             case .unavailable:
-                return code == ENOENT || code == ESRCH ? .gone : .unknown(why: readError)
+                return refusal.errno == ENOENT || refusal.errno == ESRCH ? .gone : .unknown(why: readError)
             }
         }
     }
@@ -103,32 +106,18 @@ public struct ProcessProbe: Sendable {
         return (state, start)
     }
 
-    private struct Errno: Error {
-        var code: Int32
-    }
-
-    /// The file's text, or the errno that refused it (which `liveness`
-    /// needs and `FileManager.contents` throws away).
-    private func readFile(_ path: String) -> Result<String, Errno> {
-        let fd = Glibc.open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { return .failure(Errno(code: errno)) }
-        defer { _ = Glibc.close(fd) }
+    /// The file's text, or the refusal with the errno behind it (which
+    /// `liveness` needs and `FileManager.contents` throws away).
+    private func readFile(_ path: String) -> Result<String, BoundedFileReader.Refusal> {
         var bytes: [UInt8] = []
-        var buffer = [UInt8](repeating: 0, count: 4096)
-        while true {
-            let n = buffer.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
-            if n < 0 {
-                if errno == EINTR { continue }
-                return .failure(Errno(code: errno))
-            }
-            if n == 0 { break }
-            bytes.append(contentsOf: buffer[0..<n])
-        }
-        return .success(String(decoding: bytes, as: UTF8.self))
+        return BoundedFileReader(limit: BoundedFileReader.maxSysfsBytes).readCounted(path, into: &bytes)
+            .map { _ in String(decoding: bytes, as: UTF8.self) }
     }
 
     private func read(_ path: String) -> String? {
-        guard let data = FileManager.default.contents(atPath: path) else { return nil }
-        return String(decoding: data, as: UTF8.self)
+        guard case .success(let bytes) = BoundedFileReader(limit: BoundedFileReader.maxSysfsBytes).read(path) else {
+            return nil
+        }
+        return String(decoding: bytes, as: UTF8.self)
     }
 }

@@ -11,22 +11,13 @@ struct ObserveView: Encodable {
         var cell: Int
         /// nil when the load was not sampled (the CPU was offline, or the
         /// probe could not read `/proc/stat`).
-        var busyPct: Double?
+        @EncodesNull var busyPct: Double?
         var dedicated: Bool
         /// Claim id or holder id pinning it; nil when free or shared.
-        var heldBy: String?
+        @EncodesNull var heldBy: String?
 
         enum CodingKeys: String, CodingKey {
             case id, cell, busyPct = "busy_pct", dedicated, heldBy = "held_by"
-        }
-
-        func encode(to encoder: any Encoder) throws {
-            var c = encoder.container(keyedBy: CodingKeys.self)
-            try c.encode(id, forKey: .id)
-            try c.encode(cell, forKey: .cell)
-            try c.encode(busyPct, forKey: .busyPct)
-            try c.encode(dedicated, forKey: .dedicated)
-            try c.encode(heldBy, forKey: .heldBy)
         }
     }
 
@@ -34,8 +25,8 @@ struct ObserveView: Encodable {
         var sizeKB: Int
         var total: Int
         /// The kernel's counts; nil when the snapshot has none (a `--host` file).
-        var free: Int?
-        var surplus: Int?
+        @EncodesNull var free: Int?
+        @EncodesNull var surplus: Int?
         var reserved: Int
         var claimed: Int
         var outside: Int
@@ -43,46 +34,26 @@ struct ObserveView: Encodable {
         enum CodingKeys: String, CodingKey {
             case sizeKB = "size_kb", total, free, surplus, reserved, claimed, outside
         }
-
-        func encode(to encoder: any Encoder) throws {
-            var c = encoder.container(keyedBy: CodingKeys.self)
-            try c.encode(sizeKB, forKey: .sizeKB)
-            try c.encode(total, forKey: .total)
-            try c.encode(free, forKey: .free)
-            try c.encode(surplus, forKey: .surplus)
-            try c.encode(reserved, forKey: .reserved)
-            try c.encode(claimed, forKey: .claimed)
-            try c.encode(outside, forKey: .outside)
-        }
     }
 
     struct Cell: Encodable {
         var id: Int
         var memoryTotalMB: Int
         /// nil when the kernel's free memory is unknown.
-        var memoryUsedMB: Int?
+        @EncodesNull var memoryUsedMB: Int?
         /// Mean busy % of the cell's sampled CPUs; nil when none was
         /// sampled. Every CPU counts ticks over the same interval, so the
         /// mean is the cell's share of busy time.
-        var busyPct: Double?
+        @EncodesNull var busyPct: Double?
         var pages: [Pages]
 
         enum CodingKeys: String, CodingKey {
             case id, memoryTotalMB = "memory_total_mb", memoryUsedMB = "memory_used_mb", busyPct = "busy_pct", pages
         }
-
-        func encode(to encoder: any Encoder) throws {
-            var c = encoder.container(keyedBy: CodingKeys.self)
-            try c.encode(id, forKey: .id)
-            try c.encode(busyPct, forKey: .busyPct)
-            try c.encode(memoryTotalMB, forKey: .memoryTotalMB)
-            try c.encode(memoryUsedMB, forKey: .memoryUsedMB)
-            try c.encode(pages, forKey: .pages)
-        }
     }
 
     var hostname: String
-    var hostBusyPct: Double?
+    @EncodesNull var hostBusyPct: Double?
     var intervalSeconds: Double
     var cpus: [CPU]
     var cells: [Cell]
@@ -91,17 +62,6 @@ struct ObserveView: Encodable {
 
     enum CodingKeys: String, CodingKey {
         case hostname, hostBusyPct = "host_busy_pct", intervalSeconds = "interval_s", cpus, cells, holders, findings
-    }
-
-    func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(hostname, forKey: .hostname)
-        try c.encode(hostBusyPct, forKey: .hostBusyPct)
-        try c.encode(intervalSeconds, forKey: .intervalSeconds)
-        try c.encode(cpus, forKey: .cpus)
-        try c.encode(cells, forKey: .cells)
-        try c.encode(holders, forKey: .holders)
-        try c.encode(findings, forKey: .findings)
     }
 
     /// The view of `state`, sampled over `interval` seconds.

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// A private tmux server (own socket, own temp dir, own ledger) running the
@@ -61,7 +62,7 @@ final class Tmux {
     func run(_ args: [String]) -> String {
         let outPath = dir + "/out-\(UUID().uuidString.prefix(8))"
         defer { try? FileManager.default.removeItem(atPath: outPath) }
-        Spawn.run(Tmux.tmux, ["-S", socket, "-f", "/dev/null"] + args,
+        ChildProcess.status(Tmux.tmux, ["-S", socket, "-f", "/dev/null"] + args,
                   env: ["PATH": "/usr/bin:/bin", "TMUX_TMPDIR": dir], outputPath: outPath, timeout: 10)
         return (try? String(contentsOfFile: outPath, encoding: .utf8)) ?? ""
     }
@@ -131,7 +132,7 @@ final class Tmux {
     static func cli(_ args: [String]) -> (status: Int32, out: String) {
         let outPath = NSTemporaryDirectory() + "rt-cli-\(UUID().uuidString.prefix(8))"
         defer { try? FileManager.default.removeItem(atPath: outPath) }
-        let status = Spawn.run(restrack, args, env: ["PATH": "/usr/bin:/bin", "HOME": NSTemporaryDirectory()],
+        let status = ChildProcess.status(restrack, args, env: ["PATH": "/usr/bin:/bin", "HOME": NSTemporaryDirectory()],
                                outputPath: outPath, timeout: 60)
         return (status, (try? String(contentsOfFile: outPath, encoding: .utf8)) ?? "")
     }

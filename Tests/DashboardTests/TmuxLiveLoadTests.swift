@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// The dashboard on this machine in tmux shows a CPU burner pinned to CPU 0
@@ -21,8 +22,8 @@ struct TmuxLiveLoadTests {
             return
         }
         var error = ""
-        let burner = try #require(PinnedBurner(taskset: taskset, cpu: 0, error: &error), "\(error)")
-        defer { burner.stop() }
+        let burner = try #require(BackgroundChild.pinnedBurner(taskset: taskset, cpu: 0, error: &error), "\(error)")
+        defer { burner.kill() }
         let t = Tmux()
         defer { t.stop() }
         t.start(["--ledger", t.ledger, "--interval", "0.5"])

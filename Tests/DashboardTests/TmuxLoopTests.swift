@@ -1,6 +1,7 @@
 import Dashboard
 import Foundation
 import Glibc
+import TestSupport
 import Testing
 
 /// The loop in a real terminal: a busy ledger, flow control, signals and
@@ -110,7 +111,7 @@ struct TmuxLoopTests {
         #expect(t.wait(for: "NUMA cells"))
         // Flow control is off while the dashboard runs.
         let sttyOut = t.dir + "/stty.txt"
-        #expect(Spawn.run("/bin/stty", ["-F", t.pane("#{pane_tty}"), "-a"], env: ["PATH": "/usr/bin:/bin"], outputPath: sttyOut) == 0)
+        #expect(ChildProcess.status("/bin/stty", ["-F", t.pane("#{pane_tty}"), "-a"], env: ["PATH": "/usr/bin:/bin"], outputPath: sttyOut) == 0)
         let running = (try? String(contentsOfFile: sttyOut, encoding: .utf8)) ?? ""
         #expect(running.contains("-ixon") && running.contains("-ixoff"), "flow control is on while running: \(running)")
         t.keys("C-s")
@@ -220,7 +221,7 @@ struct TmuxLoopTests {
             if let close = stat.lastIndex(of: ")"), stat[stat.index(after: close)...].hasPrefix(" T") { break }
             Thread.sleep(forTimeInterval: 0.02)
         }
-        #expect(Spawn.run("/bin/stty", ["-F", tty, "icanon", "echo", "ixon"], env: ["PATH": "/usr/bin:/bin"]) == 0)
+        #expect(ChildProcess.status("/bin/stty", ["-F", tty, "icanon", "echo", "ixon"], env: ["PATH": "/usr/bin:/bin"]) == 0)
         #expect(kill(pid, SIGCONT) == 0)
         Thread.sleep(forTimeInterval: 0.5)
         t.keys("?")

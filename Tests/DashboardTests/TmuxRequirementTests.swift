@@ -1,3 +1,4 @@
+import TestSupport
 import Testing
 
 /// The dashboard's end-to-end suites drive a real terminal through tmux.

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// A capture of this machine replays what the live host shows: the same
 /// holders in `observe --json` and the boot disk's controller refused by

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// An exposition as Python's `prometheus_client` parser reads it (through
 /// Tests/Fixtures/metrics/check_exposition.py), with the checks that parser

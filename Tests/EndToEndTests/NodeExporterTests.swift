@@ -3,6 +3,7 @@ import Foundation
 import FoundationNetworking
 #endif
 import Testing
+import TestSupport
 
 /// `restrack metrics --textfile DIR` read by a real node_exporter
 /// (Debian's prometheus-node-exporter) through its textfile collector,

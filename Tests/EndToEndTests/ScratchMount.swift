@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// A small tmpfs of a test's own, to run the ledger on a read-only or full

@@ -69,4 +69,97 @@ import Testing
         #expect((try? result.get()) != nil)
         #expect(buffer == Array("{}".utf8))
     }
+
+    @Test func aFailureKeepsTheErrnoBehindItAndAKindRefusalHasNone() throws {
+        defer { cleanup() }
+        var buffer: [UInt8] = []
+        let reader = BoundedFileReader()
+        // Missing: ENOENT, and ENOTDIR through a file used as a directory.
+        #expect(reader.readCounted(dir + "/nothing", into: &buffer) == .failure(.init(.missing, errno: ENOENT)))
+        try Data("x".utf8).write(to: URL(fileURLWithPath: dir + "/file"))
+        #expect(reader.readCounted(dir + "/file/below", into: &buffer) == .failure(.init(.missing, errno: ENOTDIR)))
+        // A directory, a device or a FIFO is refused for what it is: no errno.
+        #expect(reader.readCounted(dir, into: &buffer) == .failure(.init(.notRegularFile("a directory"), errno: nil)))
+        #expect(reader.readCounted("/dev/null", into: &buffer)
+            == .failure(.init(.notRegularFile("a character device"), errno: nil)))
+        let fifo = dir + "/pipe"
+        try HangGuard.mkfifo(fifo)
+        let result = try HangGuard.run(fifos: [fifo]) { () -> Result<Int, BoundedFileReader.Refusal> in
+            var local: [UInt8] = []
+            return BoundedFileReader().readCounted(fifo, into: &local)
+        }
+        #expect(result == .failure(.init(.notRegularFile("a FIFO"), errno: nil)))
+        // Too large, by size or by the bytes read: no errno either.
+        try Data(repeating: 0x41, count: 5000).write(to: URL(fileURLWithPath: dir + "/small"))
+        #expect(reader.readCounted(dir + "/small", into: &buffer, limit: 100)
+            == .failure(.init(.tooLarge(limit: 100), errno: nil)))
+        #expect(buffer.isEmpty)
+    }
+
+    @Test func aPerCallLimitOverridesTheReadersAndTruncationKeepsTheHead() throws {
+        defer { cleanup() }
+        let path = dir + "/numbers"
+        let content = Array((0..<10_000).map { UInt8(truncatingIfNeeded: $0) })
+        try Data(content).write(to: URL(fileURLWithPath: path))
+        var buffer: [UInt8] = []
+        // The reader's own limit is too small; the call's is not.
+        let small = BoundedFileReader(limit: 10)
+        #expect(small.readCounted(path, into: &buffer, limit: 10_000) == .success(10_000))
+        #expect(buffer == content)
+        // Truncating: exactly the first `limit` bytes, even past st_size's check.
+        #expect(small.readCounted(path, into: &buffer, overflow: .truncate) == .success(10))
+        #expect(buffer == Array(content.prefix(10)))
+        #expect(small.readCounted(path, into: &buffer, limit: 6000, overflow: .truncate) == .success(6000))
+        #expect(buffer == Array(content.prefix(6000)))
+        // proc reports size 0; a truncated read still stops at the limit.
+        #expect(BoundedFileReader().readCounted("/proc/self/status", into: &buffer, limit: 5, overflow: .truncate)
+            == .success(5))
+        #expect(buffer == Array("Name:".utf8))
+    }
+
+    @Test func theBufferIsReusedAndHoldsOnlyTheLatestFile() throws {
+        defer { cleanup() }
+        try Data(repeating: 0x42, count: 9000).write(to: URL(fileURLWithPath: dir + "/long"))
+        try Data("short".utf8).write(to: URL(fileURLWithPath: dir + "/short"))
+        var buffer: [UInt8] = []
+        #expect(BoundedFileReader().readCounted(dir + "/long", into: &buffer) == .success(9000))
+        let capacity = buffer.capacity
+        #expect(BoundedFileReader().readCounted(dir + "/short", into: &buffer) == .success(5))
+        #expect(buffer == Array("short".utf8))
+        #expect(buffer.capacity >= capacity)
+    }
+
+    @Test func enoughEndsTheReadWithTheBytesSoFar() throws {
+        // proc reports size 0, so its files are read in chunks; smaps of a
+        // test process runs to many of them.
+        let path = "/proc/self/smaps"
+        var buffer: [UInt8] = []
+        let whole = try BoundedFileReader().readCounted(path, into: &buffer, enough: { _, _, _ in false }).get()
+        #expect(whole > 4096)
+        var calls = 0
+        let result = BoundedFileReader().readCounted(path, into: &buffer, enough: { bytes, start, end in
+            calls += 1
+            #expect(start == 0 && end > 0 && end <= bytes.count)
+            return true
+        })
+        let count = try result.get()
+        #expect(calls == 1)
+        #expect(count <= 4096)
+        #expect(buffer.count == count)
+    }
+
+    @Test func aBytePathReadsRelativeToTheDirectory() throws {
+        defer { cleanup() }
+        try Data("abc".utf8).write(to: URL(fileURLWithPath: dir + "/f"))
+        let dfd = open(dir, O_RDONLY | O_DIRECTORY)
+        defer { close(dfd) }
+        var buffer: [UInt8] = []
+        let name: [CChar] = [CChar(UInt8(ascii: "f")), 0]
+        let result = name.withUnsafeBufferPointer { p -> Result<Int, BoundedFileReader.Refusal> in
+            guard let base = p.baseAddress else { return .failure(.init(.missing, errno: nil)) }
+            return BoundedFileReader().readCounted(cPath: base, directoryFD: dfd, into: &buffer)
+        }
+        #expect(result == .success(3))
+        #expect(buffer == Array("abc".utf8))
+    }
 }

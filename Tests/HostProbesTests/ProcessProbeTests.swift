@@ -62,6 +62,22 @@ import TrackerCore
         }
     }
 
+    /// A captured `/proc` is any tree: a FIFO where a stat file belongs is
+    /// refused at once (a plain open would wait for a writer forever) and
+    /// the pid is unknown, named with what the file is.
+    @Test func aFIFOAsTheStatFileIsUnknownWithoutHanging() throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("proc-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let fifo = root + "/779/stat"
+        try HangGuard.mkfifo(fifo)
+        let liveness = try HangGuard.run(fifos: [fifo]) { ProcessProbe(procRoot: root).liveness(pid: 779) }
+        guard case .unknown(let why) = liveness else {
+            Issue.record("a FIFO stat file must be unknown, got \(liveness)")
+            return
+        }
+        #expect(why == "\(fifo) is a FIFO, not a regular file")
+    }
+
     @Test func liveWitnessSeesThisProcessAndNoImpossiblePid() {
         let probe = ProcessProbe()
         #expect(probe.liveness(pid: getpid()).startTime != nil)

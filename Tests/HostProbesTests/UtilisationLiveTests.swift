@@ -1,5 +1,6 @@
 import Foundation
 @testable import HostProbes
+import TestSupport
 import Testing
 import TrackerCore
 

@@ -1,3 +1,4 @@
+import TestSupport
 import Testing
 
 /// The helpers that keep tests from passing by doing nothing: a missing

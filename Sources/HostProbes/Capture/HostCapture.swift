@@ -182,13 +182,7 @@ public struct HostCapture {
     /// Every interface's `flags` and `operstate`, at its real place (under
     /// its PCI device, its `virtioN` child, or `devices/virtual/net`).
     private func captureNet(_ w: inout Writer) {
-        let cls = "sys/class/net"
-        guard let names = source.list(cls) else { return }
-        w.directory(cls)
-        for name in names {
-            guard let dir = w.copyLinkAndTarget("\(cls)/\(name)") else { continue }
-            for f in Self.netFiles { w.copy("\(dir)/\(f)") }
-        }
+        captureClass("sys/class/net", files: Self.netFiles, &w)
     }
 
     /// The members of the IOMMU groups of the PCI devices, as links.
@@ -221,6 +215,17 @@ public struct HostCapture {
                     for entry in source.list("\(node)/\(sub)") ?? [] { w.link("\(node)/\(sub)/\(entry)") }
                 }
             }
+        }
+    }
+
+    /// Each entry of a `/sys/class` directory: its link, the device
+    /// directory the link names, and `files` in that directory.
+    private func captureClass(_ cls: String, files: [String], _ w: inout Writer) {
+        guard let names = source.list(cls) else { return }
+        w.directory(cls)
+        for name in names {
+            guard let dir = w.copyLinkAndTarget("\(cls)/\(name)") else { continue }
+            for f in files { w.copy("\(dir)/\(f)") }
         }
     }
 

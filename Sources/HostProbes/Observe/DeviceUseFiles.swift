@@ -1,3 +1,4 @@
+import BoundedFile
 import TrackerCore
 #if canImport(Glibc)
 import Glibc
@@ -64,37 +65,25 @@ struct DeviceUseFiles: Sendable {
     }
 
     /// A regular file's bytes, at most `limit` of them (sysfs and proc files
-    /// report sizes that are not their content's, so the cap is on the read).
+    /// report sizes that are not their content's, so the cap is on the read
+    /// and a longer file is cut, not refused), read by `BoundedFileReader`.
     func bytes(_ relative: [UInt8], limit: Int = 1 << 20) -> Result<[UInt8], Failure> {
-        let fd = withCPath(relative) { open($0, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY) }
-        if fd < 0 {
-            let e = errno
-            switch e {
-            case ENOENT, ENOTDIR, ESRCH: return .failure(.missing)
-            case ENXIO: return .failure(.special("a socket or device"))
-            default: return .failure(.unreadable(Self.errorText(e)))
-            }
-        }
-        defer { close(fd) }
-        var st = stat()
-        guard fstat(fd, &st) == 0 else { return .failure(.unreadable(Self.errorText(errno))) }
-        let kind = st.st_mode & S_IFMT
-        guard kind == S_IFREG else { return .failure(.special(Self.kindName(kind))) }
         var out: [UInt8] = []
-        var buffer = [UInt8](repeating: 0, count: 8192)
-        while out.count < limit {
-            let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, Swift.min($0.count, limit - out.count)) }
-            if n < 0 {
-                let e = errno
-                if e == EINTR { continue }
-                // A process that exits between open and read: its files
-                // read as ESRCH; the caller skips it like a missing one.
-                return .failure(e == ESRCH ? .missing : .unreadable(Self.errorText(e)))
-            }
-            if n == 0 { break }
-            out.append(contentsOf: buffer[0..<n])
+        let result = withCPath(relative) {
+            BoundedFileReader().readCounted(cPath: $0, into: &out, limit: limit, overflow: .truncate)
         }
-        return .success(out)
+        switch result {
+        case .success: return .success(out)
+        case .failure(let refusal):
+            // A process that exits between open and read: its files read
+            // as ESRCH; the caller skips it like a missing one.
+            if refusal.errno == ESRCH { return .failure(.missing) }
+            switch refusal.failure {
+            case .missing: return .failure(.missing)
+            case .notRegularFile(let kind): return .failure(.special(kind))
+            case .tooLarge, .unreadable: return .failure(.unreadable(refusal.errno.map(Self.errorText) ?? refusal.failure.words))
+            }
+        }
     }
 
     func bytes(_ relative: String, limit: Int = 1 << 20) -> Result<[UInt8], Failure> {
@@ -200,22 +189,7 @@ struct DeviceUseFiles: Sendable {
 
     func exists(_ relative: String) -> Bool { exists(Array(relative.utf8)) }
 
-    static func kindName(_ kind: mode_t) -> String {
-        switch kind {
-        case S_IFIFO: return "a FIFO"
-        case S_IFSOCK: return "a socket"
-        case S_IFCHR: return "a character device"
-        case S_IFBLK: return "a block device"
-        case S_IFDIR: return "a directory"
-        case S_IFLNK: return "a symbolic link"
-        default: return "a special file"
-        }
-    }
-
-    static func errorText(_ code: Int32) -> String {
-        guard let s = strerror(code) else { return "errno \(code)" }
-        return String(cString: s)
-    }
+    static func errorText(_ code: Int32) -> String { BoundedFileReader.errorText(code) }
 }
 
 extension Array where Element == UInt8 {

@@ -1,12 +1,13 @@
+import BoundedFile
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
 
-/// The one read the live-truth probes make of a file they poll: the file
-/// must be a regular file (procfs and sysfs files are), opened without
-/// blocking, and is read up to a size cap into a buffer the caller keeps,
+/// The live-truth probes' read of a file they poll, in their words: the
+/// reading is `BoundedFileReader`'s (regular files only, opened without
+/// blocking, up to a size cap) into a buffer the caller keeps,
 /// so a poll allocates nothing once the buffer has grown. A FIFO, a device
 /// or a socket planted in a captured root is refused at once instead of
 /// blocking the poll; a huge file is cut at the cap.
@@ -29,40 +30,21 @@ struct RegularFileRead {
         }
     }
 
-    /// Reads `relative` into `buffer[0..<count]` and returns `count`.
-    /// `enough(buffer, start, end)` is asked after each chunk with the bytes
-    /// just read; true stops the read early (the caller has what it needs).
+    /// Reads `relative` into `buffer[0..<count]` with `BoundedFileReader`
+    /// and returns `count`. `enough(buffer, start, end)` is asked after each
+    /// chunk with the bytes just read; true stops the read early (the caller
+    /// has what it needs).
     func read(_ relative: String, into buffer: inout [UInt8], limit: Int,
               enough: ((UnsafeBufferPointer<UInt8>, Int, Int) -> Bool)? = nil) -> Result<Int, Failure> {
-        let fd = open(reader.path(relative), O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY)
-        if fd < 0 {
-            let e = errno
-            return .failure(e == ENOENT || e == ENOTDIR ? .missing : .unreadable(SysfsReader.errorText(e)))
-        }
-        defer { close(fd) }
-        var st = stat()
-        guard fstat(fd, &st) == 0 else { return .failure(.unreadable(SysfsReader.errorText(errno))) }
-        guard st.st_mode & S_IFMT == S_IFREG else { return .failure(.notRegular) }
-        let chunk = 64 << 10
-        var count = 0
-        while true {
-            if buffer.count < count + chunk { buffer.append(contentsOf: repeatElement(0, count: count + chunk - buffer.count)) }
-            let want = min(chunk, limit + 1 - count)
-            if want <= 0 { return .failure(.tooLarge(limit)) }
-            let n = buffer.withUnsafeMutableBytes { raw -> Int in
-                guard let base = raw.baseAddress else { return -1 }
-                return Glibc.read(fd, base + count, want)
+        switch BoundedFileReader(limit: limit).readCounted(reader.path(relative), into: &buffer, enough: enough) {
+        case .success(let count):
+            return .success(count)
+        case .failure(let refusal):
+            if let e = refusal.errno {
+                return .failure(e == ENOENT || e == ENOTDIR ? .missing : .unreadable(SysfsReader.errorText(e)))
             }
-            if n < 0 {
-                let e = errno
-                if e == EINTR { continue }
-                return .failure(.unreadable(SysfsReader.errorText(e)))
-            }
-            if n == 0 { return .success(count) }
-            let start = count
-            count += n
-            if count > limit { return .failure(.tooLarge(limit)) }
-            if let enough, buffer.withUnsafeBufferPointer({ enough($0, start, count) }) { return .success(count) }
+            if case .tooLarge = refusal.failure { return .failure(.tooLarge(limit)) }
+            return .failure(.notRegular)
         }
     }
 }

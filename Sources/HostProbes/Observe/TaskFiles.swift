@@ -1,3 +1,4 @@
+import BoundedFile
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -69,29 +70,8 @@ struct TaskFiles: Sendable {
     /// for each) and returns the number of bytes read, at most `maxBytes`.
     func read(_ relative: String, into buffer: inout [UInt8]) -> Result<Int, Failure> {
         if let e = fault?(relative) { return .failure(.errno(e)) }
-        let fd = open(path(relative), O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY)
-        if fd < 0 { return .failure(.errno(errno)) }
-        defer { close(fd) }
-        var st = stat()
-        guard fstat(fd, &st) == 0 else { return .failure(.errno(errno)) }
-        guard st.st_mode & S_IFMT == S_IFREG else { return .failure(.notRegular) }
-        if buffer.count < Swift.min(4096, maxBytes) { buffer = [UInt8](repeating: 0, count: Swift.min(4096, maxBytes)) }
-        var used = 0
-        while used < maxBytes {
-            if used == buffer.count {
-                buffer.append(contentsOf: repeatElement(0, count: Swift.min(buffer.count, maxBytes - buffer.count)))
-            }
-            let room = Swift.min(buffer.count, maxBytes) - used
-            let n = buffer.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress.map { $0 + used }, room) }
-            if n < 0 {
-                let e = errno
-                if e == EINTR { continue }
-                return .failure(.errno(e))
-            }
-            if n == 0 { break }
-            used += n
-        }
-        return .success(used)
+        let result = BoundedFileReader(limit: maxBytes).readCounted(path(relative), into: &buffer, overflow: .truncate)
+        return result.mapError { refusal in refusal.errno.map { .errno($0) } ?? .notRegular }
     }
 
     /// True when the path exists (lstat: a dangling link counts).

@@ -5,18 +5,18 @@ import Testing
 /// feature), decided in one place. Outside CI a missing need skips the part
 /// that needs it with a printed note; with `CI=true` it is a recorded
 /// failure, so a CI run cannot pass by testing nothing.
-enum TestEnvironment {
+public enum TestEnvironment {
     /// `CI=true` (also `1` or `yes`), as CI services set it.
-    static var isCI: Bool {
+    public static var isCI: Bool {
         guard let value = ProcessInfo.processInfo.environment["CI"]?.lowercased() else { return false }
         return ["true", "1", "yes"].contains(value)
     }
 
-    static var isRoot: Bool { geteuid() == 0 }
+    public static var isRoot: Bool { geteuid() == 0 }
 
     /// True when `met`. Otherwise false, after recording an issue naming
     /// `need` under CI, or printing that the part was skipped elsewhere.
-    static func require(_ met: Bool, _ need: String, ci: Bool = isCI, note: (String) -> Void = { print($0) },
+    public static func require(_ met: Bool, _ need: String, ci: Bool = isCI, note: (String) -> Void = { print($0) },
                         sourceLocation: SourceLocation = #_sourceLocation) -> Bool {
         if met { return true }
         if ci {
@@ -30,7 +30,7 @@ enum TestEnvironment {
     /// The first executable called `name` in a PATH directory, then in the
     /// usual system directories (a test runner may pass a bare PATH); nil
     /// when there is none. A `name` holding a slash is taken as a path.
-    static func executable(named name: String) -> String? {
+    public static func executable(named name: String) -> String? {
         let fm = FileManager.default
         if name.contains("/") { return fm.isExecutableFile(atPath: name) ? name : nil }
         let path = ProcessInfo.processInfo.environment["PATH"] ?? ""

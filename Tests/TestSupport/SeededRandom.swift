@@ -4,17 +4,17 @@ import Foundation
 /// fails can be run again exactly. The seed is the test's fixed one unless
 /// `RESTRACK_TEST_SEED` (decimal or 0x-hex) overrides it; every assertion
 /// that depends on the draws names `label`.
-struct SeededRandom: RandomNumberGenerator {
-    let seed: UInt64
+public struct SeededRandom: RandomNumberGenerator {
+    public let seed: UInt64
     private var state: UInt64
 
     /// `fixed`, or the seed `RESTRACK_TEST_SEED` names.
-    init(fixed: UInt64) {
+    public init(fixed: UInt64) {
         seed = Self.environmentSeed ?? fixed
         state = seed
     }
 
-    static var environmentSeed: UInt64? {
+    public static var environmentSeed: UInt64? {
         guard let text = ProcessInfo.processInfo.environment["RESTRACK_TEST_SEED"]?
             .trimmingCharacters(in: .whitespaces), !text.isEmpty else { return nil }
         if text.lowercased().hasPrefix("0x") { return UInt64(text.dropFirst(2), radix: 16) }
@@ -22,9 +22,9 @@ struct SeededRandom: RandomNumberGenerator {
     }
 
     /// For assertion comments: the seed and how to replay it.
-    var label: String { "seed \(seed) (replay: RESTRACK_TEST_SEED=\(seed))" }
+    public var label: String { "seed \(seed) (replay: RESTRACK_TEST_SEED=\(seed))" }
 
-    mutating func next() -> UInt64 {
+    public mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
         var z = state
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
