@@ -49,6 +49,8 @@ struct TaskScanner: Sendable {
     struct Scan: Sendable {
         var holders: [Holder] = []
         var notVisible: [String] = []
+        /// The part of `notVisible` that hides who pins CPUs.
+        var blindSpots: [String] = []
     }
 
     func scan(snapshot: HostSnapshot) -> Scan {
@@ -91,7 +93,7 @@ struct TaskScanner: Sendable {
             holders.append(Holder(kind: .kernel, id: "cgroup:" + path, name: name, cgroup: path, cpus: leaf.cpus))
         }
         state.tally.garbledCpusets = state.cpusets.garbled
-        return Scan(holders: holders, notVisible: state.tally.lines)
+        return Scan(holders: holders, notVisible: state.tally.lines, blindSpots: state.tally.blindSpots)
     }
 
     /// How many PID namespaces deep the reader is, from the `NSpid:` line

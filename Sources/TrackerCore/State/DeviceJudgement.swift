@@ -21,6 +21,7 @@ enum DeviceJudgement {
         if let why = use.hostReason {
             return "bound to \(use.driver ?? "no driver"): \(why)"
         }
+        if let why = use.usersUnknown { return "users unknown: \(why)" }
         if specConfigured { return nil }
         guard let driver = use.driver, !DeviceUse.passthroughDrivers.contains(driver) else { return nil }
         if device.devType == .vf {

@@ -43,11 +43,13 @@ enum HolderJudgement {
             }
         }
         out += deviceConflicts(view: view, claims: claims, devices: seen.devices)
+        // Notes carry their own advice: a garbled file is not fixed by
+        // running as root. Blind spots make `check` fail (see Finding.blindSpot).
+        let blind = Set(seen.blindSpots)
         for what in seen.notVisible {
-            out.append(Finding(
-                kind: .notVisible, resource: what, holders: [],
-                message: "\(what): not visible to restrack, so what it holds is unknown (it is not counted as free "
-                    + "either); run restrack as root, in the host's pid namespace, to see it"))
+            out.append(blind.contains(what)
+                ? Finding(kind: .notVisible, resource: Finding.blindSpot, holders: [], message: what)
+                : Finding(kind: .notVisible, resource: what, holders: [], message: what))
         }
         return out
     }
