@@ -18,6 +18,8 @@ struct TaskScanTally {
     var procUnlisted: String?
     /// Above 1: the reader's /proc shows only its own PID namespace.
     var pidNamespaceLevels = 1
+    /// `/proc`'s option hiding other users' processes from this reader.
+    var procHidepid: String?
 
     /// Another user's task (EACCES/EPERM).
     mutating func deny(_ path: String, _ failure: TaskFiles.Failure) {
@@ -63,6 +65,10 @@ struct TaskScanTally {
         if pidNamespaceLevels > 1 {
             out.append("restrack runs in a child PID namespace (\(pidNamespaceLevels) levels deep): tasks outside it are not visible, "
                        + "\(Self.unknown); run it in the host's PID namespace to see them.")
+        }
+        if let procHidepid {
+            out.append("/proc is mounted with \(procHidepid): other users' processes are hidden from restrack, "
+                       + "\(Self.unknown); run restrack as root to see them.")
         }
         if denied > 0 {
             out.append("\(denied) \(denied == 1 ? "task" : "tasks") of other users not visible (e.g. \(SafeText.escape(deniedExample))): "

@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import TrackerCore
 
 /// Holders the kernel shows on dedicated CPUs: processes with a thread
@@ -61,6 +64,9 @@ struct TaskScanner: Sendable {
         var state = TaskScanState(online: online, dedicated: dedicated, files: files)
         if files.isLive, case .success(let own) = files.contents("proc/self/status") {
             state.tally.pidNamespaceLevels = Self.pidNamespaceLevels(own)
+        }
+        if files.isLive, geteuid() != 0, case .success(let mounts) = files.contents("proc/mounts") {
+            state.tally.procHidepid = ProcHidepid.option(in: mounts)
         }
 
         switch files.numericEntries("proc") {
