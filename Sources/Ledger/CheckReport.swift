@@ -27,8 +27,11 @@ public struct CheckReport: Sendable {
         self.warnings = warnings
     }
 
-    /// Findings `check` fails on: outside use and conflicts.
-    public var problems: [Finding] { findings.filter { $0.kind == .outsideUse || $0.kind == .conflict } }
+    /// Findings `check` fails on: outside use, conflicts, and blind spots
+    /// (tasks restrack could not see may pin the CPUs it hands out).
+    public var problems: [Finding] {
+        findings.filter { $0.kind == .outsideUse || $0.kind == .conflict || $0.isBlindSpot }
+    }
 
     public var isHealthy: Bool {
         integrity.isEmpty && conflicts.isEmpty && stuck.isEmpty && drift.isEmpty && problems.isEmpty

@@ -470,14 +470,11 @@ public struct Ledger: Sendable {
     static func liveView(snapshot: HostSnapshot, holdings: [Tracker.Holding], observations: Observations,
                          newOwner: Int32?, _ db: Database) throws -> LiveView {
         let claimsOnly = Tracker.effective(snapshot, holdings: holdings)
-        var owners = Set<Int32>()
+        var owners = ClaimOwners()
         if !observations.holders.isEmpty || !observations.devices.isEmpty {
-            owners = Set(try Int32.fetchAll(db, sql: """
-                SELECT DISTINCT consumer_pid FROM claim
-                WHERE state IN ('claimed', 'confirmed') AND consumer_pid IS NOT NULL
-                """))
+            try ownersOfLiveClaims(db, observations: observations, into: &owners)
         }
-        if let newOwner { owners.insert(newOwner) }
+        if let newOwner { owners.addClaimant(newOwner) }
         var claimed: [PagePoolKey: Int] = [:]
         for holding in holdings {
             for cell in holding.usage.cells {
@@ -503,6 +500,39 @@ public struct Ledger: Sendable {
         }
         return LiveView(snapshot: snapshot, claimsOnly: claimsOnly, observations: observations, owners: owners,
                         claimedPages: claimed, confirmedPages: confirmed)
+    }
+
+    /// The live claims' owners with what each claim holds, judged as the
+    /// derivation judges them (`ClaimOwners`): a pid the probe saw running
+    /// with another start time than its claim recorded is not the owner.
+    static func ownersOfLiveClaims(_ db: Database, observations: Observations, into owners: inout ClaimOwners) throws {
+        let what = "claim row"
+        var cpus: [String: CPUSet] = [:]
+        for row in try Row.fetchAll(db, sql: """
+            SELECT h.claim_id, h.cpu FROM held_cpu h JOIN claim c ON c.id = h.claim_id
+            WHERE c.state IN ('claimed', 'confirmed') AND c.consumer_pid IS NOT NULL
+            """) {
+            let id: String = try RowColumn.value(row, "claim_id", in: "held_cpu row")
+            cpus[id, default: []].insert(try RowColumn.value(row, "cpu", in: "held_cpu row"))
+        }
+        var devices: [String: [String]] = [:]
+        for row in try Row.fetchAll(db, sql: """
+            SELECT p.claim_id, p.address FROM held_pci p JOIN claim c ON c.id = p.claim_id
+            WHERE c.state IN ('claimed', 'confirmed') AND c.consumer_pid IS NOT NULL
+            """) {
+            let id: String = try RowColumn.value(row, "claim_id", in: "held_pci row")
+            devices[id, default: []].append(try RowColumn.value(row, "address", in: "held_pci row"))
+        }
+        for row in try Row.fetchAll(db, sql: """
+            SELECT id, consumer_pid, consumer_pid_start FROM claim
+            WHERE state IN ('claimed', 'confirmed') AND consumer_pid IS NOT NULL
+            """) {
+            let id: String = try RowColumn.value(row, "id", in: what)
+            let pid: Int32 = try RowColumn.value(row, "consumer_pid", in: what)
+            let start: Int64? = try RowColumn.optional(row, "consumer_pid_start", in: what)
+            owners.add(pid: pid, startTime: start.map { UInt64(bitPattern: $0) }, cpus: cpus[id] ?? [],
+                       devices: devices[id] ?? [], observations: observations)
+        }
     }
 
     /// Which part of the index differs from the claims' fingerprint, in words; nil when none.

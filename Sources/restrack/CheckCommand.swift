@@ -51,7 +51,9 @@ struct CheckCommand: ParsableCommand {
             for line in report.conflicts { print("CONFLICT  \(SafeText.strip(line))") }
             for line in stuckLines { print("STUCK     \(SafeText.strip(line))") }
             for d in report.drift { print("DRIFT     \(SafeText.strip(d.message))") }
-            for f in report.findings { print("\(Self.label(f.kind)) \(SafeText.strip(f.message))") }
+            for f in report.findings {
+                print("\(f.isBlindSpot ? "WARNING  " : Self.label(f.kind)) \(SafeText.strip(f.message))")
+            }
             for w in report.warnings { print("WARNING   \(SafeText.strip(w))") }
             if report.isHealthy { print("ok: \(report.liveClaims) live claims, ledger \(book.path)") }
         }

@@ -334,6 +334,10 @@ import TrackerCore
         // pid 555 exists but its open files cannot be read: said, naming
         // the devices whose users are then unknown.
         #expect(r.notVisible.contains { $0.contains("pid 555") && $0.contains("0000:3b:02.0, 0000:3b:02.3") })
+        // Not visible is not free: the VFIO device with no known user has
+        // unknown users (the one pid 4121 holds is blocked by it anyway).
+        #expect(r.devices["0000:3b:02.3"]?.usersUnknown == "the open files of pid 555 cannot be read")
+        #expect(r.devices["0000:3b:02.0"]?.usersUnknown == nil)
     }
 
     @Test func mountPointEscapesAreDecoded() {

@@ -109,8 +109,10 @@ import Testing
         let seen = Observations(now: 0, holders: [Self.qemu(4121, cpus: [1, 2, 3])])
         let base = ClaimStateDerivation.derive(snapshot: Self.host(free: nil), claims: [], observations: seen)
         let live = try #require(base.live)
+        var owners = live.owners
+        owners.addClaimant(4121)
         let mine = LiveView(snapshot: live.snapshot, claimsOnly: live.claimsOnly, observations: seen,
-                            owners: live.owners.union([4121]), claimedPages: [:], confirmedPages: [:])
+                            owners: owners, claimedPages: [:], confirmedPages: [:])
         #expect(mine.holders.isEmpty)
         let decision = LiveFit.fit(Self.oneDedicated, view: mine)
         #expect(decision.fits)
@@ -205,7 +207,7 @@ import Testing
             var dev = PCIDevice(address: use.address, vendorID: "8086", productID: "1", devType: type,
                                 parentAddr: type == .vf ? "0000:01:00.0" : nil)
             dev.driver = use.driver
-            return DeviceJudgement.blocker(use, device: dev, specConfigured: spec, owners: [])
+            return DeviceJudgement.blocker(use, device: dev, specConfigured: spec, owners: ClaimOwners())
         }
         let a = "0000:01:00.1"
         #expect(blocker(DeviceUse(address: a)) == nil)

@@ -1,6 +1,7 @@
 import TrackerCore
 
-/// Leaf cgroups (v2) whose `cpuset.cpus.effective` is narrower than the
+/// Leaf cgroups (v2), or cgroups none of whose children has a cpuset of
+/// its own, whose `cpuset.cpus.effective` is narrower than the
 /// root cgroup's and touches dedicated CPUs: a VM's scope or vCPU cgroup,
 /// a pinned container. Narrowed is judged against the root, not the
 /// parent: a container whose pod slice was narrowed inherits the narrow set
@@ -45,11 +46,7 @@ struct CgroupLeafScan {
                 if !failure.isGone { skipped += 1 }
                 continue
             }
-            if children.isEmpty {
-                let held = eff.intersection(dedicated)
-                if path != "/", eff != baseline, !held.isEmpty { leaves.append(Leaf(path: path, cpus: held)) }
-                continue
-            }
+            var withCpuset: [(path: String, eff: CPUSet)] = []
             for raw in children {
                 guard let name = String(validating: raw, as: UTF8.self) else {
                     skipped += 1
@@ -57,8 +54,18 @@ struct CgroupLeafScan {
                 }
                 let child = path == "/" ? "/" + name : path + "/" + name
                 guard let own = cpusets.read(child) else { continue }
-                stack.append((child, own.intersection(baseline)))
+                withCpuset.append((child, own.intersection(baseline)))
             }
+            // With no child carrying its own cpuset (the controller is not
+            // enabled below: `systemctl set-property user.slice
+            // AllowedCPUs=5`), every task below runs on this cgroup's CPUs,
+            // so this is the deepest cgroup that explains the narrowing.
+            if withCpuset.isEmpty {
+                let held = eff.intersection(dedicated)
+                if path != "/", eff != baseline, !held.isEmpty { leaves.append(Leaf(path: path, cpus: held)) }
+                continue
+            }
+            stack.append(contentsOf: withCpuset)
         }
         leaves.sort { $0.path < $1.path }
     }

@@ -146,8 +146,12 @@ struct DeviceUseProbe: Sendable {
         if !scan.unreadablePids.isEmpty {
             let shown = scan.unreadablePids.prefix(5).map(String.init).joined(separator: ", ")
             let more = scan.unreadablePids.count > 5 ? " and \(scan.unreadablePids.count - 5) more" : ""
-            notes.append("the open files of pid \(shown)\(more) cannot be read: whether they hold the VFIO groups of "
-                         + "\(vfioBound.joined(separator: ", ")) is not known; run as root to see them")
+            let why = "the open files of pid \(shown)\(more) cannot be read"
+            notes.append("\(why): whether they hold the VFIO groups of \(vfioBound.joined(separator: ", ")) is not known, "
+                         + "so those devices are not claimable; run restrack as root to see them")
+            for address in vfioBound where result.devices[address]?.vfioUsers.isEmpty == true {
+                result.devices[address]?.usersUnknown = why
+            }
         }
     }
 

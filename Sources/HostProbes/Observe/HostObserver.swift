@@ -48,6 +48,7 @@ public final class HostObserver: @unchecked Sendable {
         let scan = tasks.scan(snapshot: snapshot)
         seen.holders += scan.holders
         seen.notVisible += scan.notVisible
+        seen.blindSpots += scan.blindSpots
         let use = devices.observe(snapshot: snapshot)
         seen.devices = use.devices
         seen.holders += use.holders

@@ -18,6 +18,8 @@ struct TaskScanTally {
     var procUnlisted: String?
     /// Above 1: the reader's /proc shows only its own PID namespace.
     var pidNamespaceLevels = 1
+    /// `/proc`'s option hiding other users' processes from this reader.
+    var procHidepid: String?
 
     /// Another user's task (EACCES/EPERM).
     mutating func deny(_ path: String, _ failure: TaskFiles.Failure) {
@@ -48,9 +50,14 @@ struct TaskScanTally {
         }
     }
 
-    private static let unknown = "the CPUs they are pinned to are unknown, not free"
+    private static let unknown = "the CPUs they are pinned to are unknown (restrack still hands out CPUs no visible "
+        + "task pins, and `check` fails until every task can be seen)"
 
-    var lines: [String] {
+    /// Every note, the blind spots first.
+    var lines: [String] { blindSpots + notes }
+
+    /// What hides who pins CPUs: tasks or cgroups not looked at.
+    var blindSpots: [String] {
         var out: [String] = []
         if let procUnlisted {
             out.append("\(procUnlisted): no task could be looked at; \(Self.unknown).")
@@ -58,6 +65,10 @@ struct TaskScanTally {
         if pidNamespaceLevels > 1 {
             out.append("restrack runs in a child PID namespace (\(pidNamespaceLevels) levels deep): tasks outside it are not visible, "
                        + "\(Self.unknown); run it in the host's PID namespace to see them.")
+        }
+        if let procHidepid {
+            out.append("/proc is mounted with \(procHidepid): other users' processes are hidden from restrack, "
+                       + "\(Self.unknown); run restrack as root to see them.")
         }
         if denied > 0 {
             out.append("\(denied) \(denied == 1 ? "task" : "tasks") of other users not visible (e.g. \(SafeText.escape(deniedExample))): "
@@ -74,17 +85,24 @@ struct TaskScanTally {
         if let (limit, processes) = tasksPastLimit {
             out.append("Task scan stopped at \(limit) tasks; \(processes) more processes were not looked at: \(Self.unknown).")
         }
+        if let cgroupsPastLimit {
+            out.append("Cgroup scan stopped at \(cgroupsPastLimit) cgroups; \(cgroupsSkipped) were not looked at: "
+                       + "the CPUs they confine are unknown.")
+        } else if cgroupsSkipped > 0 {
+            out.append("\(cgroupsSkipped) \(cgroupsSkipped == 1 ? "cgroup" : "cgroups") could not be read or named: "
+                       + "the CPUs they confine are unknown.")
+        }
+        return out
+    }
+
+    /// Notes that hide nothing: a garbled cpuset, for which the nearest
+    /// ancestor's set stands in.
+    var notes: [String] {
+        var out: [String] = []
         if !garbledCpusets.isEmpty {
             let first = SafeText.escape("/" + garbledCpusets[0])
             out.append("\(garbledCpusets.count) cpuset.cpus.effective \(garbledCpusets.count == 1 ? "file holds" : "files hold") no CPU list "
                        + "(e.g. \(first)); the nearest ancestor's set was used.")
-        }
-        if let cgroupsPastLimit {
-            out.append("Cgroup scan stopped at \(cgroupsPastLimit) cgroups; \(cgroupsSkipped) were not looked at: "
-                       + "the CPUs they confine are unknown, not free.")
-        } else if cgroupsSkipped > 0 {
-            out.append("\(cgroupsSkipped) \(cgroupsSkipped == 1 ? "cgroup" : "cgroups") could not be read or named: "
-                       + "the CPUs they confine are unknown, not free.")
         }
         return out
     }

@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import TrackerCore
 
 /// Holders the kernel shows on dedicated CPUs: processes with a thread
@@ -49,6 +52,8 @@ struct TaskScanner: Sendable {
     struct Scan: Sendable {
         var holders: [Holder] = []
         var notVisible: [String] = []
+        /// The part of `notVisible` that hides who pins CPUs.
+        var blindSpots: [String] = []
     }
 
     func scan(snapshot: HostSnapshot) -> Scan {
@@ -59,6 +64,9 @@ struct TaskScanner: Sendable {
         var state = TaskScanState(online: online, dedicated: dedicated, files: files)
         if files.isLive, case .success(let own) = files.contents("proc/self/status") {
             state.tally.pidNamespaceLevels = Self.pidNamespaceLevels(own)
+        }
+        if files.isLive, geteuid() != 0, case .success(let mounts) = files.contents("proc/mounts") {
+            state.tally.procHidepid = ProcHidepid.option(in: mounts)
         }
 
         switch files.numericEntries("proc") {
@@ -91,7 +99,7 @@ struct TaskScanner: Sendable {
             holders.append(Holder(kind: .kernel, id: "cgroup:" + path, name: name, cgroup: path, cpus: leaf.cpus))
         }
         state.tally.garbledCpusets = state.cpusets.garbled
-        return Scan(holders: holders, notVisible: state.tally.lines)
+        return Scan(holders: holders, notVisible: state.tally.lines, blindSpots: state.tally.blindSpots)
     }
 
     /// How many PID namespaces deep the reader is, from the `NSpid:` line

@@ -32,6 +32,11 @@ public struct Observations: Hashable, Sendable {
     /// Sources that could not be read in full ("/proc/4121 of another
     /// user", "cgroup tree not mounted"): said once, never taken as free.
     public var notVisible: [String]
+    /// The part of `notVisible` that hides who holds CPUs (tasks of other
+    /// users, a child PID namespace, a task scan cut short): CPUs no visible
+    /// holder pins stay claimable, but `check` fails naming the blind spot,
+    /// so an operator learns that restrack could not check the host.
+    public var blindSpots: [String] = []
 
     public init(now: Double, processes: [Int32: ProcessLiveness] = [:], affinities: [Int32: CPUSet] = [:],
                 holders: [Holder] = [], devices: [String: DeviceUse] = [:], utilisation: Utilisation? = nil,

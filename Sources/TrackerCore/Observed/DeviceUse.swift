@@ -14,9 +14,14 @@ public struct DeviceUse: Codable, Hashable, Sendable {
     /// display): the sentence an operator reads, e.g. "disk controller of
     /// vda, mounted at /".
     public var hostReason: String?
+    /// Set when some process's open files could not be read, so whether it
+    /// holds this device's VFIO group is unknown: the sentence saying why.
+    /// Such a device is not handed out (not visible is not free).
+    public var usersUnknown: String?
 
     public init(address: String, driver: String? = nil, vfioUsers: [ProcessRef] = [], netdevUp: Bool = false,
-                hostReason: String? = nil) {
+                hostReason: String? = nil, usersUnknown: String? = nil) {
+        self.usersUnknown = usersUnknown
         self.address = address
         self.driver = driver
         self.vfioUsers = vfioUsers
@@ -30,6 +35,7 @@ public struct DeviceUse: Codable, Hashable, Sendable {
 
     enum CodingKeys: String, CodingKey {
         case address, driver, vfioUsers = "vfio_users", netdevUp = "netdev_up", hostReason = "host_reason"
+        case usersUnknown = "users_unknown"
     }
 }
 

@@ -16,4 +16,12 @@ public struct Finding: Codable, Hashable, Sendable, CustomStringConvertible {
     }
 
     public var description: String { message }
+
+    /// The `resource` of a not-visible finding that hides who pins CPUs
+    /// (tasks of other users, a child PID namespace, a scan cut short):
+    /// `check` fails on it, since it could not check the host.
+    public static let blindSpot = "tasks not visible"
+
+    /// A blind spot `check` fails on.
+    public var isBlindSpot: Bool { kind == .notVisible && resource == Self.blindSpot }
 }

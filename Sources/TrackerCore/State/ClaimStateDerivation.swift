@@ -34,7 +34,7 @@ public enum ClaimStateDerivation {
         }
         drift += base.poolDrift
         let view = LiveView(snapshot: base.host, claimsOnly: applied.effective, observations: seen,
-                            owners: owners(base.claims, seen), claimedPages: base.claimedPages,
+                            owners: ClaimOwners.of(base.claims, observations: seen), claimedPages: base.claimedPages,
                             confirmedPages: base.confirmedPages)
         let findings = HolderJudgement.findings(view: view, claims: base.claims, observations: seen)
             + drift.map { Finding(kind: .drift, resource: $0.kind.rawValue, holders: $0.holders, message: $0.message) }
@@ -44,20 +44,6 @@ public enum ClaimStateDerivation {
                          holders: base.claimHolders + view.holders, findings: findings,
                          deviceBlockers: view.deviceBlockers, cpuHolders: view.cpuHolders,
                          utilisation: seen.utilisation, live: view)
-    }
-
-    /// Owner pids whose own use explains what the kernel shows them
-    /// holding: every live claim's owner except one whose pid now belongs
-    /// to another process (its start time differs).
-    static func owners(_ claims: [Claim], _ seen: Observations) -> Set<Int32> {
-        var pids = Set<Int32>()
-        for claim in claims {
-            guard let pid = claim.consumer.pid else { continue }
-            if case .alive(let started)? = seen.processes[pid], let expected = claim.consumer.pidStartTime,
-               expected != started { continue }
-            pids.insert(pid)
-        }
-        return pids
     }
 
     private static func ownerReasons(_ claim: Claim, _ seen: Observations) -> [StuckReason] {

@@ -10,9 +10,10 @@ enum DeviceJudgement {
     /// attach). With one, Nova's semantics stand (the operator listed the
     /// device), except that a device held open by a process or backing the
     /// host is still in use. `owners` are pids of live claims' owners (and
-    /// the new claim's): their own VFIO use is not a blocker.
-    static func blocker(_ use: DeviceUse, device: PCIDevice, specConfigured: Bool, owners: Set<Int32>) -> String? {
-        let users = use.vfioUsers.filter { !owners.contains($0.pid) }
+    /// the new claim's): their VFIO use of what their claims hold is not a
+    /// blocker.
+    static func blocker(_ use: DeviceUse, device: PCIDevice, specConfigured: Bool, owners: ClaimOwners) -> String? {
+        let users = use.vfioUsers.filter { !owners.owns(pid: $0.pid, device: use.address) }
         if let first = users.first {
             let more = users.count > 1 ? " and \(users.count - 1) more" : ""
             return "held open by pid \(first.pid) (\(first.comm))\(more)"
@@ -20,6 +21,7 @@ enum DeviceJudgement {
         if let why = use.hostReason {
             return "bound to \(use.driver ?? "no driver"): \(why)"
         }
+        if let why = use.usersUnknown { return "users unknown: \(why)" }
         if specConfigured { return nil }
         guard let driver = use.driver, !DeviceUse.passthroughDrivers.contains(driver) else { return nil }
         if device.devType == .vf {
@@ -32,8 +34,8 @@ enum DeviceJudgement {
     /// What makes a device claim `claimID` holds used by someone else too:
     /// held open by a process that is not a live claim's owner, or in use by
     /// the host. nil when nothing.
-    static func conflict(_ use: DeviceUse, owners: Set<Int32>) -> (holder: String, what: String)? {
-        if let other = use.vfioUsers.first(where: { !owners.contains($0.pid) }) {
+    static func conflict(_ use: DeviceUse, owners: ClaimOwners) -> (holder: String, what: String)? {
+        if let other = use.vfioUsers.first(where: { !owners.owns(pid: $0.pid, device: use.address) }) {
             return ("pid:\(other.pid)", "held open by pid \(other.pid) (\(other.comm))")
         }
         if let why = use.hostReason {

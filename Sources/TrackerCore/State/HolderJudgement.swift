@@ -19,18 +19,30 @@ enum HolderJudgement {
             for cpu in c.usage.pinnedCPUs where claimOf[cpu] == nil { claimOf[cpu] = c }
         }
         let dedicated = view.snapshot.cells.reduce(into: CPUSet()) { $0.formUnion($1.pcpus) }
+        // One line per set of CPUs, naming its holders: twenty sleeps
+        // pinned to CPU 1 are one finding, not twenty.
+        var looseOrder: [CPUSet] = []
+        var looseHolders: [CPUSet: [Holder]] = [:]
         for h in view.holders where !h.cpus.isEmpty {
-            let touched = h.cpus.intersection(dedicated)
-            let loose = CPUSet(touched.filter { claimOf[$0] == nil })
-            if !loose.isEmpty {
-                let what = cpuWords(loose)
-                out.append(Finding(
-                    kind: .outsideUse, resource: what, holders: [h.id],
-                    message: "dedicated \(what) \(loose.count == 1 ? "is" : "are") pinned by \(h.label), not by a restrack "
-                        + "claim: restrack will not promise \(loose.count == 1 ? "it" : "them"); re-pin or stop that "
-                        + "process (taskset, its cgroup's cpuset), or take \(loose.count == 1 ? "it" : "them") out of "
-                        + "cpu_dedicated_set"))
-            }
+            let loose = CPUSet(h.cpus.intersection(dedicated).filter { claimOf[$0] == nil })
+            guard !loose.isEmpty else { continue }
+            if looseHolders[loose] == nil { looseOrder.append(loose) }
+            looseHolders[loose, default: []].append(h)
+        }
+        for loose in looseOrder {
+            let holders = looseHolders[loose] ?? []
+            let what = cpuWords(loose)
+            let names = holders.prefix(3).map(\.label).joined(separator: ", ")
+                + (holders.count > 3 ? " and \(holders.count - 3) more" : "")
+            let one = holders.count == 1
+            out.append(Finding(
+                kind: .outsideUse, resource: what, holders: holders.map(\.id),
+                message: "dedicated \(what) \(loose.count == 1 ? "is" : "are") pinned by \(names), not by a restrack "
+                    + "claim: restrack will not promise \(loose.count == 1 ? "it" : "them"); re-pin or stop "
+                    + "\(one ? "that process" : "those processes") (taskset, their cgroup's cpuset), or take "
+                    + "\(loose.count == 1 ? "it" : "them") out of cpu_dedicated_set"))
+        }
+        for h in view.holders where !h.cpus.isEmpty {
             var shared: [String: (claim: Claim, cpus: CPUSet)] = [:]
             for cpu in h.cpus { if let c = claimOf[cpu] { shared[c.id, default: (c, [])].cpus.insert(cpu) } }
             for (_, pair) in shared.sorted(by: { $0.key < $1.key }) {
@@ -43,11 +55,13 @@ enum HolderJudgement {
             }
         }
         out += deviceConflicts(view: view, claims: claims, devices: seen.devices)
+        // Notes carry their own advice: a garbled file is not fixed by
+        // running as root. Blind spots make `check` fail (see Finding.blindSpot).
+        let blind = Set(seen.blindSpots)
         for what in seen.notVisible {
-            out.append(Finding(
-                kind: .notVisible, resource: what, holders: [],
-                message: "\(what): not visible to restrack, so what it holds is unknown (it is not counted as free "
-                    + "either); run restrack as root, in the host's pid namespace, to see it"))
+            out.append(blind.contains(what)
+                ? Finding(kind: .notVisible, resource: Finding.blindSpot, holders: [], message: what)
+                : Finding(kind: .notVisible, resource: what, holders: [], message: what))
         }
         return out
     }

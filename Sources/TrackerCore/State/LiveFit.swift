@@ -47,8 +47,11 @@ public enum LiveFit {
             for cell in usage.cells where cell.pages > 0 {
                 if let size = cell.pageSizeKB { keys.insert(PagePoolKey(node: cell.hostCell, sizeKB: size)) }
             }
-            return view.pools.filter { keys.contains($0.key) && $0.outside > 0 }.map {
-                "\($0.outside) of \($0.total) \($0.resource) are in use outside restrack"
+            return view.pools.filter { keys.contains($0.key) && $0.withheld > 0 }.map { pool in
+                let outside = pool.outside > 0 ? "\(pool.outside) of \(pool.total) \(pool.resource) are in use outside restrack" : nil
+                let surplus = pool.surplus > 0
+                    ? "\(pool.surplus) \(pool.resource) are surplus pages, not part of the persistent pool" : nil
+                return [outside, surplus].compactMap { $0 }.joined(separator: "; ")
             }
         case .devices:
             var hostOwned = Set<String>()

@@ -26,27 +26,39 @@ public struct LiveView: Hashable, Sendable {
     public let deviceBlockers: [String: String]
     /// Hugepage pools with the kernel's counts (only those with `free`).
     public let pools: [PoolUse]
-    /// Pids whose holders are explained by a claim (owners of live claims,
-    /// and the new claim's owner when fitting one).
-    public let owners: Set<Int32>
+    /// The live claims' owners (and the new claim's owner when fitting
+    /// one) with what their claims explain of their holding.
+    public let owners: ClaimOwners
 
     /// - Parameters:
     ///   - claimedPages, confirmedPages: pages all live claims / confirmed
     ///     claims hold per pool.
-    public init(snapshot: HostSnapshot, claimsOnly: HostSnapshot, observations seen: Observations, owners: Set<Int32>,
+    public init(snapshot: HostSnapshot, claimsOnly: HostSnapshot, observations seen: Observations, owners: ClaimOwners,
                 claimedPages: [PagePoolKey: Int], confirmedPages: [PagePoolKey: Int]) {
         self.snapshot = snapshot
         self.claimsOnly = claimsOnly
         self.owners = owners
         pools = PoolUse.all(snapshot: snapshot, claimed: claimedPages, confirmed: confirmedPages)
         let merged = HolderMerge.merged(seen.holders, devices: seen.devices)
-        let isOwner = { (h: Holder) in h.pid.map(owners.contains) ?? false }
-        // The scopes owners run in: a VM's vCPU cgroups are its owner's use.
-        let ownerScopes = Set(merged.filter(isOwner).compactMap { $0.cgroup.flatMap(CgroupUnit.scope(of:)) })
-        var others = merged.filter { h in
-            guard h.kind != .restrack, !isOwner(h) else { return false }
-            guard h.pid == nil, let scope = h.cgroup.flatMap(CgroupUnit.scope(of:)) else { return true }
-            return !ownerScopes.contains(scope)
+        // The scopes owners run in: a VM's vCPU cgroups are its owner's use,
+        // as far as its claims go.
+        var scopeUse: [String: ClaimOwners.Use] = [:]
+        for h in merged {
+            guard let pid = h.pid, let use = owners.byPid[pid],
+                  let scope = h.cgroup.flatMap(CgroupUnit.scope(of:)) else { continue }
+            scopeUse[scope, default: ClaimOwners.Use()].cpus.formUnion(use.cpus)
+            scopeUse[scope, default: ClaimOwners.Use()].devices.formUnion(use.devices)
+            if use.whole { scopeUse[scope, default: ClaimOwners.Use()].whole = true }
+        }
+        var others: [Holder] = []
+        for h in merged where h.kind != .restrack {
+            if let pid = h.pid, let use = owners.byPid[pid] {
+                if let rest = ClaimOwners.remainder(of: h, use: use) { others.append(rest) }
+            } else if h.pid == nil, let scope = h.cgroup.flatMap(CgroupUnit.scope(of:)), let use = scopeUse[scope] {
+                if let rest = ClaimOwners.remainder(of: h, use: use) { others.append(rest) }
+            } else {
+                others.append(h)
+            }
         }
         var cpuHolders: [Int: Holder] = [:]
         for h in others {
@@ -80,10 +92,10 @@ public struct LiveView: Hashable, Sendable {
             }
         }
         if kinds.contains(.pages) {
-            for pool in pools where pool.outside > 0 {
+            for pool in pools where pool.withheld > 0 {
                 guard let ci = host.cells.firstIndex(where: { $0.id == pool.key.node }),
                       let pi = host.cells[ci].mempages.firstIndex(where: { $0.sizeKB == pool.key.sizeKB }) else { continue }
-                host.cells[ci].mempages[pi].used += pool.outside
+                host.cells[ci].mempages[pi].used += pool.withheld
             }
         }
         if kinds.contains(.devices), !blockers.isEmpty {
@@ -95,10 +107,12 @@ public struct LiveView: Hashable, Sendable {
     }
 
     /// Devices available after the claims that the host shows in use. A VF
-    /// in use leaves its PF unavailable too (Nova's PF⇄VF rule); a PF the
-    /// host uses leaves its VFs alone (the usual SR-IOV setup).
+    /// in use leaves its PF unavailable too, and a PF passed through (held
+    /// open by a VFIO user, or held by a process) leaves its VFs unavailable
+    /// (Nova's PF⇄VF rule). A PF the host merely drives (its netdev up)
+    /// leaves its VFs alone: that is the usual SR-IOV setup.
     private static func blockers(_ base: HostSnapshot, _ seen: Observations, holders: [Holder],
-                                 owners: Set<Int32>) -> [String: String] {
+                                 owners: ClaimOwners) -> [String: String] {
         var heldBy: [String: Holder] = [:]
         for h in holders {
             for a in h.pciDevices where heldBy[a] == nil { heldBy[a] = h }
@@ -113,13 +127,27 @@ public struct LiveView: Hashable, Sendable {
                 out[dev.address] = h.kind == .host ? "used by the host" : "held by \(h.label)"
             }
         }
-        guard !out.isEmpty else { return out }
+        var passedThrough: [String: String] = [:]
+        for dev in base.pciDevices where dev.devType == .pf {
+            if let use = seen.devices[dev.address],
+               let user = use.vfioUsers.first(where: { !owners.owns(pid: $0.pid, device: dev.address) }) {
+                passedThrough[dev.address] = "held open by pid \(user.pid) (\(user.comm))"
+            } else if let h = heldBy[dev.address], h.kind != .host {
+                passedThrough[dev.address] = "held by \(h.label)"
+            }
+        }
+        guard !out.isEmpty || !passedThrough.isEmpty else { return out }
         var byAddress: [String: PCIDevice] = [:]
         for d in base.pciDevices { byAddress[d.address] = d }
-        for (address, why) in out.sorted(by: { $0.key < $1.key }) {
+        let direct = out
+        for (address, why) in direct.sorted(by: { $0.key < $1.key }) {
             guard let vf = byAddress[address], vf.devType == .vf, let parent = vf.parentAddr,
                   byAddress[parent]?.status == .available, out[parent] == nil else { continue }
             out[parent] = "its VF \(address) is \(why)"
+        }
+        for dev in base.pciDevices where dev.devType == .vf && dev.status == .available && direct[dev.address] == nil {
+            guard let parent = dev.parentAddr, let why = passedThrough[parent] else { continue }
+            out[dev.address] = "its PF \(parent) is \(why)"
         }
         return out
     }
@@ -130,7 +158,7 @@ extension LiveView {
     public func blocks(_ kind: Blocker) -> Bool {
         switch kind {
         case .cpus: return !cpuHolders.isEmpty
-        case .pages: return pools.contains { $0.outside > 0 }
+        case .pages: return pools.contains { $0.withheld > 0 }
         case .devices: return !deviceBlockers.isEmpty
         }
     }

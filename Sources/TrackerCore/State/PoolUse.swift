@@ -25,6 +25,14 @@ public struct PoolUse: Hashable, Sendable {
     /// and what confirmed guests hold.
     public var outside: Int { Swift.max(0, inUse - confirmed - reserved - preUsed) }
 
+    /// Pages a fit must not promise besides the claims: the outside use,
+    /// and the surplus pages. `total` is `nr_hugepages`, which counts the
+    /// surplus (overcommitted pages the kernel allocated on demand and gives
+    /// back when freed): they are not part of the persistent pool, so with
+    /// them taken out a fit never promises more than the kernel's free
+    /// count plus what confirmed claims already hold.
+    public var withheld: Int { outside + surplus }
+
     /// "824 of 1024 2M pages on node 0".
     public var resource: String { "\(PageSizeText.short(kb: key.sizeKB)) pages on node \(key.node)" }
 
