@@ -51,8 +51,10 @@ import Testing
         #expect(r.status == 0, "\(r.stderr)")
         // 70 VFs are two PFs (64 + 6 VFs); 10 tasks are three processes
         // of 4, 4 and 2 threads.
-        #expect(r.stdout.contains("host: 8 CPUs, 72 PCI devices (70 VFs), 10 tasks; 2 polls"), "\(r.stdout)")
-        #expect(r.stdout.contains("full poll (snapshot + observe): p50 "))
+        #expect(r.stdout.contains("host: 8 CPUs ("), "\(r.stdout)")
+        #expect(r.stdout.contains(" 72 PCI devices (70 VFs), 10 tasks; 2 polls"), "\(r.stdout)")
+        #expect(r.stdout.contains("full poll (snapshot + observe)"), "\(r.stdout)")
+        #expect(r.stdout.contains("everything but the task scan:"), "\(r.stdout)")
         #expect(r.stdout.contains("task scan per 1,000 tasks:"))
         let generated = r.stdout.split(separator: "\n").first { $0.hasPrefix("generated ") }
             .flatMap { line in line.split(separator: " ").first { $0.hasPrefix("/") } }
