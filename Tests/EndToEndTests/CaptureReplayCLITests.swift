@@ -39,6 +39,10 @@ import TestSupport
     }
 
     @Test(.timeLimit(.minutes(5))) func aCaptureOfThisHostReplaysItsHoldersAndTheBootDisk() throws {
+        try LiveCPUPinning.exclusively { try aCaptureOfThisHostReplaysItsHoldersAndTheBootDiskAlone() }
+    }
+
+    private func aCaptureOfThisHostReplaysItsHoldersAndTheBootDiskAlone() throws {
         let found = LiveHostTruthCLITests.bootController()
         guard TestEnvironment.require(found != nil, "/ mounted from a disk behind a PCI controller"),
               TestEnvironment.require(LiveHostTruthCLITests.taskset != nil, "taskset (util-linux)"),

@@ -23,6 +23,10 @@ import Testing
     }
 
     @Test(.timeLimit(.minutes(3))) func aTasksetChildHoldsDedicatedCPU1UntilItIsKilled() throws {
+        try LiveCPUPinning.exclusively { try aTasksetChildHoldsDedicatedCPU1UntilItIsKilledAlone() }
+    }
+
+    private func aTasksetChildHoldsDedicatedCPU1UntilItIsKilledAlone() throws {
         guard TestEnvironment.require(Self.taskset != nil, "taskset (util-linux)"),
               TestEnvironment.require(ProcessInfo.processInfo.activeProcessorCount >= 2, "2 CPUs") else { return }
         let cli = LedgerCLI()

@@ -9,7 +9,11 @@ import TrackerCore
 @Suite struct TaskScannerLiveTests {
     static let snapshot = TaskRootFixture.snapshot(shared: [0], dedicated: [1])
 
-    @Test func pinnedChildHoldsCPU1UntilItExits() async throws {
+    @Test func pinnedChildHoldsCPU1UntilItExits() throws {
+        try LiveCPUPinning.exclusively { try pinnedChildHoldsCPU1UntilItExitsAlone() }
+    }
+
+    private func pinnedChildHoldsCPU1UntilItExitsAlone() throws {
         let online = (try? String(contentsOfFile: "/sys/devices/system/cpu/online", encoding: .utf8))
             .flatMap { try? CPUSet(cpulist: $0) } ?? []
         guard TestEnvironment.require(online.contains(0) && online.contains(1), "CPUs 0 and 1 online") else { return }
@@ -32,7 +36,7 @@ import TrackerCore
                                         deviceSpecConfigured: false)
             holder = seen.holders.first { $0.pid == pid && $0.comm == "sleep" }
             if holder != nil { break }
-            try await Task.sleep(nanoseconds: 50_000_000)
+            Thread.sleep(forTimeInterval: 0.05)
         }
         let found = try #require(holder, "pid \(pid) pinned to CPU 1 is not reported")
         #expect(found.kind == .kernel)
