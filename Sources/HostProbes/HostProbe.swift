@@ -5,11 +5,14 @@ import TrackerCore
 
 /// The live host (or a captured tree) → `HostSnapshot`.
 public enum HostProbe {
-    public static func snapshot(_ options: ProbeOptions) throws(ProbeError) -> HostSnapshot {
+    /// `pciFacts`: PCI facts kept between polls by a long-lived caller (see
+    /// `PCIFactCache`); nil reads every device in full.
+    public static func snapshot(_ options: ProbeOptions,
+                                pciFacts: PCIFactCache? = nil) throws(ProbeError) -> HostSnapshot {
         let reader = SysfsReader(root: options.root)
         if let root = options.root { try checkRoot(root, reader) }
         let config = try options.configPath.map { path throws(ProbeError) in try ComputeConfig.load(path: path) }
-        return assemble(reader: reader, config: config, pciIDsPath: options.pciIDsPath)
+        return assemble(reader: reader, config: config, pciIDsPath: options.pciIDsPath, pciFacts: pciFacts)
     }
 
     /// An unusable `--root` is an error, not a snapshot full of warnings.
@@ -26,7 +29,8 @@ public enum HostProbe {
 
     /// Builds the snapshot from the probes and the config. Never fails:
     /// every problem is a warning and a neutral value.
-    static func assemble(reader: SysfsReader, config: ComputeConfig?, pciIDsPath: String?) -> HostSnapshot {
+    static func assemble(reader: SysfsReader, config: ComputeConfig?, pciIDsPath: String?,
+                         pciFacts: PCIFactCache? = nil) -> HostSnapshot {
         var warnings = ProbeWarnings()
         let settings = config ?? ComputeConfig()
         let topology = CPUTopologyProbe.probe(reader, warnings: &warnings)
@@ -40,7 +44,7 @@ public enum HostProbe {
         MemoryReservation.apply(settings.reservedHostMemoryMB, to: &cells, warnings: &warnings)
         CPUReservation.apply(settings.reservedHostCPUs, ratio: settings.cpuAllocationRatio, to: &cells, warnings: &warnings)
 
-        var devices = PCIProbe.probe(reader, idsPath: pciIDsPath, warnings: &warnings)
+        var devices = PCIProbe.probe(reader, idsPath: pciIDsPath, warnings: &warnings, cache: pciFacts)
         devices = DeviceSpecFilter.apply(settings.deviceSpecs, to: devices)
         // A physfn link to itself or to a non-PF (a damaged capture) would
         // make a snapshot that `fit --host` refuses, and a fit that breaks

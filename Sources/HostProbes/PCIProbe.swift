@@ -7,34 +7,73 @@ import TrackerCore
 public enum PCIProbe {
     static let busDir = "sys/bus/pci/devices"
 
-    public static func probe(_ reader: SysfsReader, idsPath: String?, warnings: inout ProbeWarnings) -> [PCIDevice] {
+    /// `cache`: the facts kept from earlier polls by a long-lived owner;
+    /// nil for a one-shot probe, which reads everything.
+    public static func probe(_ reader: SysfsReader, idsPath: String?, warnings: inout ProbeWarnings,
+                             cache: PCIFactCache? = nil) -> [PCIDevice] {
         // A tree without a PCI bus (many captures drop it) has no devices;
         // that is not a problem worth a warning.
-        guard let dirNames = reader.list(busDir) else { return [] }
+        guard let dirNames = reader.list(busDir) else {
+            cache?.replace(with: [:])
+            return []
+        }
+        if let cache, let kept = cache.facts(for: dirNames, reader: reader) {
+            return kept.map { facts in
+                var dev = facts.device
+                let dir = "\(busDir)/\(dev.address)"
+                readChanging(&dev, isVF: facts.isVF, dir: dir, listed: reader.list(dir), reader: reader,
+                             warnings: &warnings)
+                return dev
+            }
+        }
+        // Taken before anything is read: a directory replaced during the
+        // scan is then a miss next poll, never stale facts under its new
+        // identity.
+        var identities: [String: PCIDirIdentity] = [:]
+        if cache != nil {
+            for name in dirNames {
+                identities[name] = PCIDirIdentity(path: reader.path("\(busDir)/\(name)"))
+            }
+        }
+        var keep = cache != nil
         // libpci opens a device's files itself, blocking: a FIFO among them
         // in a captured tree would hang the scan. Such a tree is read
         // through the reader instead, which refuses the FIFO with a warning.
         if !reader.isLive, let (file, kind) = specialFile(dirNames, reader) {
             warnings.add(file: reader.path(file), problem: "is \(kind), not a regular file",
                          assumed: "libpci cannot scan the tree safely; devices read directly")
+            cache?.replace(with: [:])
             return inAddressOrder(sysfsEntries(dirNames, reader: reader, idsPath: idsPath, warnings: &warnings))
-                .map { device($0, reader: reader, idsPath: idsPath, warnings: &warnings) }
+                .map { device($0, reader: reader, idsPath: idsPath, warnings: &warnings).device }
         }
         let scan = LibPCI.scan(sysfsBusPath: reader.path("sys/bus/pci"), idsPath: idsPath)
         for message in scan.libraryWarnings {
             warnings.add("libpci: \(message).")
+            keep = false
         }
         var entries = scan.entries
         if let fatal = scan.fatal {
             warnings.add(file: reader.path(busDir), problem: "could not be scanned by libpci (\(fatal))",
                          assumed: "the devices its entries describe, read directly")
             entries = sysfsEntries(dirNames, reader: reader, idsPath: idsPath, warnings: &warnings)
+            keep = false
         }
         var devices: [PCIDevice] = []
+        var facts: [String: PCIFactCache.Facts] = [:]
         // Address order, so warnings come out in the same order every run.
         for entry in inAddressOrder(entries) {
-            devices.append(device(entry, reader: reader, idsPath: idsPath, warnings: &warnings))
+            let before = warnings.sentences.count
+            let read = device(entry, reader: reader, idsPath: idsPath, warnings: &warnings)
+            devices.append(read.device)
+            // Only a device read without a problem is kept: one with a
+            // warning is read again next poll, so its warning is repeated.
+            if keep, entry.fillError == nil, warnings.sentences.count == before,
+               let identity = identities[read.device.address] {
+                facts[read.device.address] = PCIFactCache.Facts(identity: identity, device: read.device,
+                                                                isVF: read.isVF)
+            }
         }
+        cache?.replace(with: keep ? facts : [:])
         return devices
     }
 
@@ -93,8 +132,10 @@ public enum PCIProbe {
         return entries
     }
 
+    /// The device and whether it is a VF (its `physfn` link, which cannot
+    /// change while the directory exists).
     private static func device(_ e: LibPCI.Entry, reader: SysfsReader, idsPath: String?,
-                               warnings: inout ProbeWarnings) -> PCIDevice {
+                               warnings: inout ProbeWarnings) -> (device: PCIDevice, isVF: Bool) {
         let values = SysfsValues(reader: reader)
         let dir = "\(busDir)/\(e.address)"
         var e = e
@@ -124,33 +165,46 @@ public enum PCIProbe {
         let listed = reader.list(dir)
         let names = listed.map(Set.init)
         func has(_ name: String) -> Bool { names?.contains(name) ?? true }
-        dev.driver = reader.linkBasename("\(dir)/driver").map(SafeText.escape)
         if let group = reader.linkBasename("\(dir)/iommu_group") {
             dev.iommuGroup = Int(group)
         }
-        let interfaces = interfaceNames(dir: dir, children: listed, reader: reader)
-        dev.netInterfaces = interfaces.isEmpty ? nil : interfaces
-
         if has("sriov_totalvfs") {
             dev.sriovTotalVFs = values.count("\(dir)/sriov_totalvfs", warnings: &warnings, assumed: "the device has no SR-IOV")
         }
-        if has("sriov_numvfs") {
-            dev.sriovNumVFs = values.count("\(dir)/sriov_numvfs", warnings: &warnings, assumed: "no VFs are enabled")
-        }
-        let virtfns = (listed ?? []).filter { $0.hasPrefix("virtfn") && Int($0.dropFirst(6)) != nil }
+        var isVF = false
         if has("physfn"), reader.exists("\(dir)/physfn") {
             if let parent = reader.linkBasename("\(dir)/physfn"), PCIAddress.parse(parent) != nil {
-                dev.devType = .vf
+                isVF = true
                 dev.parentAddr = parent
             } else {
                 warnings.add(file: reader.path("\(dir)/physfn"), problem: "does not link to a PCI address",
                              assumed: "the device is not a VF")
             }
         }
-        if dev.devType != .vf, (dev.sriovTotalVFs ?? 0) > 0 || !virtfns.isEmpty {
-            dev.devType = .pf
+        readChanging(&dev, isVF: isVF, dir: dir, listed: listed, reader: reader, warnings: &warnings)
+        return (dev, isVF)
+    }
+
+    /// The facts that change while the device exists, read on every poll:
+    /// bound driver, network interfaces, enabled VFs and so whether a
+    /// non-VF is a PF. `listed`: the directory's names, nil if unlistable.
+    private static func readChanging(_ dev: inout PCIDevice, isVF: Bool, dir: String, listed: [String]?,
+                                     reader: SysfsReader, warnings: inout ProbeWarnings) {
+        let values = SysfsValues(reader: reader)
+        let names = listed.map(Set.init)
+        dev.driver = reader.linkBasename("\(dir)/driver").map(SafeText.escape)
+        let interfaces = interfaceNames(dir: dir, children: listed, reader: reader)
+        dev.netInterfaces = interfaces.isEmpty ? nil : interfaces
+        dev.sriovNumVFs = nil
+        if names?.contains("sriov_numvfs") ?? true {
+            dev.sriovNumVFs = values.count("\(dir)/sriov_numvfs", warnings: &warnings, assumed: "no VFs are enabled")
         }
-        return dev
+        let virtfns = (listed ?? []).filter { $0.hasPrefix("virtfn") && Int($0.dropFirst(6)) != nil }
+        if isVF {
+            dev.devType = .vf
+        } else {
+            dev.devType = (dev.sriovTotalVFs ?? 0) > 0 || !virtfns.isEmpty ? .pf : .pci
+        }
     }
 
     /// Vendor, device and class of a device libpci could not fill, from

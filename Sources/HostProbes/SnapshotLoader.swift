@@ -8,13 +8,16 @@ import TrackerCore
 ///
 /// A host file is decoded again only when its stamp (mtime, size, inode)
 /// changes, so a dashboard polling a 2,048-VF host every second pays a
-/// `stat`, not a JSON decode. The live host is probed on every call.
+/// `stat`, not a JSON decode. The live host is probed on every call, but
+/// PCI facts that cannot change while a device exists are kept between
+/// calls (`PCIFactCache`) and only the changing ones re-read.
 public final class SnapshotLoader: @unchecked Sendable {
     public let hostFile: String?
     public let probe: ProbeOptions
     /// Guards the cache (the dashboard may poll off its input thread).
     private let lock = NSLock()
     private var cached: (stamp: FileStamp?, snapshot: HostSnapshot)?
+    private let pciFacts = PCIFactCache()
 
     public init(hostFile: String?, probe: ProbeOptions) {
         self.hostFile = hostFile
@@ -25,7 +28,7 @@ public final class SnapshotLoader: @unchecked Sendable {
     /// probe that cannot run at all, is an error whose text names the file
     /// and the problem.
     public func load() throws(ProbeError) -> HostSnapshot {
-        guard let hostFile else { return try HostProbe.snapshot(probe) }
+        guard let hostFile else { return try HostProbe.snapshot(probe, pciFacts: pciFacts) }
         lock.lock()
         defer { lock.unlock() }
         let stamp = hostFile == "-" ? nil : FileStamp(path: hostFile)

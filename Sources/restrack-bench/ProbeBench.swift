@@ -77,9 +77,11 @@ struct ProbeBench: ParsableCommand {
         let loadBefore = Self.loadAverage()
         let options = ProbeOptions(root: dir, configPath: config)
         let observer = HostObserver(root: dir)
+        // One loader across polls, as the dashboard keeps one.
+        let loader = SnapshotLoader(hostFile: nil, probe: options)
         let first: HostSnapshot
         do {
-            first = try HostProbe.snapshot(options)
+            first = try loader.load()
         } catch {
             throw BenchFailure(error.message)
         }
@@ -90,7 +92,7 @@ struct ProbeBench: ParsableCommand {
         var last = Observations(now: 0)
         for _ in 0..<polls {
             var snapshot = first
-            let s = try PollSeries.time { snapshot = try HostProbe.snapshot(options) }
+            let s = try PollSeries.time { snapshot = try loader.load() }
             let o = PollSeries.time {
                 last = observer.observe(snapshot: snapshot, claims: [], now: Date().timeIntervalSince1970,
                                         deviceSpecConfigured: false)
