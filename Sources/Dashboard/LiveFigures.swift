@@ -92,9 +92,12 @@ public enum LiveFigures {
     static func rank(_ k: FindingKind) -> Int {
         switch k {
         case .conflict: return 0
-        case .outsideUse: return 1
-        case .drift: return 2
-        case .notVisible: return 3
+        case .checksumMismatch: return 1
+        case .stale: return 2
+        case .outsideUse: return 3
+        case .drift: return 4
+        case .invalidFile: return 5
+        case .notVisible: return 6
         }
     }
 

@@ -67,6 +67,9 @@ struct CheckCommand: ParsableCommand {
         case .conflict: return "CONFLICT "
         case .drift: return "DRIFT    "
         case .notVisible: return "NOTE     "
+        case .stale: return "STALE    "
+        case .checksumMismatch: return "CHECKSUM "
+        case .invalidFile: return "INVALID  "
         }
     }
 }

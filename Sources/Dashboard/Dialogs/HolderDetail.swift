@@ -49,6 +49,9 @@ public enum HolderDetail {
             case .outsideUse: ("OUTSIDE", .warn)
             case .drift: ("DRIFT", .warn)
             case .notVisible: ("not visible", .dim)
+            case .stale: ("STALE", .danger)
+            case .checksumMismatch: ("CHECKSUM", .danger)
+            case .invalidFile: ("INVALID", .warn)
             }
             out.append((label, f.message, role))
         }

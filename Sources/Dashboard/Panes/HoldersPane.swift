@@ -78,6 +78,9 @@ public enum HoldersPane {
         case .outsideUse: return ("OUTSIDE", .warn)
         case .drift: return ("DRIFT", .warn)
         case .notVisible: return ("UNSEEN", .dim)
+        case .stale: return ("STALE", .danger)
+        case .checksumMismatch: return ("CHECKSUM", .danger)
+        case .invalidFile: return ("INVALID", .warn)
         }
     }
 

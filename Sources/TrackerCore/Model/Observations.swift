@@ -37,6 +37,14 @@ public struct Observations: Hashable, Sendable {
     /// holder pins stay claimable, but `check` fails naming the blind spot,
     /// so an operator learns that restrack could not check the host.
     public var blindSpots: [String] = []
+    /// Findings the probes of foreign owners made themselves (stale owners,
+    /// checksum mismatches, applied ≠ promised, files refused), reported
+    /// as they are beside the findings the derivation makes.
+    public var findings: [Finding] = []
+    /// Shut-off libvirt domains (`HolderState.defined`) hold their pins,
+    /// pages and devices only when asked (`--count-defined`), as Nova counts
+    /// them; otherwise they are listed and hold nothing.
+    public var countDefined: Bool = false
 
     public init(now: Double, processes: [Int32: ProcessLiveness] = [:], affinities: [Int32: CPUSet] = [:],
                 holders: [Holder] = [], devices: [String: DeviceUse] = [:], utilisation: Utilisation? = nil,

@@ -9,4 +9,14 @@ public enum FindingKind: String, Codable, Hashable, Sendable, CaseIterable {
     case drift
     /// A holder could not be fully read (another user's /proc, garbage).
     case notVisible = "not-visible"
+    /// A foreign owner's state names a process or pod that is gone (a
+    /// domstatus pid not running, a kubelet entry whose pod cgroup is gone):
+    /// its resources stay promised by that owner until it is cleaned up.
+    case stale
+    /// A kubelet checkpoint whose checksum does not match its content: the
+    /// kubelet will refuse to start with it. Its content is shown, unverified.
+    case checksumMismatch = "checksum-mismatch"
+    /// A foreign owner's state file restrack refused to read (a DTD, the
+    /// wrong type, a missing attribute, too large): named with the file.
+    case invalidFile = "invalid-file"
 }

@@ -22,10 +22,13 @@ public struct Holder: Codable, Hashable, Sendable {
     public var pciDevices: [String]
     /// Host node → memory in MiB (small pages) this holder uses there.
     public var memoryMBPerNode: [Int: Int]
+    /// What only foreign owners (`libvirt`, `kubelet`) carry: nil for the
+    /// kernel, the host and restrack claims, and left out of the JSON then.
+    public var foreign: ForeignDetail?
 
     public init(kind: HolderKind, id: String, name: String, pid: Int32? = nil, comm: String? = nil,
                 cgroup: String? = nil, cpus: CPUSet = [], pages: [HeldPages] = [], pciDevices: [String] = [],
-                memoryMBPerNode: [Int: Int] = [:]) {
+                memoryMBPerNode: [Int: Int] = [:], foreign: ForeignDetail? = nil) {
         self.kind = kind
         self.id = id
         self.name = name
@@ -36,6 +39,7 @@ public struct Holder: Codable, Hashable, Sendable {
         self.pages = pages
         self.pciDevices = pciDevices
         self.memoryMBPerNode = memoryMBPerNode
+        self.foreign = foreign
     }
 
     /// "pid 4121 (qemu-kvm)", "cgroup /machine.slice/x.scope", "claim c-12 (vm-42)", "host":
@@ -54,5 +58,38 @@ public struct Holder: Codable, Hashable, Sendable {
     enum CodingKeys: String, CodingKey {
         case kind, id, name, pid, comm, cgroup, cpus, pages
         case pciDevices = "pci_devices", memoryMBPerNode = "memory_mb_per_node"
+    }
+
+    /// Foreign owners' fields sit beside the common ones in one flat JSON
+    /// object (`uuid`, `state`, `vcpu_pins`, … next to `cpus`), as
+    /// `observe --json` promises.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        kind = try c.decode(HolderKind.self, forKey: .kind)
+        id = try c.decode(String.self, forKey: .id)
+        name = try c.decode(String.self, forKey: .name)
+        pid = try c.decodeIfPresent(Int32.self, forKey: .pid)
+        comm = try c.decodeIfPresent(String.self, forKey: .comm)
+        cgroup = try c.decodeIfPresent(String.self, forKey: .cgroup)
+        cpus = try c.decodeIfPresent(CPUSet.self, forKey: .cpus) ?? []
+        pages = try c.decodeIfPresent([HeldPages].self, forKey: .pages) ?? []
+        pciDevices = try c.decodeIfPresent([String].self, forKey: .pciDevices) ?? []
+        memoryMBPerNode = try c.decodeIfPresent([Int: Int].self, forKey: .memoryMBPerNode) ?? [:]
+        foreign = kind == .libvirt || kind == .kubelet ? try ForeignDetail(from: decoder) : nil
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(kind, forKey: .kind)
+        try c.encode(id, forKey: .id)
+        try c.encode(name, forKey: .name)
+        try c.encodeIfPresent(pid, forKey: .pid)
+        try c.encodeIfPresent(comm, forKey: .comm)
+        try c.encodeIfPresent(cgroup, forKey: .cgroup)
+        try c.encode(cpus, forKey: .cpus)
+        try c.encode(pages, forKey: .pages)
+        try c.encode(pciDevices, forKey: .pciDevices)
+        try c.encode(memoryMBPerNode, forKey: .memoryMBPerNode)
+        try foreign?.encode(to: encoder)
     }
 }
