@@ -26,6 +26,11 @@ public final class KubeletProbe: @unchecked Sendable {
 
     private let lock = NSLock()
     private var cache: [String: KubeletCachedFile] = [:]
+    private var reads = 0
+
+    /// Files read and parsed since the probe was made (not served from the
+    /// cache): what shows that an unchanged node costs no parse.
+    var filesParsed: Int { lock.withLock { reads } }
 
     public init(root: String?, maxFileBytes: Int = KubeletProbe.defaultMaxFileBytes) {
         self.root = root
@@ -68,6 +73,7 @@ public final class KubeletProbe: @unchecked Sendable {
         }
         if let hit = cache[file], hit.stamp == stamp, hit.limits == limits { return hit.outcome }
         let outcome: KubeletFileOutcome
+        reads += 1
         var bytes: [UInt8] = []
         switch BoundedFileReader(limit: maxFileBytes).readCounted(path, into: &bytes) {
         case .success:
