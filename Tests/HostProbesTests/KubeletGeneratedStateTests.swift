@@ -76,6 +76,20 @@ import TrackerCore
         }
     }
 
+    @Test("A v1 file's entries name containers, not pods: one holder per container id, with its CPUs")
+    func v1ContainerEntries() throws {
+        let root = try KubeletTestRoot()
+        defer { root.remove() }
+        let bytes = try Data(contentsOf: KubeletTestRoot.dir.appendingPathComponent("vectors/cpumanager-test-v1-migration.json"))
+        try bytes.write(to: URL(fileURLWithPath: root.cpuFile))
+        let reading = KubeletProbe(root: root.root).read(snapshot: KubeletTestRoot.snapshot)
+        // The vector: containerID1 → "4-6", containerID2 → "1-3".
+        #expect(reading.holders.map(\.id) == ["kubelet:container:containerID1", "kubelet:container:containerID2"])
+        #expect(reading.holders.map(\.cpus) == [[4, 5, 6], [1, 2, 3]])
+        #expect(reading.holders.allSatisfy { $0.foreign?.verified == true && $0.foreign?.podUID == nil })
+        #expect(reading.findings.isEmpty)
+    }
+
     @Test("A poll of unchanged files parses nothing; a rewritten file is read again")
     func cacheByStamp() throws {
         let root = try KubeletTestRoot.generated(cpu: "v4", memory: "v3")

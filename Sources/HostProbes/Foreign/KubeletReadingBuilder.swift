@@ -148,9 +148,10 @@ struct KubeletReadingBuilder {
         for address in holding.pciDevices.sorted() {
             let word = snapshot.pciDevices.first { $0.address == address }?.devType == .vf ? "VF" : "PCI device"
             out.append(Finding(kind: .stale, resource: "PCI \(address)", holders: [id], message:
-                "\(word) \(address) held in \(Self.deviceFile) for pod \(uid) that no longer exists: the kubelet will not hand "
-                + "it to another pod until its device manager drops the entry. restrack never edits kubelet state; restart the "
-                + "kubelet (it removes devices of pods that are gone), and check that nothing else was given \(address) meanwhile"))
+                "\(word) \(address) held in \(Self.deviceFile) for pod \(uid) that no longer exists: the kubelet's "
+                + "device manager still counts it as allocated, and drops the entry only when it next allocates devices. "
+                + "restrack never edits kubelet state; if the entry stays, restart the kubelet, and check that nothing else "
+                + "(a VM, a restrack claim) was given \(address) meanwhile"))
         }
         return out
     }
