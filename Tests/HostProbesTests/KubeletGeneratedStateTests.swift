@@ -100,6 +100,13 @@ import TrackerCore
         let second = probe.read(snapshot: KubeletTestRoot.snapshot)
         #expect(probe.filesParsed == 3)
         #expect(second == first)
+        // A pod's cgroup gone between polls: stale at once, with no parse.
+        let spec0 = try KubeletSpec.load(KubeletTestRoot.spec).pods[0]
+        try root.removeCgroup("/kubepods.slice/kubepods-pod\(spec0.uid.replacingOccurrences(of: "-", with: "_")).slice")
+        let afterExit = probe.read(snapshot: KubeletTestRoot.snapshot)
+        #expect(probe.filesParsed == 3)
+        #expect(afterExit.holders.first { $0.id == "kubelet:" + spec0.uid }?.foreign?.state == .stale)
+        #expect(afterExit.findings.contains { $0.kind == .stale })
         // Rewritten in the v2 format (a new inode and size, as the
         // kubelet's atomic write leaves it): read again, and still right.
         let spec = try KubeletSpec.load(KubeletTestRoot.spec)

@@ -49,12 +49,13 @@ struct KubeletPodCgroups {
 
     private static func collect(_ names: [[UInt8]], under dir: String, prefix: String, suffix: String,
                                 systemd: Bool, into found: inout [String: String]) {
+        let pre = Array(prefix.utf8), suf = Array(suffix.utf8)
         for raw in names {
-            guard let name = String(validating: raw, as: UTF8.self), name.hasPrefix(prefix), name.hasSuffix(suffix),
-                  name.count > prefix.count + suffix.count else { continue }
-            var uid = String(name.dropFirst(prefix.count).dropLast(suffix.count))
+            guard raw.count > pre.count + suf.count, raw.starts(with: pre), raw.suffix(suf.count).elementsEqual(suf) else { continue }
             // systemd escapes `-` in a unit name's parts as `_`.
-            if systemd { uid = String(uid.map { $0 == "_" ? "-" : $0 }) }
+            let uidBytes = raw[pre.count..<(raw.count - suf.count)].map { systemd && $0 == UInt8(ascii: "_") ? UInt8(ascii: "-") : $0 }
+            guard let uid = String(validating: uidBytes, as: UTF8.self),
+                  let name = String(validating: raw, as: UTF8.self) else { continue }
             found[uid] = dir + "/" + name
         }
     }

@@ -27,6 +27,9 @@ public final class KubeletProbe: @unchecked Sendable {
     private let lock = NSLock()
     private var cache: [String: KubeletCachedFile] = [:]
     private var reads = 0
+    /// Bumped whenever a file's outcome is not the cached one.
+    private var generation = 0
+    private var last: (key: KubeletReadingKey, reading: ForeignReading)?
 
     /// Files read and parsed since the probe was made (not served from the
     /// cache): what shows that an unchanged node costs no parse.
@@ -42,8 +45,8 @@ public final class KubeletProbe: @unchecked Sendable {
     /// mismatches and files refused.
     public func read(snapshot: HostSnapshot) -> ForeignReading {
         let limits = KubeletHostLimits(snapshot: snapshot)
-        let outcomes: [(String, KubeletFileOutcome)] = lock.withLock {
-            [
+        let (outcomes, generation): ([(String, KubeletFileOutcome)], Int) = lock.withLock {
+            ([
                 (KubeletReadingBuilder.cpuFile, load(KubeletReadingBuilder.cpuFile, limits) { bytes throws(KubeletFileError) in
                     .cpu(try KubeletCPUManagerState.parse(bytes, hostMaxCPU: limits.maxCPU))
                 }),
@@ -53,12 +56,21 @@ public final class KubeletProbe: @unchecked Sendable {
                 (KubeletReadingBuilder.deviceFile, load(KubeletReadingBuilder.deviceFile, limits) { bytes throws(KubeletFileError) in
                     .devices(try KubeletDeviceCheckpoint.parse(bytes))
                 }),
-            ]
+            ], self.generation)
         }
         if outcomes.allSatisfy({ $0.1 == .missing }) { return ForeignReading() }
-        var builder = KubeletReadingBuilder(snapshot: snapshot, cgroups: KubeletPodCgroups(root: root))
+        // The cgroups are listed every poll (pods come and go without the
+        // checkpoints changing); holders and findings are rebuilt only when
+        // something they are made from changed.
+        let cgroups = KubeletPodCgroups(root: root)
+        let key = KubeletReadingKey(generation: generation, limits: limits, cgroups: cgroups.pods,
+                                    vfs: Set(snapshot.pciDevices.lazy.filter { $0.devType == .vf }.map(\.address)))
+        if let hit = lock.withLock({ last }), hit.key == key { return hit.reading }
+        var builder = KubeletReadingBuilder(snapshot: snapshot, cgroups: cgroups)
         for (file, outcome) in outcomes { builder.add(outcome, file: file) }
-        return builder.finish()
+        let reading = builder.finish()
+        lock.withLock { last = (key, reading) }
+        return reading
     }
 
     /// The outcome for `file`, from the cache while its stamp holds. The
@@ -68,12 +80,13 @@ public final class KubeletProbe: @unchecked Sendable {
                       _ parse: ([UInt8]) throws(KubeletFileError) -> KubeletFileOutcome) -> KubeletFileOutcome {
         let path = SysfsReader(root: root).root + "/" + file
         guard let stamp = FileStamp(path: path) else {
-            cache[file] = nil
+            if cache.removeValue(forKey: file) != nil { generation += 1 }
             return errno == EACCES ? .denied : .missing
         }
         if let hit = cache[file], hit.stamp == stamp, hit.limits == limits { return hit.outcome }
         let outcome: KubeletFileOutcome
         reads += 1
+        generation += 1
         var bytes: [UInt8] = []
         switch BoundedFileReader(limit: maxFileBytes).readCounted(path, into: &bytes) {
         case .success:
