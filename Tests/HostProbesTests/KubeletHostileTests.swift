@@ -148,6 +148,14 @@ import TrackerCore
         #expect(reading.findings.first?.message.contains("evil\\x1b[31m") == true)
     }
 
+    @Test("Memory blocks adding up past 2^64 bytes neither crash nor wrap")
+    func memoryOverflow() throws {
+        let block = #"{"numaAffinity":[0],"type":"memory","size":9223372036854775807}"#
+        let text = #"{"policyName":"Static","entries":{"p":{"c":[\#(block),\#(block),\#(block)]}},"checksum":0}"#
+        let reading = try Self.reading(Self.memory, text)
+        #expect(reading.holders.first?.memoryMBPerNode[0] == Int(UInt64.max >> 20) + 1)
+    }
+
     @Test("A 100 kB pod uid is cut in the holder and its findings")
     func hugeUID() throws {
         let uid = String(repeating: "u", count: 100_000)

@@ -94,12 +94,14 @@ struct KubeletReadingBuilder {
             guard let holding = pods[uid] else { continue }
             let safeUID = KubeletText.safe(uid)
             let id = "kubelet:" + safeUID
-            let cgroup = cgroups.pods?[uid]
+            // Directory names are host text too.
+            let cgroup = cgroups.pods?[uid].map(SafeText.escape)
             let state: HolderState = !visible || cgroup != nil ? .running : .stale
             let cpus = holding.cpus
             var containers: [String: CPUSet] = [:]
             for (name, set) in holding.containers { containers[KubeletText.safe(name)] = set }
-            let memory = holding.memoryBytes.mapValues { Int(clamping: ($0 + (1 << 20) - 1) >> 20) }
+            // MiB, rounded up; sizes near 2^64 (hostile) must not overflow.
+            let memory = holding.memoryBytes.mapValues { Int(clamping: $0 >> 20 + ($0 & ((1 << 20) - 1) == 0 ? 0 : 1)) }
             let pages = holding.pages.map { HeldPages(node: $0.key.node, sizeKB: $0.key.sizeKB, count: $0.value) }
                 .sorted { ($0.node, $0.sizeKB) < ($1.node, $1.sizeKB) }
             let sources = holding.sources.sorted()
