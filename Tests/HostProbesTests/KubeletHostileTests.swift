@@ -124,6 +124,15 @@ import TrackerCore
         #expect(message.contains("is a FIFO, not a regular file"))
     }
 
+    @Test("A symbolic link loop in a checkpoint's place is said, not taken for a missing file")
+    func linkLoop() throws {
+        let root = try KubeletTestRoot()
+        defer { root.remove() }
+        try FileManager.default.createSymbolicLink(atPath: root.deviceFile, withDestinationPath: root.deviceFile)
+        let message = try Self.invalid(KubeletProbe(root: root.root).read(snapshot: KubeletTestRoot.snapshot), Self.device)
+        #expect(message.contains("cannot be read (Too many levels of symbolic links)"))
+    }
+
     @Test("A cpuset repeating the host's CPUs to make the reader loop is refused by its length")
     func repeatedCPUSet() throws {
         let long = Array(repeating: "0-31", count: 100_000).joined(separator: ",")

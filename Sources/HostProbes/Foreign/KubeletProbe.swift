@@ -80,8 +80,14 @@ public final class KubeletProbe: @unchecked Sendable {
                       _ parse: ([UInt8]) throws(KubeletFileError) -> KubeletFileOutcome) -> KubeletFileOutcome {
         let path = SysfsReader(root: root).root + "/" + file
         guard let stamp = FileStamp(path: path) else {
+            let e = errno
             if cache.removeValue(forKey: file) != nil { generation += 1 }
-            return errno == EACCES ? .denied : .missing
+            switch e {
+            case ENOENT, ENOTDIR: return .missing
+            case EACCES, EPERM: return .denied
+            // A link loop or an I/O error is said, not taken for "no file".
+            default: return .refused("cannot be read (\(BoundedFileReader.errorText(e)))")
+            }
         }
         if let hit = cache[file], hit.stamp == stamp, hit.limits == limits { return hit.outcome }
         let outcome: KubeletFileOutcome
