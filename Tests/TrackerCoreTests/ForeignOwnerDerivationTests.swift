@@ -113,6 +113,16 @@ import Testing
         #expect(Self.derive([Self.domain(pages: 300)]).effective.cells[0].mempages[1].available == 724)
     }
 
+    @Test func aPageRequestRefusedBecauseOfADomainsPagesNamesTheDomain() throws {
+        // 1024 − 900 held by the domain = 124 left: 200 do not fit.
+        let state = Self.derive([Self.domain(pages: 900)], free: 1024)
+        let decision = LiveFit.fit(Self.pages(200), view: try #require(state.live))
+        #expect(!decision.fits)
+        #expect(decision.reason?.hasPrefix("900 2M pages on node 0 are held by libvirt domain instance-0000001c "
+            + "(uuid \(Self.uuid)); ") == true, "\(decision.reason ?? "")")
+        #expect(LiveFit.fit(Self.pages(124), view: try #require(state.live)).fits)
+    }
+
     @Test func theOutsideHolderShrinksByWhatTheDomainExplains() throws {
         // 500 in use, the domain explains 300: 200 outside; free stays 524.
         let state = Self.derive([Self.domain(pages: 300)], free: 524)
