@@ -58,12 +58,19 @@ public enum LiveFigures {
         }
     }
 
-    /// Pages held by holders other than claims (the `outside` holder and
-    /// processes) on one node and size.
+    /// Pages held by holders other than claims (the `outside` holder,
+    /// processes, domains and pods) on one node and size; a shut-off domain
+    /// counted only with `--count-defined`.
     public static func pagesOutside(_ host: HostState, node: Int, sizeKB: Int) -> Int {
-        host.holders.filter { $0.kind != .restrack }.reduce(0) { sum, h in
+        host.holders.filter { $0.kind != .restrack && !holdsNothing($0, host) }.reduce(0) { sum, h in
             sum + h.pages.filter { $0.node == node && $0.sizeKB == sizeKB }.reduce(0) { $0 + $1.count }
         }
+    }
+
+    /// A shut-off domain the derivation did not count (no `--count-defined`):
+    /// listed, holding nothing.
+    public static func holdsNothing(_ h: Holder, _ host: HostState) -> Bool {
+        h.foreign?.state == .defined && !(host.live?.holding.contains { $0.id == h.id } ?? false)
     }
 
     /// CPUs the kernel shows pinned by a holder that no claim explains.

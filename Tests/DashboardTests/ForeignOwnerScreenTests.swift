@@ -90,6 +90,18 @@ import TrackerCore
             + "and kubelet pod web-0 (uid ab-12)"), "\(both)")
     }
 
+    @Test func aShutOffDomainsPagesAreNotCountedAsHeldOnTheCellsPane() {
+        let host = Fixtures.smallHost()
+        let off = Holder(kind: .libvirt, id: "libvirt:off", name: "instance-0000001d",
+                         pages: [HeldPages(node: 0, sizeKB: 2048, count: 300)], foreign: ForeignDetail(uuid: "off", state: .defined))
+        var seen = Observations(now: Fixtures.now, holders: [off])
+        let plain = ClaimStateDerivation.derive(snapshot: host, claims: [], observations: seen)
+        #expect(LiveFigures.pagesOutside(plain, node: 0, sizeKB: 2048) == 0)
+        seen.countDefined = true
+        let counted = ClaimStateDerivation.derive(snapshot: host, claims: [], observations: seen)
+        #expect(LiveFigures.pagesOutside(counted, node: 0, sizeKB: 2048) == 300)
+    }
+
     @Test func thePCITreeNamesTheVMOfAVF() throws {
         let lines = LiveFixtures.lines(Fixtures.render(Self.model(), 160, 50), try #require(Layout(width: 160, height: 50)).pci)
         let vf0 = lines.first { $0.contains("0000:3b:01.0") } ?? ""
