@@ -41,7 +41,7 @@ enum ObserveText {
         if let f = h.foreign {
             parts.append(f.state.rawValue)
             if let uuid = f.uuid { parts.append("uuid \(uuid)") }
-            if let uid = f.podUID, uid != h.id { parts.append("pod uid \(uid)") }
+            if let uid = f.podUID, uid != h.name { parts.append("pod uid \(uid)") }
             if f.verified == false { parts.append("unverified") }
         }
         if let pid = h.pid { parts.append("pid \(pid)") }

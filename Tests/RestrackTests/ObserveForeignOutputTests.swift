@@ -59,6 +59,12 @@ import TrackerCore
         ])
     }
 
+    @Test func aPodNamedByItsUIDIsNotNamedTwice() {
+        let pod = Holder(kind: .kubelet, id: "kubelet:ab-12", name: "ab-12", cpus: [3],
+                         foreign: ForeignDetail(state: .running, podUID: "ab-12"))
+        #expect(ObserveText.holderLine(pod) == "kubelet:ab-12 (ab-12) running cpus 3")
+    }
+
     @Test func listShowsFindingsThatNameNoClaim() {
         let shown = ListCommand.hostFindings(Self.state()).map(\.kind)
         #expect(shown.contains(.stale) && shown.contains(.conflict))
