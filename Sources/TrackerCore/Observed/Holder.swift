@@ -1,5 +1,5 @@
 /// Something that holds host resources: a restrack claim, a process or
-/// cgroup the kernel shows pinned, the host itself, or (later) a libvirt
+/// cgroup the kernel shows pinned, the host itself, or a libvirt
 /// domain or a kubelet pod. The JSON names are a contract with scripts and
 /// monitoring (`observe --json`): keep them.
 public struct Holder: Codable, Hashable, Sendable {
