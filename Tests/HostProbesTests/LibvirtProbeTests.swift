@@ -121,6 +121,22 @@ import TrackerCore
         #expect(byThreads.findings.first?.message.contains("no thread 4109") == true)
     }
 
+    @Test func processThatCannotBeLookedAtIsRunningAndSaidSo() throws {
+        // hidepid=2 or another user's process: EACCES, not ENOENT. The
+        // domain is not called stale on what could not be seen.
+        let root = try LibvirtTestRoot()
+        defer { root.remove() }
+        try runningIsolate(root)
+        let reading = root.read(fault: { $0 == "proc/4100/status" ? EACCES : nil })
+        let holder = try #require(reading.holders.first)
+        #expect(holder.foreign?.state == .running)
+        #expect(holder.pid == 4100)
+        #expect(holder.foreign?.appliedPins == nil)
+        #expect(reading.findings == [])
+        #expect(reading.notVisible.count == 1)
+        #expect(reading.notVisible.first?.hasPrefix("libvirt domain instance-00000101 (\(Self.isolateUUID)): its QEMU process could not be checked") == true)
+    }
+
     @Test func threadAllowedBeyondItsPinIsDrift() throws {
         let root = try LibvirtTestRoot()
         defer { root.remove() }
