@@ -1,7 +1,9 @@
 /// Huge pages a process has on each host node, from `proc/PID/numa_maps`:
-/// each mapping line backed by huge pages carries `huge` (hugetlbfs) and
-/// `kernelpagesize_kB=SIZE`, and `N<node>=<pages>` for the pages resident
-/// on each node. QEMU's guest memory with `<hugepages>` is such a mapping.
+/// a mapping backed by huge pages (hugetlbfs, marked `huge`) says
+/// `kernelpagesize_kB=SIZE` above 4, and `N<node>=<pages>` counts its pages
+/// resident on each node in that size. QEMU's guest memory with
+/// `<hugepages>` is such a mapping; transparent huge pages are not (their
+/// mapping's page size stays 4 kB).
 enum LibvirtNumaMaps {
     /// Node → page size in KiB → pages.
     static func hugePages(_ bytes: [UInt8]) -> [Int: [Int: Int]] {
@@ -9,10 +11,9 @@ enum LibvirtNumaMaps {
         let text = String(decoding: bytes, as: UTF8.self)
         for line in text.split(separator: "\n") {
             let tokens = line.split(separator: " ")
-            var size = 0, huge = false
+            var size = 0
             var perNode: [(Int, Int)] = []
             for t in tokens {
-                if t == "huge" { huge = true }
                 if t.hasPrefix("kernelpagesize_kB="), let s = Int(t.dropFirst("kernelpagesize_kB=".count)) { size = s }
                 if t.first == "N", let eq = t.firstIndex(of: "="),
                    let node = Int(t[t.index(after: t.startIndex)..<eq]), let pages = Int(t[t.index(after: eq)...]),
@@ -20,7 +21,7 @@ enum LibvirtNumaMaps {
                     perNode.append((node, pages))
                 }
             }
-            guard huge || size > 4, size > 4 else { continue }
+            guard size > 4 else { continue }
             for (node, pages) in perNode { out[node, default: [:]][size, default: 0] += pages }
         }
         return out
