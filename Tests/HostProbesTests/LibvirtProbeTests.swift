@@ -192,6 +192,24 @@ import TrackerCore
         #expect(root.read().findings == [])
     }
 
+    @Test func numaMapsIsReadAtMostOncePerInterval() throws {
+        let root = try LibvirtTestRoot()
+        defer { root.remove() }
+        try root.copy("status-hugepages-2cells.xml", to: "run/libvirt/qemu/instance-00000102.xml")
+        try root.process(5200, threads: [(5206, "0-1,16-17"), (5207, "0-1,16-17"), (5208, "8-9,24-25"), (5209, "8-9,24-25")])
+        let off = "7f00 bind:1 file=/dev/hugepages/x huge dirty=512 N2=512 kernelpagesize_kB=2048\n"
+        let on = "7f00 bind:1 file=/dev/hugepages/x huge dirty=512 N1=512 kernelpagesize_kB=2048\n"
+        try root.write("proc/5200/numa_maps", off)
+        let slow = LibvirtProbe(root: root.root, fault: nil)
+        let eager = LibvirtProbe(root: root.root, fault: nil, numaMapsInterval: 0)
+        #expect(slow.read(snapshot: LibvirtTestRoot.snapshot).findings.map(\.kind) == [.drift])
+        #expect(eager.read(snapshot: LibvirtTestRoot.snapshot).findings.map(\.kind) == [.drift])
+        try root.write("proc/5200/numa_maps", on)
+        // Within its 30 s the first probe keeps what it read.
+        #expect(slow.read(snapshot: LibvirtTestRoot.snapshot).findings.map(\.kind) == [.drift])
+        #expect(eager.read(snapshot: LibvirtTestRoot.snapshot).findings == [])
+    }
+
     @Test func unchangedFilesAreNotParsedAgain() throws {
         let root = try LibvirtTestRoot()
         defer { root.remove() }

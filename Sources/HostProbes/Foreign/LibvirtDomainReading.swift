@@ -9,8 +9,10 @@ struct LibvirtDomainReading {
 
     /// `domain`: the live one of a domstatus when there is one (what QEMU
     /// runs), else the definition; `runFile`: where the domstatus was read.
+    /// `hugePages(pid)`: the process's huge pages per node and size
+    /// (`LibvirtNumaMaps`), nil when the host does not show them.
     init(domain: LibvirtDomain, domstatus: LibvirtDomstatus?, runFile: String?, sources: [String], files: TaskFiles,
-         numaMaps: TaskFiles, scopeExists: (String) -> Bool) {
+         hugePages: (Int32) -> [Int: [Int: Int]]?, scopeExists: (String) -> Bool) {
         let id = "libvirt:\(domain.uuid)"
         let label = "\(domain.name) (\(domain.uuid))"
         let resources = LibvirtResources(domain)
@@ -40,7 +42,9 @@ struct LibvirtDomainReading {
                 applied = liveness.appliedPins
                 threads = status.vcpuThreads
                 findings += Self.vcpuDrift(domain, status, liveness.appliedPins, id: id, label: label)
-                findings += Self.pageDrift(domain, resources, pid: status.pid, id: id, label: label, numaMaps: numaMaps)
+                if !resources.pages.isEmpty, let shown = hugePages(status.pid) {
+                    findings += Self.pageDrift(resources, shown, pid: status.pid, id: id, label: label)
+                }
                 if let domid = domain.domainID {
                     let scope = "machine.slice/" + LibvirtMachineScope.name(domainID: domid, domainName: domain.name)
                     if scopeExists("sys/fs/cgroup/" + scope) { cgroup = "/" + scope }
@@ -78,13 +82,11 @@ struct LibvirtDomainReading {
     }
 
     /// Huge pages of the guest on a host node its `<numatune>` does not
-    /// give them. Read from `proc/PID/numa_maps` (the `huge` mappings'
-    /// `N<node>=<pages>` counts), when the host shows it.
-    static func pageDrift(_ d: LibvirtDomain, _ r: LibvirtResources, pid: Int32, id: String, label: String,
-                          numaMaps: TaskFiles) -> [Finding] {
-        guard !r.pages.isEmpty, case .success(let bytes) = numaMaps.contents("proc/\(pid)/numa_maps") else { return [] }
+    /// give them; `shown` is what `proc/PID/numa_maps` says (node → size →
+    /// pages).
+    static func pageDrift(_ r: LibvirtResources, _ shown: [Int: [Int: Int]], pid: Int32, id: String, label: String) -> [Finding] {
         var out: [Finding] = []
-        for (node, sizes) in LibvirtNumaMaps.hugePages(bytes).sorted(by: { $0.key < $1.key }) {
+        for (node, sizes) in shown.sorted(by: { $0.key < $1.key }) {
             for (size, count) in sizes.sorted(by: { $0.key < $1.key }) {
                 let wanted = r.pages.filter { $0.sizeKB == size }
                 guard !wanted.isEmpty, !wanted.contains(where: { $0.node == node }) else { continue }

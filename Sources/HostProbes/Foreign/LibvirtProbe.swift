@@ -26,8 +26,14 @@ public final class LibvirtProbe: @unchecked Sendable {
     /// this way (as `TaskFiles` does for /proc).
     let fault: (@Sendable (String) -> Int32?)?
 
+    /// Seconds between two reads of one QEMU's `numa_maps`: reading it
+    /// makes the kernel walk the guest's page tables, too much for every
+    /// poll of every hugepage guest, and pages seldom move.
+    let numaMapsInterval: Double
+
     private let lock = NSLock()
     private var cache: [String: LibvirtCacheEntry] = [:]
+    private var numaMapsCache: [Int32: (readAt: UInt64, pages: [Int: [Int: Int]]?)] = [:]
     private var parses = 0
 
     public convenience init(root: String?) {
@@ -35,7 +41,8 @@ public final class LibvirtProbe: @unchecked Sendable {
     }
 
     init(root: String?, fault: (@Sendable (String) -> Int32?)?, maxFiles: Int = LibvirtProbe.defaultMaxFiles,
-         maxFileBytes: Int = LibvirtProbe.defaultMaxFileBytes) {
+         maxFileBytes: Int = LibvirtProbe.defaultMaxFileBytes, numaMapsInterval: Double = 30) {
+        self.numaMapsInterval = numaMapsInterval
         self.root = root
         self.base = SysfsReader(root: root).root
         self.fault = fault
@@ -124,17 +131,28 @@ public final class LibvirtProbe: @unchecked Sendable {
 
         let procFiles = TaskFiles(root: root, fault: fault)
         let numaMaps = TaskFiles(root: root, fault: fault, maxBytes: maxFileBytes)
+        var pids = Set<Int32>()
+        let now = DispatchTime.now().uptimeNanoseconds
+        let hugePages = { (pid: Int32) -> [Int: [Int: Int]]? in
+            pids.insert(pid)
+            if let kept = self.numaMapsCache[pid], Double(now &- kept.readAt) < self.numaMapsInterval * 1e9 { return kept.pages }
+            var pages: [Int: [Int: Int]]?
+            if case .success(let bytes) = numaMaps.contents("proc/\(pid)/numa_maps") { pages = LibvirtNumaMaps.hugePages(bytes) }
+            self.numaMapsCache[pid] = (now, pages)
+            return pages
+        }
         for (_, found) in byUUID.sorted(by: { $0.key < $1.key }) {
             guard let chosen = found.live ?? found.definition else { continue }
             let sources = [found.definition?.file, found.live?.file].compactMap { $0 }.map { SafeText.strip($0) }
             let one = LibvirtDomainReading(
                 domain: chosen.parsed.domain, domstatus: found.live?.parsed.domstatus,
                 runFile: found.live.map { SafeText.strip($0.file) }, sources: sources, files: procFiles,
-                numaMaps: numaMaps, scopeExists: { [base] in Self.exists(base + "/" + $0) })
+                hugePages: hugePages, scopeExists: { [base] in Self.exists(base + "/" + $0) })
             reading.holders.append(one.holder)
             reading.findings += one.findings
             reading.notVisible += one.notVisible
         }
+        numaMapsCache = numaMapsCache.filter { pids.contains($0.key) }
         return reading
     }
 
