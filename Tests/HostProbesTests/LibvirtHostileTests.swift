@@ -219,10 +219,14 @@ import TrackerCore
             try root.write("etc/libvirt/qemu/d\(i).xml", text.replacingOccurrences(of: "8ded3c96-91eb-49fa-9d5f-576cdeb8fc4c", with: uuid))
         }
         let reading = root.read(maxFiles: 3)
-        #expect(reading.holders.compactMap { $0.foreign?.sources.first } ==
-                ["etc/libvirt/qemu/d0.xml", "etc/libvirt/qemu/d1.xml", "etc/libvirt/qemu/d2.xml"])
+        // Which three is the directory's order; that only three were read is the point.
+        #expect(reading.holders.count == 3)
+        let sources = Set(reading.holders.compactMap { $0.foreign?.sources.first })
+        let written = Set((0..<5).map { "etc/libvirt/qemu/d\($0).xml" })
+        #expect(sources.count == 3)
+        #expect(sources.isSubset(of: written))
         #expect(reading.notVisible == [
-            "libvirt: 5 domain files under etc/libvirt/qemu and run/libvirt/qemu, more than the 3 restrack reads; the rest (by name) were not read",
+            "libvirt: 5 domain files under etc/libvirt/qemu and run/libvirt/qemu, more than the 3 restrack reads; the rest were not read",
         ])
     }
 

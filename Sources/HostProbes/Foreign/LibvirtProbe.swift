@@ -66,7 +66,7 @@ public final class LibvirtProbe: @unchecked Sendable {
 
     private func readLocked() -> ForeignReading {
         var reading = ForeignReading()
-        var denied: [String] = [], seen = Set<String>(), total = 0
+        var denied: [String] = [], seen = Set<String>(), total = 0, taken = 0
         var byUUID: [String: Found] = [:]
         for dir in Self.directories {
             let names: [String]
@@ -76,18 +76,19 @@ public final class LibvirtProbe: @unchecked Sendable {
                 }
                 continue
             }
-            switch LibvirtStateDirectory.list(base + "/" + dir) {
+            switch LibvirtStateDirectory.list(base + "/" + dir, limit: max(0, maxFiles - taken)) {
             case .absent: continue
             case .failed(let e):
                 if e == EACCES || e == EPERM { denied.append(dir) } else {
                     reading.notVisible.append("libvirt: \(dir) cannot be listed (\(BoundedFileReader.errorText(e)))")
                 }
                 continue
-            case .names(let list): names = list
+            case .names(let list, let count):
+                names = list
+                total += count
             }
             for name in names {
-                total += 1
-                guard total <= maxFiles else { continue }
+                taken += 1
                 let file = dir + "/" + name
                 seen.insert(file)
                 switch load(file) {
@@ -120,7 +121,7 @@ public final class LibvirtProbe: @unchecked Sendable {
         cache = cache.filter { seen.contains($0.key) }
         if total > maxFiles {
             reading.notVisible.append(
-                "libvirt: \(total) domain files under \(Self.directories.joined(separator: " and ")), more than the \(maxFiles) restrack reads; the rest (by name) were not read")
+                "libvirt: \(total) domain files under \(Self.directories.joined(separator: " and ")), more than the \(maxFiles) restrack reads; the rest were not read")
         }
         if !denied.isEmpty {
             let first = SafeText.strip(denied[0])
