@@ -20,7 +20,12 @@ public struct Holder: Codable, Hashable, Sendable {
     public var pages: [HeldPages]
     /// PCI addresses (`0000:3b:00.2`).
     public var pciDevices: [String]
-    /// Host node → memory in MiB (small pages) this holder uses there.
+    /// Host node → memory in MiB this holder is given there, as its owner
+    /// counts it: a restrack claim's and a kubelet pod's small-page memory
+    /// (their hugepages are in `pages`); a libvirt domain's guest RAM per
+    /// host node whatever backs it (Nova's per-cell `memory`), so a
+    /// hugepage guest's memory shows here and again as its `pages`. Shown,
+    /// never taken out of a fit: fits take CPUs, pages and devices out.
     public var memoryMBPerNode: [Int: Int]
     /// What only foreign owners (`libvirt`, `kubelet`) carry: nil for the
     /// kernel, the host and restrack claims, and left out of the JSON then.
