@@ -268,9 +268,13 @@ struct DeviceUseProbe: Sendable {
         classCode(device, files: files).map { $0 >> 8 }
     }
 
-    /// vfio-pci and its vendor variants (mlx5_vfio_pci, …).
+    /// vfio-pci and its vendor variants (mlx5_vfio_pci, …). Searched on
+    /// the bytes: `String.contains` here is Foundation's locale-aware
+    /// search, thousands of times per poll.
     static func isVFIO(_ driver: String) -> Bool {
-        driver.contains("vfio")
+        let name = Array(driver.utf8), needle = Array("vfio".utf8)
+        guard name.count >= needle.count else { return false }
+        return (0...(name.count - needle.count)).contains { name[$0..<($0 + needle.count)].elementsEqual(needle) }
     }
 
     /// Drivers that leave a device to a guest.
