@@ -172,10 +172,10 @@ struct DeviceUseProbe: Sendable {
                 continue
             }
             if byLink == nil {
-                let root = String(decoding: files.root, as: UTF8.self)
+                let bus = Array(Self.busDir.utf8)
                 let groups = groupCache.groups(
                     of: observed.keys,
-                    identity: { PCIDirIdentity(path: root + "/" + Self.busDir + "/" + $0) },
+                    identity: { files.identity(bus.slash($0)) },
                     readGroup: { files.linkBasename(Self.busDir + "/" + $0 + "/iommu_group").flatMap { Int($0) } })
                 var map: [Int: [String]] = [:]
                 for (address, n) in groups { map[n, default: []].append(address) }

@@ -29,6 +29,8 @@ final class IOMMUGroupCache: Sendable {
         kept.withLock { kept in
             var next: [String: Entry] = [:]
             var out: [String: Int] = [:]
+            next.reserveCapacity(kept.count)
+            out.reserveCapacity(kept.count)
             for address in addresses {
                 // Taken before the link is read: a directory replaced in
                 // between is a miss next poll, never a stale group.
