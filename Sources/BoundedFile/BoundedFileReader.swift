@@ -131,43 +131,39 @@ public struct BoundedFileReader: Sendable {
 
     private static func readAll(_ fd: Int32, limit: Int, overflow: Overflow, sizeHint: Int, into bytes: inout [UInt8],
                                 enough: ((UnsafeBufferPointer<UInt8>, Int, Int) -> Bool)?) -> Result<Int, Refusal> {
-        // One byte past the size fstat gave, so a file that grew shows as a
-        // full read and is read on; one past the limit, so "too large" is
-        // seen without reading more. A truncating read stops at the limit.
+        // Up to one byte past the limit, so "too large" is seen without
+        // reading more; a truncating read stops at the limit. Read until
+        // end of file, so a file that grew since fstat is read on.
         let cap = overflow == .refuse ? limit + 1 : limit
         bytes.removeAll(keepingCapacity: true)
-        var used = 0
-        var room = Swift.min(cap, Swift.max(4096, sizeHint + 1))
-        bytes.append(contentsOf: repeatElement(0, count: room))
-        while used < cap {
-            if used == room {
-                let more = Swift.min(cap, room * 2) - room
-                bytes.append(contentsOf: repeatElement(0, count: more))
-                room += more
+        // Each read lands in a scratch buffer and only what arrived is
+        // appended: zero-filling a page-sized array before every read cost
+        // more than the read of a small sysfs or proc file itself.
+        let chunk = Swift.max(1, Swift.min(cap, Swift.max(4096, sizeHint + 1), 1 << 16))
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: chunk) { scratch -> Result<Int, Refusal> in
+            guard let base = scratch.baseAddress else { return .failure(Refusal(.unreadable("no buffer"), errno: nil)) }
+            var used = 0
+            while used < cap {
+                let n = posixRead(fd, base, Swift.min(chunk, cap - used))
+                if n < 0 {
+                    let e = errno
+                    if e == EINTR { continue }
+                    bytes.removeAll(keepingCapacity: true)
+                    if e == EAGAIN || e == EWOULDBLOCK { return .failure(Refusal(.unreadable("it would block"), errno: e)) }
+                    return .failure(Refusal(.unreadable(errorText(e)), errno: e))
+                }
+                if n == 0 { break }
+                bytes.append(contentsOf: UnsafeBufferPointer(start: base, count: n))
+                let start = used
+                used += n
+                if let enough, used <= limit, bytes.withUnsafeBufferPointer({ enough($0, start, used) }) { break }
             }
-            let want = room - used
-            let n = bytes.withUnsafeMutableBytes { raw -> Int in
-                guard let base = raw.baseAddress else { return 0 }
-                return posixRead(fd, base + used, want)
-            }
-            if n < 0 {
-                let e = errno
-                if e == EINTR { continue }
+            guard used <= limit else {
                 bytes.removeAll(keepingCapacity: true)
-                if e == EAGAIN || e == EWOULDBLOCK { return .failure(Refusal(.unreadable("it would block"), errno: e)) }
-                return .failure(Refusal(.unreadable(errorText(e)), errno: e))
+                return .failure(Refusal(.tooLarge(limit: limit), errno: nil))
             }
-            if n == 0 { break }
-            let start = used
-            used += n
-            if let enough, used <= limit, bytes.withUnsafeBufferPointer({ enough($0, start, used) }) { break }
+            return .success(used)
         }
-        bytes.removeLast(bytes.count - used)
-        guard used <= limit else {
-            bytes.removeAll(keepingCapacity: true)
-            return .failure(Refusal(.tooLarge(limit: limit), errno: nil))
-        }
-        return .success(used)
     }
 
     /// The kind of a non-regular file in words ("a FIFO").

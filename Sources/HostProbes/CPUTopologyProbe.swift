@@ -4,7 +4,35 @@ import TrackerCore
 public enum CPUTopologyProbe {
     static let cpuDir = "sys/devices/system/cpu"
 
-    public static func probe(_ reader: SysfsReader, warnings: inout ProbeWarnings) -> CPUTopology {
+    /// `cache`: the topology kept from earlier polls by a long-lived caller
+    /// (see `CPUTopologyCache`); nil reads every CPU's files.
+    public static func probe(_ reader: SysfsReader, warnings: inout ProbeWarnings,
+                             cache: CPUTopologyCache? = nil) -> CPUTopology {
+        guard let cache else { return read(reader, warnings: &warnings) }
+        let key = cacheKey(reader)
+        if let key, let kept = cache.topology(for: key) { return kept }
+        let before = warnings.sentences.count
+        let topology = read(reader, warnings: &warnings)
+        // Taken before the read: a CPU going offline during it makes the
+        // next poll a miss, never a topology kept under the newer key.
+        cache.keep(warnings.sentences.count == before ? topology : nil, key: key)
+        return topology
+    }
+
+    /// The bytes the cache is keyed on; nil when `present` or `online`
+    /// cannot be read (the topology then comes from files with no stamp)
+    /// or `isolated` cannot be read though it exists.
+    private static func cacheKey(_ reader: SysfsReader) -> CPUTopologyCache.Key? {
+        guard case .success(let present) = reader.bytes("\(cpuDir)/present"),
+              case .success(let online) = reader.bytes("\(cpuDir)/online") else { return nil }
+        switch reader.bytes("\(cpuDir)/isolated") {
+        case .success(let isolated): return CPUTopologyCache.Key(present: present, online: online, isolated: isolated)
+        case .failure(.missing): return CPUTopologyCache.Key(present: present, online: online, isolated: nil)
+        case .failure: return nil
+        }
+    }
+
+    private static func read(_ reader: SysfsReader, warnings: inout ProbeWarnings) -> CPUTopology {
         let values = SysfsValues(reader: reader)
         let dirs = CPUSet((reader.list(cpuDir) ?? []).compactMap { name -> Int? in
             guard name.hasPrefix("cpu"), let id = Int(name.dropFirst(3)), id >= 0, id <= CPUSet.maxCPUId else { return nil }

@@ -5,14 +5,16 @@ import TrackerCore
 
 /// The live host (or a captured tree) → `HostSnapshot`.
 public enum HostProbe {
-    /// `pciFacts`: PCI facts kept between polls by a long-lived caller (see
-    /// `PCIFactCache`); nil reads every device in full.
-    public static func snapshot(_ options: ProbeOptions,
-                                pciFacts: PCIFactCache? = nil) throws(ProbeError) -> HostSnapshot {
+    /// `pciFacts`, `topology`: PCI facts and the CPU topology kept between
+    /// polls by a long-lived caller (see `PCIFactCache`, `CPUTopologyCache`);
+    /// nil reads every device and CPU in full.
+    public static func snapshot(_ options: ProbeOptions, pciFacts: PCIFactCache? = nil,
+                                topology: CPUTopologyCache? = nil) throws(ProbeError) -> HostSnapshot {
         let reader = SysfsReader(root: options.root)
         if let root = options.root { try checkRoot(root, reader) }
         let config = try options.configPath.map { path throws(ProbeError) in try ComputeConfig.load(path: path) }
-        return assemble(reader: reader, config: config, pciIDsPath: options.pciIDsPath, pciFacts: pciFacts)
+        return assemble(reader: reader, config: config, pciIDsPath: options.pciIDsPath, pciFacts: pciFacts,
+                        topologyCache: topology)
     }
 
     /// An unusable `--root` is an error, not a snapshot full of warnings.
@@ -30,10 +32,10 @@ public enum HostProbe {
     /// Builds the snapshot from the probes and the config. Never fails:
     /// every problem is a warning and a neutral value.
     static func assemble(reader: SysfsReader, config: ComputeConfig?, pciIDsPath: String?,
-                         pciFacts: PCIFactCache? = nil) -> HostSnapshot {
+                         pciFacts: PCIFactCache? = nil, topologyCache: CPUTopologyCache? = nil) -> HostSnapshot {
         var warnings = ProbeWarnings()
         let settings = config ?? ComputeConfig()
-        let topology = CPUTopologyProbe.probe(reader, warnings: &warnings)
+        let topology = CPUTopologyProbe.probe(reader, warnings: &warnings, cache: topologyCache)
         let nodes = numaNodes(reader: reader, topology: topology, warnings: &warnings)
         var cells = CellBuilder(topology: topology, config: config, smallPageKB: smallPageKB(reader))
             .cells(nodes: nodes, reader: reader, warnings: &warnings)

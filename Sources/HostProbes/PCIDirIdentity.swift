@@ -18,6 +18,11 @@ struct PCIDirIdentity: Hashable, Sendable {
     init?(path: String) {
         var st = stat()
         guard stat(path, &st) == 0 else { return nil }
+        self.init(st)
+    }
+
+    /// From a `stat` of the directory.
+    init(_ st: stat) {
         device = UInt64(st.st_dev)
         inode = UInt64(st.st_ino)
         ctimeSeconds = Int(st.st_ctim.tv_sec)

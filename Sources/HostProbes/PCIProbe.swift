@@ -21,8 +21,11 @@ public enum PCIProbe {
             return kept.map { facts in
                 var dev = facts.device
                 let dir = "\(busDir)/\(dev.address)"
-                readChanging(&dev, isVF: facts.isVF, dir: dir, listed: reader.list(dir), reader: reader,
-                             warnings: &warnings)
+                // A VF has no SR-IOV files of its own, so its directory is
+                // listed only to find a virtio child's interfaces; its
+                // `net/` is opened directly.
+                let listed = facts.isVF && dev.vendorID != "1af4" ? nil : reader.list(dir)
+                readChanging(&dev, isVF: facts.isVF, dir: dir, listed: listed, reader: reader, warnings: &warnings)
                 return dev
             }
         }
@@ -187,24 +190,25 @@ public enum PCIProbe {
 
     /// The facts that change while the device exists, read on every poll:
     /// bound driver, network interfaces, enabled VFs and so whether a
-    /// non-VF is a PF. `listed`: the directory's names, nil if unlistable.
+    /// non-VF is a PF. `listed`: the directory's names, nil if unlistable
+    /// or not listed.
     private static func readChanging(_ dev: inout PCIDevice, isVF: Bool, dir: String, listed: [String]?,
                                      reader: SysfsReader, warnings: inout ProbeWarnings) {
-        let values = SysfsValues(reader: reader)
-        let names = listed.map(Set.init)
         dev.driver = reader.linkBasename("\(dir)/driver").map(SafeText.escape)
         let interfaces = interfaceNames(dir: dir, children: listed, reader: reader)
         dev.netInterfaces = interfaces.isEmpty ? nil : interfaces
         dev.sriovNumVFs = nil
-        if names?.contains("sriov_numvfs") ?? true {
-            dev.sriovNumVFs = values.count("\(dir)/sriov_numvfs", warnings: &warnings, assumed: "no VFs are enabled")
-        }
-        let virtfns = (listed ?? []).filter { $0.hasPrefix("virtfn") && Int($0.dropFirst(6)) != nil }
+        // A VF cannot have VFs: no sriov_numvfs, no virtfn links.
         if isVF {
             dev.devType = .vf
-        } else {
-            dev.devType = (dev.sriovTotalVFs ?? 0) > 0 || !virtfns.isEmpty ? .pf : .pci
+            return
         }
+        if listed?.contains("sriov_numvfs") ?? true {
+            dev.sriovNumVFs = SysfsValues(reader: reader).count("\(dir)/sriov_numvfs", warnings: &warnings,
+                                                                assumed: "no VFs are enabled")
+        }
+        let hasVirtfn = (listed ?? []).contains { $0.hasPrefix("virtfn") && Int($0.dropFirst(6)) != nil }
+        dev.devType = (dev.sriovTotalVFs ?? 0) > 0 || hasVirtfn ? .pf : .pci
     }
 
     /// Vendor, device and class of a device libpci could not fill, from

@@ -10,7 +10,8 @@ import TrackerCore
 /// changes, so a dashboard polling a 2,048-VF host every second pays a
 /// `stat`, not a JSON decode. The live host is probed on every call, but
 /// PCI facts that cannot change while a device exists are kept between
-/// calls (`PCIFactCache`) and only the changing ones re-read.
+/// calls (`PCIFactCache`) and only the changing ones re-read, and the CPU
+/// topology is read again only when the CPU lists change (`CPUTopologyCache`).
 public final class SnapshotLoader: @unchecked Sendable {
     public let hostFile: String?
     public let probe: ProbeOptions
@@ -18,6 +19,7 @@ public final class SnapshotLoader: @unchecked Sendable {
     private let lock = NSLock()
     private var cached: (stamp: FileStamp?, snapshot: HostSnapshot)?
     private let pciFacts = PCIFactCache()
+    private let topology = CPUTopologyCache()
 
     public init(hostFile: String?, probe: ProbeOptions) {
         self.hostFile = hostFile
@@ -28,7 +30,7 @@ public final class SnapshotLoader: @unchecked Sendable {
     /// probe that cannot run at all, is an error whose text names the file
     /// and the problem.
     public func load() throws(ProbeError) -> HostSnapshot {
-        guard let hostFile else { return try HostProbe.snapshot(probe, pciFacts: pciFacts) }
+        guard let hostFile else { return try HostProbe.snapshot(probe, pciFacts: pciFacts, topology: topology) }
         lock.lock()
         defer { lock.unlock() }
         let stamp = hostFile == "-" ? nil : FileStamp(path: hostFile)

@@ -117,21 +117,29 @@ public struct SysfsReader: Sendable {
 
     /// The target of a symlink as written (e.g. `../../../bus/pci/drivers/ixgbe`).
     public func linkTarget(_ relative: String) -> String? {
-        var buffer = [UInt8](repeating: 0, count: 4096)
-        let full = path(relative)
-        let n = buffer.withUnsafeMutableBufferPointer { b -> Int in
-            guard let base = b.baseAddress else { return -1 }
-            return base.withMemoryRebound(to: CChar.self, capacity: b.count) { readlink(full, $0, b.count - 1) }
-        }
-        guard n > 0 else { return nil }
-        return String(decoding: buffer[0..<n], as: UTF8.self)
+        withLinkTarget(relative) { String(decoding: $0, as: UTF8.self) }
     }
 
     /// The last path component of a symlink's target: a bound driver's name,
-    /// an IOMMU group number, a PF's address.
+    /// an IOMMU group number, a PF's address. Split on the bytes: the
+    /// snapshot reads a link per device per poll, and splitting a String
+    /// walks it by grapheme.
     public func linkBasename(_ relative: String) -> String? {
-        guard let target = linkTarget(relative) else { return nil }
-        return target.split(separator: "/").last.map(String.init)
+        withLinkTarget(relative) { target -> String? in
+            target.split(separator: UInt8(ascii: "/")).last.map { String(decoding: $0, as: UTF8.self) }
+        } ?? nil
+    }
+
+    /// `body` over the link's target bytes, read into a scratch buffer;
+    /// nil when the path is not a readable link.
+    private func withLinkTarget<T>(_ relative: String, _ body: (UnsafeBufferPointer<UInt8>) -> T) -> T? {
+        let capacity = 4096
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: capacity) { buffer -> T? in
+            guard let base = buffer.baseAddress else { return nil }
+            let n = base.withMemoryRebound(to: CChar.self, capacity: capacity) { readlink(path(relative), $0, capacity - 1) }
+            guard n > 0 else { return nil }
+            return body(UnsafeBufferPointer(start: base, count: n))
+        }
     }
 
     static func errorText(_ code: Int32) -> String {

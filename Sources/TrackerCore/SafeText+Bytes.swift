@@ -6,6 +6,11 @@
 extension SafeText {
     /// Decodes bytes, escaping every byte that is not part of valid UTF-8.
     public static func decode(_ bytes: [UInt8]) -> String {
+        // What nearly every driver, interface and group name is: printable
+        // ASCII, which is valid UTF-8 and has nothing to escape. The probes
+        // decode thousands of these per poll; the loop below builds a
+        // String per character.
+        if bytes.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) { return String(decoding: bytes, as: UTF8.self) }
         var out = ""
         var i = 0
         while i < bytes.count {

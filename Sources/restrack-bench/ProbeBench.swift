@@ -6,7 +6,9 @@ import TrackerCore
 /// `restrack-bench probe`: one full poll (snapshot: topology, memory, PCI;
 /// plus `HostObserver.observe`: utilisation, task holders, device use) on a
 /// synthetic captured root, p50 and p99, and the task scan alone, per
-/// 1,000 tasks. The root is generated first (or reused with `--root`).
+/// 1,000 tasks; then the same poll with the foreign owners' state files
+/// (libvirt domains, kubelet checkpoints) read as well. The root is
+/// generated first (or reused with `--root`).
 struct ProbeBench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "probe",
@@ -20,6 +22,12 @@ struct ProbeBench: ParsableCommand {
 
     @Option(help: "Tasks (threads) of the synthetic host, four per process.")
     var tasks = 20_000
+
+    @Option(help: "libvirt domains of the synthetic host (four in five running).")
+    var domains = 200
+
+    @Option(help: "Kubelet pods of the synthetic host.")
+    var pods = 300
 
     @Option(help: "Timed polls (p50 and p99 are over these).")
     var polls = 30
@@ -41,6 +49,8 @@ struct ProbeBench: ParsableCommand {
         guard vfs >= 0, vfs <= 65_536 else { throw ValidationError("--vfs must be 0…65536") }
         guard tasks >= 0, tasks <= 1_000_000 else { throw ValidationError("--tasks must be 0…1000000") }
         guard polls >= 1, polls <= 100_000 else { throw ValidationError("--polls must be 1…100000") }
+        guard domains >= 0, domains <= 10_000 else { throw ValidationError("--domains must be 0…10000") }
+        guard pods >= 0, pods <= 10_000 else { throw ValidationError("--pods must be 0…10000") }
     }
 
     func run() throws {
@@ -57,9 +67,10 @@ struct ProbeBench: ParsableCommand {
             generated = dir
             let clock = ContinuousClock()
             let made = try clock.measure {
-                try SyntheticHost(root: dir, cpus: cpus, vfs: vfs, tasks: tasks).write()
+                try SyntheticHost(root: dir, cpus: cpus, vfs: vfs, tasks: tasks, domains: domains, pods: pods).write()
             }
-            print("generated \(cpus) CPUs, \(vfs) VFs, \(tasks) tasks under \(dir) in \(TimingStats.format(TimingStats.ms(made)))")
+            print("generated \(cpus) CPUs, \(vfs) VFs, \(tasks) tasks, \(domains) domains, \(pods) pods under \(dir) "
+                  + "in \(TimingStats.format(TimingStats.ms(made)))")
         }
         defer {
             if let generated, !keep { try? FileManager.default.removeItem(atPath: generated) }
@@ -88,7 +99,12 @@ struct ProbeBench: ParsableCommand {
         // The first poll primes the utilisation read and the VFIO cache; it
         // is not timed.
         _ = observer.observe(snapshot: first, claims: [], now: Date().timeIntervalSince1970, deviceSpecConfigured: false)
+        // Kept across polls as the dashboard keeps its observer. Called here
+        // directly while HostObserver does not read them itself.
+        let libvirt = LibvirtProbe(root: dir), kubelet = KubeletProbe(root: dir)
+        var foreignFound = (libvirt: libvirt.read(snapshot: first), kubelet: kubelet.read(snapshot: first))
         var full = PollSeries(), snap = PollSeries(), observe = PollSeries()
+        var foreign = PollSeries(), withForeign = PollSeries()
         var last = Observations(now: 0)
         for _ in 0..<polls {
             var snapshot = first
@@ -97,9 +113,14 @@ struct ProbeBench: ParsableCommand {
                 last = observer.observe(snapshot: snapshot, claims: [], now: Date().timeIntervalSince1970,
                                         deviceSpecConfigured: false)
             }
+            let f = PollSeries.time {
+                foreignFound = (libvirt.read(snapshot: snapshot), kubelet.read(snapshot: snapshot))
+            }
             snap.add(s)
             observe.add(o)
+            foreign.add(f)
             full.add((wall: s.wall + o.wall, cpu: s.cpu + o.cpu))
+            withForeign.add((wall: s.wall + o.wall + f.wall, cpu: s.cpu + o.cpu + f.cpu))
         }
         var scans = PollSeries(), devices = PollSeries()
         var found = (holders: 0, notVisible: 0)
@@ -116,8 +137,10 @@ struct ProbeBench: ParsableCommand {
         let dedicated = first.cells.reduce(0) { $0 + $1.pcpus.count }
         let vfCount = first.pciDevices.filter { $0.devType == .vf }.count
         let taskCount = Self.countTasks(root: dir ?? "")
+        let (running, defined) = Self.countDomains(root: dir ?? "")
         print("host: \(cpuCount) CPUs (\(dedicated) dedicated), \(first.pciDevices.count) PCI devices "
               + "(\(vfCount) VFs), \(taskCount) tasks; \(polls) polls")
+        print("foreign owners: \(defined) libvirt domains (\(running) running), \(Self.countPods(root: dir ?? "")) kubelet pods")
         print("load average before / after: \(loadBefore) / \(loadAfter)")
         print("wall p50 / p99, then CPU time (user + system) p50:")
         full.print("full poll (snapshot + observe)")
@@ -131,6 +154,9 @@ struct ProbeBench: ParsableCommand {
         print("everything but the task scan:              wall p50 "
               + "\(TimingStats.format(max(0, full.wallStats.median - scans.wallStats.median)))"
               + "  CPU p50 \(TimingStats.format(max(0, full.cpuStats.median - scans.cpuStats.median)))")
+        withForeign.print("full poll incl. foreign owners")
+        foreign.print("  foreign owners alone",
+                      note: "(libvirt \(foreignFound.libvirt.holders.count), kubelet \(foreignFound.kubelet.holders.count) holders)")
         print("last poll: busy \(last.utilisation?.hostBusyPct.map { String(format: "%.1f %%", $0) } ?? "unknown"), "
               + "\(last.holders.count) holders, \(last.devices.count) devices observed")
     }
@@ -147,6 +173,21 @@ struct ProbeBench: ParsableCommand {
         let sorted = samples.sorted()
         let rank = Int((p * Double(sorted.count)).rounded(.up)) - 1
         return sorted[min(max(rank, 0), sorted.count - 1)]
+    }
+
+    /// Domains defined (`etc/libvirt/qemu/*.xml`) and running
+    /// (`run/libvirt/qemu/*.xml`) under the root.
+    static func countDomains(root: String) -> (running: Int, defined: Int) {
+        func xml(_ dir: String) -> Int {
+            ((try? FileManager.default.contentsOfDirectory(atPath: root + "/" + dir)) ?? []).filter { $0.hasSuffix(".xml") }.count
+        }
+        return (xml("run/libvirt/qemu"), xml("etc/libvirt/qemu"))
+    }
+
+    /// Pod slices under `kubepods.slice`.
+    static func countPods(root: String) -> Int {
+        let dir = root + "/sys/fs/cgroup/kubepods.slice"
+        return ((try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? []).filter { $0.hasPrefix("kubepods-pod") }.count
     }
 
     /// Threads under `proc/*/task`, as the scanner sees them.

@@ -4,24 +4,34 @@ import Foundation
 /// two NUMA nodes with two hyperthreads per core, PFs of 64 VFs each (bound
 /// to vfio-pci or a VF driver, with network interfaces), processes of four
 /// threads each with some pinned to a few CPUs, and a cgroup v2 tree with
-/// machine.slice scopes narrowed to dedicated CPUs. The layout is what
-/// `restrack capture` writes, so the probes read it exactly as a live host.
+/// machine.slice scopes narrowed to dedicated CPUs; and foreign owners:
+/// libvirt domains and kubelet pods on dedicated CPUs (see the `+Libvirt`
+/// and `+Kubelet` files). The layout is what `restrack capture` writes, so
+/// the probes read it exactly as a live host.
 final class SyntheticHost {
     let root: String
     let cpus: Int
     let vfs: Int
     let tasks: Int
+    let domains: Int
+    let pods: Int
+    /// Each VF's IOMMU group, for the VFIO descriptors of domains.
+    private(set) var vfioGroup: [String: Int] = [:]
+    /// VFs bound to vfio-pci, in address order.
+    private var vfioVFs: [String] = []
     /// Directories made so far: 100,000 files would otherwise cost as many
     /// `mkdir -p` walks.
     private var made: Set<String> = []
 
     private var fm: FileManager { .default }
 
-    init(root: String, cpus: Int, vfs: Int, tasks: Int) {
+    init(root: String, cpus: Int, vfs: Int, tasks: Int, domains: Int = 0, pods: Int = 0) {
         self.root = root
         self.cpus = cpus
         self.vfs = vfs
         self.tasks = tasks
+        self.domains = domains
+        self.pods = pods
     }
 
     private func parent(of path: String) throws {
@@ -37,17 +47,18 @@ final class SyntheticHost {
         try writePCI()
         try writeTasks()
         try writeCgroups()
+        try writeForeignOwners()
         try file("proc/sys/kernel/hostname", "bench-\(cpus)c\n")
         try file("proc/meminfo", "MemTotal: \(memoryKB * 2) kB\nMemFree: \(memoryKB) kB\n")
         try file("proc/mounts", "/dev/vda1 / ext4 rw 0 0\nproc /proc proc rw 0 0\n")
         try file("proc/swaps", "Filename Type Size Used Priority\n")
     }
 
-    private var memoryKB: Int { 256 << 20 }
+    var memoryKB: Int { 256 << 20 }
 
     /// Plain open/write: FileManager's createFile writes through a
     /// temporary file and a rename, which for 100,000 files dominates.
-    private func file(_ relative: String, _ text: String) throws {
+    func file(_ relative: String, _ text: String) throws {
         let path = root + "/" + relative
         try parent(of: path)
         let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
@@ -58,7 +69,7 @@ final class SyntheticHost {
         guard written == bytes.count else { throw BenchFailure("cannot write \(path): short write") }
     }
 
-    private func link(_ relative: String, to target: String) throws {
+    func link(_ relative: String, to target: String) throws {
         let path = root + "/" + relative
         try parent(of: path)
         try fm.createSymbolicLink(atPath: path, withDestinationPath: target)
@@ -66,7 +77,7 @@ final class SyntheticHost {
 
     /// CPU i and i + cpus/2 are hyperthreads of one core; the first half of
     /// each half is node 0.
-    private func node(ofCPU cpu: Int) -> Int { (cpu % max(1, cpus / 2)) < max(1, cpus / 4) ? 0 : 1 }
+    func node(ofCPU cpu: Int) -> Int { (cpu % max(1, cpus / 2)) < max(1, cpus / 4) ? 0 : 1 }
 
     private func writeCPUs() throws {
         let dir = "sys/devices/system/cpu"
@@ -135,6 +146,10 @@ final class SyntheticHost {
                 let vf = "0000:\(bus):\(String(format: "%02x", 1 + v / 8)).\(v % 8)"
                 let driver = v % 2 == 0 ? "vfio-pci" : "iavf"
                 try device(vf, devices: devices, deviceID: "0x154c", node: p % 2, driver: driver, group: group)
+                if driver == "vfio-pci" {
+                    vfioGroup[vf] = group
+                    vfioVFs.append(vf)
+                }
                 group += 1
                 try link("\(devices)/\(vf)/physfn", to: "../\(pf)")
                 try link("\(devices)/\(pf)/virtfn\(v)", to: "../\(vf)")
@@ -189,11 +204,11 @@ final class SyntheticHost {
         }
     }
 
-    private func stat(pid: Int, comm: String) -> String {
+    func stat(pid: Int, comm: String) -> String {
         "\(pid) (\(comm)) S 1 \(pid) \(pid) 0 -1 4194560 100 0 0 0 10 5 0 0 20 0 1 0 \(10_000 + pid) 1000000 100\n"
     }
 
-    private func status(pid: Int, tgid: Int, comm: String, allowed: String) -> String {
+    func status(pid: Int, tgid: Int, comm: String, allowed: String) -> String {
         """
         Name:\t\(comm)
         State:\tS (sleeping)
@@ -206,6 +221,43 @@ final class SyntheticHost {
         Mems_allowed_list:\t0-1
 
         """
+    }
+
+    /// The dedicated CPUs (the isolated ones) in order.
+    private var dedicatedCPUs: [Int] {
+        guard cpus >= 8 else { return Array(0..<cpus) }
+        let half = cpus / 2, keep = cpus / 8
+        return (0..<cpus).filter { ($0 % half) >= keep }
+    }
+
+    /// Domains first, one dedicated CPU each (shared round when they run
+    /// out), then pods on the CPUs left, each a CPU while any is left.
+    /// Every second domain gets a vfio-pci VF from the first PFs; pods get
+    /// those of the last PF, which the device plugin registers.
+    private func writeForeignOwners() throws {
+        guard domains > 0 || pods > 0 else { return }
+        let dedicated = dedicatedCPUs
+        var next = 0
+        let pluginVFs = Array(vfioVFs.suffix(min(32, vfioVFs.count / 2)))
+        var domainVFs = vfioVFs.dropLast(pluginVFs.count)[...]
+        var list: [Domain] = []
+        for i in 0..<domains {
+            let cpu = dedicated.isEmpty ? 0 : dedicated[next % dedicated.count]
+            next += 1
+            let vf = i % 2 == 0 ? domainVFs.popFirst() : nil
+            list.append(Domain(index: i, cpu: cpu, node: node(ofCPU: cpu), vf: vf, running: i % 5 != 4))
+        }
+        try writeDomains(list)
+        var podList: [Pod] = []
+        var plugin = pluginVFs[...]
+        for i in 0..<pods {
+            let cpu: Int? = next < dedicated.count ? dedicated[next] : nil
+            next += 1
+            let node = cpu.map { self.node(ofCPU: $0) } ?? i % 2
+            podList.append(Pod(index: i, cpu: cpu, node: node, vf: i % 5 == 0 ? plugin.popFirst() : nil,
+                               hugepages: i % 3 == 0))
+        }
+        if pods > 0 { try writePods(podList, registered: pluginVFs) }
     }
 
     private func writeCgroups() throws {

@@ -44,16 +44,20 @@ import Testing
 
     /// The probe benchmark runs end to end at small sizes: it generates its
     /// root, the snapshot sees every CPU, PF and VF and the observer every
-    /// task, and the generated root is removed.
+    /// task, the foreign owners' files are there, and the generated root
+    /// is removed.
     @Test(.timeLimit(.minutes(5))) func probeBenchRunsSmall() {
-        let r = LedgerCLI.run(["probe", "--cpus", "8", "--vfs", "70", "--tasks", "10", "--polls", "2"],
-                              executable: LedgerCLI.bench, timeout: 240)
+        let r = LedgerCLI.run(["probe", "--cpus", "8", "--vfs", "70", "--tasks", "10", "--domains", "5", "--pods", "4",
+                               "--polls", "2"], executable: LedgerCLI.bench, timeout: 240)
         #expect(r.status == 0, "\(r.stderr)")
         // 70 VFs are two PFs (64 + 6 VFs); 10 tasks are three processes
-        // of 4, 4 and 2 threads.
+        // of 4, 4 and 2 threads, plus a main and a vCPU thread for each of
+        // the 4 running domains (one in five is shut off): 18.
         #expect(r.stdout.contains("host: 8 CPUs ("), "\(r.stdout)")
-        #expect(r.stdout.contains(" 72 PCI devices (70 VFs), 10 tasks; 2 polls"), "\(r.stdout)")
+        #expect(r.stdout.contains(" 72 PCI devices (70 VFs), 18 tasks; 2 polls"), "\(r.stdout)")
+        #expect(r.stdout.contains("foreign owners: 5 libvirt domains (4 running), 4 kubelet pods"), "\(r.stdout)")
         #expect(r.stdout.contains("full poll (snapshot + observe)"), "\(r.stdout)")
+        #expect(r.stdout.contains("full poll incl. foreign owners"), "\(r.stdout)")
         #expect(r.stdout.contains("everything but the task scan:"), "\(r.stdout)")
         #expect(r.stdout.contains("task scan per 1,000 tasks:"))
         let generated = r.stdout.split(separator: "\n").first { $0.hasPrefix("generated ") }

@@ -345,6 +345,13 @@ import TrackerCore
         #expect(MountTable.unescape(Array(#"/a\04"#.utf8)) == Array(#"/a\04"#.utf8))
     }
 
+    /// vfio-pci and vendor variants are VFIO drivers wherever "vfio"
+    /// appears in the name; nothing else is.
+    @Test func vfioDriversAreFoundAnywhereInTheName() {
+        for name in ["vfio-pci", "mlx5_vfio_pci", "vfio", "hisi_acc_vfio_pci"] { #expect(DeviceUseProbe.isVFIO(name), "\(name)") }
+        for name in ["", "vfi", "i40e", "pci-stub", "VFIO-pci", "vf-io"] { #expect(!DeviceUseProbe.isVFIO(name), "\(name)") }
+    }
+
     @Test func vfioLinkTargetsAreParsedStrictly() {
         #expect(VFIOUserScan.parse(Array("42".utf8)) == .group(42))
         #expect(VFIOUserScan.parse(Array("noiommu-7".utf8)) == .group(7))

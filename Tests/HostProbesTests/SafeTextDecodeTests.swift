@@ -16,6 +16,18 @@ import TrackerCore
         #expect(SafeText.decode(Array("a\u{200B}b\u{FEFF}".utf8)) == "a\\u{200b}b\\u{feff}")
     }
 
+    /// The printable-ASCII fast path ends exactly where escaping starts:
+    /// the bytes just outside it (0x1F, 0x7F) are still spelled out, and
+    /// every byte inside it comes back as itself.
+    @Test func printableASCIIPassesThroughAndItsEdgesStillEscape() {
+        let printable = Array(UInt8(0x20)..<UInt8(0x7F))
+        #expect(SafeText.decode(printable) == String(decoding: printable, as: UTF8.self))
+        #expect(SafeText.decode([0x61, 0x1F]) == "a\\x1f")
+        #expect(SafeText.decode([0x7F, 0x61]) == "\\x7fa")
+        #expect(SafeText.decode([0x7E, 0x80]) == "~\\x80")
+        #expect(SafeText.decode([]) == "")
+    }
+
     @Test func parsesKernelCPUMasks() {
         #expect(CPUMask.parse("0000000f") == CPUSet(0...3))
         #expect(CPUMask.parse("00000001,00000000,00000002") == CPUSet([1, 64]))

@@ -181,6 +181,13 @@ struct DeviceUseFiles: Sendable {
         return Int(st.st_size)
     }
 
+    /// The identity of what the path names (links followed), or nil.
+    func identity(_ relative: [UInt8]) -> PCIDirIdentity? {
+        var st = stat()
+        guard withCPath(relative, { stat($0, &st) }) == 0 else { return nil }
+        return PCIDirIdentity(st)
+    }
+
     /// True when the path exists at all (lstat: a dangling link counts).
     func exists(_ relative: [UInt8]) -> Bool {
         var st = stat()

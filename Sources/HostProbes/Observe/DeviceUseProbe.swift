@@ -24,10 +24,13 @@ struct DeviceUseProbe: Sendable {
     let root: String?
     /// VFIO scan results between polls of the observer that keeps this probe.
     let vfioCache: VFIOScanCache
+    /// Devices' IOMMU groups between polls, where a root has no group directories.
+    let groupCache: IOMMUGroupCache
 
-    init(root: String?, vfioCache: VFIOScanCache = VFIOScanCache()) {
+    init(root: String?, vfioCache: VFIOScanCache = VFIOScanCache(), groupCache: IOMMUGroupCache = IOMMUGroupCache()) {
         self.root = root
         self.vfioCache = vfioCache
+        self.groupCache = groupCache
     }
 
     struct Result: Sendable {
@@ -157,7 +160,8 @@ struct DeviceUseProbe: Sendable {
 
     /// The observed devices in each group: from the group's `devices/`
     /// directory, or, where a captured root lacks it, from every observed
-    /// device's `iommu_group` link (read once).
+    /// device's `iommu_group` link (read once per poll, and only for devices
+    /// whose directory changed since `groupCache` read it).
     private func groupMembers(_ groups: Set<Int>, files: DeviceUseFiles,
                               observed: [String: DeviceUse]) -> [Int: [String]] {
         var members: [Int: [String]] = [:]
@@ -168,12 +172,13 @@ struct DeviceUseProbe: Sendable {
                 continue
             }
             if byLink == nil {
+                let bus = Array(Self.busDir.utf8)
+                let groups = groupCache.groups(
+                    of: observed.keys,
+                    identity: { files.identity(bus.slash($0)) },
+                    readGroup: { files.linkBasename(Self.busDir + "/" + $0 + "/iommu_group").flatMap { Int($0) } })
                 var map: [Int: [String]] = [:]
-                for address in observed.keys {
-                    if let n = files.linkBasename(Self.busDir + "/" + address + "/iommu_group").flatMap({ Int($0) }) {
-                        map[n, default: []].append(address)
-                    }
-                }
+                for (address, n) in groups { map[n, default: []].append(address) }
                 byLink = map
             }
             members[g] = byLink?[g] ?? []
@@ -263,9 +268,13 @@ struct DeviceUseProbe: Sendable {
         classCode(device, files: files).map { $0 >> 8 }
     }
 
-    /// vfio-pci and its vendor variants (mlx5_vfio_pci, …).
+    /// vfio-pci and its vendor variants (mlx5_vfio_pci, …). Searched on
+    /// the bytes: `String.contains` here is Foundation's locale-aware
+    /// search, thousands of times per poll.
     static func isVFIO(_ driver: String) -> Bool {
-        driver.contains("vfio")
+        let name = Array(driver.utf8), needle = Array("vfio".utf8)
+        guard name.count >= needle.count else { return false }
+        return (0...(name.count - needle.count)).contains { name[$0..<($0 + needle.count)].elementsEqual(needle) }
     }
 
     /// Drivers that leave a device to a guest.

@@ -1,0 +1,64 @@
+import Foundation
+import Testing
+@testable import HostProbes
+import TrackerCore
+
+/// A kept `DeviceUseProbe` on a captured root without
+/// `sys/kernel/iommu_groups/N/devices` keeps each device's group between
+/// polls under its directory's identity. These tests change the root
+/// between two polls of one probe, as a host changes under the dashboard.
+@Suite struct IOMMUGroupCacheTests {
+    typealias B = DeviceRootBuilder
+
+    private let a = "0000:3b:02.0"
+    private let b = "0000:3b:02.4"
+    private func path(_ address: String) -> String { "pci0000:3a/0000:3a:00.0/" + address }
+
+    /// Two functions on vfio-pci, `a` in group 42 (held open by pid 4121)
+    /// and `b` in group 43 (held by nobody); no group directories.
+    private func tree() throws -> (B, HostSnapshot) {
+        let t = try B()
+        try t.device(path(a), classCode: "0x020000", driver: "vfio-pci", group: 42)
+        try t.device(path(b), classCode: "0x020000", driver: "vfio-pci", group: 43)
+        try t.process(4121, comm: "qemu-kvm", fds: [3: "/dev/vfio/vfio", 7: "/dev/vfio/42"])
+        try FileManager.default.removeItem(atPath: t.path + "/sys/kernel/iommu_groups")
+        let s = B.snapshot([B.pci(a, classCode: "0200"), B.pci(b, classCode: "0200")])
+        return (t, s)
+    }
+
+    private func held(_ r: DeviceUseProbe.Result) -> [String]? {
+        r.holders.first { $0.id == "pid:4121" }?.pciDevices
+    }
+
+    @Test func aDeviceReplacedIntoTheHeldGroupIsHeldOnTheNextPoll() throws {
+        let (t, s) = try tree()
+        defer { t.remove() }
+        let probe = DeviceUseProbe(root: t.path)
+        #expect(held(probe.observe(snapshot: s)) == [a])
+        #expect(held(probe.observe(snapshot: s)) == [a])
+        // Unplugged and replugged behind the same IOMMU group as `a` (a
+        // new directory at the same address, its link naming group 42).
+        try FileManager.default.removeItem(atPath: t.path + "/sys/devices/" + path(b))
+        try FileManager.default.removeItem(atPath: t.path + "/sys/bus/pci/devices/" + b)
+        try t.device(path(b), classCode: "0x020000", driver: "vfio-pci")
+        try t.link("sys/devices/" + path(b) + "/iommu_group", to: "../../../../kernel/iommu_groups/42")
+        let after = probe.observe(snapshot: s)
+        #expect(held(after) == [a, b])
+        #expect(after.devices[b]?.vfioUsers == [ProcessRef(pid: 4121, comm: "qemu-kvm")])
+    }
+
+    @Test func aDeviceReplacedOutOfTheHeldGroupIsFreeOnTheNextPoll() throws {
+        let (t, s) = try tree()
+        defer { t.remove() }
+        let probe = DeviceUseProbe(root: t.path)
+        #expect(held(probe.observe(snapshot: s)) == [a])
+        _ = probe.observe(snapshot: s)
+        try FileManager.default.removeItem(atPath: t.path + "/sys/devices/" + path(a))
+        try FileManager.default.removeItem(atPath: t.path + "/sys/bus/pci/devices/" + a)
+        try t.device(path(a), classCode: "0x020000", driver: "vfio-pci")
+        try t.link("sys/devices/" + path(a) + "/iommu_group", to: "../../../../kernel/iommu_groups/44")
+        let after = probe.observe(snapshot: s)
+        #expect(held(after) == nil)
+        #expect(after.devices[a]?.vfioUsers == [])
+    }
+}
