@@ -18,12 +18,13 @@ extension Ledger {
         } catch { throw LedgerError(error, path: path, timeout: options.busyTimeoutSeconds) }
     }
 
-    /// Consumer UUIDs recorded for claims, claim id → UUID.
-    public func placementConsumers() throws(LedgerError) -> [String: String] {
+    /// Consumer UUIDs recorded for claims under the root `rootUUID`, claim id → UUID.
+    public func placementConsumers(rootUUID: String) throws(LedgerError) -> [String: String] {
         do {
             return try queue.read { db in
                 var out: [String: String] = [:]
-                for row in try Row.fetchAll(db, sql: "SELECT claim_id, uuid FROM placement_consumer") {
+                for row in try Row.fetchAll(db, sql: "SELECT claim_id, uuid FROM placement_consumer WHERE root_uuid = ?",
+                                            arguments: [rootUUID]) {
                     out[try RowColumn.value(row, "claim_id", in: "placement_consumer row")] =
                         try RowColumn.value(row, "uuid", in: "placement_consumer row")
                 }
@@ -41,8 +42,8 @@ extension Ledger {
 
     /// Records a finished sync in one transaction: its state (nil `record`
     /// after a failed sync, which keeps the previous one), the consumer UUIDs
-    /// it published, and one audit row per change (`claimIDs` gives the claim
-    /// a change is about, by index).
+    /// it published under the record's root, and one audit row per change
+    /// (`claimIDs` gives the claim a change is about, by index).
     public func recordPlacementSync(_ record: PlacementRecord?, consumers: [String: String], changes: [String],
                                     claimIDs: [Int: String] = [:], outcome: String = "ok", actor: LedgerActor,
                                     now: Double? = nil) throws(LedgerError) {
@@ -57,10 +58,11 @@ extension Ledger {
                         """, arguments: [record.name, record.rootUUID, record.state, at])
                 }
                 for (claim, uuid) in consumers.sorted(by: { $0.key < $1.key }) {
+                    guard let root = record?.rootUUID else { break }
                     try db.execute(sql: """
-                        INSERT INTO placement_consumer (claim_id, uuid) VALUES (?, ?)
-                        ON CONFLICT (claim_id) DO UPDATE SET uuid = excluded.uuid
-                        """, arguments: [claim, uuid])
+                        INSERT INTO placement_consumer (claim_id, root_uuid, uuid) VALUES (?, ?, ?)
+                        ON CONFLICT (claim_id, root_uuid) DO UPDATE SET uuid = excluded.uuid
+                        """, arguments: [claim, root, uuid])
                 }
                 for (i, change) in changes.enumerated() {
                     try Self.audit(db, "placement", outcome, claimIDs[i], change, actor, at)

@@ -137,7 +137,7 @@ enum LedgerSchema {
             // (stable across syncs) and what the last sync left in Placement
             // (fingerprint and generations, JSON), so a resync with nothing
             // changed reads one list. placement_consumer: each published
-            // claim's consumer UUID in Placement.
+            // claim's consumer UUID under each root it was published to.
             try db.execute(sql: """
                 CREATE TABLE placement_sync (
                     name TEXT PRIMARY KEY NOT NULL,
@@ -146,8 +146,10 @@ enum LedgerSchema {
                     synced_at REAL NOT NULL
                 );
                 CREATE TABLE placement_consumer (
-                    claim_id TEXT PRIMARY KEY NOT NULL REFERENCES claim(id),
-                    uuid TEXT NOT NULL UNIQUE
+                    claim_id TEXT NOT NULL REFERENCES claim(id),
+                    root_uuid TEXT NOT NULL,
+                    uuid TEXT NOT NULL UNIQUE,
+                    PRIMARY KEY (claim_id, root_uuid)
                 );
                 """)
             try db.execute(sql: "PRAGMA user_version = 3")

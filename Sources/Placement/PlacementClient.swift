@@ -88,6 +88,11 @@ public final class PlacementClient: @unchecked Sendable {
         }
         let parsed = try? JSONDecoder().decode(PlacementErrorBody.self, from: bytes)
         let first = parsed?.errors.first
+        if response.statusCode == 409 && first?.code == "placement.concurrent_update" {
+            lock.lock()
+            sent.conflicts += 1
+            lock.unlock()
+        }
         let detail = first?.detail ?? first?.title ?? String(decoding: bytes.prefix(200), as: UTF8.self)
         throw PlacementError.http(method: method, path: path, status: response.statusCode, code: first?.code,
                                   detail: Self.oneLine(detail))

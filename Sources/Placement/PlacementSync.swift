@@ -19,6 +19,11 @@ public struct PlacementSync: Sendable {
     /// Called after each write with its description, so a caller can
     /// audit changes as they happen.
     public var onChange: @Sendable (String) -> Void = { _ in }
+    /// Called with the root's UUID before restrack creates it, so the caller
+    /// records it first: a sync killed between creating a provider and
+    /// giving it restrack's trait then still knows the provider is its own.
+    /// A returned text stops the sync with that error.
+    public var beforeCreatingRoot: @Sendable (String) -> String? = { _ in nil }
 
     public init(client: PlacementClient) {
         self.client = client
@@ -40,8 +45,7 @@ public struct PlacementSync: Sendable {
             } catch let error where error.isConcurrentUpdate {
                 guard attempt < maxAttempts else { throw PlacementError.conflictsExhausted(attempts: attempt) }
                 careful = true
-                let base = 0.05 * Double(1 << (attempt - 1))
-                Thread.sleep(forTimeInterval: Double.random(in: base...(2 * base)))
+                Self.pause(attempt)
             }
         }
     }
@@ -57,7 +61,7 @@ public struct PlacementSync: Sendable {
             let byName = try client.get("/resource_providers?name=\(Self.query(name))", as: ProviderList.self).resourceProviders
             if let found = byName.first {
                 let traits = try client.get("/resource_providers/\(found.uuid)/traits", as: ProviderTraits.self).traits
-                try Self.checkRoot(found, traits: traits)
+                try Self.checkRoot(found, traits: traits, recorded: memory?.rootUUID)
                 rootUUID = found.rootProviderUUID ?? found.uuid
                 guard rootUUID == found.uuid else {
                     throw PlacementError.refused("provider \(name) in Placement is not a root (its root is \(rootUUID)); restrack publishes a host as its own tree, give another --name")
@@ -89,7 +93,8 @@ public struct PlacementSync: Sendable {
            listed.allSatisfy({ memory.providers[$0.uuid]?.generation == $0.generation }) {
             return SyncOutcome(report: report, memory: memory, tree: desired)
         }
-        var state = try read(listed, rootUUID: rootUUID)
+        let recordedRoot = memory?.rootUUID
+        var state = try read(listed, rootUUID: rootUUID, recorded: recordedRoot)
         var uuidOf: [String: String] = [:]
         for p in listed { uuidOf[p.name] = p.uuid }
         var wrote = false
@@ -100,7 +105,7 @@ public struct PlacementSync: Sendable {
         // Names must be ours or free: a provider with the same name outside
         // this tree, or one inside it without restrack's trait, is left alone.
         for spec in desired.providers {
-            if let uuid = uuidOf[spec.name], let traits = state.traits[uuid], !traits.contains(PlacementNames.ownerTrait) {
+            if let uuid = uuidOf[spec.name], !state.ours.contains(uuid) {
                 throw PlacementError.refused("provider \(spec.name) (\(uuid)) has no \(PlacementNames.ownerTrait) trait; restrack does not change providers it did not create")
             }
         }
@@ -121,7 +126,9 @@ public struct PlacementSync: Sendable {
                 throw PlacementError.refused("provider \(spec.name) needs its parent \(spec.parent ?? "") first")
             }
             if dryRun { changed("create provider \(spec.name)"); continue }
-            let body = NewProvider(name: spec.name, uuid: spec.parent == nil ? rootUUID : nil,
+            if spec.parent == nil, let stop = beforeCreatingRoot(rootUUID) { throw PlacementError.refused(stop) }
+            let body = NewProvider(name: spec.name,
+                                   uuid: spec.parent == nil ? rootUUID : Self.childUUID(root: rootUUID, name: spec.name),
                                    parentProviderUUID: parentUUID)
             let made: ResourceProvider
             do {
@@ -136,6 +143,7 @@ public struct PlacementSync: Sendable {
             state.generation[made.uuid] = made.generation
             state.traits[made.uuid] = []
             state.inventories[made.uuid] = [:]
+            state.ours.insert(made.uuid)
             wrote = true
             changed("created provider \(spec.name) (\(made.uuid))")
         }
@@ -145,10 +153,8 @@ public struct PlacementSync: Sendable {
             if Set(state.traits[uuid] ?? []) != Set(spec.traits) {
                 if dryRun {
                     changed("set traits of \(spec.name): \(spec.traits.joined(separator: ","))")
-                } else {
-                    let put = ProviderTraits(generation: state.generation[uuid] ?? 0, traits: spec.traits)
-                    let answer = try client.write("PUT", "/resource_providers/\(uuid)/traits", put, as: ProviderTraits.self)
-                    state.generation[uuid] = answer.generation
+                } else if try putTraits(uuid, spec.traits, generation: state.generation[uuid] ?? 0,
+                                        into: &state.generation) {
                     wrote = true
                     changed("set traits of \(spec.name): \(spec.traits.joined(separator: ","))")
                 }
@@ -157,13 +163,12 @@ public struct PlacementSync: Sendable {
             if !Self.same(current, spec.inventories) {
                 let words = "set inventory of \(spec.name): " + Self.describe(spec.inventories)
                 if dryRun { changed(words); continue }
-                let put = ProviderInventories(generation: state.generation[uuid] ?? 0, inventories: spec.inventories)
                 do {
-                    let answer = try client.write("PUT", "/resource_providers/\(uuid)/inventories", put,
-                                                  as: ProviderInventories.self)
-                    state.generation[uuid] = answer.generation
-                    wrote = true
-                    changed(words)
+                    if try putInventories(uuid, spec.inventories, generation: state.generation[uuid] ?? 0,
+                                          into: &state.generation) {
+                        wrote = true
+                        changed(words)
+                    }
                 } catch let error where error.isInventoryInUse {
                     report.problems.append("inventory of \(spec.name) not changed to \(Self.describe(spec.inventories)): allocations in use exceed it (placement.inventory.inuse); release them first")
                 }
@@ -236,7 +241,7 @@ public struct PlacementSync: Sendable {
             return d
         }
         for p in listed.sorted(by: { depth($0.uuid) > depth($1.uuid) }) where !wanted.contains(p.name) {
-            guard state.traits[p.uuid]?.contains(PlacementNames.ownerTrait) == true else {
+            guard state.ours.contains(p.uuid) else {
                 report.problems.append("provider \(p.name) in this host's tree is not restrack's; left alone")
                 continue
             }
@@ -275,27 +280,84 @@ public struct PlacementSync: Sendable {
         var traits: [String: [String]] = [:]
         var inventories: [String: [String: Inventory]] = [:]
         var allocations: [String: [String: ProviderAllocations.Held]] = [:]
+        /// restrack's providers: with its trait, or made by a sync that
+        /// was killed before it set the trait (see `isOurs`).
+        var ours: Set<String> = []
     }
 
     private func tree(_ rootUUID: String) throws(PlacementError) -> [ResourceProvider] {
         try client.get("/resource_providers?in_tree=\(rootUUID)", as: ProviderList.self).resourceProviders
     }
 
-    private func read(_ listed: [ResourceProvider], rootUUID: String) throws(PlacementError) -> TreeState {
+    private func read(_ listed: [ResourceProvider], rootUUID: String, recorded: String?) throws(PlacementError) -> TreeState {
         var state = TreeState()
         for p in listed {
             state.generation[p.uuid] = p.generation
             let traits = try client.get("/resource_providers/\(p.uuid)/traits", as: ProviderTraits.self)
             state.traits[p.uuid] = traits.traits
-            if p.uuid == rootUUID { try Self.checkRoot(p, traits: traits.traits) }
+            if p.uuid == rootUUID { try Self.checkRoot(p, traits: traits.traits, recorded: recorded) }
             // A provider that is not restrack's is only looked at, never changed.
-            guard traits.traits.contains(PlacementNames.ownerTrait) else { continue }
+            guard Self.isOurs(p, traits: traits.traits, rootUUID: rootUUID, recorded: recorded) else { continue }
+            state.ours.insert(p.uuid)
             state.inventories[p.uuid] = try client.get("/resource_providers/\(p.uuid)/inventories",
                                                        as: ProviderInventories.self).inventories
             state.allocations[p.uuid] = try client.get("/resource_providers/\(p.uuid)/allocations",
                                                        as: ProviderAllocations.self).allocations
         }
         return state
+    }
+
+    /// PUTs `traits` at `generation`; on a generation conflict re-reads the
+    /// provider's traits and, unless they are already right, tries again
+    /// with the fresh generation, a bounded number of times with a random
+    /// pause. Another writer bumping a provider (an allocation elsewhere on
+    /// it) costs one re-read, not the whole sync. False when nothing was written.
+    private func putTraits(_ uuid: String, _ traits: [String], generation: Int,
+                           into generations: inout [String: Int]) throws(PlacementError) -> Bool {
+        var generation = generation
+        for attempt in 1...maxAttempts {
+            do {
+                let answer = try client.write("PUT", "/resource_providers/\(uuid)/traits",
+                                              ProviderTraits(generation: generation, traits: traits), as: ProviderTraits.self)
+                generations[uuid] = answer.generation
+                return true
+            } catch let error where error.isConcurrentUpdate && attempt < maxAttempts {
+                Self.pause(attempt)
+                let now = try client.get("/resource_providers/\(uuid)/traits", as: ProviderTraits.self)
+                generations[uuid] = now.generation
+                if Set(now.traits) == Set(traits) { return false }
+                generation = now.generation
+            }
+        }
+        throw PlacementError.conflictsExhausted(attempts: maxAttempts)
+    }
+
+    /// As `putTraits`, for the provider's whole inventory.
+    private func putInventories(_ uuid: String, _ inventories: [String: Inventory], generation: Int,
+                                into generations: inout [String: Int]) throws(PlacementError) -> Bool {
+        var generation = generation
+        for attempt in 1...maxAttempts {
+            do {
+                let answer = try client.write("PUT", "/resource_providers/\(uuid)/inventories",
+                                              ProviderInventories(generation: generation, inventories: inventories),
+                                              as: ProviderInventories.self)
+                generations[uuid] = answer.generation
+                return true
+            } catch let error where error.isConcurrentUpdate && attempt < maxAttempts {
+                Self.pause(attempt)
+                let now = try client.get("/resource_providers/\(uuid)/inventories", as: ProviderInventories.self)
+                generations[uuid] = now.generation
+                if Self.same(now.inventories, inventories) { return false }
+                generation = now.generation
+            }
+        }
+        throw PlacementError.conflictsExhausted(attempts: maxAttempts)
+    }
+
+    /// A random pause that doubles with each attempt (50–100 ms, then 100–200 ms, …).
+    static func pause(_ attempt: Int) {
+        let base = 0.05 * Double(1 << min(attempt - 1, 6))
+        Thread.sleep(forTimeInterval: Double.random(in: base...(2 * base)))
     }
 
     private func consumerGeneration(_ consumer: String) throws(PlacementError) -> Int? {
@@ -328,11 +390,28 @@ public struct PlacementSync: Sendable {
     // MARK: - Helpers
 
     /// restrack publishes under a root only when it is restrack's.
-    static func checkRoot(_ root: ResourceProvider, traits: [String]) throws(PlacementError) {
+    /// A child's UUID: derived from the root's and its name, so a provider
+    /// whose creation was not followed by its trait (the sync was killed) is
+    /// still known as restrack's.
+    static func childUUID(root: String, name: String) -> String {
+        StableUUID.make("restrack-provider:\(root):\(name)")
+    }
+
+    /// restrack's trait, or made by restrack before it could set it: the
+    /// root whose UUID the ledger recorded before creating it, or a child
+    /// whose UUID is the one restrack derives for its name.
+    static func isOurs(_ p: ResourceProvider, traits: [String], rootUUID: String, recorded: String?) -> Bool {
+        if traits.contains(PlacementNames.novaOwnerTrait) { return false }
+        if traits.contains(PlacementNames.ownerTrait) { return true }
+        if p.uuid == rootUUID { return recorded == rootUUID }
+        return p.uuid == childUUID(root: rootUUID, name: p.name)
+    }
+
+    static func checkRoot(_ root: ResourceProvider, traits: [String], recorded: String?) throws(PlacementError) {
         if traits.contains(PlacementNames.novaOwnerTrait) {
             throw PlacementError.refused("provider \(root.name) (\(root.uuid)) carries \(PlacementNames.novaOwnerTrait): Nova reports this host; use `restrack placement audit` instead of sync, or another --name")
         }
-        if !traits.contains(PlacementNames.ownerTrait) {
+        if !traits.contains(PlacementNames.ownerTrait) && root.uuid != recorded {
             throw PlacementError.refused("provider \(root.name) (\(root.uuid)) exists without \(PlacementNames.ownerTrait); restrack does not publish under a provider it did not create, give another --name")
         }
     }

@@ -27,12 +27,13 @@ import TrackerCore
         ledger = try Ledger.open(path: f.path)
         #expect(try ledger.claims().map(\.id) == [a.id])
         #expect(try ledger.placementRecord(name: "sim") == nil)
-        #expect(try ledger.placementConsumers().isEmpty)
+        #expect(try ledger.placementConsumers(rootUUID: "r-1").isEmpty)
         try ledger.recordPlacementSync(PlacementRecord(name: "sim", rootUUID: "r-1", state: "{}", syncedAt: 0),
                                        consumers: [a.id: "c-1"], changes: ["created provider sim"], actor: LedgerFixture.actor,
                                        now: 42)
         #expect(try ledger.placementRecord(name: "sim") == PlacementRecord(name: "sim", rootUUID: "r-1", state: "{}", syncedAt: 42))
-        #expect(try ledger.placementConsumers() == [a.id: "c-1"])
+        #expect(try ledger.placementConsumers(rootUUID: "r-1") == [a.id: "c-1"])
+        #expect(try ledger.placementConsumers(rootUUID: "r-2").isEmpty)
         #expect(try ledger.audit().last?.action == "placement")
         let version = try DatabaseQueue(path: f.path).read { try Int.fetchOne($0, sql: "PRAGMA user_version") }
         #expect(version == 3)

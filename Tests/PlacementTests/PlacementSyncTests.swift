@@ -89,7 +89,7 @@ import TrackerCore
         }
         // Allocations: each claim on exactly its cell, page-size child and PF.
         let ledger = try Ledger.open(path: run.ledger)
-        let consumers = try ledger.placementConsumers()
+        let consumers = try ledger.placementConsumers(rootUUID: rootUUID)
         for claim in try ledger.claims(states: [.claimed, .confirmed]) {
             guard let consumer = consumers[claim.id] else { Issue.record("claim \(claim.id) has no consumer"); continue }
             var want: [String: [String: Int]] = [:]
@@ -129,7 +129,8 @@ import TrackerCore
 
         // Release the first claim (4 pinned CPUs, 4 GiB of 1G pages, a VF).
         let ledger = try Ledger.open(path: run.ledger)
-        let consumer = try ledger.placementConsumers()[ids[0]] ?? ""
+        let rootUUID = try ledger.placementRecord(name: "h-resync")?.rootUUID ?? ""
+        let consumer = try ledger.placementConsumers(rootUUID: rootUUID)[ids[0]] ?? ""
         let claim = try ledger.claim(id: ids[0])
         let cell = claim.usage.cells[0].hostCell
         let api = RawPlacement(url: server.url)

@@ -66,6 +66,20 @@ struct PlacementSyncCommand: ParsableCommand {
         let made = ChangeLog()
         var engine = PlacementSync(client: client)
         engine.onChange = { made.add($0) }
+        if !dryRun {
+            let name = rootName
+            engine.beforeCreatingRoot = { uuid in
+                let state = String(decoding: (try? JSONEncoder().encode(SyncMemory(rootUUID: uuid))) ?? Data("{}".utf8),
+                                   as: UTF8.self)
+                do {
+                    try book.recordPlacementSync(PlacementRecord(name: name, rootUUID: uuid, state: state, syncedAt: 0),
+                                                 consumers: [:], changes: [], actor: .current())
+                    return nil
+                } catch {
+                    return SafeText.strip("\(error)")
+                }
+            }
+        }
         let inputs = SyncInputs(name: rootName, snapshot: snapshot, claims: live, holders: seen.holders,
                                 knownClaimIDs: known)
         let outcome: SyncOutcome
