@@ -100,7 +100,7 @@ let package = Package(
         .testTarget(name: "EndToEndTests", dependencies: ["TrackerCore", "TestSupport"]),
         .testTarget(
             name: "PlacementTests",
-            dependencies: ["Placement", "Ledger", "TrackerCore", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: ["Placement", "Ledger", "TrackerCore", "HostProbes", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")]
         ),
         // The CLI's own types (the dashboard's ledger-backed claim service).
         .testTarget(

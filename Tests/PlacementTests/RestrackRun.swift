@@ -27,10 +27,10 @@ struct RestrackRun {
     static var exampleHost: String { PlacementServer.checkout + "/examples/hosts/two-socket-e810.json" }
 
     @discardableResult
-    func run(_ args: [String], timeout: Double = 120) -> ChildProcess.Result {
+    func run(_ args: [String], withLedger: Bool = true, timeout: Double = 120) -> ChildProcess.Result {
         var env = ProcessInfo.processInfo.environment
         env.removeValue(forKey: "RESTRACK_LEDGER")
-        return ChildProcess.run(Self.binary, args + ["--ledger", ledger], env: env, timeout: timeout)
+        return ChildProcess.run(Self.binary, args + (withLedger ? ["--ledger", ledger] : []), env: env, timeout: timeout)
     }
 
     /// Writes `json` as a request file and claims it on `host`; the claim id.

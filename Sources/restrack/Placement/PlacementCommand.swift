@@ -9,7 +9,7 @@ struct PlacementCommand: ParsableCommand {
         discussion: """
             sync publishes the host as nested resource providers (a root, one child per NUMA cell, page-size \
             and PCI children under the cells) and every live claim as an allocation; show prints the tree with \
-            inventories and usages. Exit 1 when Placement fails or refuses, 2 for bad usage.
+            inventories and usages; audit compares a Nova host's allocations with its libvirt domains. Exit 1 when Placement fails or refuses, 2 for bad usage.
             """,
-        subcommands: [PlacementSyncCommand.self, PlacementShowCommand.self])
+        subcommands: [PlacementSyncCommand.self, PlacementShowCommand.self, PlacementAuditCommand.self])
 }
