@@ -138,19 +138,21 @@ enum LedgerSchema {
             // (fingerprint and generations, JSON), so a resync with nothing
             // changed reads one list. placement_consumer: each published
             // claim's consumer UUID under each root it was published to.
+            // WITHOUT ROWID: the key is the table, one page each, so a new
+            // ledger stays as small as a full disk test's tmpfs allows.
             try db.execute(sql: """
                 CREATE TABLE placement_sync (
                     name TEXT PRIMARY KEY NOT NULL,
                     root_uuid TEXT NOT NULL,
                     state TEXT NOT NULL,
                     synced_at REAL NOT NULL
-                );
+                ) WITHOUT ROWID;
                 CREATE TABLE placement_consumer (
                     claim_id TEXT NOT NULL REFERENCES claim(id),
                     root_uuid TEXT NOT NULL,
-                    uuid TEXT NOT NULL UNIQUE,
+                    uuid TEXT NOT NULL,
                     PRIMARY KEY (claim_id, root_uuid)
-                );
+                ) WITHOUT ROWID;
                 """)
             try db.execute(sql: "PRAGMA user_version = 3")
         }

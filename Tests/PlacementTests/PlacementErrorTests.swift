@@ -54,26 +54,44 @@ import TestSupport
         try expectCleanFailure(r, run, name: "e-down", mentions: "unreachable")
     }
 
-    @Test func serverErrorFailsCleanly() throws {
-        let run = RestrackRun()
-        defer { run.cleanup() }
+    /// A fault server in `mode` (Tests/Support/placement/fault_server.py) and its URL.
+    func faultServer(_ run: RestrackRun, mode: String) -> (BackgroundChild, String)? {
         let python = TestEnvironment.executable(named: "python3")
-        guard TestEnvironment.require(python != nil, "python3 for the fault server"), let python else { return }
-        let portFile = run.dir + "/port"
+        guard TestEnvironment.require(python != nil, "python3 for the fault server"), let python else { return nil }
+        let portFile = run.dir + "/port-\(mode)"
         var error = ""
-        guard let child = BackgroundChild(python, [PlacementServer.scripts + "/fault_server.py", portFile, "500"],
+        guard let child = BackgroundChild(python, [PlacementServer.scripts + "/fault_server.py", portFile, mode],
                                           error: &error) else {
             Issue.record("cannot start the fault server: \(error)")
-            return
+            return nil
         }
-        defer { child.kill() }
         var port = ""
-        for _ in 0..<100 where port.isEmpty {
+        for _ in 0..<200 where port.isEmpty {
             port = (try? String(contentsOfFile: portFile, encoding: .utf8)) ?? ""
             if port.isEmpty { Thread.sleep(forTimeInterval: 0.05) }
         }
-        let r = run.sync("http://127.0.0.1:\(port)", name: "e-500", token: Self.secret)
+        return (child, "http://127.0.0.1:\(port)")
+    }
+
+    @Test func serverErrorFailsCleanly() throws {
+        let run = RestrackRun()
+        defer { run.cleanup() }
+        guard let (child, url) = faultServer(run, mode: "500") else { return }
+        defer { child.kill() }
+        let r = run.sync(url, name: "e-500", token: Self.secret)
         try expectCleanFailure(r, run, name: "e-500", mentions: "HTTP 500")
+    }
+
+    @Test func silentServerTimesOut() throws {
+        let run = RestrackRun()
+        defer { run.cleanup() }
+        guard let (child, url) = faultServer(run, mode: "hang") else { return }
+        defer { child.kill() }
+        let started = Date()
+        let r = run.sync(url, name: "e-hang", token: Self.secret, extra: ["--timeout", "1"])
+        try expectCleanFailure(r, run, name: "e-hang", mentions: "did not answer within 1 s")
+        // The timeout bounds the wait (generous margin for a loaded machine).
+        #expect(Date().timeIntervalSince(started) < 30)
     }
 
     @Test func renamedProviderIsRefused() throws {
