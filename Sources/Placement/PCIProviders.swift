@@ -2,7 +2,8 @@ import TrackerCore
 
 /// The host's PCI devices grouped as Nova's PCI-in-Placement translator
 /// groups them: one provider per PF or plain device, named
-/// `<host>_<ADDRESS>`; a PF whose VFs are on the host counts its VFs (of the
+/// `<host>_<ADDRESS>`, of the class the device spec's `resource_class`
+/// names, else `CUSTOM_PCI_<VENDOR>_<PRODUCT>`; a PF whose VFs are on the host counts its VFs (of the
 /// VFs' class) instead of itself, as Nova does when only the VFs are
 /// handed out. Unlike Nova, devices with a physical_network are included:
 /// restrack hands them out through aliases, and the fleet should see them.
@@ -19,7 +20,11 @@ struct PCIProviders {
     var notes: [String] = []
     private var providerOf: [String: (String, String)] = [:]
 
-    init(host: String, snapshot: HostSnapshot) {
+    /// `configured`: device address → resource class its device spec names.
+    init(host: String, snapshot: HostSnapshot, configured: [String: String] = [:]) {
+        func rc(_ d: PCIDevice) -> String {
+            configured[d.address] ?? PlacementNames.pciClass(vendor: d.vendorID, product: d.productID)
+        }
         var byAddress: [String: PCIDevice] = [:]
         for d in snapshot.pciDevices { byAddress[d.address] = d }
         var vfsOf: [String: [PCIDevice]] = [:]
@@ -29,18 +34,18 @@ struct PCIProviders {
         for d in snapshot.pciDevices.sorted(by: { $0.address < $1.address }) where d.devType != .vf {
             let name = PlacementNames.pci(host, address: d.address)
             if let vfs = vfsOf[d.address], !vfs.isEmpty {
-                let classes = Set(vfs.map { PlacementNames.pciClass(vendor: $0.vendorID, product: $0.productID) })
-                let rc = classes.sorted()[0]
+                let classes = Set(vfs.map(rc))
+                let chosen = classes.sorted()[0]
                 if classes.count > 1 {
-                    notes.append("PF \(d.address) has VFs of \(classes.count) kinds; only \(rc) is published")
+                    notes.append("PF \(d.address) has VFs of \(classes.count) kinds; only \(chosen) is published")
                 }
-                let mine = vfs.filter { PlacementNames.pciClass(vendor: $0.vendorID, product: $0.productID) == rc }
-                groups.append(Group(name: name, address: d.address, resourceClass: rc, cell: d.numaNode, devices: mine))
-                for vf in mine { providerOf[vf.address] = (name, rc) }
+                let mine = vfs.filter { rc($0) == chosen }
+                groups.append(Group(name: name, address: d.address, resourceClass: chosen, cell: d.numaNode, devices: mine))
+                for vf in mine { providerOf[vf.address] = (name, chosen) }
             } else {
-                let rc = PlacementNames.pciClass(vendor: d.vendorID, product: d.productID)
-                groups.append(Group(name: name, address: d.address, resourceClass: rc, cell: d.numaNode, devices: [d]))
-                providerOf[d.address] = (name, rc)
+                let own = rc(d)
+                groups.append(Group(name: name, address: d.address, resourceClass: own, cell: d.numaNode, devices: [d]))
+                providerOf[d.address] = (name, own)
             }
         }
         for (parent, vfs) in vfsOf where byAddress[parent] == nil {

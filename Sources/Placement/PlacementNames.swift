@@ -28,6 +28,36 @@ public enum PlacementNames {
     /// Nova: `f"{hypervisor_hostname}_{addr.upper()}"`.
     public static func pci(_ host: String, address: String) -> String { "\(host)_\(address.uppercased())" }
 
+    /// os-resource-classes 1.1's standard classes.
+    static let standardClasses: Set<String> = [
+        "VCPU", "MEMORY_MB", "DISK_GB", "PCI_DEVICE", "SRIOV_NET_VF", "NUMA_SOCKET", "NUMA_CORE", "NUMA_THREAD",
+        "NUMA_MEMORY_MB", "IPV4_ADDRESS", "VGPU", "VGPU_DISPLAY_HEAD", "NET_BW_EGR_KILOBIT_PER_SEC",
+        "NET_BW_IGR_KILOBIT_PER_SEC", "PCPU", "MEM_ENCRYPTION_CONTEXT", "FPGA", "PGPU",
+        "NET_PACKET_RATE_KILOPACKET_PER_SEC", "NET_PACKET_RATE_EGR_KILOPACKET_PER_SEC",
+        "NET_PACKET_RATE_IGR_KILOPACKET_PER_SEC",
+    ]
+
+    /// A device spec's `resource_class` as Nova takes it: upper-cased; kept
+    /// when standard or already `CUSTOM_`, else every run of characters
+    /// other than letters and digits becomes `_` behind `CUSTOM_`.
+    public static func configuredClass(_ name: String) -> String {
+        let upper = name.uppercased()
+        if standardClasses.contains(upper) || upper.hasPrefix("CUSTOM_") { return upper }
+        var out = ""
+        var inRun = false
+        for ch in upper.unicodeScalars {
+            let ok = (ch >= "A" && ch <= "Z") || (ch >= "0" && ch <= "9")
+            if ok {
+                out.unicodeScalars.append(ch)
+                inRun = false
+            } else if !inRun {
+                out += "_"
+                inRun = true
+            }
+        }
+        return "CUSTOM_" + out
+    }
+
     /// Nova: `CUSTOM_PCI_{vendor_id}_{product_id}` upper-cased.
     public static func pciClass(vendor: String, product: String) -> String {
         "CUSTOM_PCI_\(vendor)_\(product)".uppercased()

@@ -70,7 +70,8 @@ public struct PlacementSync: Sendable {
             }
         }
         let desired = TreeBuilder(name: name, rootUUID: rootUUID)
-            .build(snapshot: inputs.snapshot, claims: inputs.claims, holders: inputs.holders)
+            .build(snapshot: inputs.snapshot, claims: inputs.claims, holders: inputs.holders,
+                   resourceClasses: inputs.resourceClasses)
         var report = SyncReport(name: name, rootUUID: rootUUID, dryRun: dryRun)
         report.problems = desired.notes
         report.providers = desired.providers.count

@@ -9,12 +9,16 @@ public struct SyncInputs: Sendable {
     public var claims: [Claim]
     public var holders: [Holder]
     public var knownClaimIDs: [String]
+    /// Device address → resource class its `[pci] device_spec` names.
+    public var resourceClasses: [String: String]
 
-    public init(name: String, snapshot: HostSnapshot, claims: [Claim], holders: [Holder], knownClaimIDs: [String]) {
+    public init(name: String, snapshot: HostSnapshot, claims: [Claim], holders: [Holder], knownClaimIDs: [String],
+                resourceClasses: [String: String] = [:]) {
         self.name = name
         self.snapshot = snapshot
         self.claims = claims
         self.holders = holders
         self.knownClaimIDs = knownClaimIDs
+        self.resourceClasses = resourceClasses
     }
 }

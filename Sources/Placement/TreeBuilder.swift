@@ -22,7 +22,10 @@ public struct TreeBuilder: Sendable {
 
     /// `holders` are what others hold (kinds other than restrack): their
     /// dedicated CPUs, hugepages and devices become `reserved`.
-    public func build(snapshot: HostSnapshot, claims: [Claim], holders: [Holder]) -> DesiredTree {
+    /// `resourceClasses`: device address → the resource class its device
+    /// spec names (`PlacementNames.configuredClass` applied).
+    public func build(snapshot: HostSnapshot, claims: [Claim], holders: [Holder],
+                      resourceClasses: [String: String] = [:]) -> DesiredTree {
         let owner = PlacementNames.ownerTrait
         var providers = [ProviderSpec(name: name, parent: nil, traits: [owner], inventories: [:])]
         var notes: [String] = []
@@ -77,7 +80,7 @@ public struct TreeBuilder: Sendable {
                                                          stepSize: step)]))
             }
         }
-        let pci = PCIProviders(host: name, snapshot: snapshot)
+        let pci = PCIProviders(host: name, snapshot: snapshot, configured: resourceClasses)
         for group in pci.groups {
             let parent = group.cell.flatMap { id in snapshot.cell(id: id).map { _ in PlacementNames.cell(name, id) } } ?? name
             let reserved = group.devices.filter { d in

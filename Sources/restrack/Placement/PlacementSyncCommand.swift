@@ -81,7 +81,8 @@ struct PlacementSyncCommand: ParsableCommand {
             }
         }
         let inputs = SyncInputs(name: rootName, snapshot: snapshot, claims: live, holders: seen.holders,
-                                knownClaimIDs: known)
+                                knownClaimIDs: known,
+                                resourceClasses: try Self.configuredClasses(configPath: source.configPath, snapshot: snapshot))
         let outcome: SyncOutcome
         do {
             outcome = try engine.run(inputs, memory: memory, proposedRoot: UUID().uuidString.lowercased(), dryRun: dryRun)
