@@ -25,7 +25,7 @@ public enum PlacementError: Error, Hashable, Sendable, CustomStringConvertible {
         return false
     }
 
-    /// 409 `placement.inventory.inuse`: inventory cannot shrink below what is allocated.
+    /// 409 `placement.inventory.inuse`: a resource class allocations hold cannot be removed.
     public var isInventoryInUse: Bool {
         if case .http(_, _, 409, let code, _) = self { return code == "placement.inventory.inuse" }
         return false

@@ -12,7 +12,8 @@ import TrackerCore
 /// that the host no longer has. A 409 `placement.concurrent_update` ends
 /// the attempt and the next one re-reads, after a random pause that
 /// doubles each time, at most `maxAttempts` times. A 409
-/// `placement.inventory.inuse` is reported and the rest goes on.
+/// `placement.inventory.inuse` (dropping a resource class allocations hold)
+/// is reported and the rest goes on.
 public struct PlacementSync: Sendable {
     public let client: PlacementClient
     public var maxAttempts = 6
@@ -171,7 +172,7 @@ public struct PlacementSync: Sendable {
                         changed(words)
                     }
                 } catch let error where error.isInventoryInUse {
-                    report.problems.append("inventory of \(spec.name) not changed to \(Self.describe(spec.inventories)): allocations in use exceed it (placement.inventory.inuse); release them first")
+                    report.problems.append("inventory of \(spec.name) not changed to \(Self.describe(spec.inventories)): Placement keeps a resource class that allocations still hold (placement.inventory.inuse); release those claims first")
                 }
             }
         }
