@@ -53,4 +53,29 @@ import TrackerCore
         let specs = try ComputeConfig.load(path: path).deviceSpecs
         #expect(specs.map(\.resourceClass) == ["nvme disk"])
     }
+
+    /// What others hold is `reserved`: dedicated CPUs pinned by a libvirt
+    /// guest, hugepages it holds, a device the host uses; reserved_host_cpus
+    /// (charged to the cells as vCPU usage, N × ratio) is VCPU's reserved in
+    /// whole CPUs. restrack's own holders reserve nothing (they are allocations).
+    @Test func othersHoldingsAreReserved() throws {
+        var cell = NUMACell(id: 0, cpus: [0, 1], pcpus: [2, 3, 4, 5], memoryMB: 8192,
+                            mempages: [PagePool(sizeKB: 4, total: 1_572_864), PagePool(sizeKB: 2048, total: 1024, reserved: 8)])
+        cell.cpuUsage = 8   // reserved_host_cpus = 2 at ratio 4, as the probe charges it
+        let host = HostSnapshot(hostname: "h", cpuAllocationRatio: 4, cells: [cell], pciDevices: Self.host.pciDevices)
+        let guest = Holder(kind: .libvirt, id: "d", name: "instance-1", cpus: [3, 4],
+                           pages: [HeldPages(node: 0, sizeKB: 2048, count: 100)], pciDevices: ["0000:3b:01.1"],
+                           foreign: ForeignDetail(uuid: "u", state: .running))
+        let mine = Holder(kind: .restrack, id: "c", name: "claim", cpus: [5])
+        let tree = TreeBuilder(name: "h", rootUUID: "r").build(snapshot: host, claims: [], holders: [guest, mine])
+        let numa = try #require(tree.provider(named: "h_NUMA0"))
+        #expect(numa.inventories["PCPU"] == Inventory(total: 4, reserved: 2))
+        #expect(numa.inventories["VCPU"] == Inventory(total: 2, reserved: 2, allocationRatio: 4))
+        let huge = try #require(tree.provider(named: "h_NUMA0_MEMORY_2048KB"))
+        // (8 reserved + 100 held) pages × 2 MiB; steps of one page.
+        #expect(huge.inventories["MEMORY_MB"] == Inventory(total: 2048, reserved: 216, minUnit: 2, stepSize: 2))
+        let small = try #require(tree.provider(named: "h_NUMA0_MEMORY_4KB"))
+        #expect(small.inventories["MEMORY_MB"]?.total == 8192 - 2048)
+        #expect(tree.provider(named: "h_0000:3B:00.0")?.inventories["CUSTOM_PCI_8086_1889"]?.reserved == 1)
+    }
 }
