@@ -37,6 +37,12 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // Publishing to / auditing against OpenStack Placement over HTTP
+        // (FoundationNetworking's URLSession: no new package).
+        .target(
+            name: "Placement",
+            dependencies: ["TrackerCore"]
+        ),
         .target(
             name: "Dashboard",
             dependencies: [
@@ -47,7 +53,7 @@ let package = Package(
         .executableTarget(
             name: "restrack",
             dependencies: [
-                "TrackerCore", "BoundedFile", "HostProbes", "Ledger", "Dashboard",
+                "TrackerCore", "BoundedFile", "HostProbes", "Ledger", "Dashboard", "Placement",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -64,6 +70,7 @@ let package = Package(
                     "-use-ld=lld",
                     "-static-stdlib",
                     "-Xlinker", "--start-group",
+                    "-lFoundationNetworking", "-l_CFURLSessionInterface", "-lcurl",
                     "-lFoundation", "-lFoundationXML", "-l_CFXMLInterface", "-lFoundationEssentials", "-lFoundationInternationalization", "-lCoreFoundation",
                     "-l_FoundationICU", "-l_FoundationCShims", "-l_FoundationCollections",
                     "-lswiftDispatch", "-lswiftSynchronization", "-lswift_RegexParser", "-lswift_StringProcessing",
@@ -79,7 +86,7 @@ let package = Package(
         .executableTarget(
             name: "restrack-bench",
             dependencies: [
-                "TrackerCore", "HostProbes", "Ledger", "Dashboard",
+                "TrackerCore", "HostProbes", "Ledger", "Dashboard", "Placement",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -94,6 +101,10 @@ let package = Package(
         ),
         .testTarget(name: "DashboardTests", dependencies: ["Dashboard", "BoundedFile", "TrackerCore", "TestSupport"]),
         .testTarget(name: "EndToEndTests", dependencies: ["TrackerCore", "TestSupport"]),
+        .testTarget(
+            name: "PlacementTests",
+            dependencies: ["Placement", "Ledger", "TrackerCore", "HostProbes", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
         // The CLI's own types (the dashboard's ledger-backed claim service).
         .testTarget(
             name: "RestrackTests",

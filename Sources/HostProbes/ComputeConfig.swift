@@ -272,6 +272,7 @@ public struct ComputeConfig: Sendable, Equatable {
         spec.productID = try hexID(object, "product_id", wildcard: true)
         spec.devname = try string(object, "devname")
         spec.physicalNetwork = try string(object, "physical_network")
+        spec.resourceClass = try string(object, "resource_class")
         if let raw = object["address"] {
             if let s = raw as? String {
                 guard let pattern = PCIDeviceSpec.parseGlob(s) else {

@@ -15,6 +15,9 @@ public struct PCIDeviceSpec: Sendable, Hashable {
     public var address: AddressPattern?
     public var devname: String?
     public var physicalNetwork: String?
+    /// `resource_class`: the Placement resource class matching devices are
+    /// published as (Nova's PCI-in-Placement tag); nil: derived from the ids.
+    public var resourceClass: String?
 
     public enum AddressPattern: Sendable, Hashable {
         /// Glob fields; nil means any.
@@ -24,12 +27,13 @@ public struct PCIDeviceSpec: Sendable, Hashable {
     }
 
     public init(vendorID: String? = nil, productID: String? = nil, address: AddressPattern? = nil,
-                devname: String? = nil, physicalNetwork: String? = nil) {
+                devname: String? = nil, physicalNetwork: String? = nil, resourceClass: String? = nil) {
         self.vendorID = vendorID
         self.productID = productID
         self.address = address
         self.devname = devname
         self.physicalNetwork = physicalNetwork
+        self.resourceClass = resourceClass
     }
 
     /// Whether `device` matches; `parent` is its PF for a VF.

@@ -6,7 +6,7 @@ import GRDB
 /// it before writing anything.
 enum LedgerSchema {
     /// The schema version this build writes.
-    static let version = 2
+    static let version = 3
     /// 'RSTL' in `PRAGMA application_id`: tells our ledger from any other
     /// SQLite file a mistyped `--ledger` could point at.
     static let applicationID: Int32 = 0x5253_544C
@@ -131,6 +131,30 @@ enum LedgerSchema {
             }
             try sum.store(db)
             try db.execute(sql: "PRAGMA user_version = 2")
+        }
+        m.registerMigration("v3-placement") { db in
+            // placement_sync: per published name, the root provider's UUID
+            // (stable across syncs) and what the last sync left in Placement
+            // (fingerprint and generations, JSON), so a resync with nothing
+            // changed reads one list. placement_consumer: each published
+            // claim's consumer UUID under each root it was published to.
+            // WITHOUT ROWID: the key is the table, one page each, so a new
+            // ledger stays as small as a full disk test's tmpfs allows.
+            try db.execute(sql: """
+                CREATE TABLE placement_sync (
+                    name TEXT PRIMARY KEY NOT NULL,
+                    root_uuid TEXT NOT NULL,
+                    state TEXT NOT NULL,
+                    synced_at REAL NOT NULL
+                ) WITHOUT ROWID;
+                CREATE TABLE placement_consumer (
+                    claim_id TEXT NOT NULL REFERENCES claim(id),
+                    root_uuid TEXT NOT NULL,
+                    uuid TEXT NOT NULL,
+                    PRIMARY KEY (claim_id, root_uuid)
+                ) WITHOUT ROWID;
+                """)
+            try db.execute(sql: "PRAGMA user_version = 3")
         }
         return m
     }

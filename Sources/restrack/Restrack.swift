@@ -19,6 +19,7 @@ struct Restrack: ParsableCommand {
             ObserveCommand.self,
             CaptureCommand.self,
             MetricsCommand.self,
+            PlacementCommand.self,
         ],
         defaultSubcommand: DashboardCommand.self
     )

@@ -132,8 +132,11 @@ import TrackerCore
                                  actor: LedgerFixture.actor)
         let q = try DatabaseQueue(path: f.path)
         try q.write { db in
+            // As a version-1 file is: neither v2's table nor v3's.
             try db.execute(sql: "DROP TABLE held_check")
-            try db.execute(sql: "DELETE FROM grdb_migrations WHERE identifier = 'v2-held-check'")
+            try db.execute(sql: "DROP TABLE placement_sync")
+            try db.execute(sql: "DROP TABLE placement_consumer")
+            try db.execute(sql: "DELETE FROM grdb_migrations WHERE identifier IN ('v2-held-check', 'v3-placement')")
             try db.execute(sql: "PRAGMA user_version = 1")
         }
         try q.close()

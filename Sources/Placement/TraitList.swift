@@ -1,0 +1,4 @@
+/// `GET /traits`.
+struct TraitList: Codable {
+    var traits: [String]
+}
