@@ -54,18 +54,9 @@ import TrackerCore
         let report = try JSONDecoder().decode(AuditReport.self, from: Data(r.stdout.utf8))
         #expect(report.computeNodeUUID == node)
         #expect(report.consumers == 3)
-        // The libvirt probe is a stub on main until the libvirt adapter lands:
-        // then it reads no domain and this audit cannot be right. Known, and
-        // checked: once the probe reads the fixture, the issue must go away.
-        let host = try JSONDecoder().decode(HostSnapshot.self, from: Data(contentsOf: URL(fileURLWithPath: RestrackRun.exampleHost)))
-        let probeIsStub = LibvirtProbe(root: Self.fixture).read(snapshot: host).holders.isEmpty
-        withKnownIssue("LibvirtProbe is still the stub on main; the libvirt adapter reads these domains", isIntermittent: false) {
-            #expect(report.domains == 2)
-            let found = Set(report.findings.map { "\($0.kind.rawValue) \($0.uuid)" })
-            #expect(found == ["orphaned-allocation \(orphan)", "unallocated-domain \(Self.unallocated)"], "\(report.findings)")
-        } when: {
-            probeIsStub
-        }
+        #expect(report.domains == 2)
+        let found = Set(report.findings.map { "\($0.kind.rawValue) \($0.uuid)" })
+        #expect(found == ["orphaned-allocation \(orphan)", "unallocated-domain \(Self.unallocated)"], "\(report.findings)")
     }
 
     /// The audit's rules on domains as the libvirt probe reports them
