@@ -98,6 +98,13 @@ enum LedgerFile {
         } catch {
             throw LedgerError(error, path: path, timeout: options.busyTimeoutSeconds)
         }
+        // SQLite does not report a checkpoint that a full disk cut short
+        // when the connection closes: the file keeps a header counting pages
+        // that never reached it. Such a file must never take the ledger's name.
+        if let short = shortfall(temp) {
+            throw LedgerError.io(path: path, detail: "the disk is full: the new ledger has \(short.have) of its \(short.need) "
+                + "bytes; free space in \(dir) and retry; nothing was created")
+        }
         guard fsyncPath(temp) else {
             throw LedgerError.io(path: path, detail: "cannot sync the new ledger: \(String(cString: strerror(errno)))")
         }
@@ -115,6 +122,29 @@ enum LedgerFile {
             }
         }
         _ = fsyncPath(dir)
+    }
+
+    /// The sizes of a database file shorter than its header says (page size
+    /// × page count, SQLite's file format §1.3), or nil when it is whole; a
+    /// WAL left beside it means the checkpoint did not finish either.
+    static func shortfall(_ path: String) -> (have: Int, need: Int)? {
+        var st = stat()
+        guard stat(path, &st) == 0 else { return (0, 0) }
+        let fd = Glibc.open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)
+        guard fd >= 0 else { return (0, 0) }
+        defer { Glibc.close(fd) }
+        var header = [UInt8](repeating: 0, count: 100)
+        let got = header.withUnsafeMutableBytes { pread(fd, $0.baseAddress, 100, 0) }
+        guard got == 100 else { return (Int(st.st_size), 100) }
+        let raw = Int(header[16]) << 8 | Int(header[17])
+        let pageSize = raw == 1 ? 65_536 : raw
+        let pages = Int(header[28]) << 24 | Int(header[29]) << 16 | Int(header[30]) << 8 | Int(header[31])
+        let need = pageSize * pages
+        var wal = stat()
+        if Int(st.st_size) < need || (stat(path + "-wal", &wal) == 0 && wal.st_size > 0) {
+            return (Int(st.st_size), need)
+        }
+        return nil
     }
 
     private static func fsyncPath(_ path: String) -> Bool {
