@@ -58,11 +58,20 @@ public enum LiveFigures {
         }
     }
 
-    /// Pages held by holders other than claims (the `outside` holder,
-    /// processes, domains and pods) on one node and size; a shut-off domain
-    /// counted only with `--count-defined`.
+    /// Pages held by holders that neither a claim nor a libvirt domain or
+    /// kubelet pod explains (the `outside` holder, processes) on one node
+    /// and size. A domain's or pod's pages are its owner's, not outside
+    /// use: they are `pagesForeign`.
     public static func pagesOutside(_ host: HostState, node: Int, sizeKB: Int) -> Int {
-        host.holders.filter { $0.kind != .restrack && !holdsNothing($0, host) }.reduce(0) { sum, h in
+        host.holders.filter { $0.kind != .restrack && !$0.isForeign }.reduce(0) { sum, h in
+            sum + h.pages.filter { $0.node == node && $0.sizeKB == sizeKB }.reduce(0) { $0 + $1.count }
+        }
+    }
+
+    /// Pages libvirt domains and kubelet pods hold on one node and size, as
+    /// the derivation counts them: a shut-off domain only with `--count-defined`.
+    public static func pagesForeign(_ host: HostState, node: Int, sizeKB: Int) -> Int {
+        host.holders.filter { $0.isForeign && !holdsNothing($0, host) }.reduce(0) { sum, h in
             sum + h.pages.filter { $0.node == node && $0.sizeKB == sizeKB }.reduce(0) { $0 + $1.count }
         }
     }

@@ -108,7 +108,8 @@ public enum HoldersPane {
     static func columns(width: Int, host: HostState) -> [Column] {
         let all: [Column] = [
             Column(title: "KIND", width: 8) { $0.kind.rawValue },
-            Column(title: "NAME", width: 14) { $0.comm ?? $0.name },
+            // A running domain's QEMU is always `qemu-system-x86`: its name tells them apart.
+            Column(title: "NAME", width: 14) { $0.isForeign ? $0.name : ($0.comm ?? $0.name) },
             Column(title: "CPUS", width: 11) { $0.cpus.isEmpty ? "-" : CPUListText.fit($0.cpus, width: 11) },
             Column(title: "NOTE", width: 8) { note($0.id, host)?.0 ?? "" },
             Column(title: "PID", width: 7) { $0.pid.map(String.init) ?? "-" },
