@@ -71,6 +71,23 @@ import TrackerCore
         #expect(pod.contains { $0.0 == "CONFLICT" && $0.1.contains("instance-0000001c") })
     }
 
+    /// A conflict's message ends with what to do: the detail box wraps it
+    /// rather than cut it at the box's edge.
+    @Test func theHolderDetailShowsAFindingWhole() throws {
+        var m = Self.model()
+        let host = try #require(m.host)
+        let conflict = try #require(LiveFigures.findings(of: "kubelet:ab-12", host).first { $0.kind == .conflict })
+        #expect(conflict.message.count > 100)
+        m.overlay = .holderDetail(id: "kubelet:ab-12", scroll: 0)
+        let canvas = Fixtures.render(m, 160, 50)
+        let text = (0..<50).map { canvas.line($0) }
+            .filter { $0.contains("│") }
+            .map { line in line.split(separator: "│").map { $0.trimmingCharacters(in: .whitespaces) }.joined(separator: " ") }
+            .joined(separator: " ")
+        let words = conflict.message.split(separator: " ").suffix(6).joined(separator: " ")
+        #expect(text.contains(words), "the detail should end the conflict with '\(words)'")
+    }
+
     @Test func theCPUMapNamesTheOwningVMAndDrawsTheSharedCPUAsAConflict() throws {
         var m = Self.model()
         m.focus = .cpus
