@@ -1,6 +1,7 @@
 import Foundation
 @testable import HostProbes
 import Testing
+import TrackerCore
 
 /// The README's *Foreign owners* section states limits and paths the probes
 /// hold to; an operator reading it must not be told a different size, cadence
@@ -38,6 +39,19 @@ import Testing
                       "`kubepods/pod<uid>`", "`kubepods/burstable/pod<uid>`", "`kubepods/besteffort/pod<uid>`"] {
             #expect(text.contains(words), "README lacks \(words)")
         }
+    }
+
+    /// The holders table of *Holders: what the host really uses* has a row
+    /// for every kind a holder can be, foreign owners included.
+    @Test func theHoldersTableHasARowPerKind() throws {
+        var parts = #filePath.split(separator: "/").map(String.init)
+        parts.removeLast(3)
+        let readme = try String(contentsOfFile: "/" + parts.joined(separator: "/") + "/README.md", encoding: .utf8)
+        let section = readme.components(separatedBy: "## Holders: what the host really uses").dropFirst().first ?? ""
+        for kind in HolderKind.allCases {
+            #expect(section.contains("\n| `\(kind.rawValue)` |"), "README holders table lacks \(kind.rawValue)")
+        }
+        #expect(section.contains("no confirmed claim, host reservation, libvirt domain or kubelet pod explains"))
     }
 
     /// The device checkpoint's mismatch is not the refusal to start the
