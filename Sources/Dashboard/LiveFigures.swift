@@ -103,6 +103,22 @@ public enum LiveFigures {
         return h.name
     }
 
+    /// What the libvirt and kubelet probes said that names no holder, so no
+    /// row can show it: a state file refused (`invalid-file`), state not
+    /// readable as this user or not visible (their notes start with
+    /// `libvirt` or `kubelet`). The task scan's notes are left out: their
+    /// counts change every poll and the Holders view is not where they matter.
+    public static func ownerStateNotes(_ host: HostState?) -> [String] {
+        (host?.findings ?? []).filter { f in
+            guard f.holders.isEmpty else { return false }
+            switch f.kind {
+            case .invalidFile: return true
+            case .notVisible: return f.message.hasPrefix("libvirt") || f.message.hasPrefix("kubelet")
+            default: return false
+            }
+        }.map(\.message)
+    }
+
     /// Host-level findings that name holder `id`, worst first.
     public static func findings(of id: String, _ host: HostState) -> [Finding] {
         host.findings.filter { $0.holders.contains(id) }.sorted { rank($0.kind) < rank($1.kind) }
