@@ -52,6 +52,9 @@ import TrackerCore
             #expect(section.contains("\n| `\(kind.rawValue)` |"), "README holders table lacks \(kind.rawValue)")
         }
         #expect(section.contains("no confirmed claim, host reservation, libvirt domain or kubelet pod explains"))
+        // A domain's memory_mb_per_node is all its RAM (LibvirtResources), not only small pages.
+        let observe = readme.components(separatedBy: "### `restrack observe`").dropFirst().first ?? ""
+        #expect(observe.contains("`memory_mb_per_node` (node → MiB: a claim's or pod's small-page memory, a libvirt domain's whole RAM"))
     }
 
     /// The device checkpoint's mismatch is not the refusal to start the

@@ -72,7 +72,8 @@ public enum HoldersPane {
         return h.pciDevices.count > 1 ? "\(short) +\(h.pciDevices.count - 1)" : short
     }
 
-    /// `12G`, `512M`, `-`: small-page memory over all its nodes.
+    /// `12G`, `512M`, `-`: `memoryMBPerNode` over all its nodes (a domain's
+    /// whole RAM, a claim's or pod's small-page memory).
     public static func memory(_ h: Holder) -> String {
         let total = h.memoryMBPerNode.values.reduce(0, +)
         return total > 0 ? Fmt.mib(total) : "-"
