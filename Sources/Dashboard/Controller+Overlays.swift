@@ -101,7 +101,7 @@ extension Controller {
     func handleHolderDetail(_ key: Key, id: String, scroll: Int, _ m: inout DashboardModel, width: Int, height: Int) -> Effect {
         let command = KeyBinding.command(for: key, in: .detail)
         let area = Layout(width: width, height: height)?.body
-        let count = m.host.map { HolderDetail.lines(id: id, host: $0).count } ?? 0
+        let count = m.host.map { HolderDetail.rows(id: id, host: $0, area: area).count } ?? 0
         let visible = DetailView.visibleRows(area: area)
         if let s = scrolled(command, from: scroll, maxScroll: max(0, count - visible), page: visible) {
             m.overlay = .holderDetail(id: id, scroll: s)

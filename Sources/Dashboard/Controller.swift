@@ -33,6 +33,14 @@ public struct Controller {
             let more = warnings.count > 1 ? " (+\(warnings.count - 1) more in the log)" : ""
             m.setFlash("probe warning: \(warnings[0])\(more)", .error, seconds: 10)
         }
+        // A refused libvirt or kubelet file, or their state not readable as
+        // this user, has no holder row to show on: said once, the same way.
+        let notes = LiveFigures.ownerStateNotes(m.host)
+        if !notes.isEmpty, notes != LiveFigures.ownerStateNotes(before) {
+            for n in notes { logger.warning("owners: \(n)") }
+            let more = notes.count > 1 ? " (+\(notes.count - 1) more in the log)" : ""
+            m.setFlash("\(notes[0])\(more)", .error, seconds: 10)
+        }
     }
 
     public func handle(_ key: Key, _ m: inout DashboardModel, width: Int, height: Int) -> Effect {

@@ -58,11 +58,20 @@ public enum LiveFigures {
         }
     }
 
-    /// Pages held by holders other than claims (the `outside` holder,
-    /// processes, domains and pods) on one node and size; a shut-off domain
-    /// counted only with `--count-defined`.
+    /// Pages held by holders that neither a claim nor a libvirt domain or
+    /// kubelet pod explains (the `outside` holder, processes) on one node
+    /// and size. A domain's or pod's pages are its owner's, not outside
+    /// use: they are `pagesForeign`.
     public static func pagesOutside(_ host: HostState, node: Int, sizeKB: Int) -> Int {
-        host.holders.filter { $0.kind != .restrack && !holdsNothing($0, host) }.reduce(0) { sum, h in
+        host.holders.filter { $0.kind != .restrack && !$0.isForeign }.reduce(0) { sum, h in
+            sum + h.pages.filter { $0.node == node && $0.sizeKB == sizeKB }.reduce(0) { $0 + $1.count }
+        }
+    }
+
+    /// Pages libvirt domains and kubelet pods hold on one node and size, as
+    /// the derivation counts them: a shut-off domain only with `--count-defined`.
+    public static func pagesForeign(_ host: HostState, node: Int, sizeKB: Int) -> Int {
+        host.holders.filter { $0.isForeign && !holdsNothing($0, host) }.reduce(0) { sum, h in
             sum + h.pages.filter { $0.node == node && $0.sizeKB == sizeKB }.reduce(0) { $0 + $1.count }
         }
     }
@@ -92,6 +101,22 @@ public enum LiveFigures {
         if h.kind == .kubelet { return "pod \(h.name)" }
         if let pid = h.pid { return "\(pid)/\(h.comm ?? h.name)" }
         return h.name
+    }
+
+    /// What the libvirt and kubelet probes said that names no holder, so no
+    /// row can show it: a state file refused (`invalid-file`), state not
+    /// readable as this user or not visible (their notes start with
+    /// `libvirt` or `kubelet`). The task scan's notes are left out: their
+    /// counts change every poll and the Holders view is not where they matter.
+    public static func ownerStateNotes(_ host: HostState?) -> [String] {
+        (host?.findings ?? []).filter { f in
+            guard f.holders.isEmpty else { return false }
+            switch f.kind {
+            case .invalidFile: return true
+            case .notVisible: return f.message.hasPrefix("libvirt") || f.message.hasPrefix("kubelet")
+            default: return false
+            }
+        }.map(\.message)
     }
 
     /// Host-level findings that name holder `id`, worst first.

@@ -18,7 +18,8 @@ enum ObserveText {
             for p in cell.pages {
                 let free = p.free.map(String.init) ?? "?"
                 out.append("  \(PageSizeText.short(kb: p.sizeKB)) pages: \(p.total) total, \(free) free (kernel), "
-                           + "\(p.surplus ?? 0) surplus, \(p.reserved) reserved, \(p.claimed) claimed, \(p.outside) outside")
+                           + "\(p.surplus ?? 0) surplus, \(p.reserved) reserved, \(p.claimed) claimed, "
+                           + "\(p.foreign) held by VMs/pods, \(p.outside) outside")
             }
         }
         out.append(v.holders.isEmpty ? "no holders" : "HOLDERS")

@@ -29,10 +29,13 @@ struct ObserveView: Encodable {
         @EncodesNull var surplus: Int?
         var reserved: Int
         var claimed: Int
+        /// Pages libvirt domains and kubelet pods hold here: in use, but
+        /// neither a claim's nor outside use.
+        var foreign: Int
         var outside: Int
 
         enum CodingKeys: String, CodingKey {
-            case sizeKB = "size_kb", total, free, surplus, reserved, claimed, outside
+            case sizeKB = "size_kb", total, free, surplus, reserved, claimed, foreign, outside
         }
     }
 
@@ -82,13 +85,15 @@ struct ObserveView: Encodable {
         self.cpus = cpus.sorted { $0.id < $1.id }
         let claimed = state.promisedPages
         let outside = state.outsidePages
+        let foreign = state.foreignPages
         cells = host.cells.map { cell in
             let smallest = cell.mempages.map(\.sizeKB).min()
             let memory = CellMemory(cell: cell, utilisation: load)
             let pages = cell.mempages.filter { $0.sizeKB != smallest }.map { pool in
                 let key = PagePoolKey(node: cell.id, sizeKB: pool.sizeKB)
                 return Pages(sizeKB: pool.sizeKB, total: pool.total, free: pool.free, surplus: pool.surplus,
-                             reserved: pool.reserved, claimed: claimed[key] ?? 0, outside: outside[key] ?? 0)
+                             reserved: pool.reserved, claimed: claimed[key] ?? 0, foreign: foreign[key] ?? 0,
+                             outside: outside[key] ?? 0)
             }
             let sampled = cell.cpus.union(cell.pcpus).compactMap { load?.cpuBusyPct[$0] }
             return Cell(id: cell.id, memoryTotalMB: memory.totalMB, memoryUsedMB: memory.usedMB,

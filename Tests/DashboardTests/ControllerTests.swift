@@ -131,3 +131,32 @@ import TrackerCore
         #expect(m.flash == nil)
     }
 }
+
+@Suite struct OwnerStateNoteTests {
+    /// A non-root dashboard sees no domain: the probe's one note says why,
+    /// on the status line once (not every poll), and a refused domain file
+    /// is said too. Notes of the task scan, whose counts change every poll,
+    /// are not flashed.
+    @Test func ownerStateThatNamesNoHolderIsSaidOnceOnTheStatusLine() {
+        let host = Fixtures.smallHost()
+        var seen = Observations(now: Fixtures.now, holders: [])
+        seen.notVisible = ["3 tasks could not be read (e.g. 77)",
+                           "libvirt state not readable as this user (etc/libvirt/qemu/a.xml and 5 more: permission denied); "
+                               + "run restrack as root to see libvirt's domains"]
+        seen.findings = [Finding(kind: .invalidFile, resource: "run/libvirt/qemu/b.xml", holders: [],
+                                 message: "run/libvirt/qemu/b.xml is not well-formed XML (parser stopped at line 1, column 1)")]
+        let state = ClaimStateDerivation.derive(snapshot: host, claims: [], observations: seen)
+        let ctl = Fixtures.controller(Fixtures.service(host))
+        var m = Fixtures.model(host)
+        m.host = nil
+        ctl.controller.apply(poll: .success(state), &m)
+        #expect(m.flash?.kind == .error)
+        #expect(m.flash?.text == "run/libvirt/qemu/b.xml is not well-formed XML (parser stopped at line 1, column 1) (+1 more in the log)",
+                "\(String(describing: m.flash?.text))")
+        #expect(LiveFigures.ownerStateNotes(state).count == 2)
+        #expect(!LiveFigures.ownerStateNotes(state).contains { $0.contains("tasks could not be read") })
+        m.flash = nil
+        ctl.controller.apply(poll: .success(state), &m)
+        #expect(m.flash == nil)
+    }
+}

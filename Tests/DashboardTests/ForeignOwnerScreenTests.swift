@@ -71,6 +71,23 @@ import TrackerCore
         #expect(pod.contains { $0.0 == "CONFLICT" && $0.1.contains("instance-0000001c") })
     }
 
+    /// A conflict's message ends with what to do: the detail box wraps it
+    /// rather than cut it at the box's edge.
+    @Test func theHolderDetailShowsAFindingWhole() throws {
+        var m = Self.model()
+        let host = try #require(m.host)
+        let conflict = try #require(LiveFigures.findings(of: "kubelet:ab-12", host).first { $0.kind == .conflict })
+        #expect(conflict.message.count > 100)
+        m.overlay = .holderDetail(id: "kubelet:ab-12", scroll: 0)
+        let canvas = Fixtures.render(m, 160, 50)
+        let text = (0..<50).map { canvas.line($0) }
+            .filter { $0.contains("│") }
+            .map { line in line.split(separator: "│").map { $0.trimmingCharacters(in: .whitespaces) }.joined(separator: " ") }
+            .joined(separator: " ")
+        let words = conflict.message.split(separator: " ").suffix(6).joined(separator: " ")
+        #expect(text.contains(words), "the detail should end the conflict with '\(words)'")
+    }
+
     @Test func theCPUMapNamesTheOwningVMAndDrawsTheSharedCPUAsAConflict() throws {
         var m = Self.model()
         m.focus = .cpus
@@ -96,10 +113,57 @@ import TrackerCore
                          pages: [HeldPages(node: 0, sizeKB: 2048, count: 300)], foreign: ForeignDetail(uuid: "off", state: .defined))
         var seen = Observations(now: Fixtures.now, holders: [off])
         let plain = ClaimStateDerivation.derive(snapshot: host, claims: [], observations: seen)
-        #expect(LiveFigures.pagesOutside(plain, node: 0, sizeKB: 2048) == 0)
+        #expect(LiveFigures.pagesForeign(plain, node: 0, sizeKB: 2048) == 0)
         seen.countDefined = true
         let counted = ClaimStateDerivation.derive(snapshot: host, claims: [], observations: seen)
-        #expect(LiveFigures.pagesOutside(counted, node: 0, sizeKB: 2048) == 300)
+        #expect(LiveFigures.pagesForeign(counted, node: 0, sizeKB: 2048) == 300)
+        // Held by their domain, they are never outside use.
+        #expect(LiveFigures.pagesOutside(counted, node: 0, sizeKB: 2048) == 0)
+    }
+
+    /// The small host's node 0 has 1024 2M pages, all free by the kernel's
+    /// count until a guest faults them. A running domain holds 300 of them
+    /// and the kernel shows them in use (724 free): the cells pane counts
+    /// them as the VM's, not as outside use, and the header does not warn.
+    @Test func aDomainsHugepagesAreItsOwnNotOutsideUseOnTheCellsPane() throws {
+        var host = Fixtures.smallHost()
+        let pool = try #require(host.cells[0].mempages.firstIndex { $0.sizeKB == 2048 })
+        #expect(host.cells[0].mempages[pool].total == 1024)
+        host.cells[0].mempages[pool].free = 724
+        host.cells[0].mempages[pool].surplus = 0
+        let vm = Holder(kind: .libvirt, id: "libvirt:\(Self.uuid)", name: "instance-0000001c", pid: 4121, comm: "qemu-system-x86",
+                        pages: [HeldPages(node: 0, sizeKB: 2048, count: 300)],
+                        foreign: ForeignDetail(uuid: Self.uuid, state: .running))
+        var m = Fixtures.model(host)
+        let state = ClaimStateDerivation.derive(snapshot: host, claims: [], observations: Observations(now: Fixtures.now, holders: [vm]))
+        m.host = state
+        #expect(LiveFigures.pagesOutside(state, node: 0, sizeKB: 2048) == 0)
+        #expect(LiveFigures.pagesForeign(state, node: 0, sizeKB: 2048) == 300)
+        let lines = LiveFixtures.lines(Fixtures.render(m, 160, 50), try #require(Layout(width: 160, height: 50)).cells)
+        let counts = try #require(lines.first { $0.contains("claims ·") }, "\(lines)")
+        #expect(counts.contains("▣ 300 VMs/pods · ▓ 0 outside"), "\(counts)")
+        // The header's 2M meter: 300 used, none promised, and no warning
+        // since the domain explains them.
+        let canvas = Fixtures.render(m, 160, 50)
+        let row = canvas.line(1)
+        let at = try #require(row.range(of: "used 300 · promised 0"), "\(row)")
+        let x = row.distance(from: row.startIndex, to: at.lowerBound)
+        #expect(canvas[x, 1].style.role != .warn, "\(row)")
+    }
+
+    /// A running domain's holder has its QEMU's pid and comm (always
+    /// `qemu-system-x86`); the NAME column shows the domain's name.
+    @Test func theHoldersViewNamesARunningDomainNotItsQEMU() throws {
+        let host = Fixtures.smallHost()
+        let vm = Holder(kind: .libvirt, id: "libvirt:\(Self.uuid)", name: "vm-alpha", pid: 4121, comm: "qemu-system-x86", cpus: [2],
+                        foreign: ForeignDetail(uuid: Self.uuid, state: .running))
+        var m = Fixtures.model(host)
+        m.host = ClaimStateDerivation.derive(snapshot: host, claims: [], observations: Observations(now: Fixtures.now, holders: [vm]))
+        m.focus = .holders
+        m.holdersShown = true
+        let lines = LiveFixtures.lines(Fixtures.render(m, 160, 50), try #require(Layout(width: 160, height: 50)).claims)
+        let row = try #require(lines.first { $0.hasPrefix("libvirt") }, "\(lines)")
+        #expect(row.hasPrefix("libvirt  4121    vm-alpha       running"), "\(row)")
     }
 
     @Test func thePCITreeNamesTheVMOfAVF() throws {

@@ -59,6 +59,29 @@ import TrackerCore
         ])
     }
 
+    /// Node 0 has 1024 2M pages of which the kernel shows 424 free (600 in
+    /// use): a running domain holds 512, a pod 64, and 24 are nobody's. The
+    /// cell's page line says 576 are held by VMs/pods and only 24 are
+    /// outside, in JSON and in text.
+    @Test func aCellsPagesHeldByDomainsAndPodsAreCountedApartFromOutsideUse() throws {
+        let host = HostSnapshot(hostname: "t", cells: [NUMACell(
+            id: 0, cpus: [0], pcpus: [1, 2], memoryMB: 4096,
+            mempages: [PagePool(sizeKB: 4, total: 1_048_576), PagePool(sizeKB: 2048, total: 1024, free: 424, surplus: 0)])])
+        let vm = Holder(kind: .libvirt, id: "libvirt:\(Self.uuid)", name: "instance-0000001c", pid: 4121,
+                        pages: [HeldPages(node: 0, sizeKB: 2048, count: 512)], foreign: ForeignDetail(uuid: Self.uuid, state: .running))
+        let pod = Holder(kind: .kubelet, id: "kubelet:ab-12", name: "web-0", pages: [HeldPages(node: 0, sizeKB: 2048, count: 64)],
+                         foreign: ForeignDetail(state: .running, podUID: "ab-12"))
+        let state = ClaimStateDerivation.derive(snapshot: host, claims: [], observations: Observations(now: 0, holders: [vm, pod]))
+        let view = ObserveView(state: state, interval: 0.5)
+        let root = try #require(try JSONSerialization.jsonObject(with: Data(ContractJSON.encode(view).utf8)) as? [String: Any])
+        let cells = try #require(root["cells"] as? [[String: Any]])
+        let pages = try #require((cells.first?["pages"] as? [[String: Any]])?.first { $0["size_kb"] as? Int == 2048 })
+        #expect(pages["foreign"] as? Int == 576)
+        #expect(pages["outside"] as? Int == 24)
+        let line = ObserveText.lines(view).first { $0.hasPrefix("  2M pages:") }
+        #expect(line == "  2M pages: 1024 total, 424 free (kernel), 0 surplus, 0 reserved, 0 claimed, 576 held by VMs/pods, 24 outside")
+    }
+
     @Test func aPodNamedByItsUIDIsNotNamedTwice() {
         let pod = Holder(kind: .kubelet, id: "kubelet:ab-12", name: "ab-12", cpus: [3],
                          foreign: ForeignDetail(state: .running, podUID: "ab-12"))

@@ -86,6 +86,23 @@ import Testing
         #expect(c.message.contains("held by claim c1 (batch) but held by kubelet pod web-0 (uid ab-12)"))
     }
 
+    /// A device two owners hold is not fixed by re-pinning vCPUs: the
+    /// domain's remedy names detaching the device.
+    @Test func aDeviceConflictWithADomainSaysToDetachTheDeviceNotToRepin() throws {
+        let state = Self.derive([F.domain(cpus: [1], devices: [Self.vf0]), F.pod("ab-12", name: "web-0", devices: [Self.vf0])])
+        let c = try #require(Self.conflicts(state).first { $0.resource == "PCI \(Self.vf0)" })
+        #expect(c.message.contains("detach it from libvirt domain instance-0000001c"), "\(c.message)")
+        #expect(c.message.contains("virsh detach-device"), "\(c.message)")
+        #expect(!c.message.contains("vcpupin"), "\(c.message)")
+        // A PF passed through whole with its VF in a pod: the same remedy.
+        let whole = Self.derive([F.domain(devices: [Self.pf]), F.pod("ab-12", name: "web-0", devices: [Self.vf1])])
+        let p = try #require(Self.conflicts(whole).first)
+        #expect(p.message.contains("virsh detach-device") && !p.message.contains("vcpupin"), "\(p.message)")
+        // A CPU conflict keeps the re-pin advice.
+        let cpu = Self.derive([F.domain(cpus: [1]), F.pod("ab-12", name: "web-0", cpus: [1])])
+        #expect(Self.conflicts(cpu).first?.message.contains("virsh vcpupin") == true)
+    }
+
     @Test func aVFOfAPFAnotherOwnerHoldsWholeIsAConflict() throws {
         let state = Self.derive([F.domain(devices: [Self.pf]), F.pod("ab-12", name: "web-0", devices: [Self.vf1])])
         let c = try #require(Self.conflicts(state).first)

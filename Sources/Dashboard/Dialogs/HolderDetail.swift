@@ -96,11 +96,29 @@ public enum HolderDetail {
         return out
     }
 
+    /// `lines` as drawn in a box over `area`: a value with several words
+    /// that does not fit is wrapped, its label on the first line only, so a
+    /// finding's remedy (its last words) is never cut off. The controller
+    /// scrolls over these rows.
+    public static func rows(id: String, host: HostState, area: Rect?, ascii: Bool = false) -> [(String, String, Role)] {
+        let width = area.map { DetailView.box(area: $0).width - 4 - 14 } ?? 0
+        var out: [(String, String, Role)] = []
+        for row in lines(id: id, host: host) {
+            let text = SafeText.forScreen(row.1, ascii: ascii)
+            guard width > 0, text.count > width, text.contains(" ") else {
+                out.append((row.0, text, row.2))
+                continue
+            }
+            for (n, piece) in Fmt.wrap(text, width).enumerated() { out.append((n == 0 ? row.0 : "", piece, row.2)) }
+        }
+        return out
+    }
+
     public static func draw(id: String, scroll: Int, host: HostState?, into c: inout Canvas, area: Rect, glyphs g: Glyphs) {
         let box = DetailView.box(area: area)
         let inner = DialogFrame.open(into: &c, over: area, width: box.width, height: box.height, title: "Holder \(id)", glyphs: g)
         guard let host else { return }
-        let rows = lines(id: id, host: host)
+        let rows = rows(id: id, host: host, area: area, ascii: c.ascii)
         let start = max(0, min(scroll, rows.count - DetailView.visibleRows(area: area)))
         for (i, row) in rows.dropFirst(start).prefix(DetailView.visibleRows(area: area)).enumerated() {
             let loud = ["CONFLICT", "OUTSIDE", "DRIFT", "STALE", "CHECKSUM"].contains(row.0) || row.2 == .danger

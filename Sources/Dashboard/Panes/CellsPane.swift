@@ -58,10 +58,15 @@ public enum CellsPane {
             }
             let claimed = LiveFigures.pagesClaimed(host, node: cell.id, sizeKB: p.sizeKB)
             let outside = LiveFigures.pagesOutside(host, node: cell.id, sizeKB: p.sizeKB)
-            out.append(Row(label: label, bar: .parts([Bar.Part(claimed, g.barUsed, .pinned), Bar.Part(outside, g.barOutside, .warn),
+            let foreign = LiveFigures.pagesForeign(host, node: cell.id, sizeKB: p.sizeKB)
+            out.append(Row(label: label, bar: .parts([Bar.Part(claimed, g.barUsed, .pinned), Bar.Part(foreign, g.tileHeld, .used),
+                                                      Bar.Part(outside, g.barOutside, .warn),
                                                       Bar.Part(p.reserved, g.barReserved, .barReserved)]),
                            total: p.total, text: "free \(free)/\(p.total)"))
-            var counts = "\(g.barUsed) \(claimed) claims · \(g.barOutside) \(outside) outside"
+            var counts = "\(g.barUsed) \(claimed) claims"
+            // Domains' and pods' pages are theirs, not outside use.
+            if foreign > 0 { counts += " · \(g.tileHeld) \(foreign) VMs/pods" }
+            counts += " · \(g.barOutside) \(outside) outside"
             if p.reserved > 0 { counts += " · \(g.barReserved) \(p.reserved) reserved" }
             out.append(Row(label: "", bar: .counts, total: p.total, text: counts))
         }

@@ -91,22 +91,25 @@ public enum HeaderPane {
     /// promised pages not explained by that use ▒; nil when the kernel's
     /// free count was not read for this size.
     static func pageMeter(_ host: HostState, sizeKB kb: Int) -> Segment? {
-        var inUse = 0, promised = 0, outside = 0, total = 0, read = false
+        var inUse = 0, promised = 0, outside = 0, foreign = 0, total = 0, read = false
         for cell in host.effective.cells {
             guard let pool = cell.mempages.first(where: { $0.sizeKB == kb }) else { continue }
             total += pool.total
             promised += LiveFigures.pagesClaimed(host, node: cell.id, sizeKB: kb)
             outside += LiveFigures.pagesOutside(host, node: cell.id, sizeKB: kb)
+            foreign += LiveFigures.pagesForeign(host, node: cell.id, sizeKB: kb)
             if let u = LiveFigures.pagesInUse(host, node: cell.id, sizeKB: kb) {
                 inUse += u
                 read = true
             }
         }
         guard read else { return nil }
-        let notYetUsed = max(0, promised - max(0, inUse - outside))
+        // Domains' and pods' pages are in use but not the claims'; only
+        // use beyond them and the claims is a warning.
+        let notYetUsed = max(0, promised - max(0, inUse - outside - foreign))
         return Segment([.text(PageSizeText.short(kb: kb) + " ", Style(.label, bold: true)),
                         .meter(used: inUse, reserved: notYetUsed, total: total, width: 6),
-                        .text(" used \(inUse) · promised \(promised) / \(total)", Style(inUse > promised ? .warn : .normal))],
+                        .text(" used \(inUse) · promised \(promised) / \(total)", Style(inUse > promised + foreign ? .warn : .normal))],
                        priority: inUse > 0 || promised > 0 ? 3 : 1)
     }
 

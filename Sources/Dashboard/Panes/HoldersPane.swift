@@ -72,7 +72,8 @@ public enum HoldersPane {
         return h.pciDevices.count > 1 ? "\(short) +\(h.pciDevices.count - 1)" : short
     }
 
-    /// `12G`, `512M`, `-`: small-page memory over all its nodes.
+    /// `12G`, `512M`, `-`: `memoryMBPerNode` over all its nodes (a domain's
+    /// whole RAM, a claim's or pod's small-page memory).
     public static func memory(_ h: Holder) -> String {
         let total = h.memoryMBPerNode.values.reduce(0, +)
         return total > 0 ? Fmt.mib(total) : "-"
@@ -108,7 +109,8 @@ public enum HoldersPane {
     static func columns(width: Int, host: HostState) -> [Column] {
         let all: [Column] = [
             Column(title: "KIND", width: 8) { $0.kind.rawValue },
-            Column(title: "NAME", width: 14) { $0.comm ?? $0.name },
+            // A running domain's QEMU is always `qemu-system-x86`: its name tells them apart.
+            Column(title: "NAME", width: 14) { $0.isForeign ? $0.name : ($0.comm ?? $0.name) },
             Column(title: "CPUS", width: 11) { $0.cpus.isEmpty ? "-" : CPUListText.fit($0.cpus, width: 11) },
             Column(title: "NOTE", width: 8) { note($0.id, host)?.0 ?? "" },
             Column(title: "PID", width: 7) { $0.pid.map(String.init) ?? "-" },

@@ -20,4 +20,13 @@ extension HostState {
         for pool in live?.pools ?? [] { outside[pool.key] = pool.outside }
         return outside
     }
+
+    /// Hugepages libvirt domains and kubelet pods hold per pool (`observe`'s
+    /// `foreign`): what explains in-use pages besides the claims, so they
+    /// are not `outside`. A shut-off domain's only with `--count-defined`.
+    public var foreignPages: [PagePoolKey: Int] {
+        var held: [PagePoolKey: Int] = [:]
+        for pool in live?.pools ?? [] where pool.foreign > 0 { held[pool.key] = pool.foreign }
+        return held
+    }
 }

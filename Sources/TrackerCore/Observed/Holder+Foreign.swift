@@ -39,4 +39,17 @@ extension Holder {
             return "re-pin or stop \(label)"
         }
     }
+
+    /// What an operator does about this holder holding a PCI device another
+    /// owner holds too: re-pinning CPUs does nothing for a device.
+    var deviceRemedy: String {
+        switch kind {
+        case .libvirt:
+            return "detach it from \(label) (virsh detach-device, or move or resize the instance through Nova)"
+        case .kubelet, .restrack:
+            return remedy
+        case .kernel, .host:
+            return "stop \(label) using it"
+        }
+    }
 }

@@ -52,16 +52,16 @@ enum ForeignConflicts {
                 out.append(Finding(
                     kind: .conflict, resource: "PCI \(address)", holders: [a.id, b.id],
                     message: "PCI \(address) is held by \(a.label) and also by \(b.label): two owners; "
-                        + "\(a.remedy), or \(b.remedy)" + hands))
+                        + "\(a.deviceRemedy), or \(b.deviceRemedy)" + hands))
             }
         }
         // PF ⇄ VF: a VF of a PF another owner passes through whole; claims
         // count as owners here, foreign owners at index < foreign.count.
-        var owners: [(id: String, label: String, remedy: String)] = foreign.map { ($0.id, $0.label, $0.remedy) }
+        var owners: [(id: String, label: String, remedy: String)] = foreign.map { ($0.id, $0.label, $0.deviceRemedy) }
         for c in claims where !c.usage.pciDevices.isEmpty {
             let h = Holder(claim: c)
             for address in Set(c.usage.pciDevices) { deviceOwners[address, default: []].append(owners.count) }
-            owners.append((h.id, h.label, h.remedy))
+            owners.append((h.id, h.label, h.deviceRemedy))
         }
         for dev in snapshot.pciDevices where dev.devType == .vf {
             guard let parent = dev.parentAddr, let vfOwners = deviceOwners[dev.address],

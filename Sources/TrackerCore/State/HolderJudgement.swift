@@ -96,7 +96,7 @@ enum HolderJudgement {
                     other = nil
                 }
                 guard let other else { continue }
-                let remedy = heldBy[address].flatMap { $0.isForeign ? $0.remedy : nil } ?? "stop the other user"
+                let remedy = heldBy[address].flatMap { $0.isForeign ? $0.deviceRemedy : nil } ?? "stop the other user"
                 out.append(Finding(
                     kind: .conflict, resource: "PCI \(address)", holders: [c.id, other.holder],
                     message: "PCI \(address) is held by \(label) but \(other.what): two owners; \(remedy) or "
