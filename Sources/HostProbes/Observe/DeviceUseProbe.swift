@@ -119,17 +119,28 @@ struct DeviceUseProbe: Sendable {
     /// holder per process.
     private func applyVFIOUsers(files: DeviceUseFiles, vfioBound: [String], result: inout Result,
                                 notes: inout [String]) {
-        var cdevs: [String: String] = [:]
-        for address in vfioBound {
-            for entry in files.list(Self.busDir + "/" + address + "/vfio-dev", limit: 16) ?? [] {
-                cdevs[SafeText.decode(entry)] = address
-            }
-        }
         let scan = VFIOUserScan.scan(files, cache: vfioCache)
         notes += scan.notes
         var heldGroups: Set<Int> = []
+        var heldCdevs = false
         for user in scan.users {
-            for case .group(let g) in user.targets { heldGroups.insert(g) }
+            for target in user.targets {
+                switch target {
+                case .group(let g): heldGroups.insert(g)
+                case .device: heldCdevs = true
+                }
+            }
+        }
+        // Which device each VFIO cdev is, only when a process holds one:
+        // it is a directory read per VFIO-bound device, thousands per poll
+        // on an SR-IOV host whose guests hold groups.
+        var cdevs: [String: String] = [:]
+        if heldCdevs {
+            for address in vfioBound {
+                for entry in files.list(Self.busDir + "/" + address + "/vfio-dev", limit: 16) ?? [] {
+                    cdevs[SafeText.decode(entry)] = address
+                }
+            }
         }
         let membersByGroup = groupMembers(heldGroups, files: files, observed: result.devices)
         for user in scan.users.sorted(by: { $0.pid < $1.pid }) {
