@@ -92,9 +92,10 @@ struct ProbeBench: ParsableCommand {
         // per poll as the dashboard's does; its readers are timed where it
         // calls them, so their share is known without reading them twice.
         let share = ForeignShare()
-        let observer = HostObserver(root: dir, foreign: share.readers(root: dir))
-        // One loader across polls, as the dashboard keeps one.
+        // One loader across polls, as the dashboard keeps one, and its
+        // record of what it read handed to the observer, as the dashboard's.
         let loader = SnapshotLoader(hostFile: nil, probe: options)
+        let observer = HostObserver(root: dir, foreign: share.readers(root: dir), pciRecord: loader.pciRecord)
         let first: HostSnapshot
         do {
             first = try loader.load()
@@ -127,10 +128,13 @@ struct ProbeBench: ParsableCommand {
         for _ in 0..<polls {
             scans.add(PollSeries.time { found = ObserverParts.scanTasks(root: dir, snapshot: first) })
         }
-        let deviceUse = ObserverParts.deviceUse(root: dir)
+        // Each timed call follows a load, as in a poll, so it may take the
+        // drivers and interfaces that load read.
+        let deviceUse = ObserverParts.deviceUse(root: dir, pciRecord: loader.pciRecord)
         _ = deviceUse(first)
         for _ in 0..<polls {
-            devices.add(PollSeries.time { _ = deviceUse(first) })
+            let snapshot = try loader.load()
+            devices.add(PollSeries.time { _ = deviceUse(snapshot) })
         }
         let loadAfter = Self.loadAverage()
         let cpuCount = first.cells.reduce(0) { $0 + $1.cpus.count + $1.pcpus.count }
