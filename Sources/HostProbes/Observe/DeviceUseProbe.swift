@@ -75,7 +75,7 @@ struct DeviceUseProbe: Sendable {
         // Groups only matter when something is bound to VFIO; the fd scan
         // is the one expensive read, so it is skipped on hosts without.
         if !vfioBound.isEmpty {
-            applyVFIOUsers(files: files, vfioBound: vfioBound, result: &result, notes: &notes)
+            applyVFIOUsers(files: files, vfioBound: vfioBound, read: read, result: &result, notes: &notes)
         }
 
         for address in result.devices.keys.sorted() {
@@ -141,8 +141,8 @@ struct DeviceUseProbe: Sendable {
     /// Processes holding the VFIO groups (or device files) of the devices
     /// bound to a VFIO driver: `DeviceUse.vfioUsers` and one `kernel`
     /// holder per process.
-    private func applyVFIOUsers(files: DeviceUseFiles, vfioBound: [String], result: inout Result,
-                                notes: inout [String]) {
+    private func applyVFIOUsers(files: DeviceUseFiles, vfioBound: [String], read: [String: PCIDevice]?,
+                                result: inout Result, notes: inout [String]) {
         let scan = VFIOUserScan.scan(files, cache: vfioCache)
         notes += scan.notes
         var heldGroups: Set<Int> = []
@@ -166,7 +166,7 @@ struct DeviceUseProbe: Sendable {
                 }
             }
         }
-        let membersByGroup = groupMembers(heldGroups, files: files, observed: result.devices)
+        let membersByGroup = groupMembers(heldGroups, files: files, observed: result.devices, read: read)
         for user in scan.users.sorted(by: { $0.pid < $1.pid }) {
             var held: Set<String> = []
             for target in user.targets {
@@ -196,15 +196,24 @@ struct DeviceUseProbe: Sendable {
     /// The observed devices in each group: from the group's `devices/`
     /// directory, or, where a captured root lacks it, from every observed
     /// device's `iommu_group` link (read once per poll, and only for devices
-    /// whose directory changed since `groupCache` read it).
+    /// whose directory changed since `groupCache` read it), or from the
+    /// loader's read of the same poll (`read`), which kept each group under
+    /// the directory identity it checked in this poll.
     private func groupMembers(_ groups: Set<Int>, files: DeviceUseFiles,
-                              observed: [String: DeviceUse]) -> [Int: [String]] {
+                              observed: [String: DeviceUse], read: [String: PCIDevice]?) -> [Int: [String]] {
         var members: [Int: [String]] = [:]
         var byLink: [Int: [String]]?
         for g in groups {
             if let entries = files.list("sys/kernel/iommu_groups/\(g)/devices", limit: 4096) {
                 members[g] = entries.map(SafeText.decode).filter { observed[$0] != nil }
                 continue
+            }
+            if byLink == nil, let read {
+                var map: [Int: [String]] = [:]
+                for address in observed.keys {
+                    if let n = read[address]?.iommuGroup { map[n, default: []].append(address) }
+                }
+                byLink = map
             }
             if byLink == nil {
                 let bus = Array(Self.busDir.utf8)
