@@ -20,6 +20,9 @@ public final class SnapshotLoader: @unchecked Sendable {
     private var cached: (stamp: FileStamp?, snapshot: HostSnapshot)?
     private let pciFacts = PCIFactCache()
     private let topology = CPUTopologyCache()
+    /// The PCI devices of the last probe, for the device-use probe of the
+    /// same poll (`HostObserver(root:pciRecord:)`); empty for a host file.
+    public let pciRecord = PCIPollRecord()
 
     public init(hostFile: String?, probe: ProbeOptions) {
         self.hostFile = hostFile
@@ -30,7 +33,11 @@ public final class SnapshotLoader: @unchecked Sendable {
     /// probe that cannot run at all, is an error whose text names the file
     /// and the problem.
     public func load() throws(ProbeError) -> HostSnapshot {
-        guard let hostFile else { return try HostProbe.snapshot(probe, pciFacts: pciFacts, topology: topology) }
+        guard let hostFile else {
+            let snapshot = try HostProbe.snapshot(probe, pciFacts: pciFacts, topology: topology)
+            pciRecord.record(snapshot.pciDevices)
+            return snapshot
+        }
         lock.lock()
         defer { lock.unlock() }
         let stamp = hostFile == "-" ? nil : FileStamp(path: hostFile)

@@ -6,9 +6,10 @@ import TrackerCore
 /// `restrack-bench probe`: one full poll (snapshot: topology, memory, PCI;
 /// plus `HostObserver.observe`: utilisation, task holders, device use) on a
 /// synthetic captured root, p50 and p99, and the task scan alone, per
-/// 1,000 tasks; then the same poll with the foreign owners' state files
-/// (libvirt domains, kubelet checkpoints) read as well. The root is
-/// generated first (or reused with `--root`).
+/// 1,000 tasks. The observer reads the foreign owners' state files
+/// (libvirt domains, kubelet checkpoints) once per poll, as the dashboard's
+/// does; their share is timed where it calls them. The root is generated
+/// first (or reused with `--root`).
 struct ProbeBench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "probe",
@@ -87,24 +88,26 @@ struct ProbeBench: ParsableCommand {
         #endif
         let loadBefore = Self.loadAverage()
         let options = ProbeOptions(root: dir, configPath: config)
-        let observer = HostObserver(root: dir)
-        // One loader across polls, as the dashboard keeps one.
+        // The observer reads libvirt's and the kubelet's state itself, once
+        // per poll as the dashboard's does; its readers are timed where it
+        // calls them, so their share is known without reading them twice.
+        let share = ForeignShare()
+        // One loader across polls, as the dashboard keeps one, and its
+        // record of what it read handed to the observer, as the dashboard's.
         let loader = SnapshotLoader(hostFile: nil, probe: options)
+        let observer = HostObserver(root: dir, foreign: share.readers(root: dir), pciRecord: loader.pciRecord)
         let first: HostSnapshot
         do {
             first = try loader.load()
         } catch {
             throw BenchFailure(error.message)
         }
-        // The first poll primes the utilisation read and the VFIO cache; it
-        // is not timed.
+        // The first poll primes the utilisation read and the caches; it is
+        // not timed.
         _ = observer.observe(snapshot: first, claims: [], now: Date().timeIntervalSince1970, deviceSpecConfigured: false)
-        // Kept across polls as the dashboard keeps its observer. Called here
-        // directly while HostObserver does not read them itself.
-        let libvirt = LibvirtProbe(root: dir), kubelet = KubeletProbe(root: dir)
-        var foreignFound = (libvirt: libvirt.read(snapshot: first), kubelet: kubelet.read(snapshot: first))
+        _ = share.take()
         var full = PollSeries(), snap = PollSeries(), observe = PollSeries()
-        var foreign = PollSeries(), withForeign = PollSeries()
+        var foreign = PollSeries(), withoutForeign = PollSeries()
         var last = Observations(now: 0)
         for _ in 0..<polls {
             var snapshot = first
@@ -113,24 +116,25 @@ struct ProbeBench: ParsableCommand {
                 last = observer.observe(snapshot: snapshot, claims: [], now: Date().timeIntervalSince1970,
                                         deviceSpecConfigured: false)
             }
-            let f = PollSeries.time {
-                foreignFound = (libvirt.read(snapshot: snapshot), kubelet.read(snapshot: snapshot))
-            }
+            let f = share.take()
             snap.add(s)
             observe.add(o)
             foreign.add(f)
             full.add((wall: s.wall + o.wall, cpu: s.cpu + o.cpu))
-            withForeign.add((wall: s.wall + o.wall + f.wall, cpu: s.cpu + o.cpu + f.cpu))
+            withoutForeign.add((wall: s.wall + o.wall - f.wall, cpu: s.cpu + o.cpu - f.cpu))
         }
         var scans = PollSeries(), devices = PollSeries()
         var found = (holders: 0, notVisible: 0)
         for _ in 0..<polls {
             scans.add(PollSeries.time { found = ObserverParts.scanTasks(root: dir, snapshot: first) })
         }
-        let deviceUse = ObserverParts.deviceUse(root: dir)
+        // Each timed call follows a load, as in a poll, so it may take the
+        // drivers and interfaces that load read.
+        let deviceUse = ObserverParts.deviceUse(root: dir, pciRecord: loader.pciRecord)
         _ = deviceUse(first)
         for _ in 0..<polls {
-            devices.add(PollSeries.time { _ = deviceUse(first) })
+            let snapshot = try loader.load()
+            devices.add(PollSeries.time { _ = deviceUse(snapshot) })
         }
         let loadAfter = Self.loadAverage()
         let cpuCount = first.cells.reduce(0) { $0 + $1.cpus.count + $1.pcpus.count }
@@ -143,20 +147,23 @@ struct ProbeBench: ParsableCommand {
         print("foreign owners: \(defined) libvirt domains (\(running) running), \(Self.countPods(root: dir ?? "")) kubelet pods")
         print("load average before / after: \(loadBefore) / \(loadAfter)")
         print("wall p50 / p99, then CPU time (user + system) p50:")
-        full.print("full poll (snapshot + observe)")
+        full.print("full poll incl. foreign owners")
         snap.print("  snapshot (topology, memory, PCI)")
-        observe.print("  observe (util + tasks + devices)")
+        observe.print("  observe (util+tasks+devices+foreign)")
+        foreign.print("  foreign owners (inside observe)",
+                      note: "(libvirt \(share.holders.libvirt), kubelet \(share.holders.kubelet) holders)")
+        withoutForeign.print("full poll without foreign owners")
         devices.print("  device use alone")
         scans.print("  task scan alone", note: "(\(found.holders) holders, \(found.notVisible) not visible)")
         let perThousand = taskCount > 0 ? 1000 / Double(taskCount) : 0
         print("task scan per 1,000 tasks:                 wall \(TimingStats.format(scans.wallStats.median * perThousand))"
               + "  CPU \(TimingStats.format(scans.cpuStats.median * perThousand))")
-        print("everything but the task scan:              wall p50 "
-              + "\(TimingStats.format(max(0, full.wallStats.median - scans.wallStats.median)))"
-              + "  CPU p50 \(TimingStats.format(max(0, full.cpuStats.median - scans.cpuStats.median)))")
-        withForeign.print("full poll incl. foreign owners")
-        foreign.print("  foreign owners alone",
-                      note: "(libvirt \(foreignFound.libvirt.holders.count), kubelet \(foreignFound.kubelet.holders.count) holders)")
+        print("everything but the task scan and foreign:  wall p50 "
+              + "\(TimingStats.format(max(0, withoutForeign.wallStats.median - scans.wallStats.median)))"
+              + "  CPU p50 \(TimingStats.format(max(0, withoutForeign.cpuStats.median - scans.cpuStats.median)))")
+        let foreignPct = full.cpuStats.median > 0 ? 100 * foreign.cpuStats.median / full.cpuStats.median : 0
+        print("foreign owners' share of the full poll:    CPU p50 \(TimingStats.format(foreign.cpuStats.median)) "
+              + "(\(String(format: "%.0f", foreignPct)) %)")
         print("last poll: busy \(last.utilisation?.hostBusyPct.map { String(format: "%.1f %%", $0) } ?? "unknown"), "
               + "\(last.holders.count) holders, \(last.devices.count) devices observed")
     }

@@ -67,7 +67,9 @@ struct DashboardCommand: ParsableCommand {
         let book = try ledger.open(for: source)
         logger.info("dashboard on ledger \(book.path)")
         let service: LedgerClaimService
-        let observing = try source.observations()
+        // Each poll loads, then observes that snapshot: the observer may
+        // take the loader's read of the devices' drivers and interfaces.
+        let observing = try source.observations(loader: loader)
         do {
             service = try LedgerClaimService(ledger: book, snapshot: { try loader.load() },
                                              observeHost: { observing.observe(snapshot: $0, claims: $1, now: $2) })

@@ -4,8 +4,9 @@ import TrackerCore
 extension HostSourceOptions {
     /// The observations these options name: nothing but owners for `--host`;
     /// under `--root` for a captured tree; the live host otherwise.
-    func observations() throws(CLIFailure) -> HostObservations {
-        guard let observer = observer() else { return HostObservations(observer: nil, deviceSpecConfigured: false) }
+    /// `loader`: as for `observer(loader:)`.
+    func observations(loader: SnapshotLoader? = nil) throws(CLIFailure) -> HostObservations {
+        guard let observer = observer(loader: loader) else { return HostObservations(observer: nil, deviceSpecConfigured: false) }
         return HostObservations(observer: observer, deviceSpecConfigured: try Self.deviceSpecConfigured(configPath),
                                 countDefined: countDefined)
     }

@@ -26,8 +26,10 @@ struct HostSourceOptions: ParsableArguments {
 
     /// The observer of the host these options name, nil for a `--host`
     /// file (a JSON snapshot has no processes or devices to look at).
-    func observer() -> HostObserver? {
-        hostFile == nil ? HostObserver(root: root) : nil
+    /// `loader`: the loader whose snapshots it will be given, each in the
+    /// same poll (the dashboard), so device use takes what it just read.
+    func observer(loader: SnapshotLoader? = nil) -> HostObserver? {
+        hostFile == nil ? HostObserver(root: root, pciRecord: loader?.pciRecord) : nil
     }
 
     @Flag(name: .customLong("count-defined"),

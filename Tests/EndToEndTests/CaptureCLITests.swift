@@ -56,9 +56,14 @@ import Testing
         #expect(r.stdout.contains("host: 8 CPUs ("), "\(r.stdout)")
         #expect(r.stdout.contains(" 72 PCI devices (70 VFs), 18 tasks; 2 polls"), "\(r.stdout)")
         #expect(r.stdout.contains("foreign owners: 5 libvirt domains (4 running), 4 kubelet pods"), "\(r.stdout)")
-        #expect(r.stdout.contains("full poll (snapshot + observe)"), "\(r.stdout)")
         #expect(r.stdout.contains("full poll incl. foreign owners"), "\(r.stdout)")
-        #expect(r.stdout.contains("everything but the task scan:"), "\(r.stdout)")
+        #expect(r.stdout.contains("full poll without foreign owners"), "\(r.stdout)")
+        // The observer reads the foreign owners once per poll: one holder
+        // per domain (4 running, 1 defined) and one per pod.
+        #expect(r.stdout.contains("foreign owners (inside observe)"), "\(r.stdout)")
+        #expect(r.stdout.contains("(libvirt 5, kubelet 4 holders)"), "\(r.stdout)")
+        #expect(r.stdout.contains("foreign owners' share of the full poll:"), "\(r.stdout)")
+        #expect(r.stdout.contains("everything but the task scan and foreign:"), "\(r.stdout)")
         #expect(r.stdout.contains("task scan per 1,000 tasks:"))
         let generated = r.stdout.split(separator: "\n").first { $0.hasPrefix("generated ") }
             .flatMap { line in line.split(separator: " ").first { $0.hasPrefix("/") } }

@@ -214,19 +214,24 @@ import TrackerCore
         #expect(probe.observe(snapshot: s).devices["0000:3b:02.0"]?.vfioUsers == [qemu])
 
         // pid 1 opens group 45 (one descriptor more), a new process opens
-        // group 42, and qemu swaps its group descriptor for /dev/null (the
-        // same count).
+        // group 42, and qemu swaps its group 42 descriptor for one of group
+        // 45 (the same count, and the same descriptor number).
         try t.link("proc/1/fd/8", to: "/dev/vfio/45")
         try t.process(6000, comm: "dpdk-testpmd", fds: [3: "/dev/vfio/42"])
         try FileManager.default.removeItem(atPath: t.path + "/proc/4121/fd/7")
-        try t.link("proc/4121/fd/7", to: "/dev/null")
+        try t.link("proc/4121/fd/7", to: "/dev/vfio/45")
         let dpdk = ProcessRef(pid: 6000, comm: "dpdk-testpmd")
 
+        // A process that held a VFIO file is read on every poll: qemu's
+        // swap shows on the next one, well before the hour's refresh.
         let kept = probe.observe(snapshot: s)
-        #expect(kept.devices["0000:3b:02.3"]?.vfioUsers == [ProcessRef(pid: 1, comm: "systemd")])
-        // qemu's swap is not seen until the refresh: the documented window.
-        #expect(kept.devices["0000:3b:02.0"]?.vfioUsers == [qemu, dpdk])
-        // A new observer, and one that refreshes every time, read it all.
+        #expect(kept.devices["0000:3b:02.3"]?.vfioUsers == [ProcessRef(pid: 1, comm: "systemd"), qemu])
+        #expect(kept.devices["0000:3b:02.0"]?.vfioUsers == [dpdk])
+        // …and so does its closing of the group at the same count.
+        try FileManager.default.removeItem(atPath: t.path + "/proc/4121/fd/7")
+        try t.link("proc/4121/fd/7", to: "/dev/null")
+        #expect(probe.observe(snapshot: s).devices["0000:3b:02.3"]?.vfioUsers == [ProcessRef(pid: 1, comm: "systemd")])
+        // A new observer, and one that refreshes every time, agree.
         #expect(DeviceUseProbe(root: t.path).observe(snapshot: s).devices["0000:3b:02.0"]?.vfioUsers == [dpdk])
         let eager = DeviceUseProbe(root: t.path, vfioCache: VFIOScanCache(refreshAfter: 0))
         #expect(eager.observe(snapshot: s).devices["0000:3b:02.0"]?.vfioUsers == [dpdk])

@@ -61,4 +61,21 @@ import TrackerCore
         #expect(held(after) == nil)
         #expect(after.devices[a]?.vfioUsers == [])
     }
+
+    /// With the loader's read of the same poll, each device's group is the
+    /// one that read kept (checked against the directory's identity in that
+    /// poll), not read again; a snapshot not matching the record is read.
+    @Test func theLoadersReadOfThePollGivesTheGroups() throws {
+        let (t, s0) = try tree()
+        defer { t.remove() }
+        var s = s0
+        // The record says `b` is in group 42 (the files say 43), so the
+        // answer shows which was used.
+        for i in s.pciDevices.indices { s.pciDevices[i].iommuGroup = 42 }
+        let record = PCIPollRecord()
+        record.record(s.pciDevices)
+        let probe = DeviceUseProbe(root: t.path, pciRecord: record)
+        #expect(held(probe.observe(snapshot: s)) == [a, b])
+        #expect(held(probe.observe(snapshot: s0)) == [a])
+    }
 }

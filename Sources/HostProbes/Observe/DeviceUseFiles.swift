@@ -176,9 +176,19 @@ struct DeviceUseFiles: Sendable {
 
     /// `st_size` of what the path names (links followed), or nil.
     func size(_ relative: [UInt8]) -> Int? {
+        if case .success(let size) = statSize(relative) { return size }
+        return nil
+    }
+
+    /// `st_size` of what the path names (links followed); `.missing` when
+    /// nothing is there (ENOENT, or ESRCH from a process that just exited).
+    func statSize(_ relative: [UInt8]) -> Result<Int, Failure> {
         var st = stat()
-        guard withCPath(relative, { stat($0, &st) }) == 0 else { return nil }
-        return Int(st.st_size)
+        guard withCPath(relative, { stat($0, &st) }) == 0 else {
+            let e = errno
+            return .failure(e == ENOENT || e == ESRCH ? .missing : .unreadable(Self.errorText(e)))
+        }
+        return .success(Int(st.st_size))
     }
 
     /// The identity of what the path names (links followed), or nil.

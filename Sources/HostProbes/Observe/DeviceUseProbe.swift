@@ -27,10 +27,15 @@ struct DeviceUseProbe: Sendable {
     /// Devices' IOMMU groups between polls, where a root has no group directories.
     let groupCache: IOMMUGroupCache
 
-    init(root: String?, vfioCache: VFIOScanCache = VFIOScanCache(), groupCache: IOMMUGroupCache = IOMMUGroupCache()) {
+    /// The loader's read of the same poll, when the observer has one.
+    let pciRecord: PCIPollRecord?
+
+    init(root: String?, vfioCache: VFIOScanCache = VFIOScanCache(), groupCache: IOMMUGroupCache = IOMMUGroupCache(),
+         pciRecord: PCIPollRecord? = nil) {
         self.root = root
         self.vfioCache = vfioCache
         self.groupCache = groupCache
+        self.pciRecord = pciRecord
     }
 
     struct Result: Sendable {
@@ -52,9 +57,13 @@ struct DeviceUseProbe: Sendable {
         let wanted = Set(snapshot.pciDevices.map(\.address))
         let blocks = BlockDeviceScan.scan(files, mounts: mounts, wanted: wanted)
 
+        // What the snapshot of this same poll read of each device, when it
+        // is the loader's own fresh read.
+        let read = pciRecord?.devices(matching: snapshot.pciDevices)
         var vfioBound: [String] = []
         for device in snapshot.pciDevices {
-            guard let use = use(of: device, files: files, blocks: blocks, addresses: addresses, notes: &notes) else {
+            guard let use = use(of: device, read: read?[device.address], files: files, blocks: blocks,
+                                addresses: addresses, notes: &notes) else {
                 continue
             }
             if let driver = use.driver, Self.isVFIO(driver) { vfioBound.append(device.address) }
@@ -66,7 +75,7 @@ struct DeviceUseProbe: Sendable {
         // Groups only matter when something is bound to VFIO; the fd scan
         // is the one expensive read, so it is skipped on hosts without.
         if !vfioBound.isEmpty {
-            applyVFIOUsers(files: files, vfioBound: vfioBound, result: &result, notes: &notes)
+            applyVFIOUsers(files: files, vfioBound: vfioBound, read: read, result: &result, notes: &notes)
         }
 
         for address in result.devices.keys.sorted() {
@@ -80,12 +89,20 @@ struct DeviceUseProbe: Sendable {
     /// One device's driver, interfaces and host reason; nil when it left
     /// since the snapshot (VFs disabled, hot unplug): its use is unknown,
     /// and the next snapshot drops it.
-    private func use(of device: PCIDevice, files: DeviceUseFiles, blocks: BlockDeviceScan,
+    /// `read`: the device as the loader read it from sysfs in this poll;
+    /// its driver and interface names are taken as they are when they are
+    /// plain names (nothing the snapshot's escaping could have changed).
+    private func use(of device: PCIDevice, read: PCIDevice?, files: DeviceUseFiles, blocks: BlockDeviceScan,
                      addresses: InterfaceAddresses, notes: inout [String]) -> DeviceUse? {
         let dir = Array(Self.busDir.utf8).slash(device.address)
-        // A bound driver proves the device is there; only unbound ones
-        // cost a second look.
-        let driver = files.linkBasename(Self.busDir + "/" + device.address + "/driver")
+        // A bound driver proves the device is there (read now, or by the
+        // snapshot of this poll); only unbound ones cost a second look.
+        let driver: String?
+        if let known = read?.driver, Self.isPlainName(known) {
+            driver = known
+        } else {
+            driver = files.linkBasename(Self.busDir + "/" + device.address + "/driver")
+        }
         guard driver != nil || files.exists(dir.slash("vendor")) else {
             notes.append("PCI \(device.address): \(files.display(dir)) is gone since the snapshot; its use is not known")
             return nil
@@ -101,8 +118,15 @@ struct DeviceUseProbe: Sendable {
         // A device given to VFIO or pci-stub has no netdev, and a display
         // bound there was given away on purpose.
         if !passthrough {
-            let interfaces = NetInterfaceScan.interfaces(deviceDir: dir, listVirtioChildren: device.vendorID == "1af4",
+            // The snapshot listed net/ in this poll; a virtio NIC's names
+            // hang off a child directory it does not say, so it is listed.
+            let interfaces: [NetInterfaceScan.Interface]
+            if let read, device.vendorID != "1af4", let names = Self.plainNames(read.netInterfaces ?? []) {
+                interfaces = NetInterfaceScan.interfaces(deviceDir: dir, named: names, files: files)
+            } else {
+                interfaces = NetInterfaceScan.interfaces(deviceDir: dir, listVirtioChildren: device.vendorID == "1af4",
                                                          files: files)
+            }
             use.netdevUp = interfaces.contains { $0.state == .up }
             if let reason = Self.networkReason(interfaces, addresses: addresses, notes: &notes, address: device.address) {
                 reasons.append(reason)
@@ -117,21 +141,32 @@ struct DeviceUseProbe: Sendable {
     /// Processes holding the VFIO groups (or device files) of the devices
     /// bound to a VFIO driver: `DeviceUse.vfioUsers` and one `kernel`
     /// holder per process.
-    private func applyVFIOUsers(files: DeviceUseFiles, vfioBound: [String], result: inout Result,
-                                notes: inout [String]) {
-        var cdevs: [String: String] = [:]
-        for address in vfioBound {
-            for entry in files.list(Self.busDir + "/" + address + "/vfio-dev", limit: 16) ?? [] {
-                cdevs[SafeText.decode(entry)] = address
-            }
-        }
+    private func applyVFIOUsers(files: DeviceUseFiles, vfioBound: [String], read: [String: PCIDevice]?,
+                                result: inout Result, notes: inout [String]) {
         let scan = VFIOUserScan.scan(files, cache: vfioCache)
         notes += scan.notes
         var heldGroups: Set<Int> = []
+        var heldCdevs = false
         for user in scan.users {
-            for case .group(let g) in user.targets { heldGroups.insert(g) }
+            for target in user.targets {
+                switch target {
+                case .group(let g): heldGroups.insert(g)
+                case .device: heldCdevs = true
+                }
+            }
         }
-        let membersByGroup = groupMembers(heldGroups, files: files, observed: result.devices)
+        // Which device each VFIO cdev is, only when a process holds one:
+        // it is a directory read per VFIO-bound device, thousands per poll
+        // on an SR-IOV host whose guests hold groups.
+        var cdevs: [String: String] = [:]
+        if heldCdevs {
+            for address in vfioBound {
+                for entry in files.list(Self.busDir + "/" + address + "/vfio-dev", limit: 16) ?? [] {
+                    cdevs[SafeText.decode(entry)] = address
+                }
+            }
+        }
+        let membersByGroup = groupMembers(heldGroups, files: files, observed: result.devices, read: read)
         for user in scan.users.sorted(by: { $0.pid < $1.pid }) {
             var held: Set<String> = []
             for target in user.targets {
@@ -161,15 +196,24 @@ struct DeviceUseProbe: Sendable {
     /// The observed devices in each group: from the group's `devices/`
     /// directory, or, where a captured root lacks it, from every observed
     /// device's `iommu_group` link (read once per poll, and only for devices
-    /// whose directory changed since `groupCache` read it).
+    /// whose directory changed since `groupCache` read it), or from the
+    /// loader's read of the same poll (`read`), which kept each group under
+    /// the directory identity it checked in this poll.
     private func groupMembers(_ groups: Set<Int>, files: DeviceUseFiles,
-                              observed: [String: DeviceUse]) -> [Int: [String]] {
+                              observed: [String: DeviceUse], read: [String: PCIDevice]?) -> [Int: [String]] {
         var members: [Int: [String]] = [:]
         var byLink: [Int: [String]]?
         for g in groups {
             if let entries = files.list("sys/kernel/iommu_groups/\(g)/devices", limit: 4096) {
                 members[g] = entries.map(SafeText.decode).filter { observed[$0] != nil }
                 continue
+            }
+            if byLink == nil, let read {
+                var map: [Int: [String]] = [:]
+                for address in observed.keys {
+                    if let n = read[address]?.iommuGroup { map[n, default: []].append(address) }
+                }
+                byLink = map
             }
             if byLink == nil {
                 let bus = Array(Self.busDir.utf8)
@@ -275,6 +319,17 @@ struct DeviceUseProbe: Sendable {
         let name = Array(driver.utf8), needle = Array("vfio".utf8)
         guard name.count >= needle.count else { return false }
         return (0...(name.count - needle.count)).contains { name[$0..<($0 + needle.count)].elementsEqual(needle) }
+    }
+
+    /// Printable ASCII with no escape: a name the snapshot took as it is.
+    static func isPlainName(_ name: String) -> Bool {
+        !name.isEmpty && name.utf8.allSatisfy { $0 > 0x20 && $0 < 0x7F && $0 != UInt8(ascii: "\\") }
+    }
+
+    /// The names as bytes when every one is plain, else nil.
+    static func plainNames(_ names: [String]) -> [[UInt8]]? {
+        guard names.allSatisfy(isPlainName) else { return nil }
+        return names.map { Array($0.utf8) }
     }
 
     /// Drivers that leave a device to a guest.

@@ -25,13 +25,17 @@ public final class HostObserver: @unchecked Sendable {
     private let foreign: [@Sendable (HostSnapshot) -> ForeignReading]
 
     /// `foreign` replaces the libvirt and kubelet probes (tests).
-    public init(root: String?, foreign: [@Sendable (HostSnapshot) -> ForeignReading]? = nil) {
+    /// `pciRecord`: the record of the `SnapshotLoader` whose snapshots this
+    /// observer is given, so device use takes the drivers and interface
+    /// names that loader has just read for the same poll.
+    public init(root: String?, foreign: [@Sendable (HostSnapshot) -> ForeignReading]? = nil,
+                pciRecord: PCIPollRecord? = nil) {
         self.root = root
         let base = root ?? ""
         processes = ProcessProbe(procRoot: base + "/proc")
         utilisation = UtilisationProbe(root: root)
         tasks = TaskScanner(root: root)
-        devices = DeviceUseProbe(root: root)
+        devices = DeviceUseProbe(root: root, pciRecord: pciRecord)
         let libvirt = LibvirtProbe(root: root)
         let kubelet = KubeletProbe(root: root)
         self.foreign = foreign ?? [{ libvirt.read(snapshot: $0) }, { kubelet.read(snapshot: $0) }]

@@ -40,6 +40,16 @@ struct NetInterfaceScan: Sendable {
         return out
     }
 
+    /// The interfaces named under the device's `net/`, as a listing of it
+    /// made in the same poll gave them.
+    static func interfaces(deviceDir: [UInt8], named names: [[UInt8]], files: DeviceUseFiles) -> [Interface] {
+        let dir = deviceDir.slash("net")
+        return names.sorted { $0.lexicographicallyPrecedes($1) }.map { raw in
+            let (state, problems) = state(dir.slash(raw), name: raw, files: files)
+            return Interface(rawName: raw, name: SafeText.decode(raw), state: state, problems: problems)
+        }
+    }
+
     private static func isVirtioChild(_ name: [UInt8]) -> Bool {
         let prefix = Array("virtio".utf8)
         return name.count > prefix.count && name.starts(with: prefix)

@@ -13,8 +13,9 @@ public enum ObserverParts {
     /// A device-use probe kept across calls, with its VFIO cache, as one
     /// observer keeps it between polls: each call observes `snapshot` and
     /// returns how many devices it saw.
-    public static func deviceUse(root: String?) -> @Sendable (HostSnapshot) -> Int {
-        let probe = DeviceUseProbe(root: root)
+    /// `pciRecord`: the loader's record, as the observer is given it.
+    public static func deviceUse(root: String?, pciRecord: PCIPollRecord? = nil) -> @Sendable (HostSnapshot) -> Int {
+        let probe = DeviceUseProbe(root: root, pciRecord: pciRecord)
         return { probe.observe(snapshot: $0).devices.count }
     }
 }

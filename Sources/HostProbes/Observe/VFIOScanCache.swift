@@ -4,13 +4,19 @@ import Foundation
 /// long-lived observer (the dashboard), so a second poll reads only the
 /// processes whose open files changed.
 ///
-/// A process is read again when its `proc/PID/fd` size (the number of open
-/// descriptors, since Linux 6.2) differs from last time, when that size is
-/// 0 (an older kernel, which reports no count), when it is new, and for
-/// every process once `refreshAfter` seconds have passed since it was read.
-/// So a descriptor swapped for another at the same count, or a pid reused
-/// at the same count, is seen at most `refreshAfter` late; a one-shot
-/// command (`claim`, `check`) builds a new observer and reads everything.
+/// A process that held a VFIO group or device file when last read is read
+/// again on every poll: the few that do (QEMUs, DPDK) are the ones whose
+/// holdings decide what is free, and one swapping a group for another, or
+/// closing it, at the same descriptor count must show on the next poll.
+/// Any other process is read again when its `proc/PID/fd` size (the number
+/// of open descriptors, since Linux 6.2) differs from last time, when that
+/// size is 0 (an older kernel, which reports no count), when it is new, and
+/// once `refreshAfter` seconds have passed since it was read. So only a
+/// process that held no VFIO file and swaps a descriptor for one at the
+/// same count (or a pid reused at the same count) is seen up to
+/// `refreshAfter` late: procfs gives no cheaper sign of it (the fd
+/// directory's times do not move with open and close); a one-shot command
+/// (`claim`, `check`) builds a new observer and reads everything.
 final class VFIOScanCache: @unchecked Sendable {
     struct Entry: Sendable {
         var fdCount: Int
@@ -36,9 +42,11 @@ final class VFIOScanCache: @unchecked Sendable {
         return body(&entries, Double(now.tv_sec) + Double(now.tv_nsec) / 1e9)
     }
 
-    /// The entry still good for a process whose fd directory now has `fdCount`.
+    /// The entry still good for a process whose fd directory now has
+    /// `fdCount`; never one that held a VFIO file.
     func fresh(_ entry: Entry?, fdCount: Int?, now: Double) -> Entry? {
-        guard let entry, let fdCount, fdCount > 0, entry.fdCount == fdCount, now - entry.readAt < refreshAfter else {
+        guard let entry, entry.user == nil, let fdCount, fdCount > 0, entry.fdCount == fdCount,
+              now - entry.readAt < refreshAfter else {
             return nil
         }
         return entry

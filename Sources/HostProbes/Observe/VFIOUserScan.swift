@@ -73,7 +73,17 @@ struct VFIOUserScan: Sendable {
                 break
             }
             let fdDir = Array("proc/\(pid)/fd".utf8)
-            let fdCount = cache == nil ? nil : files.size(fdDir)
+            var fdCount: Int?
+            if cache != nil {
+                switch files.statSize(fdDir) {
+                case .success(let count): fdCount = count
+                // Exited since the listing (or a captured process with no
+                // fd/): it holds nothing, as when the directory cannot be
+                // opened below; the open is spared.
+                case .failure(.missing): continue
+                case .failure: fdCount = nil
+                }
+            }
             if let cache, let entry = cache.fresh(entries[pid], fdCount: fdCount, now: now) {
                 kept[pid] = entry
                 if let user = entry.user { result.users.append(user) }

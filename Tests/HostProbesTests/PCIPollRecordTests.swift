@@ -1,0 +1,82 @@
+import Foundation
+import Testing
+@testable import HostProbes
+import TrackerCore
+
+/// The device-use probe takes each device's driver and interface names from
+/// the loader's read of the same poll. These tests change a captured SR-IOV
+/// tree between polls of one long-lived loader and observer, as a host
+/// changes under the dashboard, and check the record is only used for the
+/// loader's own, fresh device list.
+@Suite struct PCIPollRecordTests {
+    private let vf = "0000:60:02.0"
+
+    private func vfDir(_ tree: FixtureTree) -> String {
+        tree.root + "/sys/devices/pci0000:5d/0000:5d:02.0/0000:5e:00.0/0000:5f:03.0/" + vf
+    }
+
+    private func rebind(_ dir: String, to driver: String) throws {
+        try FileManager.default.removeItem(atPath: dir + "/driver")
+        try FileManager.default.createSymbolicLink(atPath: dir + "/driver",
+                                                   withDestinationPath: "../../../../../../bus/pci/drivers/\(driver)")
+    }
+
+    @Test func aRebindAndInterfacesChangedBetweenPollsShowOnTheNextPoll() throws {
+        let tree = try FixtureTree.scripted("make-sriov-tree.sh")
+        defer { tree.remove() }
+        let loader = SnapshotLoader(hostFile: nil, probe: ProbeOptions(sysfsRoot: tree.root, pciIDsPath: FixtureTree.pciIDs))
+        let observer = HostObserver(root: tree.root, foreign: [], pciRecord: loader.pciRecord)
+        func poll() throws -> DeviceUse? {
+            let snapshot = try loader.load()
+            return observer.observe(snapshot: snapshot, claims: [], now: 0, deviceSpecConfigured: false).devices[vf]
+        }
+        let dir = vfDir(tree)
+        try "0x1003\n".write(toFile: dir + "/net/enp96s0f0v0/flags", atomically: false, encoding: .utf8)
+        let first = try #require(try poll())
+        #expect(first.driver == "iavf")
+        #expect(first.netdevUp)
+        #expect(first.hostReason == "network interface enp96s0f0v0 is up")
+
+        // Given to a guest: bound to vfio-pci, its netdev gone.
+        try rebind(dir, to: "vfio-pci")
+        try FileManager.default.removeItem(atPath: dir + "/net/enp96s0f0v0")
+        let given = try #require(try poll())
+        #expect(given.driver == "vfio-pci")
+        #expect(!given.netdevUp)
+        #expect(given.hostReason == nil)
+
+        // Back to the host under a new name, down, then brought up: the
+        // name comes from the poll's listing, the state from flags read now.
+        try rebind(dir, to: "iavf")
+        try FileManager.default.createDirectory(atPath: dir + "/net/eth9", withIntermediateDirectories: true)
+        try "0x1002\n".write(toFile: dir + "/net/eth9/flags", atomically: false, encoding: .utf8)
+        let back = try #require(try poll())
+        #expect(back.driver == "iavf")
+        #expect(!back.netdevUp)
+        #expect(back.hostReason == nil)
+        try "0x1003\n".write(toFile: dir + "/net/eth9/flags", atomically: false, encoding: .utf8)
+        #expect(try poll()?.hostReason == "network interface eth9 is up")
+    }
+
+    @Test func onlyTheLoadersOwnFreshDeviceListIsTaken() throws {
+        let tree = try FixtureTree.scripted("make-sriov-tree.sh")
+        defer { tree.remove() }
+        let snapshot = try tree.snapshot()
+        #expect(snapshot.device(vf)?.driver == "iavf")
+        // A record that says otherwise than the files, to see which is used.
+        var told = snapshot
+        if let i = told.pciDevices.firstIndex(where: { $0.address == vf }) { told.pciDevices[i].driver = "recorded" }
+
+        let record = PCIPollRecord()
+        record.record(told.pciDevices)
+        #expect(DeviceUseProbe(root: tree.root, pciRecord: record).observe(snapshot: told).devices[vf]?.driver == "recorded")
+        // Another list (the snapshot as read, not as recorded): the files.
+        #expect(DeviceUseProbe(root: tree.root, pciRecord: record).observe(snapshot: snapshot).devices[vf]?.driver == "iavf")
+        // A record too old for this poll: the files.
+        let old = PCIPollRecord(maxAge: 0)
+        old.record(told.pciDevices)
+        #expect(DeviceUseProbe(root: tree.root, pciRecord: old).observe(snapshot: told).devices[vf]?.driver == "iavf")
+        // A loader reading a host file records nothing.
+        #expect(SnapshotLoader(hostFile: "/nonexistent", probe: ProbeOptions()).pciRecord.devices(matching: []) == nil)
+    }
+}
