@@ -97,6 +97,32 @@ import TestSupport
         }
     }
 
+    /// `claim` decides as `fit --live` does and records it: every free
+    /// dedicated CPU of the freest node and every free VF, none held by a
+    /// guest or pod (shut-off ones counted); then not one VF more.
+    @Test(arguments: ConsumerRoot.seeds)
+    func claimTakesOnlyWhatNobodyHolds(seed: Int) throws {
+        let cli = LedgerCLI()
+        defer { cli.cleanup() }
+        let root = try ConsumerRoot.seed(seed, cli)
+        let held = Self.held(try root.expected(), countDefined: true)
+        let most = try Self.dedicated(root).values.map { $0.subtracting(held.cpus).count }.max() ?? 0
+        let vfs = Set((0..<8).flatMap { ["0000:60:02.\($0)", "0000:60:0a.\($0)"] }).subtracting(held.pci)
+        func claim(_ name: String, _ body: String) -> LedgerCLI.Result {
+            LedgerCLI.run(["claim", "--root", root.path, "--config", root.config, "--ledger", root.ledger, "--count-defined",
+                           "--request", cli.write(name + ".json", body), "--consumer", name, "--json"])
+        }
+        let out = claim("most", #"{"vcpus": \#(most), "memory_mb": 16, "cpu_policy": "dedicated", "pci_requests": [{"alias": "vf", "count": \#(vfs.count)}]}"#)
+        #expect(out.status == 0, "seed \(seed): \(out.stderr)")
+        let doc = try #require(LedgerCLI.json(out.stdout) as? [String: Any], "seed \(seed): \(out.stdout)\(out.stderr)")
+        let decision = try #require(doc["decision"] as? [String: Any], "\(doc)")
+        #expect(Self.decisionCPUs(decision).count == most, "seed \(seed): \(decision)")
+        #expect(Self.decisionCPUs(decision).isDisjoint(with: held.cpus), "seed \(seed): \(decision)")
+        #expect(Self.decisionPCI(decision) == vfs, "seed \(seed): \(decision)")
+        let more = claim("one-more", #"{"vcpus": 1, "memory_mb": 16, "pci_requests": [{"alias": "vf", "count": 1}]}"#)
+        #expect(more.status == 1, "seed \(seed): every free VF is claimed: \(more.stdout)\(more.stderr)")
+    }
+
     /// Random requests (dedicated, mixed, shared; page sizes; VFs and VE
     /// cards): whatever fits lands on nothing a guest or pod holds.
     @Test(arguments: ConsumerRoot.seeds)
