@@ -63,6 +63,15 @@ import Testing
         (doc["findings"] as? [[String: Any]] ?? []).filter { $0["kind"] as? String != "not-visible" }
     }
 
+    /// Every variant in the tarball is tested, and every case has its variant.
+    @Test func everyVariantHasACase() throws {
+        let cli = LedgerCLI()
+        defer { cli.cleanup() }
+        try ConsumerRoot.tar(["-xjf", ConsumerRoot.dir.appendingPathComponent("variants.tar.bz2").path, "-C", cli.dir])
+        let names = try FileManager.default.contentsOfDirectory(atPath: cli.dir + "/variants")
+        #expect(Set(names) == Set(Self.cases.map(\.variant)))
+    }
+
     @Test(arguments: cases)
     func eachVariantHasExactlyItsFinding(_ c: Case) throws {
         let cli = LedgerCLI()
