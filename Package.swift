@@ -64,11 +64,14 @@ let package = Package(
                     "-use-ld=lld",
                     "-static-stdlib",
                     "-Xlinker", "--start-group",
-                    "-lFoundation", "-lFoundationEssentials", "-lFoundationInternationalization", "-lCoreFoundation",
+                    "-lFoundation", "-lFoundationXML", "-l_CFXMLInterface", "-lFoundationEssentials", "-lFoundationInternationalization", "-lCoreFoundation",
                     "-l_FoundationICU", "-l_FoundationCShims", "-l_FoundationCollections",
                     "-lswiftDispatch", "-lswiftSynchronization", "-lswift_RegexParser", "-lswift_StringProcessing",
                     "-lswift_Concurrency", "-lswiftGlibc",
                     "-Xlinker", "--end-group",
+                    // FoundationXML's parser is the system libxml2 (shared:
+                    // its static archive would drag in all of the system ICU).
+                    "-lxml2",
                     "-lstdc++",
                 ], .when(platforms: [.linux], configuration: .release)),
             ]

@@ -58,12 +58,19 @@ public enum LiveFigures {
         }
     }
 
-    /// Pages held by holders other than claims (the `outside` holder and
-    /// processes) on one node and size.
+    /// Pages held by holders other than claims (the `outside` holder,
+    /// processes, domains and pods) on one node and size; a shut-off domain
+    /// counted only with `--count-defined`.
     public static func pagesOutside(_ host: HostState, node: Int, sizeKB: Int) -> Int {
-        host.holders.filter { $0.kind != .restrack }.reduce(0) { sum, h in
+        host.holders.filter { $0.kind != .restrack && !holdsNothing($0, host) }.reduce(0) { sum, h in
             sum + h.pages.filter { $0.node == node && $0.sizeKB == sizeKB }.reduce(0) { $0 + $1.count }
         }
+    }
+
+    /// A shut-off domain the derivation did not count (no `--count-defined`):
+    /// listed, holding nothing.
+    public static func holdsNothing(_ h: Holder, _ host: HostState) -> Bool {
+        h.foreign?.state == .defined && !(host.live?.holding.contains { $0.id == h.id } ?? false)
     }
 
     /// CPUs the kernel shows pinned by a holder that no claim explains.
@@ -77,9 +84,12 @@ public enum LiveFigures {
     }
 
     /// A holder in a narrow column: `host`, `4121/qemu-kvm`, a cgroup's or
-    /// holder's name. Host text: draw with `hostText`.
+    /// holder's name, `vm instance-0000001c`, `pod web-0`. Host text: draw
+    /// with `hostText`.
     public static func shortLabel(_ h: Holder) -> String {
         if h.kind == .host { return "host" }
+        if h.kind == .libvirt { return "vm \(h.name)" }
+        if h.kind == .kubelet { return "pod \(h.name)" }
         if let pid = h.pid { return "\(pid)/\(h.comm ?? h.name)" }
         return h.name
     }
@@ -99,6 +109,33 @@ public enum LiveFigures {
         case .invalidFile: return 5
         case .notVisible: return 6
         }
+    }
+
+    /// Holders other than claims that hold CPU `cpu` (a domain, a pod, a
+    /// pinned process), as the derivation counts them: a shut-off domain
+    /// only with `--count-defined`. Two of them is a conflict.
+    public static func cpuHolders(_ cpu: Int, _ host: HostState) -> [Holder] {
+        var out = host.cpuHolders[cpu].map { [$0] } ?? []
+        for h in host.live?.holding ?? [] where h.kind != .restrack && h.cpus.contains(cpu) && !out.contains(where: { $0.id == h.id }) {
+            out.append(h)
+        }
+        return out
+    }
+
+    /// CPUs and PCI addresses some conflict finding names: drawn in the
+    /// danger style wherever they appear.
+    public static func conflicted(_ host: HostState) -> (cpus: CPUSet, devices: Set<String>) {
+        var cpus = CPUSet()
+        var devices = Set<String>()
+        for f in host.findings where f.kind == .conflict {
+            if f.resource.hasPrefix("PCI ") {
+                devices.insert(String(f.resource.dropFirst(4)))
+            } else if let list = ["CPUs ", "CPU "].first(where: f.resource.hasPrefix),
+                      let set = try? CPUSet(cpulist: String(f.resource.dropFirst(list.count))) {
+                cpus.formUnion(set)
+            }
+        }
+        return (cpus, devices)
     }
 
     /// Conflicts on the host: between owners (`findings`) and between

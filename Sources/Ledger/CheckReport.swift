@@ -27,10 +27,17 @@ public struct CheckReport: Sendable {
         self.warnings = warnings
     }
 
-    /// Findings `check` fails on: outside use, conflicts, and blind spots
-    /// (tasks restrack could not see may pin the CPUs it hands out).
+    /// Findings `check` fails on: outside use, conflicts, blind spots
+    /// (tasks restrack could not see may pin the CPUs it hands out), and
+    /// what the foreign owners' probes found: stale owners, checksum
+    /// mismatches, refused state files, applied ≠ promised.
     public var problems: [Finding] {
-        findings.filter { $0.kind == .outsideUse || $0.kind == .conflict || $0.isBlindSpot }
+        findings.filter { f in
+            switch f.kind {
+            case .outsideUse, .conflict, .stale, .checksumMismatch, .invalidFile, .drift: return true
+            case .notVisible: return f.isBlindSpot
+            }
+        }
     }
 
     public var isHealthy: Bool {

@@ -260,8 +260,8 @@ public struct Ledger: Sendable {
                 return (problems, live)
             }
         } catch { throw map(error) }
-        let state = ClaimStateDerivation.derive(snapshot: snapshot, claims: read.live,
-                                                observations: observe(read.live, now))
+        let seen = observe(read.live, now)
+        let state = ClaimStateDerivation.derive(snapshot: snapshot, claims: read.live, observations: seen)
         let stuck = read.live.compactMap { c in state.stuck[c.id].map { (claim: c, reasons: $0) } }
         let conflicts = state.conflicts + Self.pfvfProblems(state.effective)
         let drift = state.drift
@@ -270,7 +270,8 @@ public struct Ledger: Sendable {
         }
         return CheckReport(integrity: read.integrity, conflicts: conflicts, stuck: stuck, drift: drift,
                            liveClaims: read.live.count, warnings: warnings,
-                           findings: state.findings.filter { $0.kind != .drift })
+                           findings: state.findings.filter { $0.kind != .drift }
+                               + seen.findings.filter { $0.kind == .drift })
     }
 
     /// The held_* index must be exactly the live claims' usage.

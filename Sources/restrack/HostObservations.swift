@@ -13,12 +13,15 @@ struct HostObservations: Sendable {
     let observer: HostObserver?
     /// The config names a `[pci] device_spec`.
     let deviceSpecConfigured: Bool
+    /// `--count-defined`: shut-off libvirt domains hold their resources.
+    var countDefined = false
 
     /// What the probes see now of `claims` on `snapshot` (nil: the host could
     /// not be probed, so only owners are looked at).
     func observe(snapshot: HostSnapshot?, claims: [Claim], now: Double) -> Observations {
         guard let observer, let snapshot else { return ProcessProbe().observe(claims, now: now) }
-        return observer.observe(snapshot: snapshot, claims: claims, now: now, deviceSpecConfigured: deviceSpecConfigured)
+        return observer.observe(snapshot: snapshot, claims: claims, now: now, deviceSpecConfigured: deviceSpecConfigured,
+                                countDefined: countDefined)
     }
 
     /// Takes the first CPU-counter read now, so the next `observe` carries

@@ -6,7 +6,8 @@ extension HostSourceOptions {
     /// under `--root` for a captured tree; the live host otherwise.
     func observations() throws(CLIFailure) -> HostObservations {
         guard let observer = observer() else { return HostObservations(observer: nil, deviceSpecConfigured: false) }
-        return HostObservations(observer: observer, deviceSpecConfigured: try Self.deviceSpecConfigured(configPath))
+        return HostObservations(observer: observer, deviceSpecConfigured: try Self.deviceSpecConfigured(configPath),
+                                countDefined: countDefined)
     }
 
     /// Whether the config at `path` names a `device_spec`; a config that

@@ -30,6 +30,11 @@ struct HostSourceOptions: ParsableArguments {
         hostFile == nil ? HostObserver(root: root) : nil
     }
 
+    @Flag(name: .customLong("count-defined"),
+          help: ArgumentHelp("Count shut-off libvirt domains as holding their pins, pages and devices, as Nova does.",
+                             discussion: "Without it they are listed as defined, not running, and hold nothing."))
+    var countDefined = false
+
     @Option(name: .customLong("config"), help: "restrack/Nova-style config file (cpu_dedicated_set, reserved pages, PCI aliases).")
     var configPath: String?
 

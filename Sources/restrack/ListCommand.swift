@@ -52,6 +52,7 @@ struct ListCommand: ParsableCommand {
             let ledgerEmpty: Bool
             do { ledgerEmpty = try book.claims().isEmpty } catch { throw CLIFailure(error) }
             print(Self.emptyText(stuckOnly: stuck, states: states, ledgerEmpty: ledgerEmpty, ledger: book.path))
+            for f in Self.hostFindings(state) { print("\(CheckCommand.label(f.kind)) \(SafeText.strip(f.message))") }
             return
         }
         print("ID      STATE      AGE   CONSUMER             PID      HOLDS")
@@ -67,6 +68,21 @@ struct ListCommand: ParsableCommand {
             print(line)
             if let note = c.note { print("        note: \(SafeText.strip(note))") }
             for f in state.findings(for: c.id) { print("        \(Self.label(f.kind)): \(SafeText.strip(f.text))") }
+        }
+        for f in Self.hostFindings(state) { print("\(CheckCommand.label(f.kind)) \(SafeText.strip(f.message))") }
+    }
+
+    /// Findings about foreign owners that name no claim (two domains on one
+    /// CPU, a stale pod, a checksum mismatch): shown after the claims, so
+    /// `list` tells what `check` would fail on besides them.
+    static func hostFindings(_ state: HostState) -> [Finding] {
+        let claimIDs = Set(state.claims.map(\.id))
+        return state.findings.filter { f in
+            switch f.kind {
+            case .stale, .checksumMismatch, .invalidFile: return true
+            case .conflict: return !f.holders.contains(where: claimIDs.contains)
+            case .drift, .outsideUse, .notVisible: return false
+            }
         }
     }
 

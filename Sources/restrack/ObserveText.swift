@@ -22,20 +22,43 @@ enum ObserveText {
             }
         }
         out.append(v.holders.isEmpty ? "no holders" : "HOLDERS")
-        for h in v.holders {
-            var parts = [pad(h.kind.rawValue, 8), h.id, "(\(h.name))"]
-            if let pid = h.pid { parts.append("pid \(pid)") }
-            if let cg = h.cgroup { parts.append("cgroup \(cg)") }
-            if !h.cpus.isEmpty { parts.append("cpus \(h.cpus.cpulist)") }
-            if !h.pages.isEmpty {
-                parts.append("pages " + h.pages.map { "\($0.count)×\(PageSizeText.short(kb: $0.sizeKB)) on node \($0.node)" }
-                    .joined(separator: ", "))
-            }
-            if !h.pciDevices.isEmpty { parts.append("devices " + h.pciDevices.joined(separator: ",")) }
-            out.append(parts.joined(separator: " "))
+        // Grouped by owner kind (claims, libvirt domains, kubelet pods, the
+        // kernel, the host), each group in the derivation's order.
+        for kind in HolderKind.displayOrder {
+            let group = v.holders.filter { $0.kind == kind }
+            guard !group.isEmpty else { continue }
+            out.append("\(kind.rawValue) (\(group.count))")
+            for h in group { out.append("  " + holderLine(h)) }
         }
         for f in v.findings { out.append("\(CheckCommand.label(f.kind)) \(f.message)") }
         return out
+    }
+
+    /// One holder: id, name, then what it holds; a foreign owner's state,
+    /// uuid or pod uid and floating CPUs too.
+    static func holderLine(_ h: Holder) -> String {
+        var parts = [h.id, "(\(h.name))"]
+        if let f = h.foreign {
+            parts.append(f.state.rawValue)
+            if let uuid = f.uuid { parts.append("uuid \(uuid)") }
+            if let uid = f.podUID, uid != h.name { parts.append("pod uid \(uid)") }
+            if f.verified == false { parts.append("unverified") }
+        }
+        if let pid = h.pid { parts.append("pid \(pid)") }
+        if let cg = h.cgroup { parts.append("cgroup \(cg)") }
+        if !h.cpus.isEmpty { parts.append("cpus \(h.cpus.cpulist)") }
+        if let floating = h.foreign?.floatingCPUs, !floating.isEmpty { parts.append("floating \(floating.cpulist)") }
+        if let emulator = h.foreign?.emulatorCPUs, !emulator.isEmpty { parts.append("emulator \(emulator.cpulist)") }
+        if !h.memoryMBPerNode.isEmpty {
+            parts.append("memory " + h.memoryMBPerNode.keys.sorted().map { "\(h.memoryMBPerNode[$0] ?? 0) MiB on node \($0)" }
+                .joined(separator: ", "))
+        }
+        if !h.pages.isEmpty {
+            parts.append("pages " + h.pages.map { "\($0.count)×\(PageSizeText.short(kb: $0.sizeKB)) on node \($0.node)" }
+                .joined(separator: ", "))
+        }
+        if !h.pciDevices.isEmpty { parts.append("devices " + h.pciDevices.joined(separator: ",")) }
+        return parts.joined(separator: " ")
     }
 
     static func percent(_ v: Double) -> String { "\(Int(v.rounded()))%" }

@@ -3,17 +3,25 @@ import TrackerCore
 /// What one CPU is for, in display precedence.
 public enum CPUKind: Hashable, Sendable {
     case offline, pinned, freeDedicated, shared, isolated, reserved
-    /// Pinned by a holder the kernel shows (a process, a cgroup) that no
-    /// claim explains.
+    /// Pinned by a holder that is not a claim: a process or cgroup the
+    /// kernel shows, a libvirt domain, a kubelet pod.
     case held
     /// Held by a claim and by another holder at once.
     case conflict
 
-    /// As `of(_:in:)`, with what the kernel shows: a CPU in `cpuHolders` is
-    /// `held`, or `conflict` when a claim pins it too.
+    /// As `of(_:in:)`, with what the kernel and foreign owners show: a CPU
+    /// in `cpuHolders` is `held`, or `conflict` when a claim pins it too or
+    /// a conflict finding names it (a domain and a pod on one CPU).
     public static func of(_ cpu: Int, in cell: NUMACell, host: HostState) -> CPUKind {
+        of(cpu, in: cell, host: host, conflicted: LiveFigures.conflicted(host).cpus)
+    }
+
+    /// As above with the conflicted CPUs worked out once per map.
+    public static func of(_ cpu: Int, in cell: NUMACell, host: HostState, conflicted: CPUSet) -> CPUKind {
         if cell.offlineCPUs?.contains(cpu) == true { return .offline }
-        if host.cpuHolders[cpu] != nil { return host.cpuOwners[cpu] == nil ? .held : .conflict }
+        if host.cpuHolders[cpu] != nil {
+            return host.cpuOwners[cpu] == nil && !conflicted.contains(cpu) ? .held : .conflict
+        }
         return of(cpu, in: cell)
     }
 

@@ -38,6 +38,7 @@ public enum CPUMapPane {
         let sel = min(max(0, m.cpuIndex), tiles.count - 1)
         let totalRows = geo.totalRows
         let scroll = PaneFrame.scroll(selected: tiles[sel].row, current: m.cpuScroll, rows: geo.visibleRows, count: totalRows)
+        let conflicted = LiveFigures.conflicted(host).cpus
         for (i, t) in tiles.enumerated() {
             let y = inner.y + (t.row - scroll) * geo.rowHeight
             guard t.row >= scroll, t.row < scroll + geo.visibleRows else { continue }
@@ -45,7 +46,7 @@ public enum CPUMapPane {
             if i == 0 || tiles[i - 1].cellIndex != t.cellIndex {
                 c.text(inner.x, y, "c\(cell.id)", Style(.label, bold: true), clip: mapArea)
             }
-            let kind = CPUKind.of(t.cpu, in: cell, host: host)
+            let kind = CPUKind.of(t.cpu, in: cell, host: host, conflicted: conflicted)
             var style = Style(kind.role, bold: [.pinned, .held, .conflict].contains(kind))
             if focused && i == sel { style = Style(.selected, bold: true, reverse: true) }
             c.put(inner.x + t.col, y, kind.glyph(g), style, clip: mapArea)
@@ -88,9 +89,10 @@ public enum CPUMapPane {
         case .held:
             if let h = host.cpuHolders[t.cpu] { parts.append("pinned by \(h.label), no claim") }
         case .conflict:
-            if let h = host.cpuHolders[t.cpu], let owner = host.cpuOwners[t.cpu] {
-                parts.append("CONFLICT: claim \(owner) (\(claimName(owner))) and \(h.label)")
-            }
+            // Every owner: the claim and each domain, pod or process on it.
+            let owners = (host.cpuOwners[t.cpu].map { ["claim \($0) (\(claimName($0)))"] } ?? [])
+                + LiveFigures.cpuHolders(t.cpu, host).map(\.label)
+            parts.append("CONFLICT: " + owners.joined(separator: " and "))
         default:
             break
         }
@@ -109,7 +111,8 @@ public enum CPUMapPane {
                            inner: Rect, glyphs g: Glyphs) {
         // Held and conflict are listed when the map shows them, so a host
         // without holders keeps the room for the usual kinds at 80 columns.
-        let kinds = Set(tiles.map { CPUKind.of($0.cpu, in: cells[$0.cellIndex], host: host) })
+        let conflicted = LiveFigures.conflicted(host).cpus
+        let kinds = Set(tiles.map { CPUKind.of($0.cpu, in: cells[$0.cellIndex], host: host, conflicted: conflicted) })
         let legend = [CPUKind.pinned, .held, .conflict, .freeDedicated, .shared, .reserved, .isolated, .offline]
             .filter { ($0 != .held && $0 != .conflict) || kinds.contains($0) }
         var x = inner.x

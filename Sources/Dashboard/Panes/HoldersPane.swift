@@ -2,9 +2,10 @@ import TrackerCore
 
 /// Every holder of host resources: one per live claim (`restrack`), the
 /// processes and cgroups the kernel shows pinned and pages in use outside
-/// claims (`kernel`), devices the host itself uses (`host`), and later
-/// libvirt domains and kubelet pods. Sorted by kind (in `HolderKind`'s
-/// order) then id, numbers in ids by value; `/` filters; Enter opens
+/// claims (`kernel`), devices the host itself uses (`host`), libvirt
+/// domains and kubelet pods with their state (running, defined, stale).
+/// Grouped by owner kind (`HolderKind.displayOrder`: claims, domains, pods,
+/// kernel, host) then id, numbers in ids by value; `/` filters; Enter opens
 /// `HolderDetail`. It is the second tab of the claims pane (`H`, or Tab
 /// from the claims).
 public enum HoldersPane {
@@ -17,15 +18,16 @@ public enum HoldersPane {
 
     static func matches(_ h: Holder, _ f: String) -> Bool {
         let fields = [h.kind.rawValue, h.id, h.name, h.comm ?? "", h.cgroup ?? "", h.pid.map(String.init) ?? "",
-                      h.cpus.cpulist] + h.pciDevices
+                      h.cpus.cpulist, h.foreign?.uuid ?? "", h.foreign?.podUID ?? "", h.foreign?.state.rawValue ?? "",
+                      h.foreign?.novaInstance ?? ""] + h.pciDevices
         return fields.contains { $0.lowercased().contains(f) }
     }
 
     /// Kind first, then id with digit runs compared by value (`pid:77`
     /// before `pid:4121`).
     static func inOrder(_ a: Holder, _ b: Holder) -> Bool {
-        let ka = HolderKind.allCases.firstIndex(of: a.kind) ?? 0
-        let kb = HolderKind.allCases.firstIndex(of: b.kind) ?? 0
+        let ka = HolderKind.displayOrder.firstIndex(of: a.kind) ?? 0
+        let kb = HolderKind.displayOrder.firstIndex(of: b.kind) ?? 0
         if ka != kb { return ka < kb }
         return naturalLess(a.id, b.id)
     }
@@ -70,6 +72,19 @@ public enum HoldersPane {
         return h.pciDevices.count > 1 ? "\(short) +\(h.pciDevices.count - 1)" : short
     }
 
+    /// `12G`, `512M`, `-`: small-page memory over all its nodes.
+    public static func memory(_ h: Holder) -> String {
+        let total = h.memoryMBPerNode.values.reduce(0, +)
+        return total > 0 ? Fmt.mib(total) : "-"
+    }
+
+    /// `running`, `defined`, `stale` for a foreign owner (`unverified` when
+    /// its checkpoint's checksum does not match), `-` otherwise.
+    public static func state(_ h: Holder) -> String {
+        guard let f = h.foreign else { return "-" }
+        return f.verified == false ? "\(f.state.rawValue)?" : f.state.rawValue
+    }
+
     /// The worst finding about holder `id`, as a word for its row.
     static func note(_ id: String, _ host: HostState) -> (String, Role)? {
         guard let f = LiveFigures.findings(of: id, host).first else { return nil }
@@ -97,16 +112,21 @@ public enum HoldersPane {
             Column(title: "CPUS", width: 11) { $0.cpus.isEmpty ? "-" : CPUListText.fit($0.cpus, width: 11) },
             Column(title: "NOTE", width: 8) { note($0.id, host)?.0 ?? "" },
             Column(title: "PID", width: 7) { $0.pid.map(String.init) ?? "-" },
+            Column(title: "STATE", width: 8) { state($0) },
             Column(title: "PAGES", width: 10) { pages($0) },
             Column(title: "DEVS", width: 10) { devices($0) },
+            Column(title: "MEM", width: 7) { memory($0) },
         ]
+        // State and memory say something only of foreign owners: without
+        // one, the columns keep their room for the rest.
+        let foreign = host.holders.contains(where: \.isForeign)
         var used = 0
         var keep: [String] = []
-        for col in all where used + col.width + 1 <= width {
+        for col in all where used + col.width + 1 <= width && (foreign || !["STATE", "MEM"].contains(col.title)) {
             keep.append(col.title)
             used += col.width + 1
         }
-        let order = ["KIND", "PID", "NAME", "CPUS", "PAGES", "DEVS", "NOTE"]
+        let order = ["KIND", "PID", "NAME", "STATE", "CPUS", "MEM", "PAGES", "DEVS", "NOTE"]
         return order.compactMap { t in keep.contains(t) ? all.first { $0.title == t } : nil }
     }
 
@@ -117,7 +137,7 @@ public enum HoldersPane {
         if let host = m.host {
             title += "  \(host.holders.count)"
             let byKind = Dictionary(grouping: host.holders, by: \.kind).mapValues(\.count)
-            for k in HolderKind.allCases where k != .restrack {
+            for k in HolderKind.displayOrder where k != .restrack {
                 if let n = byKind[k] { title += " · \(n) \(k.rawValue)" }
             }
         }
@@ -146,6 +166,13 @@ public enum HoldersPane {
                     switch col.title {
                     case "KIND": style = Style(h.kind == .restrack ? .ok : (h.kind == .host ? .dim : .warn), bold: true)
                     case "NOTE": style = Style(note(h.id, host)?.1 ?? .normal, bold: true)
+                    case "STATE":
+                        let role: Role = switch h.foreign?.state {
+                        case .running?: .ok
+                        case .stale?: .danger
+                        default: .dim
+                        }
+                        style = Style(role)
                     default: break
                     }
                 }

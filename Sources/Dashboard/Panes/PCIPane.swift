@@ -73,7 +73,8 @@ public enum PCIPane {
             // status's place, as it says more than "unavailable".
             let others = LiveFigures.deviceHolders(d.address, host).map(LiveFigures.shortLabel).joined(separator: ",")
             if !wide && !others.isEmpty {
-                candidates.append((2, 11, others, st(host.pciOwners[d.address] == nil ? .warn : .danger, bold: true)))
+                let clash = host.pciOwners[d.address] != nil || LiveFigures.conflicted(host).devices.contains(d.address)
+                candidates.append((2, 11, others, st(clash ? .danger : .warn, bold: true)))
             } else if !wide && host.deviceBlockers[d.address] != nil && host.pciOwners[d.address] == nil {
                 candidates.append((2, 11, "blocked", st(.warn, bold: true)))
             } else {
@@ -124,7 +125,11 @@ public enum PCIPane {
             if !others.isEmpty { t += " & " + others }
             return (SafeText.forScreen(t, ascii: ascii), others.isEmpty ? .pinned : .danger)
         }
-        if !others.isEmpty { return (SafeText.forScreen(others, ascii: ascii), .warn) }
+        if !others.isEmpty {
+            // A VM's VF in a pod too, or in a VM whose PF another holds: danger.
+            let clash = LiveFigures.conflicted(host).devices.contains(d.address)
+            return (SafeText.forScreen(others, ascii: ascii), clash ? .danger : .warn)
+        }
         if host.deviceBlockers[d.address] != nil { return ("not claimable", .warn) }
         return (statusHint(row, host: host), .dim)
     }

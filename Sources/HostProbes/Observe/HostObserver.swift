@@ -5,7 +5,9 @@ import TrackerCore
 /// `Observations` per poll: the claims' owners (liveness, affinity), live
 /// utilisation, holders the kernel shows (pinned tasks and cgroups), and the
 /// use of each PCI device. Reads the live host (`root` nil) or a captured
-/// root (`sys/`, `proc/`, `dev/` under it), never writes anything.
+/// root (`sys/`, `proc/`, `dev/` under it), never writes anything. Foreign
+/// owners come from libvirt's and the kubelet's state files under the same
+/// root (`run/`, `etc/`, `var/lib/kubelet/`).
 ///
 /// A class because utilisation is a difference of two `/proc/stat` reads:
 /// the observer keeps the previous one, so a dashboard polling every second
@@ -17,14 +19,22 @@ public final class HostObserver: @unchecked Sendable {
     private let tasks: TaskScanner
     private let devices: DeviceUseProbe
     private let processes: ProcessProbe
+    /// libvirt's and the kubelet's readers. One probe of each per observer:
+    /// their caches of files already parsed live as long as the observer, so
+    /// a dashboard's poll re-reads only what changed.
+    private let foreign: [@Sendable (HostSnapshot) -> ForeignReading]
 
-    public init(root: String?) {
+    /// `foreign` replaces the libvirt and kubelet probes (tests).
+    public init(root: String?, foreign: [@Sendable (HostSnapshot) -> ForeignReading]? = nil) {
         self.root = root
         let base = root ?? ""
         processes = ProcessProbe(procRoot: base + "/proc")
         utilisation = UtilisationProbe(root: root)
         tasks = TaskScanner(root: root)
         devices = DeviceUseProbe(root: root)
+        let libvirt = LibvirtProbe(root: root)
+        let kubelet = KubeletProbe(root: root)
+        self.foreign = foreign ?? [{ libvirt.read(snapshot: $0) }, { kubelet.read(snapshot: $0) }]
     }
 
     /// Takes the first `/proc/stat` read now, so the next `observe` reports
@@ -36,9 +46,10 @@ public final class HostObserver: @unchecked Sendable {
 
     /// What the host shows now, for `claims` on `snapshot`.
     /// `deviceSpecConfigured`: the config names a `device_spec` (Nova's
-    /// semantics: only matching devices are tracked).
+    /// semantics: only matching devices are tracked). `countDefined`: shut-off
+    /// libvirt domains hold their resources (`--count-defined`).
     public func observe(snapshot: HostSnapshot, claims: [Claim], now: Double,
-                        deviceSpecConfigured: Bool) -> Observations {
+                        deviceSpecConfigured: Bool, countDefined: Bool = false) -> Observations {
         lock.lock()
         defer { lock.unlock() }
         var seen = processes.observe(claims, now: now)
@@ -53,6 +64,13 @@ public final class HostObserver: @unchecked Sendable {
         seen.devices = use.devices
         seen.holders += use.holders
         seen.notVisible += use.notVisible
+        seen.countDefined = countDefined
+        for read in foreign {
+            let reading = read(snapshot)
+            seen.holders += reading.holders
+            seen.findings += reading.findings
+            seen.notVisible += reading.notVisible
+        }
         return seen
     }
 }

@@ -31,7 +31,8 @@ public struct HostState: Hashable, Sendable {
     public var drift: [Drift]
     /// Every holder: one `restrack` holder per live claim, then what the
     /// observations showed held by others (a kernel holder explained by a
-    /// claim's own owner is folded into that claim, not listed twice).
+    /// claim's own owner is folded into that claim, one a running libvirt
+    /// domain or kubelet pod explains into that owner, not listed twice).
     public var holders: [Holder]
     /// Host-level findings beside the claims' own state: outside use,
     /// conflicts between owners, holders not visible. `check` fails on

@@ -16,7 +16,7 @@ public struct Observations: Hashable, Sendable {
     /// Owner pid → the CPUs it may run on (`Cpus_allowed_list`).
     public var affinities: [Int32: CPUSet]
     /// Holders the host shows besides restrack's claims (kind `kernel`,
-    /// `host`, later `libvirt`, `kubelet`). Empty: nothing was looked at
+    /// `host`, `libvirt`, `kubelet`). Empty: nothing was looked at
     /// (a `--host` file, `fit --host`), so nothing is held by others.
     public var holders: [Holder]
     /// PCI address → what the host shows of its use. A device missing here

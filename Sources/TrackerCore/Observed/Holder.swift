@@ -1,5 +1,5 @@
 /// Something that holds host resources: a restrack claim, a process or
-/// cgroup the kernel shows pinned, the host itself, or (later) a libvirt
+/// cgroup the kernel shows pinned, the host itself, or a libvirt
 /// domain or a kubelet pod. The JSON names are a contract with scripts and
 /// monitoring (`observe --json`): keep them.
 public struct Holder: Codable, Hashable, Sendable {
@@ -42,13 +42,18 @@ public struct Holder: Codable, Hashable, Sendable {
         self.foreign = foreign
     }
 
-    /// "pid 4121 (qemu-kvm)", "cgroup /machine.slice/x.scope", "claim c-12 (vm-42)", "host":
+    /// "pid 4121 (qemu-kvm)", "cgroup /machine.slice/x.scope", "claim c-12 (vm-42)", "host",
+    /// "libvirt domain instance-0000001c (uuid …)", "kubelet pod web-0 (uid …)":
     /// how a refusal or a finding names this holder.
     public var label: String {
         switch kind {
         case .restrack: return "claim \(id) (\(name))"
         case .host: return "the host"
-        default:
+        case .libvirt: return "libvirt domain \(name)" + (foreign?.uuid.map { " (uuid \($0))" } ?? "")
+        case .kubelet:
+            guard let uid = foreign?.podUID, uid != name else { return "kubelet pod \(name)" }
+            return "kubelet pod \(name) (uid \(uid))"
+        case .kernel:
             if let pid { return "pid \(pid) (\(comm ?? name))" }
             if let cgroup { return "cgroup \(cgroup)" }
             return name

@@ -16,6 +16,9 @@ public enum ClaimStateDerivation {
     /// the same.
     public static func derive(_ base: AppliedClaims, observations seen: Observations) -> HostState {
         let applied = base.applied
+        let view = LiveView(snapshot: base.host, claimsOnly: applied.effective, observations: seen,
+                            owners: ClaimOwners.of(base.claims, observations: seen), claimedPages: base.claimedPages,
+                            confirmedPages: base.confirmedPages)
         var stuck: [String: [StuckReason]] = [:]
         var hidden: [String: OwnerNotVisible] = [:]
         var drift: [Drift] = []
@@ -32,10 +35,15 @@ public enum ClaimStateDerivation {
             if let d = DriftFinder.affinity(claim, stuck: !reasons.isEmpty, observations: seen) { drift.append(d) }
             drift += base.driverDrift[claim.id] ?? []
         }
-        drift += base.poolDrift
-        let view = LiveView(snapshot: base.host, claimsOnly: applied.effective, observations: seen,
-                            owners: ClaimOwners.of(base.claims, observations: seen), claimedPages: base.claimedPages,
-                            confirmedPages: base.confirmedPages)
+        // Pages libvirt domains and kubelet pods hold explain fewer free
+        // pages than the claims leave: judged again with them.
+        var foreignPages: [PagePoolKey: Int] = [:]
+        for pool in view.pools where pool.foreign > 0 { foreignPages[pool.key] = pool.foreign }
+        if foreignPages.isEmpty {
+            drift += base.poolDrift
+        } else if let snapshot = base.snapshot {
+            drift += DriftFinder.hugepages(base.claims, snapshot, foreign: foreignPages)
+        }
         let findings = HolderJudgement.findings(view: view, claims: base.claims, observations: seen)
             + drift.map { Finding(kind: .drift, resource: $0.kind.rawValue, holders: $0.holders, message: $0.message) }
         return HostState(snapshot: base.host, effective: view.effective, claims: base.claims,

@@ -35,8 +35,9 @@ enum DriftFinder {
     /// A hugepage pool the kernel reports fewer free pages in than the ledger
     /// leaves free: confirmed guests have taken their pages, unconfirmed ones
     /// still need theirs free, so free must be at least
-    /// total − reserved − used elsewhere − pages of confirmed claims.
-    static func hugepages(_ claims: [Claim], _ snapshot: HostSnapshot) -> [Drift] {
+    /// total − reserved − used elsewhere − pages of confirmed claims
+    /// − pages libvirt domains and kubelet pods hold (`foreign`).
+    static func hugepages(_ claims: [Claim], _ snapshot: HostSnapshot, foreign: [PagePoolKey: Int] = [:]) -> [Drift] {
         var confirmed: [PoolKey: Int] = [:]
         var holders: [PoolKey: [String]] = [:]
         for claim in claims {
@@ -54,6 +55,7 @@ enum DriftFinder {
                 let key = PoolKey(cell: cell.id, sizeKB: pool.sizeKB)
                 guard let free = pool.free, let ids = holders[key] else { continue }
                 let expected = pool.total - pool.reserved - pool.used - (confirmed[key] ?? 0)
+                    - (foreign[PagePoolKey(node: cell.id, sizeKB: pool.sizeKB)] ?? 0)
                 if free < expected {
                     drift.append(Drift(kind: .hugepages, claimID: nil, holders: ids,
                                        detail: "cell \(cell.id): \(pool.sizeKB) KiB pool has \(free) free pages, the ledger expects at least \(expected) (claims \(ids.joined(separator: ", ")))"))

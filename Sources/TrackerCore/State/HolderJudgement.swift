@@ -11,7 +11,9 @@ enum HolderJudgement {
                 kind: .outsideUse, resource: pool.resource, holders: ["outside"],
                 message: "\(pool.outside) of \(pool.total) \(pool.resource) are in use outside restrack (the kernel shows "
                     + "\(pool.free) free and \(pool.surplus) surplus; confirmed claims hold \(pool.confirmed), "
-                    + "\(pool.reserved) are reserved for the host): restrack will not promise them; find their user "
+                    + "\(pool.reserved) are reserved for the host"
+                    + (pool.foreign > 0 ? ", libvirt and kubelet owners hold \(pool.foreign)" : "")
+                    + "): restrack will not promise them; find their user "
                     + "(grep huge /proc/*/numa_maps) and stop it, or reserve them with reserved_huge_pages"))
         }
         var claimOf: [Int: Claim] = [:]
@@ -23,7 +25,9 @@ enum HolderJudgement {
         // pinned to CPU 1 are one finding, not twenty.
         var looseOrder: [CPUSet] = []
         var looseHolders: [CPUSet: [Holder]] = [:]
-        for h in view.holders where !h.cpus.isEmpty {
+        // Foreign owners' CPUs are theirs, not outside use; their clashes
+        // with claims and each other are conflicts (below).
+        for h in view.holding where !h.cpus.isEmpty && !h.isForeign {
             let loose = CPUSet(h.cpus.intersection(dedicated).filter { claimOf[$0] == nil })
             guard !loose.isEmpty else { continue }
             if looseHolders[loose] == nil { looseOrder.append(loose) }
@@ -42,7 +46,7 @@ enum HolderJudgement {
                     + "\(one ? "that process" : "those processes") (taskset, their cgroup's cpuset), or take "
                     + "\(loose.count == 1 ? "it" : "them") out of cpu_dedicated_set"))
         }
-        for h in view.holders where !h.cpus.isEmpty {
+        for h in view.holding where !h.cpus.isEmpty {
             var shared: [String: (claim: Claim, cpus: CPUSet)] = [:]
             for cpu in h.cpus { if let c = claimOf[cpu] { shared[c.id, default: (c, [])].cpus.insert(cpu) } }
             for (_, pair) in shared.sorted(by: { $0.key < $1.key }) {
@@ -50,11 +54,16 @@ enum HolderJudgement {
                 out.append(Finding(
                     kind: .conflict, resource: what, holders: [pair.claim.id, h.id],
                     message: "\(what) \(pair.cpus.count == 1 ? "is" : "are") held by \(Holder(claim: pair.claim).label) "
-                        + "and also pinned by \(h.label): two owners; re-pin or stop \(h.label), or release claim "
-                        + "\(pair.claim.id) (restrack does not change other owners' processes)"))
+                        + "and also pinned by \(h.label): two owners; \(h.remedy), or release claim "
+                        + "\(pair.claim.id) (restrack does not change other owners' processes or state files)"))
             }
         }
         out += deviceConflicts(view: view, claims: claims, devices: seen.devices)
+        out += ForeignConflicts.findings(foreign: view.holding.filter(\.isForeign), claims: claims,
+                                         snapshot: view.snapshot)
+        // What the probes of foreign owners found (stale owners, checksum
+        // mismatches, refused files, applied ≠ promised) stands as they said it.
+        out += seen.findings
         // Notes carry their own advice: a garbled file is not fixed by
         // running as root. Blind spots make `check` fail (see Finding.blindSpot).
         let blind = Set(seen.blindSpots)
@@ -69,7 +78,7 @@ enum HolderJudgement {
     /// A claimed device also held open by another process or used by the host.
     private static func deviceConflicts(view: LiveView, claims: [Claim], devices: [String: DeviceUse]) -> [Finding] {
         var heldBy: [String: Holder] = [:]
-        for h in view.holders {
+        for h in view.holding {
             for a in h.pciDevices where heldBy[a] == nil { heldBy[a] = h }
         }
         var out: [Finding] = []
@@ -77,7 +86,9 @@ enum HolderJudgement {
             let label = Holder(claim: c).label
             for address in c.usage.pciDevices {
                 let other: (holder: String, what: String)?
-                if let use = devices[address], let found = DeviceJudgement.conflict(use, owners: view.owners) {
+                if let h = heldBy[address], h.isForeign {
+                    other = (h.id, "held by \(h.label)")
+                } else if let use = devices[address], let found = DeviceJudgement.conflict(use, owners: view.owners) {
                     other = found
                 } else if let h = heldBy[address] {
                     other = (h.id, h.kind == .host ? "used by the host" : "held by \(h.label)")
@@ -85,10 +96,12 @@ enum HolderJudgement {
                     other = nil
                 }
                 guard let other else { continue }
+                let remedy = heldBy[address].flatMap { $0.isForeign ? $0.remedy : nil } ?? "stop the other user"
                 out.append(Finding(
                     kind: .conflict, resource: "PCI \(address)", holders: [c.id, other.holder],
-                    message: "PCI \(address) is held by \(label) but \(other.what): two owners; stop the other user or "
-                        + "release claim \(c.id) (restrack does not unbind drivers or close other processes' files)"))
+                    message: "PCI \(address) is held by \(label) but \(other.what): two owners; \(remedy) or "
+                        + "release claim \(c.id) (restrack does not unbind drivers, close other processes' files "
+                        + "or edit libvirt's or the kubelet's state)"))
             }
         }
         return out

@@ -51,7 +51,10 @@ public enum LiveFit {
                 let outside = pool.outside > 0 ? "\(pool.outside) of \(pool.total) \(pool.resource) are in use outside restrack" : nil
                 let surplus = pool.surplus > 0
                     ? "\(pool.surplus) \(pool.resource) are surplus pages, not part of the persistent pool" : nil
-                return [outside, surplus].compactMap { $0 }.joined(separator: "; ")
+                let owners = pool.foreignOwners.prefix(3).map(SafeText.strip).joined(separator: ", ")
+                    + (pool.foreignOwners.count > 3 ? " and \(pool.foreignOwners.count - 3) more" : "")
+                let foreign = pool.foreign > 0 ? "\(pool.foreign) \(pool.resource) are held by \(owners)" : nil
+                return [foreign, outside, surplus].compactMap { $0 }.joined(separator: "; ")
             }
         case .devices:
             var hostOwned = Set<String>()

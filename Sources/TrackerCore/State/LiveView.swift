@@ -16,15 +16,22 @@ public struct LiveView: Hashable, Sendable {
     public let claimsOnly: HostSnapshot
     /// `claimsOnly` with every holder's use taken out: what a new request is fitted against.
     public let effective: HostSnapshot
-    /// Holders besides restrack claims, merged by id; a holder whose pid is
-    /// a live claim's owner is that claim's own use and is not here; the
-    /// `outside` holder of unexplained hugepages comes last.
+    /// Holders besides restrack claims, merged by id, as listed: a kernel
+    /// holder whose pid is a live claim's owner is that claim's own use and
+    /// is not here, nor one a running libvirt domain or kubelet pod explains
+    /// (`ForeignFold`); foreign owners are listed whole, shut-off domains
+    /// too; the `outside` holder of unexplained hugepages comes last.
     public let holders: [Holder]
+    /// What of `holders` takes resources out of the host: foreign owners
+    /// first (less what a live claim of their QEMU process explains; none
+    /// for a shut-off domain unless `countDefined`), then the others.
+    public let holding: [Holder]
     /// Host CPU → the (non-restrack) holder pinned to it.
     public let cpuHolders: [Int: Holder]
     /// PCI address → why it cannot be claimed although the snapshot lists it.
     public let deviceBlockers: [String: String]
-    /// Hugepage pools with the kernel's counts (only those with `free`).
+    /// Hugepage pools with the kernel's counts (only those with `free`, or
+    /// with foreign owners' pages).
     public let pools: [PoolUse]
     /// The live claims' owners (and the new claim's owner when fitting
     /// one) with what their claims explain of their holding.
@@ -38,40 +45,71 @@ public struct LiveView: Hashable, Sendable {
         self.snapshot = snapshot
         self.claimsOnly = claimsOnly
         self.owners = owners
-        pools = PoolUse.all(snapshot: snapshot, claimed: claimedPages, confirmed: confirmedPages)
-        let merged = HolderMerge.merged(seen.holders, devices: seen.devices)
+        let merged = ForeignFold.fold(HolderMerge.merged(seen.holders, devices: seen.devices))
         // The scopes owners run in: a VM's vCPU cgroups are its owner's use,
         // as far as its claims go.
         var scopeUse: [String: ClaimOwners.Use] = [:]
-        for h in merged {
+        for h in merged where !h.isForeign {
             guard let pid = h.pid, let use = owners.byPid[pid],
                   let scope = h.cgroup.flatMap(CgroupUnit.scope(of:)) else { continue }
             scopeUse[scope, default: ClaimOwners.Use()].cpus.formUnion(use.cpus)
             scopeUse[scope, default: ClaimOwners.Use()].devices.formUnion(use.devices)
             if use.whole { scopeUse[scope, default: ClaimOwners.Use()].whole = true }
         }
+        var listed: [Holder] = []
+        var foreign: [Holder] = []
         var others: [Holder] = []
         for h in merged where h.kind != .restrack {
+            if h.isForeign {
+                listed.append(h)
+                guard h.holdsResources(countDefined: seen.countDefined) else { continue }
+                // A domain whose QEMU process a live claim names holds what
+                // that claim does not explain, as any claim owner does.
+                if h.foreign?.state == .running, let pid = h.pid, let use = owners.byPid[pid] {
+                    if let rest = ClaimOwners.remainder(of: h, use: use) { foreign.append(rest) }
+                } else {
+                    foreign.append(h)
+                }
+                continue
+            }
+            let rest: Holder?
             if let pid = h.pid, let use = owners.byPid[pid] {
-                if let rest = ClaimOwners.remainder(of: h, use: use) { others.append(rest) }
+                rest = ClaimOwners.remainder(of: h, use: use)
             } else if h.pid == nil, let scope = h.cgroup.flatMap(CgroupUnit.scope(of:)), let use = scopeUse[scope] {
-                if let rest = ClaimOwners.remainder(of: h, use: use) { others.append(rest) }
+                rest = ClaimOwners.remainder(of: h, use: use)
             } else {
-                others.append(h)
+                rest = h
+            }
+            if let rest {
+                listed.append(rest)
+                others.append(rest)
             }
         }
+        var foreignPages: [PagePoolKey: (count: Int, owners: [String])] = [:]
+        for h in foreign {
+            for p in h.pages where p.count > 0 {
+                let key = PagePoolKey(node: p.node, sizeKB: p.sizeKB)
+                foreignPages[key, default: (0, [])].count += p.count
+                foreignPages[key, default: (0, [])].owners.append(h.label)
+            }
+        }
+        pools = PoolUse.all(snapshot: snapshot, claimed: claimedPages, confirmed: confirmedPages, foreign: foreignPages)
+        var holding = foreign + others
         var cpuHolders: [Int: Holder] = [:]
-        for h in others {
+        for h in holding {
             for cpu in h.cpus where cpuHolders[cpu] == nil { cpuHolders[cpu] = h }
         }
         let outside = pools.filter { $0.outside > 0 }
         if !outside.isEmpty {
-            others.append(Holder(kind: .kernel, id: "outside", name: "outside",
-                                 pages: outside.map { HeldPages(node: $0.key.node, sizeKB: $0.key.sizeKB, count: $0.outside) }))
+            let h = Holder(kind: .kernel, id: "outside", name: "outside",
+                           pages: outside.map { HeldPages(node: $0.key.node, sizeKB: $0.key.sizeKB, count: $0.outside) })
+            listed.append(h)
+            holding.append(h)
         }
-        holders = others
+        holders = listed
+        self.holding = holding
         self.cpuHolders = cpuHolders
-        deviceBlockers = Self.blockers(claimsOnly, seen, holders: others, owners: owners)
+        deviceBlockers = Self.blockers(claimsOnly, seen, holders: holding, owners: owners)
         effective = Self.apply(Set(Blocker.allCases), to: claimsOnly, cpuHolders: cpuHolders, pools: pools,
                                blockers: deviceBlockers)
     }
@@ -120,7 +158,11 @@ public struct LiveView: Hashable, Sendable {
         var out: [String: String] = [:]
         guard !seen.devices.isEmpty || !heldBy.isEmpty else { return out }
         for dev in base.pciDevices where dev.status == .available {
-            if let use = seen.devices[dev.address],
+            // A domain's or pod's device is named by its owner, not by the
+            // QEMU pid that holds its VFIO group open.
+            if let h = heldBy[dev.address], h.isForeign {
+                out[dev.address] = "held by \(h.label)"
+            } else if let use = seen.devices[dev.address],
                let why = DeviceJudgement.blocker(use, device: dev, specConfigured: seen.deviceSpecConfigured, owners: owners) {
                 out[dev.address] = why
             } else if let h = heldBy[dev.address] {
@@ -129,7 +171,9 @@ public struct LiveView: Hashable, Sendable {
         }
         var passedThrough: [String: String] = [:]
         for dev in base.pciDevices where dev.devType == .pf {
-            if let use = seen.devices[dev.address],
+            if let h = heldBy[dev.address], h.isForeign {
+                passedThrough[dev.address] = "held by \(h.label)"
+            } else if let use = seen.devices[dev.address],
                let user = use.vfioUsers.first(where: { !owners.owns(pid: $0.pid, device: dev.address) }) {
                 passedThrough[dev.address] = "held open by pid \(user.pid) (\(user.comm))"
             } else if let h = heldBy[dev.address], h.kind != .host {
