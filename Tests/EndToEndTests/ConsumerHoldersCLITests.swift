@@ -27,8 +27,8 @@ import Testing
             #expect(got.cpus == want.pinnedCPUs, "\(at): cpus \(got.cpus.map { $0.sorted() } ?? [])")
             #expect(got.pages == want.pages, "\(at): pages \(got.raw["pages"] ?? "nil") want \(want.pages)")
             #expect(got.pci == want.pci, "\(at): pci \(got.pci ?? [])")
-            #expect(got.memoryMBPerNode == want.smallMemoryMBPerNode,
-                    "\(at): memory_mb_per_node \(got.raw["memory_mb_per_node"] ?? "nil") want \(want.smallMemoryMBPerNode)")
+            #expect(got.memoryMBPerNode == want.memoryMBPerNode,
+                    "\(at): memory_mb_per_node \(got.raw["memory_mb_per_node"] ?? "nil") want \(want.memoryMBPerNode)")
             if want.kind == "libvirt" {
                 #expect(got.name == want.name, "\(at): name \(got.name ?? "nil")")
                 #expect(got.uuid == want.uuid, "\(at)")

@@ -47,15 +47,14 @@ import Testing
         let isolate = req["emulator_threads_policy"] as? String == "isolate"
         var cpus = Set<Int>()
         var pages = Set<ExpectedConsumer.Pages>()
-        var small: [String: Int] = [:]
+        var memory: [String: Int] = [:]     // guest RAM per host node, hugepage-backed or not
         for cell in cells {
             let node = try #require(cell["host_cell"] as? Int)
             let mb = try #require(cell["memory_mb"] as? Int)
             for (_, cpu) in cell["pinning"] as? [String: Int] ?? [:] { cpus.insert(cpu) }
+            memory[String(node), default: 0] += mb
             if let size = cell["pagesize_kb"] as? Int, size > 4 {
                 pages.insert(ExpectedConsumer.Pages(node: node, sizeKB: size, count: mb * 1024 / size))
-            } else {
-                small[String(node), default: 0] += mb
             }
         }
         if isolate { cpus.formUnion(decision["emulator_cpus"] as? [Int] ?? []) }
@@ -78,7 +77,7 @@ import Testing
             #expect(h.cpus == cpus, "\(at): cpus \(h.raw["cpus"] ?? "nil"), decision \(cpus.sorted())")
             #expect(h.pages == pages, "\(at): pages \(h.raw["pages"] ?? "nil"), decision \(pages)")
             #expect(h.pci == pci, "\(at): pci \(h.raw["pci_devices"] ?? "nil")")
-            #expect(h.memoryMBPerNode == small.filter { $0.value != 0 }, "\(at): memory \(h.raw["memory_mb_per_node"] ?? "nil")")
+            #expect(h.memoryMBPerNode == memory.filter { $0.value != 0 }, "\(at): memory \(h.raw["memory_mb_per_node"] ?? "nil")")
             var pins: [String: Set<Int>] = [:]
             for cell in cells { for (v, cpu) in cell["pinning"] as? [String: Int] ?? [:] { pins[v] = [cpu] } }
             for (v, pin) in pins { #expect(h.vcpuPins?[v] == pin, "\(at): vCPU \(v) \(h.raw["vcpu_pins"] ?? "nil")") }

@@ -4,9 +4,9 @@ import Testing
 /// One consumer of a generated root's `expected.json` (make_consumer_root.py),
 /// in restrack's holder vocabulary: `id` is `libvirt:<uuid>` or
 /// `kubelet:<pod uid>`, `state` is `running` or `defined` (the generator's
-/// `shutoff`), `smallMemoryMBPerNode` leaves out the memory a guest cell backs
-/// with hugepages (those are `pages`), as `Holder.memoryMBPerNode` counts
-/// small pages only.
+/// `shutoff`). `memoryMBPerNode` is what `Holder.memoryMBPerNode` promises:
+/// a guest's RAM per host node whatever backs it (Nova's per-cell memory,
+/// as expected.json counts it), a pod's small-page memory.
 struct ExpectedConsumer {
     struct Pages: Hashable, CustomStringConvertible {
         var node: Int, sizeKB: Int, count: Int
@@ -26,7 +26,7 @@ struct ExpectedConsumer {
     var pinnedCPUs: Set<Int>
     var floatingCPUs: Set<Int>
     var emulatorCPUs: Set<Int>
-    var smallMemoryMBPerNode: [String: Int]
+    var memoryMBPerNode: [String: Int]
     var pages: Set<Pages>
     var pci: Set<String>
     var containers: [String: Set<Int>]
@@ -45,12 +45,7 @@ struct ExpectedConsumer {
         pages = Set(hugepages)
         pci = Set((d["pci"] as? [[String: Any]] ?? []).compactMap { $0["address"] as? String })
         pinnedCPUs = ints(d["pinned_cpus"])
-        var memory = d["memory_mb_per_node"] as? [String: Int] ?? [:]
-        if kind == "libvirt" {
-            // A guest cell's memory is all hugepages when the cell has a page size.
-            for p in hugepages { memory[String(p.node), default: 0] -= p.count * p.sizeKB / 1024 }
-        }
-        smallMemoryMBPerNode = memory.filter { $0.value != 0 }
+        memoryMBPerNode = (d["memory_mb_per_node"] as? [String: Int] ?? [:]).filter { $0.value != 0 }
         let generatorState = try #require(d["state"] as? String)
         state = generatorState == "shutoff" ? "defined" : generatorState
         if kind == "libvirt" {
