@@ -38,8 +38,12 @@ import Testing
                 #expect(got.emulatorCPUs == want.emulatorCPUs, "\(at): emulator \(got.raw["emulator_cpus"] ?? "nil")")
                 if want.running {
                     #expect(got.vcpuThreads == want.vcpuThreads, "\(at): vcpu_threads \(got.raw["vcpu_threads"] ?? "nil")")
-                    // The fixture's threads run where they are pinned.
-                    #expect(got.appliedPins == want.vcpuPins, "\(at): applied_pins \(got.raw["applied_pins"] ?? "nil")")
+                    // The fixture's threads run where they are pinned, a
+                    // guest without <vcpupin>s on its <vcpu cpuset>.
+                    let applied = Dictionary(uniqueKeysWithValues: want.vcpuThreads.keys.map {
+                        ($0, want.vcpuPins[$0] ?? want.floatingCPUs)
+                    })
+                    #expect(got.appliedPins == applied, "\(at): applied_pins \(got.raw["applied_pins"] ?? "nil")")
                 }
             } else {
                 #expect(got.podUID == want.podUID, "\(at)")
