@@ -214,7 +214,7 @@ public struct PlacementSync: Sendable {
         }
         if !post.isEmpty {
             if dryRun {
-                for w in postWords { changed("would be " + w) }
+                for w in postWords { changed(w) }
             } else {
                 try client.write("POST", "/allocations", post)
                 wrote = true

@@ -154,6 +154,12 @@ import TrackerCore
         _ = fiveClaims(run)
         let r = run.sync(server.url, name: "h-dry", extra: ["--dry-run"])
         #expect(r.status == 0, "\(r.output)")
+        // The changes are worded as a real sync words them (the text output
+        // prefixes "would: "): five claims to allocate, none "would be …".
+        let report = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any]
+        let changes = report?["changes"] as? [String] ?? []
+        #expect(changes.filter { $0.hasPrefix("allocated claim ") }.count == 5, "\(changes)")
+        #expect(!changes.contains { $0.contains("would") }, "\(changes)")
         #expect(try RawPlacement(url: server.url).tree(root: "h-dry").isEmpty)
         #expect(try Ledger.open(path: run.ledger).placementRecord(name: "h-dry") == nil)
     }
