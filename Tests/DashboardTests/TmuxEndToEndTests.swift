@@ -204,6 +204,9 @@ struct TmuxEndToEndTests {
         defer { t.stop() }
         t.start(["--host", Self.host, "--ledger", t.ledger, "--read-only"])
         #expect(t.wait(for: "READ-ONLY"))
+        // The header can be on screen before the key bar under load: wait
+        // for the bar's last key before reading which keys it offers.
+        #expect(t.wait(for: "Quit"))
         let bar = t.capture().split(separator: "\n").last.map(String.init) ?? ""
         #expect(!bar.contains("Claim") && !bar.contains("Release") && bar.contains("Quit"))
         t.keys("c")
