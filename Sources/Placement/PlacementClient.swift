@@ -29,6 +29,15 @@ public final class PlacementClient: @unchecked Sendable {
         session = URLSession(configuration: config)
     }
 
+    private static func session(limit: Double) -> URLSession {
+        let config = URLSessionConfiguration.ephemeral
+        config.timeoutIntervalForRequest = limit
+        config.timeoutIntervalForResource = limit
+        config.httpMaximumConnectionsPerHost = 1
+        config.urlCache = nil
+        return URLSession(configuration: config)
+    }
+
     deinit { session.finishTasksAndInvalidate() }
 
     /// Requests sent so far.
@@ -39,11 +48,15 @@ public final class PlacementClient: @unchecked Sendable {
     }
 
     /// Sends `method path` with `body` (JSON) and returns the 2xx answer.
-    public func send(_ method: String, _ path: String, body: Data? = nil) throws(PlacementError) -> PlacementResponse {
+    /// `timeout`: this request's limit when it is not the endpoint's (a
+    /// write whose cost on Placement's side grows with its size).
+    public func send(_ method: String, _ path: String, body: Data? = nil,
+                     timeout: Double? = nil) throws(PlacementError) -> PlacementResponse {
+        let limit = timeout ?? endpoint.timeout
         guard let url = URL(string: endpoint.url + path) else {
             throw PlacementError.refused("--url \(endpoint.url) with path \(path) is not a URL")
         }
-        var request = URLRequest(url: url, timeoutInterval: endpoint.timeout)
+        var request = URLRequest(url: url, timeoutInterval: limit)
         request.httpMethod = method
         request.setValue(endpoint.token, forHTTPHeaderField: "X-Auth-Token")
         request.setValue(PlacementEndpoint.microversion, forHTTPHeaderField: "OpenStack-API-Version")
@@ -57,22 +70,27 @@ public final class PlacementClient: @unchecked Sendable {
         lock.unlock()
         let box = ResultBox()
         let done = DispatchSemaphore(value: 0)
-        let task = session.dataTask(with: request) { data, response, error in
+        // swift-corelibs-foundation times a request by its session's
+        // configuration, not the request's own interval: a request with a
+        // longer limit gets a session of its own.
+        let using = timeout == nil ? session : Self.session(limit: limit)
+        defer { if timeout != nil { using.finishTasksAndInvalidate() } }
+        let task = using.dataTask(with: request) { data, response, error in
             box.set(data: data, response: response as? HTTPURLResponse, error: error)
             done.signal()
         }
         task.resume()
         // URLSession enforces the timeout; the margin covers a session
         // that never calls back at all.
-        if done.wait(timeout: .now() + endpoint.timeout + 5) == .timedOut {
+        if done.wait(timeout: .now() + limit + 5) == .timedOut {
             task.cancel()
-            throw PlacementError.timeout(url: endpoint.url, seconds: endpoint.timeout)
+            throw PlacementError.timeout(url: endpoint.url, seconds: limit)
         }
         let (data, response, error) = box.get()
         if let error {
             let ns = error as NSError
             if ns.domain == NSURLErrorDomain && ns.code == NSURLErrorTimedOut {
-                throw PlacementError.timeout(url: endpoint.url, seconds: endpoint.timeout)
+                throw PlacementError.timeout(url: endpoint.url, seconds: limit)
             }
             throw PlacementError.unreachable(url: endpoint.url, detail: Self.words(ns))
         }
@@ -110,8 +128,9 @@ public final class PlacementClient: @unchecked Sendable {
     }
 
     /// `send` with `body` encoded, ignoring the answer's body.
-    public func write<B: Encodable>(_ method: String, _ path: String, _ body: B) throws(PlacementError) {
-        _ = try send(method, path, body: encode(body, method: method, path: path))
+    public func write<B: Encodable>(_ method: String, _ path: String, _ body: B,
+                                    timeout: Double? = nil) throws(PlacementError) {
+        _ = try send(method, path, body: encode(body, method: method, path: path), timeout: timeout)
     }
 
     private func encode<B: Encodable>(_ body: B, method: String, path: String) throws(PlacementError) -> Data {

@@ -216,7 +216,12 @@ public struct PlacementSync: Sendable {
             if dryRun {
                 for w in postWords { changed(w) }
             } else {
-                try client.write("POST", "/allocations", post)
+                // Placement checks and writes every consumer of one POST in
+                // one transaction: about 40 ms each on a loaded two-core
+                // host, so a first sync of 1,000 claims outlasts a timeout
+                // meant for one small request. Allow for the size.
+                try client.write("POST", "/allocations", post,
+                                 timeout: client.endpoint.timeout + 0.1 * Double(post.count))
                 wrote = true
                 for w in postWords { changed(w) }
             }

@@ -94,6 +94,20 @@ import TestSupport
         #expect(Date().timeIntervalSince(started) < 30)
     }
 
+    /// A request given its own limit (the sync's bulk `POST /allocations`,
+    /// whose cost grows with its consumers) waits past `--timeout`; one
+    /// without stops at it.
+    @Test func aRequestsOwnLimitOutlastsTheEndpointTimeout() throws {
+        let run = RestrackRun()
+        defer { run.cleanup() }
+        guard let (child, url) = faultServer(run, mode: "slow") else { return }
+        defer { child.kill() }
+        let client = PlacementClient(endpoint: PlacementEndpoint(url: url, token: Self.secret, timeout: 1))
+        #expect(throws: PlacementError.self) { try client.send("GET", "/") }
+        let answer = try client.send("POST", "/allocations", body: Data("{}".utf8), timeout: 10)
+        #expect(answer.status == 200)
+    }
+
     @Test func renamedProviderIsRefused() throws {
         guard let server else { return }
         let run = RestrackRun()

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Answers every HTTP request on 127.0.0.1 with a fault, for restrack's
 Placement error tests: MODE 500 sends Placement's error document with status
-500; MODE hang accepts the connection and never answers. Writes the port it
+500; MODE hang accepts the connection and never answers; MODE slow answers
+200 with an empty document after 3 s. Writes the port it
 listens on to PORT_FILE, then serves until killed."""
 import http.server
 import json
@@ -16,6 +17,15 @@ class Handler(http.server.BaseHTTPRequestHandler):
     def answer(self):
         if self.mode == "hang":
             time.sleep(3600)
+            return
+        if self.mode == "slow":
+            time.sleep(3)
+            body = b"{}"
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
             return
         body = json.dumps({"errors": [{"status": 500, "title": "Internal Server Error",
                                        "detail": "The server has either erred or is incapable of performing the requested operation.",
