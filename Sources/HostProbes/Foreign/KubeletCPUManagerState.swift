@@ -20,27 +20,17 @@ struct KubeletCPUManagerState: Hashable, Sendable {
 
     static func parse(_ bytes: [UInt8], hostMaxCPU: Int) throws(KubeletFileError) -> KubeletCPUManagerState {
         let members = try KubeletJSON.document(bytes, "")
-        if let data = try KubeletJSON.field(members, "data", in: "") {
-            guard let text = try KubeletJSON.string(data, "data") else {
-                throw KubeletFileError("data", "is null, not the checkpoint's JSON text")
-            }
-            // v4 stores the sum in dataChecksum; an interim format in checksum.
-            let key = try KubeletJSON.field(members, "dataChecksum", in: "") != nil ? "dataChecksum" : "checksum"
-            let stored = try KubeletJSON.unsigned(KubeletJSON.field(members, key, in: ""), key) ?? 0
-            let computed = KubeletChecksum.ofData(text)
-            var parsed = try Parsed(KubeletJSON.document(Array(text.utf8), "data"), prefix: "data", hostMaxCPU: hostMaxCPU)
-            parsed.state.verification = stored == UInt64(computed)
-                ? .verified : .mismatch(field: key, stored: stored, computed: computed)
+        if let wrapped = try KubeletEnvelope.data(members) {
+            var parsed = try Parsed(wrapped.document, prefix: "data", hostMaxCPU: hostMaxCPU)
+            parsed.state.verification = wrapped.verification
             return parsed.state
         }
         var parsed = try Parsed(members, prefix: "", hostMaxCPU: hostMaxCPU)
-        let stored = try KubeletJSON.unsigned(KubeletJSON.field(members, "checksum", in: ""), "checksum") ?? 0
-        guard stored != 0 else { return parsed.state }
-        let candidates = parsed.versions.flatMap { v in
-            ["CPUManagerCheckpoint", "CPUManagerCheckpointV\(v)"].map { KubeletChecksum.of(parsed.checkpoint(name: $0, version: v)) }
+        let names = parsed.versions.flatMap { [("CPUManagerCheckpoint", $0), ("CPUManagerCheckpointV\($0)", $0)] }
+        if let verdict = try KubeletEnvelope.legacy(members, names: names,
+                                                    dump: { parsed.checkpoint(name: $0, version: $1) }) {
+            parsed.state.verification = verdict
         }
-        parsed.state.verification = candidates.contains { UInt64($0) == stored }
-            ? .verified : .mismatch(field: "checksum", stored: stored, computed: candidates[0])
         return parsed.state
     }
 

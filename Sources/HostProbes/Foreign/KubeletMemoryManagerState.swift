@@ -15,26 +15,16 @@ struct KubeletMemoryManagerState: Hashable, Sendable {
 
     static func parse(_ bytes: [UInt8], limits: KubeletHostLimits) throws(KubeletFileError) -> KubeletMemoryManagerState {
         let members = try KubeletJSON.document(bytes, "")
-        if let data = try KubeletJSON.field(members, "data", in: "") {
-            guard let text = try KubeletJSON.string(data, "data") else {
-                throw KubeletFileError("data", "is null, not the checkpoint's JSON text")
-            }
-            let key = try KubeletJSON.field(members, "dataChecksum", in: "") != nil ? "dataChecksum" : "checksum"
-            let stored = try KubeletJSON.unsigned(KubeletJSON.field(members, key, in: ""), key) ?? 0
-            let computed = KubeletChecksum.ofData(text)
-            var parsed = try Parsed(KubeletJSON.document(Array(text.utf8), "data"), prefix: "data", limits: limits)
-            parsed.state.verification = stored == UInt64(computed)
-                ? .verified : .mismatch(field: key, stored: stored, computed: computed)
+        if let wrapped = try KubeletEnvelope.data(members) {
+            var parsed = try Parsed(wrapped.document, prefix: "data", limits: limits)
+            parsed.state.verification = wrapped.verification
             return parsed.state
         }
         var parsed = try Parsed(members, prefix: "", limits: limits)
-        let stored = try KubeletJSON.unsigned(KubeletJSON.field(members, "checksum", in: ""), "checksum") ?? 0
-        guard stored != 0 else { return parsed.state }
-        let candidates = [1, 2].flatMap { v in
-            ["MemoryManagerCheckpoint", "MemoryManagerCheckpointV\(v)"].map { KubeletChecksum.of(parsed.checkpoint(name: $0, version: v)) }
+        if let verdict = try KubeletEnvelope.legacy(members, names: [1, 2].flatMap { [("MemoryManagerCheckpoint", $0), ("MemoryManagerCheckpointV\($0)", $0)] },
+                                                    dump: { parsed.checkpoint(name: $0, version: $1) }) {
+            parsed.state.verification = verdict
         }
-        parsed.state.verification = candidates.contains { UInt64($0) == stored }
-            ? .verified : .mismatch(field: "checksum", stored: stored, computed: candidates[0])
         return parsed.state
     }
 
