@@ -20,8 +20,10 @@ public struct TreeBuilder: Sendable {
         StableUUID.make("restrack-claim:\(rootUUID):\(claimID)")
     }
 
-    /// `holders` are what others hold (kinds other than restrack): their
-    /// dedicated CPUs, hugepages and devices become `reserved`.
+    /// `holders` are what others hold (kinds other than restrack; the
+    /// live view's `holding`, so a claim owner's own use is not here): their
+    /// dedicated CPUs, hugepages and devices become `reserved`, and so does
+    /// the small-page memory libvirt domains and kubelet pods are given.
     /// `resourceClasses`: device address → the resource class its device
     /// spec names (`PlacementNames.configuredClass` applied).
     public func build(snapshot: HostSnapshot, claims: [Claim], holders: [Holder],
@@ -36,6 +38,13 @@ public struct TreeBuilder: Sendable {
             for p in h.pages { foreignPages[PagePoolKey(node: p.node, sizeKB: p.sizeKB), default: 0] += p.count }
         }
         let foreignDevices = Set(foreign.flatMap(\.pciDevices))
+        var foreignSmallMB: [Int: Int] = [:]
+        for h in foreign where h.isForeign {
+            for node in h.memoryMBPerNode.keys {
+                foreignSmallMB[node] = min(ContractLimits.maxCount,
+                                           foreignSmallMB[node, default: 0] + min(h.smallPageMemoryMB(onNode: node), ContractLimits.maxCount))
+            }
+        }
         // The smallest page size of a cell is its "small" pages (4 KiB on x86).
         var smallSize: [Int: Int] = [:]
         for cell in snapshot.cells.sorted(by: { $0.id < $1.id }) {
@@ -62,7 +71,7 @@ public struct TreeBuilder: Sendable {
             let smallPool = pools.first ?? PagePool(sizeKB: 4, total: 0)
             let smallTotal = max(0, cell.memoryMB - largeMB)
             if smallTotal > 0 {
-                let reservedMB = (smallPool.reserved * smallPool.sizeKB + 1023) / 1024
+                let reservedMB = (smallPool.reserved * smallPool.sizeKB + 1023) / 1024 + (foreignSmallMB[cell.id] ?? 0)
                 providers.append(ProviderSpec(
                     name: PlacementNames.pages(name, cell: cell.id, sizeKB: small), parent: cellName,
                     traits: [owner, PlacementNames.smallPagesTrait, PlacementNames.pageSizeTrait(small)],

@@ -78,4 +78,32 @@ import TrackerCore
         #expect(small.inventories["MEMORY_MB"]?.total == 8192 - 2048)
         #expect(tree.provider(named: "h_0000:3B:00.0")?.inventories["CUSTOM_PCI_8086_1889"]?.reserved == 1)
     }
+
+    /// The small-page memory libvirt domains and kubelet pods are given is
+    /// `reserved` on their node's small-page provider; a hugepage guest's
+    /// memory is its pages, reserved on the large-page provider only.
+    @Test func othersSmallPageMemoryIsReservedOnceOnItsNode() throws {
+        let cells = [0, 1].map { id in
+            NUMACell(id: id, cpus: [2 * id], pcpus: [2 * id + 1], memoryMB: 8192,
+                     mempages: [PagePool(sizeKB: 4, total: 1_572_864, reserved: 256), PagePool(sizeKB: 2048, total: 1024)])
+        }
+        let host = HostSnapshot(hostname: "h", cells: cells)
+        // 3 GiB of small pages on node 0 and 1 GiB on node 1.
+        let vm = Holder(kind: .libvirt, id: "a", name: "instance-1", memoryMBPerNode: [0: 3072, 1: 1024],
+                        foreign: ForeignDetail(uuid: "a", state: .running))
+        // 2 GiB all backed by 1,024 2 MiB pages on node 0: no small-page memory.
+        let hugeVM = Holder(kind: .libvirt, id: "b", name: "instance-2", pages: [HeldPages(node: 0, sizeKB: 2048, count: 1024)],
+                            memoryMBPerNode: [0: 2048], foreign: ForeignDetail(uuid: "b", state: .running))
+        // A pod's listed memory is small pages only; its 100 pages are apart.
+        let pod = Holder(kind: .kubelet, id: "p", name: "p", pages: [HeldPages(node: 1, sizeKB: 2048, count: 100)],
+                         memoryMBPerNode: [1: 512], foreign: ForeignDetail(state: .running, podUID: "p"))
+        let tree = TreeBuilder(name: "h", rootUUID: "r").build(snapshot: host, claims: [], holders: [vm, hugeVM, pod])
+        // Small providers: 8192 − 2048 MiB of large pages = 6144; reserved 1 MiB (256 × 4 KiB) + others' memory.
+        let small0 = try #require(tree.provider(named: "h_NUMA0_MEMORY_4KB")?.inventories["MEMORY_MB"])
+        #expect(small0.total == 6144 && small0.reserved == 1 + 3072)
+        let small1 = try #require(tree.provider(named: "h_NUMA1_MEMORY_4KB")?.inventories["MEMORY_MB"])
+        #expect(small1.total == 6144 && small1.reserved == 1 + 1024 + 512)
+        #expect(tree.provider(named: "h_NUMA0_MEMORY_2048KB")?.inventories["MEMORY_MB"]?.reserved == 2048)
+        #expect(tree.provider(named: "h_NUMA1_MEMORY_2048KB")?.inventories["MEMORY_MB"]?.reserved == 200)
+    }
 }

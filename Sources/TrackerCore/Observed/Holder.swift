@@ -24,8 +24,9 @@ public struct Holder: Codable, Hashable, Sendable {
     /// counts it: a restrack claim's and a kubelet pod's small-page memory
     /// (their hugepages are in `pages`); a libvirt domain's guest RAM per
     /// host node whatever backs it (Nova's per-cell `memory`), so a
-    /// hugepage guest's memory shows here and again as its `pages`. Shown,
-    /// never taken out of a fit: fits take CPUs, pages and devices out.
+    /// hugepage guest's memory shows here and again as its `pages`. A
+    /// foreign owner's is taken out of its cells' memory as Nova counts an
+    /// instance's (`cellMemoryMB`, `LiveView.foreignMemoryMB`).
     public var memoryMBPerNode: [Int: Int]
     /// What only foreign owners (`libvirt`, `kubelet`) carry: nil for the
     /// kernel, the host and restrack claims, and left out of the JSON then.

@@ -56,6 +56,15 @@ public enum LiveFit {
                 let foreign = pool.foreign > 0 ? "\(pool.foreign) \(pool.resource) are held by \(owners)" : nil
                 return [foreign, outside, surplus].compactMap { $0 }.joined(separator: "; ")
             }
+        case .memory:
+            let nodes = Set(usage.cells.filter { $0.memoryMB > 0 }.map(\.hostCell))
+            return nodes.sorted().compactMap { node in
+                guard let mb = view.foreignMemoryMB[node], mb > 0 else { return nil }
+                let all = view.foreignMemoryOwners[node] ?? []
+                let owners = all.prefix(3).map(SafeText.strip).joined(separator: ", ")
+                    + (all.count > 3 ? " and \(all.count - 3) more" : "")
+                return "\(mb) MiB of node \(node)'s memory is given to \(owners)"
+            }
         case .devices:
             var hostOwned = Set<String>()
             for h in view.holders where h.kind == .host { hostOwned.formUnion(h.pciDevices) }

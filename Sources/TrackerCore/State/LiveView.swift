@@ -1,14 +1,15 @@
 /// What a fit and a claim see on a host whose resources others use too:
 /// the host with every live claim applied (`claimsOnly`), then CPUs pinned
 /// by holders that are not restrack claims, hugepages in use outside
-/// restrack and devices the host or a process uses taken out (`effective`).
+/// restrack, the memory libvirt domains and kubelet pods are given and
+/// devices the host or a process uses taken out (`effective`).
 /// Built by `ClaimStateDerivation` from whole claims, and by the ledger's
 /// claim transaction from its index, so both refuse the same things.
 public struct LiveView: Hashable, Sendable {
     /// What holders can take out of the host, so a refusal can tell which
     /// of them made a request fail.
     public enum Blocker: Hashable, Sendable, CaseIterable {
-        case cpus, pages, devices
+        case cpus, pages, memory, devices
     }
 
     public let snapshot: HostSnapshot
@@ -26,6 +27,13 @@ public struct LiveView: Hashable, Sendable {
     /// first (less what a live claim of their QEMU process explains; none
     /// for a shut-off domain unless `countDefined`), then the others.
     public let holding: [Holder]
+    /// Host node → MiB the foreign owners holding resources are given
+    /// there, as Nova counts an instance's cell memory
+    /// (`Holder.cellMemoryMB`): taken out of the cell's memory like a
+    /// claim's, so small-page fits leave it to them.
+    public let foreignMemoryMB: [Int: Int]
+    /// Host node → the labels of the owners in `foreignMemoryMB`.
+    public let foreignMemoryOwners: [Int: [String]]
     /// Host CPU → the (non-restrack) holder pinned to it.
     public let cpuHolders: [Int: Holder]
     /// PCI address → why it cannot be claimed although the snapshot lists it.
@@ -94,6 +102,19 @@ public struct LiveView: Hashable, Sendable {
             }
         }
         pools = PoolUse.all(snapshot: snapshot, claimed: claimedPages, confirmed: confirmedPages, foreign: foreignPages)
+        var memory: [Int: Int] = [:]
+        var memoryOwners: [Int: [String]] = [:]
+        for h in foreign {
+            for node in Set(h.memoryMBPerNode.keys).union(h.pages.map(\.node)).sorted() {
+                let mb = h.cellMemoryMB(onNode: node)
+                guard mb > 0 else { continue }
+                // Bounded like a contract usage, so the fitter's sums cannot overflow.
+                memory[node] = Swift.min(ContractLimits.maxCount, memory[node, default: 0] + Swift.min(mb, ContractLimits.maxCount))
+                memoryOwners[node, default: []].append(h.label)
+            }
+        }
+        foreignMemoryMB = memory
+        foreignMemoryOwners = memoryOwners
         var holding = foreign + others
         var cpuHolders: [Int: Holder] = [:]
         for h in holding {
@@ -111,17 +132,17 @@ public struct LiveView: Hashable, Sendable {
         self.cpuHolders = cpuHolders
         deviceBlockers = Self.blockers(claimsOnly, seen, holders: holding, owners: owners)
         effective = Self.apply(Set(Blocker.allCases), to: claimsOnly, cpuHolders: cpuHolders, pools: pools,
-                               blockers: deviceBlockers)
+                               memory: foreignMemoryMB, blockers: deviceBlockers)
     }
 
     /// The host as fitted with only some kinds of holders' use taken out.
     public func effective(without skipped: Set<Blocker>) -> HostSnapshot {
         Self.apply(Set(Blocker.allCases).subtracting(skipped), to: claimsOnly, cpuHolders: cpuHolders, pools: pools,
-                   blockers: deviceBlockers)
+                   memory: foreignMemoryMB, blockers: deviceBlockers)
     }
 
     private static func apply(_ kinds: Set<Blocker>, to base: HostSnapshot, cpuHolders: [Int: Holder], pools: [PoolUse],
-                              blockers: [String: String]) -> HostSnapshot {
+                              memory: [Int: Int], blockers: [String: String]) -> HostSnapshot {
         var host = base
         if kinds.contains(.cpus), !cpuHolders.isEmpty {
             let held = CPUSet(cpuHolders.keys)
@@ -134,6 +155,12 @@ public struct LiveView: Hashable, Sendable {
                 guard let ci = host.cells.firstIndex(where: { $0.id == pool.key.node }),
                       let pi = host.cells[ci].mempages.firstIndex(where: { $0.sizeKB == pool.key.sizeKB }) else { continue }
                 host.cells[ci].mempages[pi].used += pool.withheld
+            }
+        }
+        if kinds.contains(.memory), !memory.isEmpty {
+            for i in host.cells.indices {
+                guard let mb = memory[host.cells[i].id] else { continue }
+                host.cells[i].memoryUsageMB += mb
             }
         }
         if kinds.contains(.devices), !blockers.isEmpty {
@@ -203,6 +230,7 @@ extension LiveView {
         switch kind {
         case .cpus: return !cpuHolders.isEmpty
         case .pages: return pools.contains { $0.withheld > 0 }
+        case .memory: return !foreignMemoryMB.isEmpty
         case .devices: return !deviceBlockers.isEmpty
         }
     }

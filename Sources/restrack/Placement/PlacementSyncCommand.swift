@@ -80,7 +80,11 @@ struct PlacementSyncCommand: ParsableCommand {
                 }
             }
         }
-        let inputs = SyncInputs(name: rootName, snapshot: snapshot, claims: live, holders: seen.holders,
+        // What others hold as the fitter sees it: a claim owner's own
+        // pinned threads are its claim's use, a shut-off domain holds only
+        // with --count-defined, unexplained hugepages are `outside`'s.
+        let holding = ClaimStateDerivation.derive(snapshot: snapshot, claims: live, observations: seen).live?.holding ?? []
+        let inputs = SyncInputs(name: rootName, snapshot: snapshot, claims: live, holders: holding,
                                 knownClaimIDs: known,
                                 resourceClasses: try Self.configuredClasses(configPath: source.configPath, snapshot: snapshot))
         let outcome: SyncOutcome
