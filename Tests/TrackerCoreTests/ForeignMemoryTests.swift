@@ -19,17 +19,36 @@ import Testing
 
     @Test func aDomainsMemoryIsTakenOutOfItsCell() throws {
         #expect(Base.derive([]).effective.cells[0].memoryUsageMB == 0)
-        let state = Base.derive([Self.vm(12288)])
-        #expect(state.effective.cells[0].memoryUsageMB == 12288)
-        // 16384 − 12288 = 4096 MiB left: 8 GiB does not fit, 4 GiB does.
+        let state = Base.derive([Self.vm(6144)])
+        #expect(state.effective.cells[0].memoryUsageMB == 6144)
+        // Pinned guests take free small pages: 8192 MiB of them less the
+        // domain's 6144 = 2048 left, so 4 GiB does not fit and 2 GiB does.
         let view = try #require(state.live)
-        let refused = LiveFit.fit(Self.pinned8G, view: view)
+        let refused = LiveFit.fit(Request(vcpus: 1, memoryMB: 4096, cpuPolicy: .dedicated), view: view)
         #expect(!refused.fits)
-        #expect(refused.reason?.hasPrefix("12288 MiB of node 0's memory is given to libvirt domain instance-0000001c "
+        #expect(refused.reason?.hasPrefix("6144 MiB of node 0's memory is given to libvirt domain instance-0000001c "
             + "(uuid \(Base.uuid)); ") == true, "\(refused.reason ?? "")")
-        #expect(LiveFit.fit(Request(vcpus: 1, memoryMB: 4096, cpuPolicy: .dedicated), view: view).fits)
-        // Without the domain the same 8 GiB fits.
+        #expect(LiveFit.fit(Request(vcpus: 1, memoryMB: 2048, cpuPolicy: .dedicated), view: view).fits)
+        // Without the domain the whole 8 GiB fits.
         #expect(LiveFit.fit(Self.pinned8G, view: try #require(Base.derive([]).live)).fits)
+    }
+
+    @Test func sharedGuestsMeetTheDomainsMemoryInTheRatioLimit() throws {
+        // Shared guests: 16384 MiB × ratio 1.0 less the domain's 12288 = 4096.
+        let view = try #require(Base.derive([Self.vm(12288, pages: 0)]).live)
+        // (Its 12288 MiB in small pages overfill the 8 GiB small pool; shared
+        // guests are checked against the pool's total, not its free pages.)
+        #expect(!LiveFit.fit(Request(vcpus: 1, memoryMB: 6144), view: view).fits)
+        #expect(LiveFit.fit(Request(vcpus: 1, memoryMB: 4096), view: view).fits)
+        #expect(LiveFit.fit(Request(vcpus: 1, memoryMB: 6144), view: try #require(Base.derive([]).live)).fits)
+    }
+
+    @Test func smallPageMemoryIsAlsoTakenOutOfTheSmallestPool() {
+        let state = Base.derive([Self.vm(3072)])
+        // 3072 MiB = 786,432 pages of 4 KiB.
+        #expect(state.effective.cells[0].mempages[0].used == 786_432)
+        // A hugepage-backed guest leaves the small pool alone.
+        #expect(Base.derive([Self.vm(2048, pages: 1024)], free: 1024).effective.cells[0].mempages[0].used == 0)
     }
 
     @Test func aHugepageDomainsMemoryCountsOnceAsNovaCountsIt() {

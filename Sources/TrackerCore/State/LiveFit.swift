@@ -63,7 +63,9 @@ public enum LiveFit {
                 let all = view.foreignMemoryOwners[node] ?? []
                 let owners = all.prefix(3).map(SafeText.strip).joined(separator: ", ")
                     + (all.count > 3 ? " and \(all.count - 3) more" : "")
-                return "\(mb) MiB of node \(node)'s memory is given to \(owners)"
+                let small = view.foreignSmallPageMB[node] ?? 0
+                let part = small > 0 && small != mb ? " (\(small) MiB of it in small pages)" : ""
+                return "\(mb) MiB of node \(node)'s memory\(part) is given to \(owners)"
             }
         case .devices:
             var hostOwned = Set<String>()

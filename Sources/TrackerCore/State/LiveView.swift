@@ -32,6 +32,10 @@ public struct LiveView: Hashable, Sendable {
     /// (`Holder.cellMemoryMB`): taken out of the cell's memory like a
     /// claim's, so small-page fits leave it to them.
     public let foreignMemoryMB: [Int: Int]
+    /// Host node → the part of `foreignMemoryMB` not backed by hugepages
+    /// (`Holder.smallPageMemoryMB`): also taken out of the cell's smallest
+    /// page pool, which pinned guests are fitted against (Nova's rule).
+    public let foreignSmallPageMB: [Int: Int]
     /// Host node → the labels of the owners in `foreignMemoryMB`.
     public let foreignMemoryOwners: [Int: [String]]
     /// Host CPU → the (non-restrack) holder pinned to it.
@@ -104,16 +108,20 @@ public struct LiveView: Hashable, Sendable {
         pools = PoolUse.all(snapshot: snapshot, claimed: claimedPages, confirmed: confirmedPages, foreign: foreignPages)
         var memory: [Int: Int] = [:]
         var memoryOwners: [Int: [String]] = [:]
+        var small: [Int: Int] = [:]
         for h in foreign {
             for node in Set(h.memoryMBPerNode.keys).union(h.pages.map(\.node)).sorted() {
                 let mb = h.cellMemoryMB(onNode: node)
                 guard mb > 0 else { continue }
                 // Bounded like a contract usage, so the fitter's sums cannot overflow.
                 memory[node] = Swift.min(ContractLimits.maxCount, memory[node, default: 0] + Swift.min(mb, ContractLimits.maxCount))
+                small[node] = Swift.min(ContractLimits.maxCount,
+                                        small[node, default: 0] + Swift.min(h.smallPageMemoryMB(onNode: node), ContractLimits.maxCount))
                 memoryOwners[node, default: []].append(h.label)
             }
         }
         foreignMemoryMB = memory
+        foreignSmallPageMB = small
         foreignMemoryOwners = memoryOwners
         var holding = foreign + others
         var cpuHolders: [Int: Holder] = [:]
@@ -132,17 +140,17 @@ public struct LiveView: Hashable, Sendable {
         self.cpuHolders = cpuHolders
         deviceBlockers = Self.blockers(claimsOnly, seen, holders: holding, owners: owners)
         effective = Self.apply(Set(Blocker.allCases), to: claimsOnly, cpuHolders: cpuHolders, pools: pools,
-                               memory: foreignMemoryMB, blockers: deviceBlockers)
+                               memory: foreignMemoryMB, smallPages: foreignSmallPageMB, blockers: deviceBlockers)
     }
 
     /// The host as fitted with only some kinds of holders' use taken out.
     public func effective(without skipped: Set<Blocker>) -> HostSnapshot {
         Self.apply(Set(Blocker.allCases).subtracting(skipped), to: claimsOnly, cpuHolders: cpuHolders, pools: pools,
-                   memory: foreignMemoryMB, blockers: deviceBlockers)
+                   memory: foreignMemoryMB, smallPages: foreignSmallPageMB, blockers: deviceBlockers)
     }
 
     private static func apply(_ kinds: Set<Blocker>, to base: HostSnapshot, cpuHolders: [Int: Holder], pools: [PoolUse],
-                              memory: [Int: Int], blockers: [String: String]) -> HostSnapshot {
+                              memory: [Int: Int], smallPages: [Int: Int], blockers: [String: String]) -> HostSnapshot {
         var host = base
         if kinds.contains(.cpus), !cpuHolders.isEmpty {
             let held = CPUSet(cpuHolders.keys)
@@ -159,8 +167,13 @@ public struct LiveView: Hashable, Sendable {
         }
         if kinds.contains(.memory), !memory.isEmpty {
             for i in host.cells.indices {
-                guard let mb = memory[host.cells[i].id] else { continue }
-                host.cells[i].memoryUsageMB += mb
+                let id = host.cells[i].id
+                host.cells[i].memoryUsageMB += memory[id] ?? 0
+                guard let mb = smallPages[id], mb > 0,
+                      let pi = host.cells[i].mempages.indices.min(by: { host.cells[i].mempages[$0].sizeKB < host.cells[i].mempages[$1].sizeKB }),
+                      host.cells[i].mempages[pi].sizeKB > 0 else { continue }
+                let size = host.cells[i].mempages[pi].sizeKB
+                host.cells[i].mempages[pi].used += (mb * 1024 + size - 1) / size
             }
         }
         if kinds.contains(.devices), !blockers.isEmpty {
