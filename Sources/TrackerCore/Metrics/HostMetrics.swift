@@ -62,7 +62,7 @@ public enum HostMetrics {
                                     help: "Memory of the cell: the kernel's MemTotal when read, else the snapshot's memory_mb.",
                                     labelNames: cell)
         var memPromised = MetricFamily(name: "restrack_cell_memory_promised_bytes",
-                                       help: "Memory of the cell promised to guests (live claims and the snapshot's own usage).",
+                                       help: "Memory of the cell promised to guests (live claims, the snapshot's own usage and what libvirt domains and kubelet pods are given).",
                                        labelNames: cell)
         var memUsed = MetricFamily(name: "restrack_cell_memory_kernel_used_bytes",
                                    help: "Memory of the cell in use as the kernel counts it (MemTotal - MemFree).",
