@@ -8,8 +8,8 @@ import TrackerCore
 /// method, path, status and Placement's error code, never the token.
 public final class PlacementClient: @unchecked Sendable {
     public let endpoint: PlacementEndpoint
-    /// The largest answer body restrack reads (Placement's largest real
-    /// answers, allocations of a big host, are a few MiB).
+    /// The largest answer body restrack reads; past it the request fails
+    /// (a server cannot make restrack buffer without bound).
     public let maxAnswerBytes: Int
     public static let defaultMaxAnswerBytes = 64 << 20
     private let transport = CurlEasy()

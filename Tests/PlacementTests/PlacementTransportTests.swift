@@ -92,4 +92,16 @@ import TestSupport
         let refused = #expect(throws: PlacementError.self) { try strict.send("GET", "/") }
         #expect(refused?.description.contains("TLS failed") == true, "\(String(describing: refused))")
     }
+
+    /// The token goes into a header line as given: a line break in it would
+    /// add a header of the sender's choosing, so it is refused before any
+    /// request, without the token in the error.
+    @Test func aTokenWithALineBreakIsRefused() throws {
+        let token = "admin\r\nX-Injected: 1"
+        let client = PlacementClient(endpoint: PlacementEndpoint(url: "http://127.0.0.1:9", token: token, timeout: 5))
+        let error = #expect(throws: PlacementError.self) { try client.send("GET", "/") }
+        #expect(error?.description.contains("control character") == true, "\(String(describing: error))")
+        #expect(error?.description.contains("X-Injected") == false)
+        #expect(client.counts.total == 0)
+    }
 }
