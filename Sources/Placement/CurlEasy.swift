@@ -48,7 +48,6 @@ final class CurlEasy: @unchecked Sendable {
         let milliseconds = max(1, Int((request.seconds * 1000).rounded(.up)))
         var set = [
             restrack_curl_setopt_string(handle, CURLOPT_URL, request.url),
-            restrack_curl_setopt_string(handle, CURLOPT_PROTOCOLS_STR, "http,https"),
             // No signals: libcurl is used from any thread, and its DNS
             // timeout by SIGALRM is not thread-safe.
             restrack_curl_setopt_long(handle, CURLOPT_NOSIGNAL, 1),

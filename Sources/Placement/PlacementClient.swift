@@ -34,8 +34,9 @@ public final class PlacementClient: @unchecked Sendable {
     public func send(_ method: String, _ path: String, body: Data? = nil,
                      timeout: Double? = nil) throws(PlacementError) -> PlacementResponse {
         let limit = timeout ?? endpoint.timeout
-        guard URL(string: endpoint.url + path) != nil else {
-            throw PlacementError.refused("--url \(endpoint.url) with path \(path) is not a URL")
+        // libcurl speaks many protocols; Placement is HTTP only.
+        guard let url = URL(string: endpoint.url + path), ["http", "https"].contains(url.scheme?.lowercased() ?? "") else {
+            throw PlacementError.refused("--url \(endpoint.url) with path \(path) is not an http:// or https:// URL")
         }
         // A line break in the token would end its header and start another.
         guard !endpoint.token.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {

@@ -104,4 +104,13 @@ import TestSupport
         #expect(error?.description.contains("X-Injected") == false)
         #expect(client.counts.total == 0)
     }
+
+    /// libcurl would read `file://` and a dozen other schemes; the client
+    /// sends only HTTP(S), whoever built its endpoint.
+    @Test func aURLThatIsNotHTTPIsRefused() throws {
+        let client = PlacementClient(endpoint: PlacementEndpoint(url: "file:///etc", token: "admin", timeout: 5))
+        let error = #expect(throws: PlacementError.self) { try client.send("GET", "/hostname") }
+        #expect(error?.description.contains("is not an http:// or https:// URL") == true, "\(String(describing: error))")
+        #expect(client.counts.total == 0)
+    }
 }
