@@ -37,11 +37,14 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // libcurl's easy interface, typed for Swift (curl_easy_setopt is
+        // variadic). libcurl4-openssl-dev provides the header and library.
+        .target(name: "CCurlShim", linkerSettings: [.linkedLibrary("curl")]),
         // Publishing to / auditing against OpenStack Placement over HTTP
-        // (FoundationNetworking's URLSession: no new package).
+        // (libcurl, blocking on the calling thread: no new package).
         .target(
             name: "Placement",
-            dependencies: ["TrackerCore"]
+            dependencies: ["TrackerCore", "CCurlShim"]
         ),
         .target(
             name: "Dashboard",
@@ -70,7 +73,7 @@ let package = Package(
                     "-use-ld=lld",
                     "-static-stdlib",
                     "-Xlinker", "--start-group",
-                    "-lFoundationNetworking", "-l_CFURLSessionInterface", "-lcurl",
+                    "-lcurl",
                     "-lFoundation", "-lFoundationXML", "-l_CFXMLInterface", "-lFoundationEssentials", "-lFoundationInternationalization", "-lCoreFoundation",
                     "-l_FoundationICU", "-l_FoundationCShims", "-l_FoundationCollections",
                     "-lswiftDispatch", "-lswiftSynchronization", "-lswift_RegexParser", "-lswift_StringProcessing",

@@ -1,44 +1,25 @@
+import CCurlShim
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 import TrackerCore
 
-/// Talks JSON to one Placement over URLSession, one request at a time,
-/// and counts what it sent. Every request carries the token and the
+/// Talks JSON to one Placement over libcurl, one request at a time, and
+/// counts what it sent. Every request carries the token and the
 /// microversion; a non-2xx answer becomes a `PlacementError` that names the
 /// method, path, status and Placement's error code, never the token.
 public final class PlacementClient: @unchecked Sendable {
     public let endpoint: PlacementEndpoint
-    private let session: URLSession
+    /// The largest answer body restrack reads; past it the request fails
+    /// (a server cannot make restrack buffer without bound).
+    public let maxAnswerBytes: Int
+    public static let defaultMaxAnswerBytes = 64 << 20
+    private let transport = CurlEasy()
     private let lock = NSLock()
     private var sent = RequestCounts()
 
-    public init(endpoint: PlacementEndpoint) {
+    public init(endpoint: PlacementEndpoint, maxAnswerBytes: Int = PlacementClient.defaultMaxAnswerBytes) {
         self.endpoint = endpoint
-        if endpoint.insecure {
-            // swift-corelibs-foundation's switch for not verifying the peer:
-            // there is no per-session trust API on Linux.
-            setenv("URLSessionCertificateAuthorityInfoFile", "INSECURE_SSL_NO_VERIFY", 1)
-        }
-        let config = URLSessionConfiguration.ephemeral
-        config.timeoutIntervalForRequest = endpoint.timeout
-        config.timeoutIntervalForResource = endpoint.timeout
-        config.httpMaximumConnectionsPerHost = 1
-        config.urlCache = nil
-        session = URLSession(configuration: config)
+        self.maxAnswerBytes = maxAnswerBytes
     }
-
-    private static func session(limit: Double) -> URLSession {
-        let config = URLSessionConfiguration.ephemeral
-        config.timeoutIntervalForRequest = limit
-        config.timeoutIntervalForResource = limit
-        config.httpMaximumConnectionsPerHost = 1
-        config.urlCache = nil
-        return URLSession(configuration: config)
-    }
-
-    deinit { session.finishTasksAndInvalidate() }
 
     /// Requests sent so far.
     public var counts: RequestCounts {
@@ -53,66 +34,54 @@ public final class PlacementClient: @unchecked Sendable {
     public func send(_ method: String, _ path: String, body: Data? = nil,
                      timeout: Double? = nil) throws(PlacementError) -> PlacementResponse {
         let limit = timeout ?? endpoint.timeout
-        guard let url = URL(string: endpoint.url + path) else {
-            throw PlacementError.refused("--url \(endpoint.url) with path \(path) is not a URL")
+        // libcurl speaks many protocols; Placement is HTTP only.
+        guard let url = URL(string: endpoint.url + path), ["http", "https"].contains(url.scheme?.lowercased() ?? "") else {
+            throw PlacementError.refused("--url \(endpoint.url) with path \(path) is not an http:// or https:// URL")
         }
-        var request = URLRequest(url: url, timeoutInterval: limit)
-        request.httpMethod = method
-        request.setValue(endpoint.token, forHTTPHeaderField: "X-Auth-Token")
-        request.setValue(PlacementEndpoint.microversion, forHTTPHeaderField: "OpenStack-API-Version")
-        request.setValue("application/json", forHTTPHeaderField: "Accept")
-        if let body {
-            request.httpBody = body
-            request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+        // A line break in the token would end its header and start another.
+        guard !endpoint.token.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
+            throw PlacementError.refused("the token holds a control character; check --token or --token-file")
         }
+        var headers = [
+            "X-Auth-Token: \(endpoint.token)",
+            "OpenStack-API-Version: \(PlacementEndpoint.microversion)",
+            "Accept: application/json",
+        ]
+        if body != nil { headers.append("Content-Type: application/json") }
         lock.lock()
         if method == "GET" { sent.reads += 1 } else { sent.writes += 1 }
         lock.unlock()
-        let box = ResultBox()
-        let done = DispatchSemaphore(value: 0)
-        // swift-corelibs-foundation times a request by its session's
-        // configuration, not the request's own interval: a request with a
-        // longer limit gets a session of its own.
-        let using = timeout == nil ? session : Self.session(limit: limit)
-        defer { if timeout != nil { using.finishTasksAndInvalidate() } }
-        let task = using.dataTask(with: request) { data, response, error in
-            box.set(data: data, response: response as? HTTPURLResponse, error: error)
-            done.signal()
+        let outcome = transport.perform(CurlRequest(method: method, url: endpoint.url + path, headers: headers, body: body,
+                                                    seconds: limit, verifyTLS: !endpoint.insecure,
+                                                    maxAnswerBytes: maxAnswerBytes))
+        let status: Int
+        let bytes: Data
+        switch outcome {
+        case .answered(let code, let answer):
+            status = code
+            bytes = answer
+        case .tooLarge:
+            throw PlacementError.badResponse(method: method, path: path,
+                                             detail: "the answer is larger than \(Self.size(maxAnswerBytes)), more than restrack reads")
+        case .failed(let code, let message, let osErrno):
+            throw Self.failure(code, message: message, osErrno: osErrno, method: method, path: path,
+                               url: endpoint.url, seconds: limit)
         }
-        task.resume()
-        // URLSession enforces the timeout; the margin covers a session
-        // that never calls back at all.
-        if done.wait(timeout: .now() + limit + 5) == .timedOut {
-            task.cancel()
-            throw PlacementError.timeout(url: endpoint.url, seconds: limit)
+        if (200..<300).contains(status) {
+            return PlacementResponse(status: status, body: bytes)
         }
-        let (data, response, error) = box.get()
-        if let error {
-            let ns = error as NSError
-            if ns.domain == NSURLErrorDomain && ns.code == NSURLErrorTimedOut {
-                throw PlacementError.timeout(url: endpoint.url, seconds: limit)
-            }
-            throw PlacementError.unreachable(url: endpoint.url, detail: Self.words(ns))
-        }
-        guard let response else {
-            throw PlacementError.badResponse(method: method, path: path, detail: "no HTTP response")
-        }
-        let bytes = data ?? Data()
-        if (200..<300).contains(response.statusCode) {
-            return PlacementResponse(status: response.statusCode, body: bytes)
-        }
-        if response.statusCode == 401 || response.statusCode == 403 {
-            throw PlacementError.unauthorized(url: endpoint.url, status: response.statusCode)
+        if status == 401 || status == 403 {
+            throw PlacementError.unauthorized(url: endpoint.url, status: status)
         }
         let parsed = try? JSONDecoder().decode(PlacementErrorBody.self, from: bytes)
         let first = parsed?.errors.first
-        if response.statusCode == 409 && first?.code == "placement.concurrent_update" {
+        if status == 409 && first?.code == "placement.concurrent_update" {
             lock.lock()
             sent.conflicts += 1
             lock.unlock()
         }
         let detail = first?.detail ?? first?.title ?? String(decoding: bytes.prefix(200), as: UTF8.self)
-        throw PlacementError.http(method: method, path: path, status: response.statusCode, code: first?.code,
+        throw PlacementError.http(method: method, path: path, status: status, code: first?.code,
                                   detail: Self.oneLine(detail))
     }
 
@@ -158,15 +127,34 @@ public final class PlacementClient: @unchecked Sendable {
         return words.count > 300 ? String(words.prefix(299)) + "…" : words
     }
 
-    private static func words(_ error: NSError) -> String {
-        switch error.code {
-        case NSURLErrorCannotConnectToHost: return "connection refused"
-        case NSURLErrorCannotFindHost: return "host not found"
-        case NSURLErrorNetworkConnectionLost: return "connection lost"
-        case NSURLErrorSecureConnectionFailed, NSURLErrorServerCertificateUntrusted,
-             NSURLErrorServerCertificateHasUnknownRoot:
-            return "TLS failed: \(oneLine(error.localizedDescription)); use a trusted certificate, or --insecure"
-        default: return oneLine(error.localizedDescription)
+    private static func size(_ bytes: Int) -> String {
+        bytes >= 1 << 20 && bytes % (1 << 20) == 0 ? "\(bytes >> 20) MiB" : "\(bytes) bytes"
+    }
+
+    /// A transfer that got no answer, as the operator's one line.
+    private static func failure(_ code: CURLcode, message: String, osErrno: Int32, method: String, path: String,
+                                url: String, seconds: Double) -> PlacementError {
+        let said = oneLine(message)
+        switch code {
+        case CURLE_OPERATION_TIMEDOUT:
+            return .timeout(url: url, seconds: seconds)
+        case CURLE_COULDNT_CONNECT:
+            // The system's words: "connection refused", "no route to host".
+            let reason = osErrno != 0 ? String(cString: strerror(osErrno)).lowercased() : said
+            return .unreachable(url: url, detail: reason)
+        case CURLE_COULDNT_RESOLVE_HOST, CURLE_COULDNT_RESOLVE_PROXY:
+            return .unreachable(url: url, detail: "host not found")
+        case CURLE_URL_MALFORMAT, CURLE_UNSUPPORTED_PROTOCOL:
+            return .refused("--url \(url) with path \(path) is not an http:// or https:// URL (\(said))")
+        case CURLE_GOT_NOTHING, CURLE_SEND_ERROR, CURLE_RECV_ERROR, CURLE_PARTIAL_FILE:
+            return .unreachable(url: url, detail: "connection lost: \(said)")
+        case CURLE_SSL_CONNECT_ERROR, CURLE_PEER_FAILED_VERIFICATION, CURLE_SSL_CERTPROBLEM, CURLE_SSL_CIPHER,
+             CURLE_SSL_CACERT_BADFILE, CURLE_SSL_ISSUER_ERROR, CURLE_SSL_PINNEDPUBKEYNOTMATCH, CURLE_SSL_INVALIDCERTSTATUS:
+            return .unreachable(url: url, detail: "TLS failed: \(said); use a trusted certificate, or --insecure")
+        case CURLE_WEIRD_SERVER_REPLY:
+            return .badResponse(method: method, path: path, detail: said)
+        default:
+            return .unreachable(url: url, detail: said)
         }
     }
 }

@@ -6,7 +6,7 @@ import TrackerCore
 
 /// `restrack-bench placement`: the first sync of the four-socket example
 /// (512 CPUs, 2,048 VFs) with 1,000 claims to a running Placement, then a
-/// resync with nothing changed: HTTP requests and wall time for each.
+/// resync with nothing changed: HTTP requests, wall and CPU time for each.
 struct PlacementBench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "placement",
@@ -47,15 +47,19 @@ struct PlacementBench: ParsableCommand {
         let name = "bench-\(UUID().uuidString.prefix(8).lowercased())"
         let inputs = SyncInputs(name: name, snapshot: snapshot, claims: live, holders: [], knownClaimIDs: live.map(\.id))
         let endpoint = PlacementEndpoint(url: url, token: token, timeout: 60)
+        // The CPU restrack spends on a sync, waiting on Placement included.
+        let cpuAtStart = PollSeries.cpuMS() / 1000
         let first = try PlacementSync(client: PlacementClient(endpoint: endpoint))
             .run(inputs, memory: nil, proposedRoot: UUID().uuidString.lowercased(), dryRun: false)
+        let cpuAfterFirst = PollSeries.cpuMS() / 1000
         let second = try PlacementSync(client: PlacementClient(endpoint: endpoint))
             .run(inputs, memory: first.memory, proposedRoot: first.memory.rootUUID, dryRun: false)
+        let cpus = [cpuAfterFirst - cpuAtStart, PollSeries.cpuMS() / 1000 - cpuAfterFirst]
         print("host \(snapshot.hostname): \(first.report.providers) providers, \(first.report.consumers) consumers (\(live.count) claims)")
-        for (label, r) in [("first sync", first.report), ("no-change resync", second.report)] {
+        for ((label, r), cpu) in zip([("first sync", first.report), ("no-change resync", second.report)], cpus) {
             let padded = label + String(repeating: " ", count: max(0, 18 - label.count))
-            print(padded + String(format: "%5d requests (%4d reads, %4d writes)  %8.3f s",
-                                  r.requests.total, r.requests.reads, r.requests.writes, r.seconds))
+            print(padded + String(format: "%5d requests (%4d reads, %4d writes)  %8.3f s wall  %7.3f s CPU",
+                                  r.requests.total, r.requests.reads, r.requests.writes, r.seconds, cpu))
         }
     }
 

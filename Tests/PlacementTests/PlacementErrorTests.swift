@@ -54,29 +54,10 @@ import TestSupport
         try expectCleanFailure(r, run, name: "e-down", mentions: "unreachable")
     }
 
-    /// A fault server in `mode` (Tests/Support/placement/fault_server.py) and its URL.
-    func faultServer(_ run: RestrackRun, mode: String) -> (BackgroundChild, String)? {
-        let python = TestEnvironment.executable(named: "python3")
-        guard TestEnvironment.require(python != nil, "python3 for the fault server"), let python else { return nil }
-        let portFile = run.dir + "/port-\(mode)"
-        var error = ""
-        guard let child = BackgroundChild(python, [PlacementServer.scripts + "/fault_server.py", portFile, mode],
-                                          error: &error) else {
-            Issue.record("cannot start the fault server: \(error)")
-            return nil
-        }
-        var port = ""
-        for _ in 0..<200 where port.isEmpty {
-            port = (try? String(contentsOfFile: portFile, encoding: .utf8)) ?? ""
-            if port.isEmpty { Thread.sleep(forTimeInterval: 0.05) }
-        }
-        return (child, "http://127.0.0.1:\(port)")
-    }
-
     @Test func serverErrorFailsCleanly() throws {
         let run = RestrackRun()
         defer { run.cleanup() }
-        guard let (child, url) = faultServer(run, mode: "500") else { return }
+        guard let (child, url) = FaultServer.start(run, mode: "500") else { return }
         defer { child.kill() }
         let r = run.sync(url, name: "e-500", token: Self.secret)
         try expectCleanFailure(r, run, name: "e-500", mentions: "HTTP 500")
@@ -85,7 +66,7 @@ import TestSupport
     @Test func silentServerTimesOut() throws {
         let run = RestrackRun()
         defer { run.cleanup() }
-        guard let (child, url) = faultServer(run, mode: "hang") else { return }
+        guard let (child, url) = FaultServer.start(run, mode: "hang") else { return }
         defer { child.kill() }
         let started = Date()
         let r = run.sync(url, name: "e-hang", token: Self.secret, extra: ["--timeout", "1"])
@@ -100,7 +81,7 @@ import TestSupport
     @Test func aRequestsOwnLimitOutlastsTheEndpointTimeout() throws {
         let run = RestrackRun()
         defer { run.cleanup() }
-        guard let (child, url) = faultServer(run, mode: "slow") else { return }
+        guard let (child, url) = FaultServer.start(run, mode: "slow") else { return }
         defer { child.kill() }
         let client = PlacementClient(endpoint: PlacementEndpoint(url: url, token: Self.secret, timeout: 1))
         #expect(throws: PlacementError.self) { try client.send("GET", "/") }
