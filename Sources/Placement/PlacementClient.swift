@@ -15,6 +15,8 @@ public final class PlacementClient: @unchecked Sendable {
     private let transport = CurlEasy()
     private let lock = NSLock()
     private var sent = RequestCounts()
+    private var waited = 0.0
+    private var slowest: (request: String, seconds: Double)?
 
     public init(endpoint: PlacementEndpoint, maxAnswerBytes: Int = PlacementClient.defaultMaxAnswerBytes) {
         self.endpoint = endpoint
@@ -26,6 +28,15 @@ public final class PlacementClient: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         return sent
+    }
+
+    /// Wall time spent waiting for answers so far (Placement's work and the
+    /// network), and the slowest request: what a sync's time is made of
+    /// besides restrack's own.
+    public var waiting: (total: Double, slowest: (request: String, seconds: Double)?) {
+        lock.lock()
+        defer { lock.unlock() }
+        return (waited, slowest)
     }
 
     /// Sends `method path` with `body` (JSON) and returns the 2xx answer.
@@ -51,9 +62,19 @@ public final class PlacementClient: @unchecked Sendable {
         lock.lock()
         if method == "GET" { sent.reads += 1 } else { sent.writes += 1 }
         lock.unlock()
+        let started = ContinuousClock.now
         let outcome = transport.perform(CurlRequest(method: method, url: endpoint.url + path, headers: headers, body: body,
                                                     seconds: limit, verifyTLS: !endpoint.insecure,
                                                     maxAnswerBytes: maxAnswerBytes))
+        let took = started.duration(to: .now)
+        let seconds = Double(took.components.seconds) + Double(took.components.attoseconds) / 1e18
+        lock.lock()
+        waited += seconds
+        if seconds > (slowest?.seconds ?? -1) {
+            // The path without its query: ids, not consumer or provider data.
+            slowest = (method + " " + (path.split(separator: "?").first.map(String.init) ?? path), seconds)
+        }
+        lock.unlock()
         let status: Int
         let bytes: Data
         switch outcome {

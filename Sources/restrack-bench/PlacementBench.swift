@@ -49,17 +49,26 @@ struct PlacementBench: ParsableCommand {
         let endpoint = PlacementEndpoint(url: url, token: token, timeout: 60)
         // The CPU restrack spends on a sync, waiting on Placement included.
         let cpuAtStart = PollSeries.cpuMS() / 1000
-        let first = try PlacementSync(client: PlacementClient(endpoint: endpoint))
+        let firstClient = PlacementClient(endpoint: endpoint)
+        let first = try PlacementSync(client: firstClient)
             .run(inputs, memory: nil, proposedRoot: UUID().uuidString.lowercased(), dryRun: false)
         let cpuAfterFirst = PollSeries.cpuMS() / 1000
-        let second = try PlacementSync(client: PlacementClient(endpoint: endpoint))
+        let secondClient = PlacementClient(endpoint: endpoint)
+        let second = try PlacementSync(client: secondClient)
             .run(inputs, memory: first.memory, proposedRoot: first.memory.rootUUID, dryRun: false)
         let cpus = [cpuAfterFirst - cpuAtStart, PollSeries.cpuMS() / 1000 - cpuAfterFirst]
         print("host \(snapshot.hostname): \(first.report.providers) providers, \(first.report.consumers) consumers (\(live.count) claims)")
-        for ((label, r), cpu) in zip([("first sync", first.report), ("no-change resync", second.report)], cpus) {
+        let runs = [("first sync", first.report, firstClient), ("no-change resync", second.report, secondClient)]
+        for ((label, r, client), cpu) in zip(runs, cpus) {
             let padded = label + String(repeating: " ", count: max(0, 18 - label.count))
             print(padded + String(format: "%5d requests (%4d reads, %4d writes)  %8.3f s wall  %7.3f s CPU",
                                   r.requests.total, r.requests.reads, r.requests.writes, r.seconds, cpu))
+            // The reference: Placement's own time, as restrack waited for it.
+            let waiting = client.waiting
+            let slowest = waiting.slowest.map { "; slowest " + $0.request + String(format: " %.3f s", $0.seconds) } ?? ""
+            print(String(repeating: " ", count: 18)
+                  + String(format: "  waiting on Placement %.3f s (%.0f %% of the wall)", waiting.total,
+                           r.seconds > 0 ? 100 * waiting.total / r.seconds : 0) + slowest)
         }
     }
 

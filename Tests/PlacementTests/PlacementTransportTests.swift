@@ -46,6 +46,22 @@ import TestSupport
 
     /// An answer that never ends, or declares a length past the limit, is
     /// refused at the limit instead of buffered until the timeout.
+    /// The bench's reference: the time a client waited on Placement, and its
+    /// slowest request named by method and path (never its query or body).
+    @Test func waitingOnPlacementIsTimedPerClient() throws {
+        let run = RestrackRun()
+        defer { run.cleanup() }
+        guard let (child, url) = FaultServer.start(run, mode: "slow") else { return }
+        defer { child.kill() }
+        let client = PlacementClient(endpoint: PlacementEndpoint(url: url, token: "admin", timeout: 30))
+        #expect(client.waiting.total == 0 && client.waiting.slowest == nil)
+        _ = try? client.send("GET", "/resource_providers?name=secret")
+        // fault_server.py's slow mode answers after 3 s.
+        let waited = client.waiting
+        #expect(waited.total >= 2.9 && waited.total < 30, "\(waited)")
+        #expect(waited.slowest?.request == "GET /resource_providers", "\(String(describing: waited.slowest))")
+    }
+
     @Test(arguments: ["flood", "huge"])
     func anAnswerPastTheLimitIsRefused(mode: String) throws {
         let run = RestrackRun()
