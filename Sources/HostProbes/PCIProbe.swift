@@ -11,22 +11,18 @@ public enum PCIProbe {
     /// nil for a one-shot probe, which reads everything.
     public static func probe(_ reader: SysfsReader, idsPath: String?, warnings: inout ProbeWarnings,
                              cache: PCIFactCache? = nil) -> [PCIDevice] {
+        cache?.setPolledFlags([:])
         // A tree without a PCI bus (many captures drop it) has no devices;
         // that is not a problem worth a warning.
         guard let dirNames = reader.list(busDir) else {
             cache?.replace(with: [:])
             return []
         }
-        if let cache, let kept = cache.facts(for: dirNames, reader: reader) {
-            return kept.map { facts in
-                var dev = facts.device
-                let dir = "\(busDir)/\(dev.address)"
-                // A VF has no SR-IOV files of its own, so its directory is
-                // listed only to find a virtio child's interfaces; its
-                // `net/` is opened directly.
-                let listed = facts.isVF && dev.vendorID != "1af4" ? nil : reader.list(dir)
-                readChanging(&dev, isVF: facts.isVF, dir: dir, listed: listed, reader: reader, warnings: &warnings)
-                return dev
+        if let cache, let kept = cache.facts(for: dirNames) {
+            var flags: [String: [PCIPollRecord.Flag]] = [:]
+            if let devices = PCIKeptRead.devices(kept, reader: reader, warnings: &warnings, flags: &flags) {
+                cache.setPolledFlags(flags)
+                return devices
             }
         }
         // Taken before anything is read: a directory replaced during the
@@ -192,7 +188,7 @@ public enum PCIProbe {
     /// bound driver, network interfaces, enabled VFs and so whether a
     /// non-VF is a PF. `listed`: the directory's names, nil if unlistable
     /// or not listed.
-    private static func readChanging(_ dev: inout PCIDevice, isVF: Bool, dir: String, listed: [String]?,
+    static func readChanging(_ dev: inout PCIDevice, isVF: Bool, dir: String, listed: [String]?,
                                      reader: SysfsReader, warnings: inout ProbeWarnings) {
         dev.driver = reader.linkBasename("\(dir)/driver").map(SafeText.escape)
         let interfaces = interfaceNames(dir: dir, children: listed, reader: reader)

@@ -1,3 +1,8 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import TrackerCore
 /// The processes that hold VFIO groups (or VFIO device files) open: every
 /// `proc/PID/fd/*` link is read and those pointing at `/dev/vfio/N`,
@@ -52,14 +57,14 @@ struct VFIOUserScan: Sendable {
         var result = VFIOUserScan()
         var kept: [Int32: VFIOScanCache.Entry] = [:]
         defer { if cache != nil { entries = kept } }
-        guard let names = files.list("proc", limit: maxProcesses + 1_024) else {
+        // Every process's files are reached from one open `proc`, so the
+        // kernel walks the root's path once per scan, not once per file.
+        guard let proc = files.openDirectory(Array("proc".utf8)),
+              let pids = pids(in: proc, files: files) else {
             result.notes.append("\(files.display(Array("proc".utf8))) cannot be listed: processes holding VFIO groups are not seen")
             return result
         }
-        let pids = names.compactMap { name -> Int32? in
-            guard !name.isEmpty, name.count <= 10, name.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else { return nil }
-            return Int32(String(decoding: name, as: UTF8.self)).flatMap { $0 > 0 ? $0 : nil }
-        }
+        defer { close(proc) }
         if pids.count > maxProcesses {
             result.notes.append("\(files.display(Array("proc".utf8))) has more than \(maxProcesses) processes: "
                                 + "only the first \(maxProcesses) were looked at for VFIO groups")
@@ -72,10 +77,10 @@ struct VFIOUserScan: Sendable {
                                     + "processes after pid \(pid - 1) were not looked at for VFIO groups")
                 break
             }
-            let fdDir = Array("proc/\(pid)/fd".utf8)
+            let fdDir = "\(pid)/fd"
             var fdCount: Int?
             if cache != nil {
-                switch files.statSize(fdDir) {
+                switch files.statSize(at: proc, fdDir) {
                 case .success(let count): fdCount = count
                 // Exited since the listing (or a captured process with no
                 // fd/): it holds nothing, as when the directory cannot be
@@ -90,7 +95,7 @@ struct VFIOUserScan: Sendable {
                 continue
             }
             let links: [[UInt8]]
-            switch files.linkTargets(in: fdDir, startingWith: prefix, limit: maxFDs) {
+            switch files.linkTargets(at: proc, fdDir, startingWith: prefix, limit: maxFDs) {
             case .success(let found):
                 links = found.targets
                 budget -= found.looked
@@ -121,6 +126,27 @@ struct VFIOUserScan: Sendable {
             if let fdCount { kept[pid] = VFIOScanCache.Entry(fdCount: fdCount, readAt: now, user: user) }
         }
         return result
+    }
+
+    /// The pids listed in the open `proc` (at most `maxProcesses` + 1,024
+    /// entries looked at), in the order of their names' bytes, as a sorted
+    /// listing gives them: "1000" before "999". nil when it cannot be listed.
+    static func pids(in proc: Int32, files: DeviceUseFiles) -> [Int32]? {
+        // (pid scaled to ten digits, digit count): sorts as the names do,
+        // a name before the longer names it begins ("10" < "100").
+        var keyed: [(key: UInt64, digits: Int, pid: Int32)] = []
+        let listed = files.forEachName(in: proc, limit: maxProcesses + 1_024) { name in
+            guard !name.isEmpty, name.count <= 10, name.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else { return }
+            var value: Int64 = 0
+            for digit in name { value = value * 10 + Int64(digit - 0x30) }
+            guard value > 0, value <= Int64(Int32.max) else { return }
+            var key = UInt64(value)
+            for _ in name.count..<10 { key *= 10 }
+            keyed.append((key, name.count, Int32(value)))
+        }
+        guard listed else { return nil }
+        keyed.sort { $0.key != $1.key ? $0.key < $1.key : $0.digits < $1.digits }
+        return keyed.map(\.pid)
     }
 
     /// `42`, `noiommu-42`, `devices/vfio3`; nil for `/dev/vfio/vfio` (the
