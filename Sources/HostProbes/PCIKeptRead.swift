@@ -69,8 +69,14 @@ enum PCIKeptRead {
             guard let base = buffer.baseAddress else { return nil }
             let n = base.withMemoryRebound(to: CChar.self, capacity: capacity) { readlinkat(dir, name, $0, capacity - 1) }
             guard n > 0 else { return nil }
-            let target = UnsafeBufferPointer(start: base, count: n)
-            return target.split(separator: UInt8(ascii: "/")).last.map { String(decoding: $0, as: UTF8.self) }
+            // The last non-empty component, as splitting on "/" gives it,
+            // found in place: this is a link per VF per poll.
+            var end = n
+            while end > 0, base[end - 1] == UInt8(ascii: "/") { end -= 1 }
+            guard end > 0 else { return nil }
+            var start = end
+            while start > 0, base[start - 1] != UInt8(ascii: "/") { start -= 1 }
+            return String(decoding: UnsafeBufferPointer(start: base + start, count: end - start), as: UTF8.self)
         }
     }
 

@@ -180,7 +180,7 @@ struct DeviceUseFiles: Sendable {
 
     /// As `linkTargets(in:startingWith:limit:)`, for `relative` under the
     /// open directory `base`.
-    func linkTargets(at base: Int32, _ relative: String, startingWith prefix: [UInt8],
+    func linkTargets(at base: Int32, _ relative: UnsafePointer<CChar>, startingWith prefix: [UInt8],
                      limit: Int) -> Result<(targets: [[UInt8]], looked: Int), Failure> {
         linkTargets(opened: openat(base, relative, O_RDONLY | O_DIRECTORY | O_CLOEXEC), startingWith: prefix,
                     limit: limit)
@@ -240,7 +240,7 @@ struct DeviceUseFiles: Sendable {
 
     /// `st_size` of `relative` under the open directory `base` (links
     /// followed), as `statSize(_:)`.
-    func statSize(at base: Int32, _ relative: String) -> Result<Int, Failure> {
+    func statSize(at base: Int32, _ relative: UnsafePointer<CChar>) -> Result<Int, Failure> {
         var st = stat()
         guard fstatat(base, relative, &st, 0) == 0 else {
             let e = errno

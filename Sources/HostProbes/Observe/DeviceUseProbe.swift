@@ -216,9 +216,12 @@ struct DeviceUseProbe: Sendable {
                 continue
             }
             if byLink == nil, let read {
+                // Only the held groups' members are wanted: a handful of
+                // thousands of devices.
                 var map: [Int: [String]] = [:]
-                for device in read.pciDevices where observed[device.address] != nil {
-                    if let n = device.iommuGroup { map[n, default: []].append(device.address) }
+                for device in read.pciDevices {
+                    guard let n = device.iommuGroup, groups.contains(n), observed[device.address] != nil else { continue }
+                    map[n, default: []].append(device.address)
                 }
                 byLink = map
             }
@@ -323,10 +326,21 @@ struct DeviceUseProbe: Sendable {
     /// the bytes: `String.contains` here is Foundation's locale-aware
     /// search, thousands of times per poll.
     static func isVFIO(_ driver: String) -> Bool {
-        let name = Array(driver.utf8), needle = Array("vfio".utf8)
-        guard name.count >= needle.count else { return false }
-        return (0...(name.count - needle.count)).contains { name[$0..<($0 + needle.count)].elementsEqual(needle) }
+        var matched = 0
+        for byte in driver.utf8 {
+            // "vfio" has no repeated prefix, so a mismatch restarts the
+            // match at this byte.
+            if byte == vfioBytes[matched] {
+                matched += 1
+                if matched == vfioBytes.count { return true }
+            } else {
+                matched = byte == vfioBytes[0] ? 1 : 0
+            }
+        }
+        return false
     }
+
+    private static let vfioBytes: [UInt8] = Array("vfio".utf8)
 
     /// Printable ASCII with no escape: a name the snapshot took as it is.
     static func isPlainName(_ name: String) -> Bool {

@@ -71,13 +71,15 @@ struct VFIOUserScan: Sendable {
         }
         let prefix = Array("/dev/vfio/".utf8)
         var budget = maxTotalFDs
+        // "PID/fd", rewritten in place for each process.
+        var fdDir = [CChar](repeating: 0, count: 24)
         for pid in pids.prefix(maxProcesses) {
             guard budget > 0 else {
                 result.notes.append("more than \(maxTotalFDs) open files under \(files.display(Array("proc".utf8))): "
                                     + "processes after pid \(pid - 1) were not looked at for VFIO groups")
                 break
             }
-            let fdDir = "\(pid)/fd"
+            writeFDPath(pid, into: &fdDir)
             var fdCount: Int?
             if cache != nil {
                 switch files.statSize(at: proc, fdDir) {
@@ -126,6 +128,22 @@ struct VFIOUserScan: Sendable {
             if let fdCount { kept[pid] = VFIOScanCache.Entry(fdCount: fdCount, readAt: now, user: user) }
         }
         return result
+    }
+
+    /// Writes `PID/fd` and a NUL into `path` (24 bytes hold any pid).
+    static func writeFDPath(_ pid: Int32, into path: inout [CChar]) {
+        var count = 1
+        var rest = Int(pid) / 10
+        while rest > 0 { count += 1; rest /= 10 }
+        var v = Int(pid)
+        for i in stride(from: count - 1, through: 0, by: -1) {
+            path[i] = CChar(0x30 + v % 10)
+            v /= 10
+        }
+        path[count] = CChar(UInt8(ascii: "/"))
+        path[count + 1] = CChar(UInt8(ascii: "f"))
+        path[count + 2] = CChar(UInt8(ascii: "d"))
+        path[count + 3] = 0
     }
 
     /// The pids listed in the open `proc` (at most `maxProcesses` + 1,024
