@@ -23,6 +23,8 @@ public final class PCIFactCache: Sendable {
     /// Kept facts in address order, and the last poll's interface flags.
     private let kept = Mutex<[Facts]>([])
     private let polledFlags = Mutex<[String: [PCIPollRecord.Flag]]>([:])
+    /// The bus directory's last listing and its sorted names.
+    private let busListing = Mutex<(listing: [UInt8], names: [String])?>(nil)
 
     public init() {}
 
@@ -52,6 +54,18 @@ public final class PCIFactCache: Sendable {
     func replace(with facts: [String: Facts]) {
         let ordered = facts.values.sorted { $0.device.address < $1.device.address }
         kept.withLock { $0 = ordered }
+    }
+
+    /// The sorted names of the bus directory's `listing`: those of the last
+    /// poll when the listing is byte for byte the same (same names in the
+    /// same order), else decoded and sorted afresh.
+    func busNames(ofListing listing: [UInt8]) -> [String] {
+        busListing.withLock { kept in
+            if let kept, kept.listing == listing { return kept.names }
+            let names = SysfsReader.sortedNames(ofListing: listing)
+            kept = (listing, names)
+            return names
+        }
     }
 
     /// Sets the interface flags read by the last probe (empty after a full

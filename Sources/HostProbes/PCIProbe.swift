@@ -14,7 +14,15 @@ public enum PCIProbe {
         cache?.setPolledFlags([:])
         // A tree without a PCI bus (many captures drop it) has no devices;
         // that is not a problem worth a warning.
-        guard let dirNames = reader.list(busDir) else {
+        // A kept cache decodes and sorts the bus listing only when it
+        // changed; thousands of names per poll otherwise.
+        let listed: [String]?
+        if let cache {
+            listed = reader.listing(busDir).map(cache.busNames(ofListing:))
+        } else {
+            listed = reader.list(busDir)
+        }
+        guard let dirNames = listed else {
             cache?.replace(with: [:])
             return []
         }

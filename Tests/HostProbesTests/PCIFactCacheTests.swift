@@ -101,4 +101,23 @@ import TrackerCore
         #expect(after.device("0000:60:02.3") == nil)
         #expect(after.device(vf) != nil)
     }
+
+    /// The bus listing is decoded again only when it changed: a device
+    /// hot-added between polls is in the next one, read in full.
+    @Test func aDeviceAddedToTheBusIsInTheNextPoll() throws {
+        let tree = try FixtureTree.scripted("make-sriov-tree.sh")
+        defer { tree.remove() }
+        let loader = loader(tree)
+        _ = try loader.load()
+        let kept = try loader.load()
+        #expect(kept.device("0000:60:02.3") != nil)
+        let link = tree.root + "/sys/bus/pci/devices/0000:60:02.3"
+        let target = try FileManager.default.destinationOfSymbolicLink(atPath: link)
+        try FileManager.default.removeItem(atPath: link)
+        #expect(try loader.load().device("0000:60:02.3") == nil)
+        try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: target)
+        let back = try loader.load()
+        #expect(back.device("0000:60:02.3")?.parentAddr == "0000:60:00.0")
+        #expect(back.pciDevices.map(\.address) == kept.pciDevices.map(\.address))
+    }
 }
