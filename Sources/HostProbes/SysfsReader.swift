@@ -96,6 +96,14 @@ public struct SysfsReader: Sendable {
             .map { String(decoding: $0, as: UTF8.self) }.sorted()
     }
 
+    /// True when `list` would list the path (it opens as a directory),
+    /// without reading its entries.
+    public func isListable(_ relative: String) -> Bool {
+        guard let dir = opendir(path(relative)) else { return false }
+        closedir(dir)
+        return true
+    }
+
     /// Directory entries as raw bytes, for names that may not be UTF-8
     /// (network interfaces).
     public func listRaw(_ relative: String) -> [[UInt8]]? {
