@@ -51,6 +51,7 @@ struct DeviceUseProbe: Sendable {
     func observe(snapshot: HostSnapshot) -> Result {
         let files = DeviceUseFiles(root: root)
         var result = Result()
+        result.devices.reserveCapacity(snapshot.pciDevices.count)
         var notes: [String] = []
         let mounts = MountTable.read(files, notes: &notes)
         let addresses = InterfaceAddresses.read(files, notes: &notes)

@@ -56,6 +56,7 @@ struct VFIOUserScan: Sendable {
                              now: Double) -> VFIOUserScan {
         var result = VFIOUserScan()
         var kept: [Int32: VFIOScanCache.Entry] = [:]
+        kept.reserveCapacity(entries.count)
         defer { if cache != nil { entries = kept } }
         // Every process's files are reached from one open `proc`, so the
         // kernel walks the root's path once per scan, not once per file.
@@ -150,21 +151,25 @@ struct VFIOUserScan: Sendable {
     /// entries looked at), in the order of their names' bytes, as a sorted
     /// listing gives them: "1000" before "999". nil when it cannot be listed.
     static func pids(in proc: Int32, files: DeviceUseFiles) -> [Int32]? {
-        // (pid scaled to ten digits, digit count): sorts as the names do,
-        // a name before the longer names it begins ("10" < "100").
-        var keyed: [(key: UInt64, digits: Int, pid: Int32)] = []
+        // The pid scaled to ten digits, then its digit count in the low
+        // four bits: plain integers that sort as the names do, a name
+        // before the longer names it begins ("10" < "100").
+        var keys: [UInt64] = []
         let listed = files.forEachName(in: proc, limit: maxProcesses + 1_024) { name in
             guard !name.isEmpty, name.count <= 10, name.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else { return }
-            var value: Int64 = 0
-            for digit in name { value = value * 10 + Int64(digit - 0x30) }
-            guard value > 0, value <= Int64(Int32.max) else { return }
-            var key = UInt64(value)
-            for _ in name.count..<10 { key *= 10 }
-            keyed.append((key, name.count, Int32(value)))
+            var value: UInt64 = 0
+            for digit in name { value = value * 10 + UInt64(digit - 0x30) }
+            guard value > 0, value <= UInt64(Int32.max) else { return }
+            for _ in name.count..<10 { value *= 10 }
+            keys.append(value << 4 | UInt64(name.count))
         }
         guard listed else { return nil }
-        keyed.sort { $0.key != $1.key ? $0.key < $1.key : $0.digits < $1.digits }
-        return keyed.map(\.pid)
+        keys.sort()
+        return keys.map { key in
+            var value = key >> 4
+            for _ in Int(key & 0xF)..<10 { value /= 10 }
+            return Int32(value)
+        }
     }
 
     /// `42`, `noiommu-42`, `devices/vfio3`; nil for `/dev/vfio/vfio` (the
