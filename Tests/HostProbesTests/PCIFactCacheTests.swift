@@ -119,5 +119,17 @@ import TrackerCore
         let back = try loader.load()
         #expect(back.device("0000:60:02.3")?.parentAddr == "0000:60:00.0")
         #expect(back.pciDevices.map(\.address) == kept.pciDevices.map(\.address))
+
+        // A new function at a new address while every kept device stays
+        // as it was: only the listing says so.
+        _ = try loader.load()
+        let dir = (vfDir(tree) as NSString).deletingLastPathComponent
+        try FileManager.default.copyItem(atPath: dir + "/0000:60:02.3", toPath: dir + "/0000:60:02.4")
+        try FileManager.default.createSymbolicLink(atPath: tree.root + "/sys/bus/pci/devices/0000:60:02.4",
+                                                   withDestinationPath: (target as NSString).deletingLastPathComponent
+                                                       + "/0000:60:02.4")
+        let added = try loader.load()
+        #expect(added.device("0000:60:02.4")?.parentAddr == "0000:60:00.0")
+        #expect(added.pciDevices.count == kept.pciDevices.count + 1)
     }
 }
