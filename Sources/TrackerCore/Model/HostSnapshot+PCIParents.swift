@@ -11,16 +11,18 @@ extension HostSnapshot {
         guard devices.contains(where: { $0.devType == .vf }) else { return nil }
         // The PFs are few; every listed device's type is looked up only
         // when a parent is not one of them.
+        // Fields are read in place (`devices[i].…`): iterating the
+        // elements copies each device, a retain per field of thousands.
         var pfs: Set<String> = []
-        for d in devices where d.devType == .pf { pfs.insert(d.address) }
+        for i in devices.indices where devices[i].devType == .pf { pfs.insert(devices[i].address) }
         var types: [String: PCIDeviceType]?
         // A PF's VFs are listed together: a parent just found to be a PF
         // is not hashed again.
         var lastPF: String?
-        for (i, d) in devices.enumerated() where d.devType == .vf {
-            guard let parent = d.parentAddr else { continue }
-            if parent == d.address {
-                return (i, "VF \(SafeText.escape(d.address)) names itself as its parent; "
+        for i in devices.indices where devices[i].devType == .vf {
+            guard let parent = devices[i].parentAddr else { continue }
+            if parent == devices[i].address {
+                return (i, "VF \(SafeText.escape(parent)) names itself as its parent; "
                         + "parent_addr must be its PF's address")
             }
             if parent == lastPF { continue }
@@ -31,11 +33,11 @@ extension HostSnapshot {
             if types == nil {
                 var all: [String: PCIDeviceType] = [:]
                 all.reserveCapacity(devices.count)
-                for d in devices { all[d.address] = d.devType }
+                for j in devices.indices { all[devices[j].address] = devices[j].devType }
                 types = all
             }
             if let t = types?[parent] {
-                return (i, "VF \(SafeText.escape(d.address)) names \(SafeText.escape(parent)) as its parent, "
+                return (i, "VF \(SafeText.escape(devices[i].address)) names \(SafeText.escape(parent)) as its parent, "
                         + "which is a \(t.rawValue), not a type-PF")
             }
         }
