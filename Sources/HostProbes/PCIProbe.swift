@@ -197,7 +197,7 @@ public enum PCIProbe {
     /// non-VF is a PF. `listed`: the directory's names, nil if unlistable
     /// or not listed.
     static func readChanging(_ dev: inout PCIDevice, isVF: Bool, dir: String, listed: [String]?,
-                                     reader: SysfsReader, warnings: inout ProbeWarnings) {
+                             reader: SysfsReader, warnings: inout ProbeWarnings) {
         dev.driver = reader.linkBasename("\(dir)/driver").map(SafeText.escape)
         let interfaces = interfaceNames(dir: dir, children: listed, reader: reader)
         dev.netInterfaces = interfaces.isEmpty ? nil : interfaces

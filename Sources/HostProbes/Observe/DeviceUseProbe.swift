@@ -99,8 +99,7 @@ struct DeviceUseProbe: Sendable {
     /// plain names (nothing the snapshot's escaping could have changed).
     /// `flags`: its interfaces' flags as the loader read them in this poll.
     private func use(of device: PCIDevice, read: PCIDevice?, flags: [PCIPollRecord.Flag], files: DeviceUseFiles,
-                     blocks: BlockDeviceScan,
-                     addresses: InterfaceAddresses, notes: inout [String]) -> DeviceUse? {
+                     blocks: BlockDeviceScan, addresses: InterfaceAddresses, notes: inout [String]) -> DeviceUse? {
         let dir = Array(Self.busDir.utf8).slash(device.address)
         // A bound driver proves the device is there (read now, or by the
         // snapshot of this poll); only unbound ones cost a second look.
