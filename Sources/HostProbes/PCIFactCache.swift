@@ -23,6 +23,8 @@ public final class PCIFactCache: Sendable {
     /// Kept facts in address order, and the last poll's interface flags.
     private let kept = Mutex<[Facts]>([])
     private let polledFlags = Mutex<[String: [PCIPollRecord.Flag]]>([:])
+    /// The VFs' `net/` listings of the last poll, by address.
+    private let netListings = Mutex<[String: PCINetListing]>([:])
     /// The bus directory's last listing and its sorted names.
     private let busListing = Mutex<(listing: [UInt8], names: [String])?>(nil)
 
@@ -54,6 +56,20 @@ public final class PCIFactCache: Sendable {
     func replace(with facts: [String: Facts]) {
         let ordered = facts.values.sorted { $0.device.address < $1.device.address }
         kept.withLock { $0 = ordered }
+        netListings.withLock { $0 = [:] }
+    }
+
+    /// The kept `net/` listings, handed to one reader at a time.
+    func takeNetListings() -> [String: PCINetListing] {
+        netListings.withLock { listings in
+            defer { listings = [:] }
+            return listings
+        }
+    }
+
+    /// Keeps the `net/` listings of a poll read through kept facts.
+    func keepNetListings(_ listings: [String: PCINetListing]) {
+        netListings.withLock { $0 = listings }
     }
 
     /// The sorted names of the bus directory's `listing`: those of the last

@@ -22,8 +22,13 @@ enum PCIKeptRead {
     /// one the facts were read from: the caller then scans in full.
     /// Warnings are added only when the devices are returned, so a poll
     /// that falls back to the full scan does not repeat them.
+    /// `listings`: the VFs' `net/` listings of the last poll, replaced by
+    /// this poll's.
     static func devices(_ kept: [PCIFactCache.Facts], reader: SysfsReader, warnings: inout ProbeWarnings,
-                        flags: inout [String: [PCIPollRecord.Flag]]) -> [PCIDevice]? {
+                        flags: inout [String: [PCIPollRecord.Flag]],
+                        listings: inout [String: PCINetListing]) -> [PCIDevice]? {
+        let previous = listings
+        listings = [:]
         let bus = open(reader.path(PCIProbe.busDir), O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         guard bus >= 0 else { return nil }
         defer { close(bus) }
@@ -44,7 +49,13 @@ enum PCIKeptRead {
             var dev = facts.device
             if facts.isVF, dev.vendorID != "1af4" {
                 dev.driver = linkBasename(dir, "driver").map(SafeText.escape)
-                let interfaces = interfaces(dir, buffer: &buffer)
+                // No netdev without a network driver (`vfMayHaveNetdev`).
+                var interfaces: (names: [[UInt8]], flags: [PCIPollRecord.Flag]) = ([], [])
+                if PCIProbe.vfMayHaveNetdev(driver: dev.driver) {
+                    let read = self.interfaces(dir, kept: previous[name], buffer: &buffer)
+                    interfaces = (read.names, read.flags)
+                    if let listing = read.listing { listings[name] = listing }
+                }
                 dev.netInterfaces = interfaces.names.isEmpty ? nil : interfaces.names.map(SafeText.decode)
                 if !interfaces.flags.isEmpty { flags[name] = interfaces.flags }
                 // A VF cannot have VFs (as `readChanging`).
@@ -81,14 +92,29 @@ enum PCIKeptRead {
     }
 
     /// The names under the device's `net/`, sorted as `SysfsReader.listRaw`
-    /// sorts them (none when it is not a readable directory), and the
-    /// parsed `flags` of each whose file reads as a hex number.
-    private static func interfaces(_ dir: Int32, buffer: inout [UInt8]) -> (names: [[UInt8]], flags: [PCIPollRecord.Flag]) {
+    /// sorts them (none when it is not a readable directory), the parsed
+    /// `flags` of each whose file reads as a hex number, and the listing to
+    /// keep for the next poll. `kept`: the last poll's listing; when the
+    /// directory still matches it and every kept name's `flags` is there,
+    /// the directory is not listed again (see `PCINetListing`).
+    private static func interfaces(_ dir: Int32, kept: PCINetListing?, buffer: inout [UInt8])
+        -> (names: [[UInt8]], flags: [PCIPollRecord.Flag], listing: PCINetListing?) {
+        if let kept {
+            var st = stat()
+            if fstatat(dir, "net", &st, 0) == 0, kept.matches(st),
+               let flags = keptFlags(dir, kept.names, buffer: &buffer) {
+                return (kept.names, flags, kept)
+            }
+        }
         let fd = openat(dir, "net", O_RDONLY | O_NONBLOCK | O_DIRECTORY | O_CLOEXEC)
-        guard fd >= 0 else { return ([], []) }
+        guard fd >= 0 else { return ([], [], nil) }
+        // Taken before the listing: a change during it moves the time or
+        // the count, and the next poll lists again.
+        var st = stat()
+        let stated = fstat(fd, &st) == 0
         guard let stream = fdopendir(fd) else {
             close(fd)
-            return ([], [])
+            return ([], [], nil)
         }
         defer { closedir(stream) }
         var names: [[UInt8]] = []
@@ -100,9 +126,36 @@ enum PCIKeptRead {
         names.sort { $0.lexicographicallyPrecedes($1) }
         var flags: [PCIPollRecord.Flag] = []
         for name in names {
-            if let value = readFlags(fd, name, buffer: &buffer) { flags.append(PCIPollRecord.Flag(name: name, flags: value)) }
+            if case .value(let value) = readFlags(fd, name, buffer: &buffer) {
+                flags.append(PCIPollRecord.Flag(name: name, flags: value))
+            }
         }
-        return (names, flags)
+        return (names, flags, stated ? PCINetListing(st, names: names) : nil)
+    }
+
+    /// The flags of each kept name, read through the device directory, or
+    /// nil when a name's `flags` is missing (the name may be gone: the
+    /// caller lists the directory).
+    private static func keptFlags(_ dir: Int32, _ names: [[UInt8]], buffer: inout [UInt8]) -> [PCIPollRecord.Flag]? {
+        var flags: [PCIPollRecord.Flag] = []
+        for name in names {
+            switch readFlags(dir, netPrefix + name, buffer: &buffer) {
+            case .value(let value): flags.append(PCIPollRecord.Flag(name: name, flags: value))
+            case .unusable: continue
+            case .missing: return nil
+            }
+        }
+        return flags
+    }
+
+    private static let netPrefix: [UInt8] = Array("net/".utf8)
+
+    /// A `flags` file read: its value, there but not taken (left to the
+    /// device-use probe's own read), or missing.
+    private enum FlagRead {
+        case value(Int)
+        case unusable
+        case missing
     }
 
     /// Longest `flags` file taken from one read; a longer one is left to
@@ -113,9 +166,9 @@ enum PCIKeptRead {
     /// (regular files only, opened without blocking). One `read` of up to
     /// `flagsLimit` bytes: a sysfs attribute gives its whole text to the
     /// first read, and a regular file gives less than asked only at its
-    /// end, so a shorter read is the whole file. nil when it is not a
-    /// regular file, is missing, does not fit or is not a hex number.
-    private static func readFlags(_ net: Int32, _ name: [UInt8], buffer: inout [UInt8]) -> Int? {
+    /// end, so a shorter read is the whole file. Unusable when it is not a
+    /// regular file, does not fit or is not a hex number.
+    private static func readFlags(_ net: Int32, _ name: [UInt8], buffer: inout [UInt8]) -> FlagRead {
         var path = name
         path.append(contentsOf: Array("/flags".utf8))
         path.append(0)
@@ -127,7 +180,13 @@ enum PCIKeptRead {
                     enough: { _, _, _ in true })
             }
         }
-        guard case .success(let count) = read, count < flagsLimit else { return nil }
-        return NetInterfaceScan.parseHex(String(decoding: buffer.prefix(count), as: UTF8.self).trimmedSysfs)
+        switch read {
+        case .failure(let refusal): return refusal.failure == .missing ? .missing : .unusable
+        case .success(let count):
+            guard count < flagsLimit,
+                  let value = NetInterfaceScan.parseHex(String(decoding: buffer.prefix(count), as: UTF8.self).trimmedSysfs)
+            else { return .unusable }
+            return .value(value)
+        }
     }
 }

@@ -28,7 +28,10 @@ public enum PCIProbe {
         }
         if let cache, let kept = cache.facts(for: dirNames) {
             var flags: [String: [PCIPollRecord.Flag]] = [:]
-            if let devices = PCIKeptRead.devices(kept, reader: reader, warnings: &warnings, flags: &flags) {
+            var listings = cache.takeNetListings()
+            if let devices = PCIKeptRead.devices(kept, reader: reader, warnings: &warnings, flags: &flags,
+                                                 listings: &listings) {
+                cache.keepNetListings(listings)
                 cache.setPolledFlags(flags)
                 return devices
             }
@@ -199,7 +202,8 @@ public enum PCIProbe {
     static func readChanging(_ dev: inout PCIDevice, isVF: Bool, dir: String, listed: [String]?,
                              reader: SysfsReader, warnings: inout ProbeWarnings) {
         dev.driver = reader.linkBasename("\(dir)/driver").map(SafeText.escape)
-        let interfaces = interfaceNames(dir: dir, children: listed, reader: reader)
+        let interfaces = isVF && !vfMayHaveNetdev(driver: dev.driver)
+            ? [] : interfaceNames(dir: dir, children: listed, reader: reader)
         dev.netInterfaces = interfaces.isEmpty ? nil : interfaces
         dev.sriovNumVFs = nil
         // A VF cannot have VFs: no sriov_numvfs, no virtfn links.
@@ -213,6 +217,20 @@ public enum PCIProbe {
         }
         let hasVirtfn = (listed ?? []).contains { $0.hasPrefix("virtfn") && Int($0.dropFirst(6)) != nil }
         dev.devType = (dev.sriovTotalVFs ?? 0) > 0 || hasVirtfn ? .pf : .pci
+    }
+
+    /// Whether a VF bound to `driver` can have a network interface. The
+    /// kernel registers a netdev in the probe of the network driver bound
+    /// to the device and unregisters it on unbind; vfio-pci (and its vendor
+    /// variants) and pci-stub register none, and an unbound device has no
+    /// driver to register one. So such a VF's `net/` is not listed: on a
+    /// host of thousands of VFs given to guests that is a failed lookup per
+    /// VF per poll. A captured tree is copied by `restrack capture` from a
+    /// real host's sysfs, so it cannot hold one either; a hand-made tree
+    /// with a `net/` under a passthrough or unbound VF shows no interface.
+    static func vfMayHaveNetdev(driver: String?) -> Bool {
+        guard let driver else { return false }
+        return !DeviceUseProbe.isPassthrough(driver)
     }
 
     /// Vendor, device and class of a device libpci could not fill, from

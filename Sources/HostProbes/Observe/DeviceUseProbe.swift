@@ -127,7 +127,11 @@ struct DeviceUseProbe: Sendable {
             // The snapshot listed net/ in this poll; a virtio NIC's names
             // hang off a child directory it does not say, so it is listed.
             let interfaces: [NetInterfaceScan.Interface]
-            if let read, device.vendorID != "1af4", let names = Self.plainNames(read.netInterfaces ?? []) {
+            if device.devType == .vf, driver == nil {
+                // An unbound VF has no netdev (`PCIProbe.vfMayHaveNetdev`):
+                // the snapshot does not list its net/ either.
+                interfaces = []
+            } else if let read, device.vendorID != "1af4", let names = Self.plainNames(read.netInterfaces ?? []) {
                 interfaces = NetInterfaceScan.interfaces(deviceDir: dir, named: names, known: flags, files: files)
             } else {
                 interfaces = NetInterfaceScan.interfaces(deviceDir: dir, listVirtioChildren: device.vendorID == "1af4",
