@@ -23,7 +23,7 @@ public enum HostProbe {
             throw ProbeError("--root \(root): cannot be read as a directory (\(SysfsReader.errorText(errno)))")
         }
         closedir(dir)
-        guard reader.list(CPUTopologyProbe.cpuDir) != nil || reader.list(NUMAProbe.nodeDir) != nil else {
+        guard reader.isListable(CPUTopologyProbe.cpuDir) || reader.isListable(NUMAProbe.nodeDir) else {
             throw ProbeError("--root \(root): has no sys/devices/system/cpu or sys/devices/system/node; "
                              + "give the directory that holds a captured sys/ (as `restrack capture` writes)")
         }

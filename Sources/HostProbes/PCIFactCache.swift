@@ -6,7 +6,9 @@ import TrackerCore
 /// link), kept between polls by a long-lived owner (the dashboard's
 /// `SnapshotLoader`). A poll whose device directories all match a kept
 /// identity skips libpci and re-reads only what can change: the driver
-/// link, `sriov_numvfs`, network interfaces and the device list itself.
+/// link, `sriov_numvfs`, network interfaces and the device list itself
+/// (and, for VFs, their interfaces' `flags`, handed to the device-use
+/// probe of the same poll through the loader's `PCIPollRecord`).
 /// Any new, replaced or unlisted directory sends the poll down the full
 /// scan, which refills the cache.
 public final class PCIFactCache: Sendable {
@@ -18,22 +20,32 @@ public final class PCIFactCache: Sendable {
         var isVF: Bool
     }
 
-    private let kept = Mutex<[String: Facts]>([:])
+    /// Kept facts in address order, and the last poll's interface flags.
+    private let kept = Mutex<[Facts]>([])
+    private let polledFlags = Mutex<[String: [PCIPollRecord.Flag]]>([:])
+    /// The VFs' `net/` listings of the last poll, by address.
+    private let netListings = Mutex<[String: PCINetListing]>([:])
+    /// The bus directory's last listing and its sorted names.
+    private let busListing = Mutex<(listing: [UInt8], names: [String])?>(nil)
 
     public init() {}
 
     /// The kept facts of every listed device, in address order, or nil when
-    /// any of them is unknown or its directory is not the one read before.
-    func facts(for names: [String], reader: SysfsReader) -> [Facts]? {
+    /// any listed name is not kept or a kept one is not listed. Whether each
+    /// directory is still the one read is for the caller to check
+    /// (`PCIKeptRead`), when it opens it.
+    func facts(for names: [String]) -> [Facts]? {
         kept.withLock { kept -> [Facts]? in
             guard !kept.isEmpty, kept.count == names.count else { return nil }
+            // The listing is sorted as the kept facts are, so the usual
+            // poll is an element-wise match, not a dictionary.
+            if zip(kept, names).allSatisfy({ $0.device.address == $1 }) { return kept }
+            var byAddress: [String: Facts] = [:]
+            for facts in kept { byAddress[facts.device.address] = facts }
             var found: [Facts] = []
             found.reserveCapacity(names.count)
             for name in names {
-                guard let facts = kept[name],
-                      let identity = PCIDirIdentity(path: reader.path("\(PCIProbe.busDir)/\(name)")),
-                      identity == facts.identity
-                else { return nil }
+                guard let facts = byAddress[name] else { return nil }
                 found.append(facts)
             }
             return found.sorted { $0.device.address < $1.device.address }
@@ -42,6 +54,47 @@ public final class PCIFactCache: Sendable {
 
     /// Replaces everything kept: devices gone from the bus are forgotten.
     func replace(with facts: [String: Facts]) {
-        kept.withLock { $0 = facts }
+        let ordered = facts.values.sorted { $0.device.address < $1.device.address }
+        kept.withLock { $0 = ordered }
+        netListings.withLock { $0 = [:] }
+    }
+
+    /// The kept `net/` listings, handed to one reader at a time.
+    func takeNetListings() -> [String: PCINetListing] {
+        netListings.withLock { listings in
+            defer { listings = [:] }
+            return listings
+        }
+    }
+
+    /// Keeps the `net/` listings of a poll read through kept facts.
+    func keepNetListings(_ listings: [String: PCINetListing]) {
+        netListings.withLock { $0 = listings }
+    }
+
+    /// The sorted names of the bus directory's `listing`: those of the last
+    /// poll when the listing is byte for byte the same (same names in the
+    /// same order), else decoded and sorted afresh.
+    func busNames(ofListing listing: [UInt8]) -> [String] {
+        busListing.withLock { kept in
+            if let kept, kept.listing == listing { return kept.names }
+            let names = SysfsReader.sortedNames(ofListing: listing)
+            kept = (listing, names)
+            return names
+        }
+    }
+
+    /// Sets the interface flags read by the last probe (empty after a full
+    /// scan, which does not read them).
+    func setPolledFlags(_ flags: [String: [PCIPollRecord.Flag]]) {
+        polledFlags.withLock { $0 = flags }
+    }
+
+    /// The flags of the last probe, handed over once.
+    func takePolledFlags() -> [String: [PCIPollRecord.Flag]] {
+        polledFlags.withLock { flags in
+            defer { flags = [:] }
+            return flags
+        }
     }
 }

@@ -11,22 +11,29 @@ public enum PCIProbe {
     /// nil for a one-shot probe, which reads everything.
     public static func probe(_ reader: SysfsReader, idsPath: String?, warnings: inout ProbeWarnings,
                              cache: PCIFactCache? = nil) -> [PCIDevice] {
+        cache?.setPolledFlags([:])
         // A tree without a PCI bus (many captures drop it) has no devices;
         // that is not a problem worth a warning.
-        guard let dirNames = reader.list(busDir) else {
+        // A kept cache decodes and sorts the bus listing only when it
+        // changed; thousands of names per poll otherwise.
+        let listed: [String]?
+        if let cache {
+            listed = reader.listing(busDir).map(cache.busNames(ofListing:))
+        } else {
+            listed = reader.list(busDir)
+        }
+        guard let dirNames = listed else {
             cache?.replace(with: [:])
             return []
         }
-        if let cache, let kept = cache.facts(for: dirNames, reader: reader) {
-            return kept.map { facts in
-                var dev = facts.device
-                let dir = "\(busDir)/\(dev.address)"
-                // A VF has no SR-IOV files of its own, so its directory is
-                // listed only to find a virtio child's interfaces; its
-                // `net/` is opened directly.
-                let listed = facts.isVF && dev.vendorID != "1af4" ? nil : reader.list(dir)
-                readChanging(&dev, isVF: facts.isVF, dir: dir, listed: listed, reader: reader, warnings: &warnings)
-                return dev
+        if let cache, let kept = cache.facts(for: dirNames) {
+            var flags: [String: [PCIPollRecord.Flag]] = [:]
+            var listings = cache.takeNetListings()
+            if let devices = PCIKeptRead.devices(kept, reader: reader, warnings: &warnings, flags: &flags,
+                                                 listings: &listings) {
+                cache.keepNetListings(listings)
+                cache.setPolledFlags(flags)
+                return devices
             }
         }
         // Taken before anything is read: a directory replaced during the
@@ -192,10 +199,11 @@ public enum PCIProbe {
     /// bound driver, network interfaces, enabled VFs and so whether a
     /// non-VF is a PF. `listed`: the directory's names, nil if unlistable
     /// or not listed.
-    private static func readChanging(_ dev: inout PCIDevice, isVF: Bool, dir: String, listed: [String]?,
-                                     reader: SysfsReader, warnings: inout ProbeWarnings) {
+    static func readChanging(_ dev: inout PCIDevice, isVF: Bool, dir: String, listed: [String]?,
+                             reader: SysfsReader, warnings: inout ProbeWarnings) {
         dev.driver = reader.linkBasename("\(dir)/driver").map(SafeText.escape)
-        let interfaces = interfaceNames(dir: dir, children: listed, reader: reader)
+        let interfaces = isVF && !vfMayHaveNetdev(driver: dev.driver)
+            ? [] : interfaceNames(dir: dir, children: listed, reader: reader)
         dev.netInterfaces = interfaces.isEmpty ? nil : interfaces
         dev.sriovNumVFs = nil
         // A VF cannot have VFs: no sriov_numvfs, no virtfn links.
@@ -209,6 +217,20 @@ public enum PCIProbe {
         }
         let hasVirtfn = (listed ?? []).contains { $0.hasPrefix("virtfn") && Int($0.dropFirst(6)) != nil }
         dev.devType = (dev.sriovTotalVFs ?? 0) > 0 || hasVirtfn ? .pf : .pci
+    }
+
+    /// Whether a VF bound to `driver` can have a network interface. The
+    /// kernel registers a netdev in the probe of the network driver bound
+    /// to the device and unregisters it on unbind; vfio-pci (and its vendor
+    /// variants) and pci-stub register none, and an unbound device has no
+    /// driver to register one. So such a VF's `net/` is not listed: on a
+    /// host of thousands of VFs given to guests that is a failed lookup per
+    /// VF per poll. A captured tree is copied by `restrack capture` from a
+    /// real host's sysfs, so it cannot hold one either; a hand-made tree
+    /// with a `net/` under a passthrough or unbound VF shows no interface.
+    static func vfMayHaveNetdev(driver: String?) -> Bool {
+        guard let driver else { return false }
+        return !DeviceUseProbe.isPassthrough(driver)
     }
 
     /// Vendor, device and class of a device libpci could not fill, from

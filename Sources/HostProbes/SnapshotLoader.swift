@@ -35,7 +35,7 @@ public final class SnapshotLoader: @unchecked Sendable {
     public func load() throws(ProbeError) -> HostSnapshot {
         guard let hostFile else {
             let snapshot = try HostProbe.snapshot(probe, pciFacts: pciFacts, topology: topology)
-            pciRecord.record(snapshot.pciDevices)
+            pciRecord.record(snapshot.pciDevices, flags: pciFacts.takePolledFlags())
             return snapshot
         }
         lock.lock()

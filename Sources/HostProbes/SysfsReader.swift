@@ -69,6 +69,41 @@ public struct SysfsReader: Sendable {
         return names.sorted()
     }
 
+    /// The directory's entry names (not `.`/`..`) as one byte string, each
+    /// name followed by a NUL, in the order the directory gives them; nil
+    /// when the path is not a readable directory. One buffer, so a listing
+    /// of thousands of entries can be compared with an earlier one at the
+    /// cost of a memory compare (`sortedNames(ofListing:)` gives `list`'s
+    /// answer from it).
+    public func listing(_ relative: String) -> [UInt8]? {
+        guard let dir = opendir(path(relative)) else { return nil }
+        defer { closedir(dir) }
+        var out: [UInt8] = []
+        while let entry = readdir(dir) {
+            withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                let name = raw.prefix { $0 != 0 }
+                if name.elementsEqual([0x2E]) || name.elementsEqual([0x2E, 0x2E]) { return }
+                out.append(contentsOf: name)
+                out.append(0)
+            }
+        }
+        return out
+    }
+
+    /// `list`'s answer for a `listing`: the names decoded lossily, sorted.
+    public static func sortedNames(ofListing listing: [UInt8]) -> [String] {
+        listing.split(separator: 0, omittingEmptySubsequences: true)
+            .map { String(decoding: $0, as: UTF8.self) }.sorted()
+    }
+
+    /// True when `list` would list the path (it opens as a directory),
+    /// without reading its entries.
+    public func isListable(_ relative: String) -> Bool {
+        guard let dir = opendir(path(relative)) else { return false }
+        closedir(dir)
+        return true
+    }
+
     /// Directory entries as raw bytes, for names that may not be UTF-8
     /// (network interfaces).
     public func listRaw(_ relative: String) -> [[UInt8]]? {

@@ -382,4 +382,22 @@ import TrackerCore
         }
         return box.get()
     }
+
+    /// The VFIO scan takes pids from one open `proc` in the order a sorted
+    /// listing of their names gives (which processes a scan cut short by
+    /// its bounds looked at, and the order unreadable ones are named in),
+    /// skipping names that are not positive pids.
+    @Test func theVFIOScanTakesPidsInTheListingsOrder() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("restrack-pids-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        for name in ["999", "1000", "10", "100", "2", "self", "0", "4294967296", "2147483647", "12a"] {
+            try FileManager.default.createDirectory(at: dir.appendingPathComponent("proc/\(name)"),
+                                                    withIntermediateDirectories: true)
+        }
+        let files = DeviceUseFiles(root: dir.path)
+        let proc = try #require(files.openDirectory(Array("proc".utf8)))
+        defer { close(proc) }
+        #expect(VFIOUserScan.pids(in: proc, files: files) == [10, 100, 1000, 2, 2147483647, 999])
+        #expect(files.openDirectory(Array("proc/none".utf8)) == nil)
+    }
 }

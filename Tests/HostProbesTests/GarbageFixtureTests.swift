@@ -61,5 +61,13 @@ import TrackerCore
         try FileManager.default.createDirectory(at: empty, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: empty) }
         #expect(throws: ProbeError.self) { try HostProbe.snapshot(ProbeOptions(sysfsRoot: empty.path)) }
+        // A file where the CPU directory should be is no tree either; a
+        // node directory alone is one (probed, with warnings).
+        let system = empty.appendingPathComponent("sys/devices/system")
+        try FileManager.default.createDirectory(at: system, withIntermediateDirectories: true)
+        try "".write(to: system.appendingPathComponent("cpu"), atomically: false, encoding: .utf8)
+        #expect(throws: ProbeError.self) { try HostProbe.snapshot(ProbeOptions(sysfsRoot: empty.path)) }
+        try FileManager.default.createDirectory(at: system.appendingPathComponent("node"), withIntermediateDirectories: true)
+        #expect(try HostProbe.snapshot(ProbeOptions(sysfsRoot: empty.path)).warnings.isEmpty == false)
     }
 }

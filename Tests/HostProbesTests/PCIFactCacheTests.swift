@@ -101,4 +101,35 @@ import TrackerCore
         #expect(after.device("0000:60:02.3") == nil)
         #expect(after.device(vf) != nil)
     }
+
+    /// The bus listing is decoded again only when it changed: a device
+    /// hot-added between polls is in the next one, read in full.
+    @Test func aDeviceAddedToTheBusIsInTheNextPoll() throws {
+        let tree = try FixtureTree.scripted("make-sriov-tree.sh")
+        defer { tree.remove() }
+        let loader = loader(tree)
+        _ = try loader.load()
+        let kept = try loader.load()
+        #expect(kept.device("0000:60:02.3") != nil)
+        let link = tree.root + "/sys/bus/pci/devices/0000:60:02.3"
+        let target = try FileManager.default.destinationOfSymbolicLink(atPath: link)
+        try FileManager.default.removeItem(atPath: link)
+        #expect(try loader.load().device("0000:60:02.3") == nil)
+        try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: target)
+        let back = try loader.load()
+        #expect(back.device("0000:60:02.3")?.parentAddr == "0000:60:00.0")
+        #expect(back.pciDevices.map(\.address) == kept.pciDevices.map(\.address))
+
+        // A new function at a new address while every kept device stays
+        // as it was: only the listing says so.
+        _ = try loader.load()
+        let dir = (vfDir(tree) as NSString).deletingLastPathComponent
+        try FileManager.default.copyItem(atPath: dir + "/0000:60:02.3", toPath: dir + "/0000:60:02.4")
+        try FileManager.default.createSymbolicLink(atPath: tree.root + "/sys/bus/pci/devices/0000:60:02.4",
+                                                   withDestinationPath: (target as NSString).deletingLastPathComponent
+                                                       + "/0000:60:02.4")
+        let added = try loader.load()
+        #expect(added.device("0000:60:02.4")?.parentAddr == "0000:60:00.0")
+        #expect(added.pciDevices.count == kept.pciDevices.count + 1)
+    }
 }

@@ -77,6 +77,61 @@ import TrackerCore
         old.record(told.pciDevices)
         #expect(DeviceUseProbe(root: tree.root, pciRecord: old).observe(snapshot: told).devices[vf]?.driver == "iavf")
         // A loader reading a host file records nothing.
-        #expect(SnapshotLoader(hostFile: "/nonexistent", probe: ProbeOptions()).pciRecord.devices(matching: []) == nil)
+        #expect(SnapshotLoader(hostFile: "/nonexistent", probe: ProbeOptions()).pciRecord.fresh(matching: []) == nil)
+    }
+
+    /// On a poll served from kept facts the loader reads each VF's
+    /// interface flags through the directory it has open, and device use
+    /// takes them from the record rather than opening the file again: the
+    /// flags changed on disk between the two halves of one poll show the
+    /// loader's read, and the next poll shows the change.
+    @Test func deviceUseTakesTheFlagsTheLoaderReadInTheSamePoll() throws {
+        let tree = try FixtureTree.scripted("make-sriov-tree.sh")
+        defer { tree.remove() }
+        let loader = SnapshotLoader(hostFile: nil, probe: ProbeOptions(sysfsRoot: tree.root, pciIDsPath: FixtureTree.pciIDs))
+        let observer = HostObserver(root: tree.root, foreign: [], pciRecord: loader.pciRecord)
+        let flags = vfDir(tree) + "/net/enp96s0f0v0/flags"
+        try "0x1002\n".write(toFile: flags, atomically: false, encoding: .utf8)
+        _ = try loader.load()
+        // The second load is served from kept facts, so it reads the flags.
+        let snapshot = try loader.load()
+        let recorded = try #require(loader.pciRecord.fresh(matching: snapshot.pciDevices))
+        #expect(recorded[vf] == [PCIPollRecord.Flag(name: Array("enp96s0f0v0".utf8), flags: 0x1002)])
+
+        try "0x1003\n".write(toFile: flags, atomically: false, encoding: .utf8)
+        let sameTick = observer.observe(snapshot: snapshot, claims: [], now: 0, deviceSpecConfigured: false)
+        #expect(sameTick.devices[vf]?.netdevUp == false)
+        let next = observer.observe(snapshot: try loader.load(), claims: [], now: 0, deviceSpecConfigured: false)
+        #expect(next.devices[vf]?.netdevUp == true)
+        #expect(next.devices[vf]?.hostReason == "network interface enp96s0f0v0 is up")
+    }
+
+    /// Flags the loader could not take (garbled, a FIFO, missing, so only
+    /// `operstate` says) are read by device use with its fallbacks and
+    /// notes: a long-lived loader and observer see exactly what a one-shot
+    /// probe of the same tree sees.
+    @Test func flagsTheLoaderCouldNotTakeAreReadAsAOneShotProbeReadsThem() throws {
+        let tree = try FixtureTree.scripted("make-sriov-tree.sh")
+        defer { tree.remove() }
+        let loader = SnapshotLoader(hostFile: nil, probe: ProbeOptions(sysfsRoot: tree.root, pciIDsPath: FixtureTree.pciIDs))
+        let probe = DeviceUseProbe(root: tree.root, pciRecord: loader.pciRecord)
+        let base = (vfDir(tree) as NSString).deletingLastPathComponent
+        try "garbage\n".write(toFile: base + "/0000:60:02.0/net/enp96s0f0v0/flags", atomically: false, encoding: .utf8)
+        try "up\n".write(toFile: base + "/0000:60:02.0/net/enp96s0f0v0/operstate", atomically: false, encoding: .utf8)
+        #expect(mkfifo(base + "/0000:60:02.1/net/enp96s0f0v1/flags", 0o600) == 0)
+        try "0x1003\n".write(toFile: base + "/0000:60:02.2/net/enp96s0f0v2/flags", atomically: false, encoding: .utf8)
+        _ = try loader.load()
+        for _ in 0..<2 {
+            let snapshot = try loader.load()
+            #expect(loader.pciRecord.fresh(matching: snapshot.pciDevices)?["0000:60:02.2"] != nil)
+            let kept = probe.observe(snapshot: snapshot)
+            let oneShot = DeviceUseProbe(root: tree.root).observe(snapshot: try tree.snapshot())
+            #expect(kept.devices == oneShot.devices)
+            #expect(kept.notVisible == oneShot.notVisible)
+            #expect(kept.devices["0000:60:02.0"]?.netdevUp == true)
+            #expect(kept.devices["0000:60:02.2"]?.netdevUp == true)
+            #expect(kept.notVisible.contains { $0.contains("enp96s0f0v0/flags is not a hex number") })
+            #expect(kept.notVisible.contains { $0.contains("enp96s0f0v1/flags is a FIFO") })
+        }
     }
 }

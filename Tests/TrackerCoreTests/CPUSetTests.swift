@@ -8,6 +8,22 @@ import Testing
         #expect(s.cpulist == "0-3,8,10-11")
     }
 
+    /// Lists read on their bytes (digits, ranges, commas) and lists that
+    /// need the general parser (spaces, newlines) give the same sets, and
+    /// what the kernel never writes is refused either way.
+    @Test func cpulistReadOnItsBytesMatchesTheGeneralReading() throws {
+        let ids = (0..<300).map(String.init).joined(separator: ",")
+        #expect(try CPUSet(cpulist: ids).sorted == Array(0..<300))
+        #expect(try CPUSet(cpulist: ids + "\n") == (try CPUSet(cpulist: ids)))
+        #expect(try CPUSet(cpulist: "0-127,256-511").count == 384)
+        #expect(try CPUSet(cpulist: " 0-127 , 256-511 ") == (try CPUSet(cpulist: "0-127,256-511")))
+        #expect(try CPUSet(cpulist: "007,8-9").sorted == [7, 8, 9])
+        #expect(try CPUSet(cpulist: "").isEmpty)
+        for bad in ["5-3", "1,", ",1", "1-", "\(CPUSet.maxCPUId + 1)", "0-\(CPUSet.maxCPUId + 1)", "1+2", "^3"] {
+            #expect(throws: CPUListSyntaxError.self, "\(bad)") { try CPUSet(cpulist: bad) }
+        }
+    }
+
     @Test func parsesNovaSpecWithExclusions() throws {
         // nova/tests/unit/virt/test_hardware.py CpuSetTestCase.test_parse_cpu_spec_valid_syntax_works
         #expect(try CPUSet(novaSpec: "4-12,^8,15").sorted == [4, 5, 6, 7, 9, 10, 11, 12, 15])

@@ -196,6 +196,32 @@ import Testing
         #expect(try Self.decodeHost(noPF).pciDevices.count == 3)
     }
 
+    /// Many VFs of one PF, then a VF whose parent is a listed VF, then one
+    /// naming itself: each problem is found at its index, whatever was
+    /// checked before it, and VFs of listed PFs or of unlisted parents are
+    /// fine.
+    @Test func everyVFsParentIsCheckedAfterManyGoodOnes() {
+        func dev(_ a: String, _ t: PCIDeviceType, parent: String? = nil) -> PCIDevice {
+            PCIDevice(address: a, vendorID: "8086", productID: "154c", devType: t, parentAddr: parent)
+        }
+        var devices = [dev("0000:01:00.0", .pf), dev("0000:02:00.0", .pci)]
+        for v in 0..<64 { devices.append(dev("0000:01:\(String(format: "%02x", 1 + v / 8)).\(v % 8)", .vf, parent: "0000:01:00.0")) }
+        devices.append(dev("0000:03:00.1", .vf, parent: "0000:03:00.0"))
+        #expect(HostSnapshot.vfParentProblem(devices) == nil)
+
+        var viaVF = devices
+        viaVF.append(dev("0000:04:00.1", .vf, parent: "0000:01:01.0"))
+        #expect(HostSnapshot.vfParentProblem(viaVF)?.index == viaVF.count - 1)
+        #expect(HostSnapshot.vfParentProblem(viaVF)?.problem.contains("which is a type-VF, not a type-PF") == true)
+        var viaPCI = devices
+        viaPCI.insert(dev("0000:04:00.1", .vf, parent: "0000:02:00.0"), at: 10)
+        #expect(HostSnapshot.vfParentProblem(viaPCI)?.index == 10)
+        var itself = devices
+        itself.append(dev("0000:05:00.1", .vf, parent: "0000:05:00.1"))
+        #expect(HostSnapshot.vfParentProblem(itself)?.index == itself.count - 1)
+        #expect(HostSnapshot.vfParentProblem(itself)?.problem.contains("0000:05:00.1 names itself") == true)
+    }
+
     @Test func errorsQuoteAtMostEightyCharactersOfAValue() throws {
         let huge = String(repeating: "p", count: 10 << 20)
         let e = try #require(Self.requestError(#"{"vcpus": 2, "memory_mb": 512, "cpu_policy": "\#(huge)"}"#))

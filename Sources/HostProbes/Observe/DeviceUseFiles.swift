@@ -115,6 +115,39 @@ struct DeviceUseFiles: Sendable {
 
     func list(_ relative: String, limit: Int = 1 << 20) -> [[UInt8]]? { list(Array(relative.utf8), limit: limit) }
 
+    /// The directory at `relative`, opened for `*at` calls, or nil. The
+    /// caller closes it.
+    func openDirectory(_ relative: [UInt8]) -> Int32? {
+        let fd = withCPath(relative) { open($0, O_RDONLY | O_NONBLOCK | O_DIRECTORY | O_CLOEXEC) }
+        return fd >= 0 ? fd : nil
+    }
+
+    /// The names in the open directory `fd` (not `.`/`..`), at most `limit`,
+    /// unsorted, each handed to `body` as bytes without a copy; false when
+    /// it cannot be listed. Reads through its own descriptor, so `fd`
+    /// stays usable.
+    func forEachName(in fd: Int32, limit: Int, _ body: (UnsafeRawBufferPointer) -> Void) -> Bool {
+        let own = openat(fd, ".", O_RDONLY | O_NONBLOCK | O_DIRECTORY | O_CLOEXEC)
+        guard own >= 0 else { return false }
+        guard let dir = fdopendir(own) else {
+            close(own)
+            return false
+        }
+        defer { closedir(dir) }
+        var seen = 0
+        while seen < limit, let entry = readdir(dir) {
+            let skip = withUnsafeBytes(of: entry.pointee.d_name) { raw -> Bool in
+                let n = raw.firstIndex(of: 0) ?? raw.count
+                let name = UnsafeRawBufferPointer(rebasing: raw[0..<n])
+                if n == 1 && name[0] == 0x2E || n == 2 && name[0] == 0x2E && name[1] == 0x2E { return true }
+                body(name)
+                return false
+            }
+            if !skip { seen += 1 }
+        }
+        return true
+    }
+
     /// A symlink's target as written, or nil when the path is not a link.
     func linkTarget(_ relative: [UInt8]) -> [UInt8]? {
         withUnsafeTemporaryAllocation(of: CChar.self, capacity: 4096) { buffer -> [UInt8]? in
@@ -141,7 +174,21 @@ struct DeviceUseFiles: Sendable {
     /// `.missing` when the directory is gone (a process that exited).
     func linkTargets(in relative: [UInt8], startingWith prefix: [UInt8],
                      limit: Int) -> Result<(targets: [[UInt8]], looked: Int), Failure> {
-        let fd = withCPath(relative) { open($0, O_RDONLY | O_DIRECTORY | O_CLOEXEC) }
+        linkTargets(opened: withCPath(relative) { open($0, O_RDONLY | O_DIRECTORY | O_CLOEXEC) },
+                    startingWith: prefix, limit: limit)
+    }
+
+    /// As `linkTargets(in:startingWith:limit:)`, for `relative` under the
+    /// open directory `base`.
+    func linkTargets(at base: Int32, _ relative: UnsafePointer<CChar>, startingWith prefix: [UInt8],
+                     limit: Int) -> Result<(targets: [[UInt8]], looked: Int), Failure> {
+        linkTargets(opened: openat(base, relative, O_RDONLY | O_DIRECTORY | O_CLOEXEC), startingWith: prefix,
+                    limit: limit)
+    }
+
+    /// `fd`: the directory just opened, or -1 with `errno` set.
+    private func linkTargets(opened fd: Int32, startingWith prefix: [UInt8],
+                             limit: Int) -> Result<(targets: [[UInt8]], looked: Int), Failure> {
         if fd < 0 {
             let e = errno
             return .failure(e == ENOENT || e == ESRCH ? .missing : .unreadable(Self.errorText(e)))
@@ -185,6 +232,17 @@ struct DeviceUseFiles: Sendable {
     func statSize(_ relative: [UInt8]) -> Result<Int, Failure> {
         var st = stat()
         guard withCPath(relative, { stat($0, &st) }) == 0 else {
+            let e = errno
+            return .failure(e == ENOENT || e == ESRCH ? .missing : .unreadable(Self.errorText(e)))
+        }
+        return .success(Int(st.st_size))
+    }
+
+    /// `st_size` of `relative` under the open directory `base` (links
+    /// followed), as `statSize(_:)`.
+    func statSize(at base: Int32, _ relative: UnsafePointer<CChar>) -> Result<Int, Failure> {
+        var st = stat()
+        guard fstatat(base, relative, &st, 0) == 0 else {
             let e = errno
             return .failure(e == ENOENT || e == ESRCH ? .missing : .unreadable(Self.errorText(e)))
         }

@@ -51,18 +51,22 @@ struct DeviceUseProbe: Sendable {
     func observe(snapshot: HostSnapshot) -> Result {
         let files = DeviceUseFiles(root: root)
         var result = Result()
+        result.devices.reserveCapacity(snapshot.pciDevices.count)
         var notes: [String] = []
         let mounts = MountTable.read(files, notes: &notes)
         let addresses = InterfaceAddresses.read(files, notes: &notes)
         let wanted = Set(snapshot.pciDevices.map(\.address))
         let blocks = BlockDeviceScan.scan(files, mounts: mounts, wanted: wanted)
 
-        // What the snapshot of this same poll read of each device, when it
-        // is the loader's own fresh read.
-        let read = pciRecord?.devices(matching: snapshot.pciDevices)
+        // When the snapshot is the loader's own fresh read, its devices'
+        // drivers and interface names are this poll's, and the record has
+        // the flags of the interfaces the loader read.
+        let flags = pciRecord?.fresh(matching: snapshot.pciDevices)
+        let fresh = flags != nil
         var vfioBound: [String] = []
         for device in snapshot.pciDevices {
-            guard let use = use(of: device, read: read?[device.address], files: files, blocks: blocks,
+            let known = fresh && device.netInterfaces != nil ? flags?[device.address] ?? [] : []
+            guard let use = use(of: device, read: fresh ? device : nil, flags: known, files: files, blocks: blocks,
                                 addresses: addresses, notes: &notes) else {
                 continue
             }
@@ -75,11 +79,12 @@ struct DeviceUseProbe: Sendable {
         // Groups only matter when something is bound to VFIO; the fd scan
         // is the one expensive read, so it is skipped on hosts without.
         if !vfioBound.isEmpty {
-            applyVFIOUsers(files: files, vfioBound: vfioBound, read: read, result: &result, notes: &notes)
+            applyVFIOUsers(files: files, vfioBound: vfioBound, snapshot: fresh ? snapshot : nil, result: &result,
+                           notes: &notes)
         }
 
-        for address in result.devices.keys.sorted() {
-            guard let use = result.devices[address], let reason = use.hostReason else { continue }
+        for (address, use) in result.devices.filter({ $0.value.hostReason != nil }).sorted(by: { $0.key < $1.key }) {
+            guard let reason = use.hostReason else { continue }
             result.holders.append(Holder(kind: .host, id: "host:\(address)", name: reason, pciDevices: [address]))
         }
         result.notVisible = notes
@@ -92,8 +97,9 @@ struct DeviceUseProbe: Sendable {
     /// `read`: the device as the loader read it from sysfs in this poll;
     /// its driver and interface names are taken as they are when they are
     /// plain names (nothing the snapshot's escaping could have changed).
-    private func use(of device: PCIDevice, read: PCIDevice?, files: DeviceUseFiles, blocks: BlockDeviceScan,
-                     addresses: InterfaceAddresses, notes: inout [String]) -> DeviceUse? {
+    /// `flags`: its interfaces' flags as the loader read them in this poll.
+    private func use(of device: PCIDevice, read: PCIDevice?, flags: [PCIPollRecord.Flag], files: DeviceUseFiles,
+                     blocks: BlockDeviceScan, addresses: InterfaceAddresses, notes: inout [String]) -> DeviceUse? {
         let dir = Array(Self.busDir.utf8).slash(device.address)
         // A bound driver proves the device is there (read now, or by the
         // snapshot of this poll); only unbound ones cost a second look.
@@ -121,8 +127,12 @@ struct DeviceUseProbe: Sendable {
             // The snapshot listed net/ in this poll; a virtio NIC's names
             // hang off a child directory it does not say, so it is listed.
             let interfaces: [NetInterfaceScan.Interface]
-            if let read, device.vendorID != "1af4", let names = Self.plainNames(read.netInterfaces ?? []) {
-                interfaces = NetInterfaceScan.interfaces(deviceDir: dir, named: names, files: files)
+            if device.devType == .vf, driver == nil {
+                // An unbound VF has no netdev (`PCIProbe.vfMayHaveNetdev`):
+                // the snapshot does not list its net/ either.
+                interfaces = []
+            } else if let read, device.vendorID != "1af4", let names = Self.plainNames(read.netInterfaces ?? []) {
+                interfaces = NetInterfaceScan.interfaces(deviceDir: dir, named: names, known: flags, files: files)
             } else {
                 interfaces = NetInterfaceScan.interfaces(deviceDir: dir, listVirtioChildren: device.vendorID == "1af4",
                                                          files: files)
@@ -141,7 +151,8 @@ struct DeviceUseProbe: Sendable {
     /// Processes holding the VFIO groups (or device files) of the devices
     /// bound to a VFIO driver: `DeviceUse.vfioUsers` and one `kernel`
     /// holder per process.
-    private func applyVFIOUsers(files: DeviceUseFiles, vfioBound: [String], read: [String: PCIDevice]?,
+    /// `snapshot`: the loader's fresh read of this poll, when it is one.
+    private func applyVFIOUsers(files: DeviceUseFiles, vfioBound: [String], snapshot: HostSnapshot?,
                                 result: inout Result, notes: inout [String]) {
         let scan = VFIOUserScan.scan(files, cache: vfioCache)
         notes += scan.notes
@@ -166,7 +177,7 @@ struct DeviceUseProbe: Sendable {
                 }
             }
         }
-        let membersByGroup = groupMembers(heldGroups, files: files, observed: result.devices, read: read)
+        let membersByGroup = groupMembers(heldGroups, files: files, observed: result.devices, read: snapshot)
         for user in scan.users.sorted(by: { $0.pid < $1.pid }) {
             var held: Set<String> = []
             for target in user.targets {
@@ -200,7 +211,7 @@ struct DeviceUseProbe: Sendable {
     /// loader's read of the same poll (`read`), which kept each group under
     /// the directory identity it checked in this poll.
     private func groupMembers(_ groups: Set<Int>, files: DeviceUseFiles,
-                              observed: [String: DeviceUse], read: [String: PCIDevice]?) -> [Int: [String]] {
+                              observed: [String: DeviceUse], read: HostSnapshot?) -> [Int: [String]] {
         var members: [Int: [String]] = [:]
         var byLink: [Int: [String]]?
         for g in groups {
@@ -209,9 +220,12 @@ struct DeviceUseProbe: Sendable {
                 continue
             }
             if byLink == nil, let read {
+                // Only the held groups' members are wanted: a handful of
+                // thousands of devices.
                 var map: [Int: [String]] = [:]
-                for address in observed.keys {
-                    if let n = read[address]?.iommuGroup { map[n, default: []].append(address) }
+                for device in read.pciDevices {
+                    guard let n = device.iommuGroup, groups.contains(n), observed[device.address] != nil else { continue }
+                    map[n, default: []].append(device.address)
                 }
                 byLink = map
             }
@@ -316,10 +330,21 @@ struct DeviceUseProbe: Sendable {
     /// the bytes: `String.contains` here is Foundation's locale-aware
     /// search, thousands of times per poll.
     static func isVFIO(_ driver: String) -> Bool {
-        let name = Array(driver.utf8), needle = Array("vfio".utf8)
-        guard name.count >= needle.count else { return false }
-        return (0...(name.count - needle.count)).contains { name[$0..<($0 + needle.count)].elementsEqual(needle) }
+        var matched = 0
+        for byte in driver.utf8 {
+            // "vfio" has no repeated prefix, so a mismatch restarts the
+            // match at this byte.
+            if byte == vfioBytes[matched] {
+                matched += 1
+                if matched == vfioBytes.count { return true }
+            } else {
+                matched = byte == vfioBytes[0] ? 1 : 0
+            }
+        }
+        return false
     }
+
+    private static let vfioBytes: [UInt8] = Array("vfio".utf8)
 
     /// Printable ASCII with no escape: a name the snapshot took as it is.
     static func isPlainName(_ name: String) -> Bool {

@@ -41,10 +41,18 @@ struct NetInterfaceScan: Sendable {
     }
 
     /// The interfaces named under the device's `net/`, as a listing of it
-    /// made in the same poll gave them.
-    static func interfaces(deviceDir: [UInt8], named names: [[UInt8]], files: DeviceUseFiles) -> [Interface] {
+    /// made in the same poll gave them. `known`: flags read in that same
+    /// pass from `net/NAME/flags`, the first file `state` reads, so an
+    /// interface found there is up or down as `state` would say; the others
+    /// are read here.
+    static func interfaces(deviceDir: [UInt8], named names: [[UInt8]], known: [PCIPollRecord.Flag] = [],
+                           files: DeviceUseFiles) -> [Interface] {
         let dir = deviceDir.slash("net")
         return names.sorted { $0.lexicographicallyPrecedes($1) }.map { raw in
+            if let flag = known.first(where: { $0.name == raw }) {
+                return Interface(rawName: raw, name: SafeText.decode(raw), state: flag.flags & iffUp != 0 ? .up : .down,
+                                 problems: [])
+            }
             let (state, problems) = state(dir.slash(raw), name: raw, files: files)
             return Interface(rawName: raw, name: SafeText.decode(raw), state: state, problems: problems)
         }

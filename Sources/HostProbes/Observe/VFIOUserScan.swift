@@ -1,3 +1,8 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import TrackerCore
 /// The processes that hold VFIO groups (or VFIO device files) open: every
 /// `proc/PID/fd/*` link is read and those pointing at `/dev/vfio/N`,
@@ -51,31 +56,34 @@ struct VFIOUserScan: Sendable {
                              now: Double) -> VFIOUserScan {
         var result = VFIOUserScan()
         var kept: [Int32: VFIOScanCache.Entry] = [:]
+        kept.reserveCapacity(entries.count)
         defer { if cache != nil { entries = kept } }
-        guard let names = files.list("proc", limit: maxProcesses + 1_024) else {
+        // Every process's files are reached from one open `proc`, so the
+        // kernel walks the root's path once per scan, not once per file.
+        guard let proc = files.openDirectory(Array("proc".utf8)),
+              let pids = pids(in: proc, files: files) else {
             result.notes.append("\(files.display(Array("proc".utf8))) cannot be listed: processes holding VFIO groups are not seen")
             return result
         }
-        let pids = names.compactMap { name -> Int32? in
-            guard !name.isEmpty, name.count <= 10, name.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else { return nil }
-            return Int32(String(decoding: name, as: UTF8.self)).flatMap { $0 > 0 ? $0 : nil }
-        }
+        defer { close(proc) }
         if pids.count > maxProcesses {
             result.notes.append("\(files.display(Array("proc".utf8))) has more than \(maxProcesses) processes: "
                                 + "only the first \(maxProcesses) were looked at for VFIO groups")
         }
         let prefix = Array("/dev/vfio/".utf8)
         var budget = maxTotalFDs
+        // "PID/fd", rewritten in place for each process.
+        var fdDir = [CChar](repeating: 0, count: 24)
         for pid in pids.prefix(maxProcesses) {
             guard budget > 0 else {
                 result.notes.append("more than \(maxTotalFDs) open files under \(files.display(Array("proc".utf8))): "
                                     + "processes after pid \(pid - 1) were not looked at for VFIO groups")
                 break
             }
-            let fdDir = Array("proc/\(pid)/fd".utf8)
+            writeFDPath(pid, into: &fdDir)
             var fdCount: Int?
             if cache != nil {
-                switch files.statSize(fdDir) {
+                switch files.statSize(at: proc, fdDir) {
                 case .success(let count): fdCount = count
                 // Exited since the listing (or a captured process with no
                 // fd/): it holds nothing, as when the directory cannot be
@@ -90,7 +98,7 @@ struct VFIOUserScan: Sendable {
                 continue
             }
             let links: [[UInt8]]
-            switch files.linkTargets(in: fdDir, startingWith: prefix, limit: maxFDs) {
+            switch files.linkTargets(at: proc, fdDir, startingWith: prefix, limit: maxFDs) {
             case .success(let found):
                 links = found.targets
                 budget -= found.looked
@@ -121,6 +129,47 @@ struct VFIOUserScan: Sendable {
             if let fdCount { kept[pid] = VFIOScanCache.Entry(fdCount: fdCount, readAt: now, user: user) }
         }
         return result
+    }
+
+    /// Writes `PID/fd` and a NUL into `path` (24 bytes hold any pid).
+    static func writeFDPath(_ pid: Int32, into path: inout [CChar]) {
+        var count = 1
+        var rest = Int(pid) / 10
+        while rest > 0 { count += 1; rest /= 10 }
+        var v = Int(pid)
+        for i in stride(from: count - 1, through: 0, by: -1) {
+            path[i] = CChar(0x30 + v % 10)
+            v /= 10
+        }
+        path[count] = CChar(UInt8(ascii: "/"))
+        path[count + 1] = CChar(UInt8(ascii: "f"))
+        path[count + 2] = CChar(UInt8(ascii: "d"))
+        path[count + 3] = 0
+    }
+
+    /// The pids listed in the open `proc` (at most `maxProcesses` + 1,024
+    /// entries looked at), in the order of their names' bytes, as a sorted
+    /// listing gives them: "1000" before "999". nil when it cannot be listed.
+    static func pids(in proc: Int32, files: DeviceUseFiles) -> [Int32]? {
+        // The pid scaled to ten digits, then its digit count in the low
+        // four bits: plain integers that sort as the names do, a name
+        // before the longer names it begins ("10" < "100").
+        var keys: [UInt64] = []
+        let listed = files.forEachName(in: proc, limit: maxProcesses + 1_024) { name in
+            guard !name.isEmpty, name.count <= 10, name.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else { return }
+            var value: UInt64 = 0
+            for digit in name { value = value * 10 + UInt64(digit - 0x30) }
+            guard value > 0, value <= UInt64(Int32.max) else { return }
+            for _ in name.count..<10 { value *= 10 }
+            keys.append(value << 4 | UInt64(name.count))
+        }
+        guard listed else { return nil }
+        keys.sort()
+        return keys.map { key in
+            var value = key >> 4
+            for _ in Int(key & 0xF)..<10 { value /= 10 }
+            return Int32(value)
+        }
     }
 
     /// `42`, `noiommu-42`, `devices/vfio3`; nil for `/dev/vfio/vfio` (the

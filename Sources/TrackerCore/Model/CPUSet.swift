@@ -256,6 +256,12 @@ extension CPUSet {
     /// are not produced by the kernel and are refused. Whitespace and a
     /// trailing newline are tolerated, as sysfs files end with one.
     public init(cpulist text: String) throws(CPUListSyntaxError) {
+        // Without `^` the plain Nova form is cpulist syntax, read on its
+        // bytes: a poll reads each node's list of hundreds of ids.
+        if !text.utf8.contains(UInt8(ascii: "^")), let plain = Self.plainNovaSpec(text) {
+            self = plain
+            return
+        }
         try self.init(parsing: text, allowExclusions: false)
     }
 
