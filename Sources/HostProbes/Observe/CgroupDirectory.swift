@@ -1,4 +1,3 @@
-import BoundedFile
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -83,8 +82,6 @@ struct CgroupDirectory {
     /// of `buffer`, as `TaskFiles.read` would read the same file.
     func read(_ name: String, into buffer: inout [UInt8]) -> Result<Int, TaskFiles.Failure> {
         if let fault = files.fault, let e = fault(relative + "/" + name) { return .failure(.errno(e)) }
-        let result = BoundedFileReader(limit: files.maxBytes).readCounted(name, directoryFD: fd, into: &buffer,
-                                                                          overflow: .truncate)
-        return result.mapError { refusal in refusal.errno.map { .errno($0) } ?? .notRegular }
+        return name.withCString { TaskFileRead.read($0, relativeTo: fd, limit: files.maxBytes, into: &buffer) }
     }
 }
