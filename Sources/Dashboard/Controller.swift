@@ -23,8 +23,13 @@ public struct Controller {
             m.pollError = "\(error)"
             logger.warning("poll failed: \(error)")
         }
-        // Row counts only change with the host state.
-        if m.host != before { clampSelections(&m) }
+        // Row counts only change with the host state, and none with the
+        // load, which differs at every poll: compared without it, an idle
+        // poll's state (the last one reused, sharing its storage) is found
+        // equal without walking every holder.
+        var unloaded = m.host
+        unloaded?.utilisation = before?.utilisation
+        if unloaded != before { clampSelections(&m) }
         // Probe warnings (a garbled sysfs file, a missing pci.ids) go to the
         // log in full and to the status line once, never over the panes.
         let warnings = m.host?.snapshot.warnings ?? []

@@ -63,17 +63,33 @@ public enum LiveFigures {
     /// and size. A domain's or pod's pages are its owner's, not outside
     /// use: they are `pagesForeign`.
     public static func pagesOutside(_ host: HostState, node: Int, sizeKB: Int) -> Int {
-        host.holders.filter { $0.kind != .restrack && !$0.isForeign }.reduce(0) { sum, h in
-            sum + h.pages.filter { $0.node == node && $0.sizeKB == sizeKB }.reduce(0) { $0 + $1.count }
+        var sum = 0
+        for h in host.holders where h.kind != .restrack && !h.isForeign {
+            sum += pages(of: h, node: node, sizeKB: sizeKB)
         }
+        return sum
+    }
+
+    /// One holder's pages of one node and size. Summed in place: the
+    /// header asks per node and size every frame, and filtering copied
+    /// every holder of a host with hundreds of domains and pods each time.
+    static func pages(of h: Holder, node: Int, sizeKB: Int) -> Int {
+        var sum = 0
+        for p in h.pages where p.node == node && p.sizeKB == sizeKB { sum += p.count }
+        return sum
     }
 
     /// Pages libvirt domains and kubelet pods hold on one node and size, as
     /// the derivation counts them: a shut-off domain only with `--count-defined`.
     public static func pagesForeign(_ host: HostState, node: Int, sizeKB: Int) -> Int {
-        host.holders.filter { $0.isForeign && !holdsNothing($0, host) }.reduce(0) { sum, h in
-            sum + h.pages.filter { $0.node == node && $0.sizeKB == sizeKB }.reduce(0) { $0 + $1.count }
+        var sum = 0
+        for h in host.holders where h.isForeign {
+            // Whether a shut-off domain counts is a search of the live
+            // holdings: asked only of holders with pages here.
+            let mine = pages(of: h, node: node, sizeKB: sizeKB)
+            if mine > 0, !holdsNothing(h, host) { sum += mine }
         }
+        return sum
     }
 
     /// A shut-off domain the derivation did not count (no `--count-defined`):

@@ -33,6 +33,12 @@ struct DashboardBench: ParsableCommand {
         """)
     var live = false
 
+    @Option(help: """
+        Run the dashboard on this captured root (as `restrack-bench probe --keep` leaves one, with its libvirt \
+        domains and kubelet pods) instead of --host; htop still runs on this host, beside it.
+        """)
+    var root: String?
+
     @Option(name: .customLong("extra-processes"),
             help: "Spawn this many idle processes (sleep) for the run, as a busy host has them.")
     var extraProcesses = 0
@@ -44,6 +50,11 @@ struct DashboardBench: ParsableCommand {
         guard extraProcesses >= 0, extraProcesses <= 20_000 else { throw ValidationError("--extra-processes must be 0…20000") }
         guard pinEvery >= 0 else { throw ValidationError("--pin-every must be 0 or more") }
         guard seconds >= 1 else { throw ValidationError("--seconds must be 1 or more") }
+        guard !(live && root != nil) else { throw ValidationError("--live and --root name two hosts; pass one") }
+        if let root, !FileManager.default.fileExists(atPath: root + "/sys/devices/system/cpu") {
+            throw ValidationError("--root \(root) has no sys/devices/system/cpu; pass a captured root "
+                                  + "(`restrack-bench probe --keep` prints where it kept one)")
+        }
     }
 
     func run() throws {
@@ -84,6 +95,8 @@ struct DashboardBench: ParsableCommand {
             let sets = cpus >= 2 ? "cpu_shared_set = 0\ncpu_dedicated_set = 1-\(cpus - 1)\n" : "cpu_dedicated_set = 0\n"
             try "[compute]\n\(sets)".write(toFile: config, atomically: true, encoding: .utf8)
             source = "--config \(quote(config))"
+        } else if let root {
+            source = "--root \(quote(URL(fileURLWithPath: root).standardizedFileURL.path))"
         } else {
             source = "--host \(quote(hostPath))"
         }
@@ -125,7 +138,8 @@ struct DashboardBench: ParsableCommand {
         print("restrack-bench dashboard: \(snapshot.hostname), \(snapshot.cells.count) cells, "
               + "\(snapshot.cells.reduce(0) { $0 + CPUTileLayout.cores(of: $1).joined().count }) CPUs, "
               + "\(snapshot.pciDevices.filter { $0.devType == .vf }.count) VFs, 160x50, \(render.claims) live claims")
-        print("idle run: dashboard on \(live ? "this host (\(cpus) CPUs, all but CPU 0 dedicated)" : hostPath), "
+        let shown = live ? "this host (\(cpus) CPUs, all but CPU 0 dedicated)" : root.map { "captured root \($0)" } ?? hostPath
+        print("idle run: dashboard on \(shown), "
               + "\(extra.map { "\($0.pids.count) extra processes (\($0.pinned) pinned to CPU \(cpus - 1))" } ?? "no extra processes"), "
               + "load average before / after the window: \(loadBefore) / \(loadAfter)")
         let ratio = htopCPU.flatMap { $0 > 0 ? oursCPU / $0 : nil }

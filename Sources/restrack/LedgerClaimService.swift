@@ -25,6 +25,11 @@ final class LedgerClaimService: ClaimService {
     /// fresh observations (owners, affinity, the clock) through the same
     /// `ClaimStateDerivation` as the CLI, without re-applying every claim.
     private var applied: AppliedClaims?
+    /// The last state, handed out again with the new load while the applied
+    /// claims and the observations stay the same.
+    private var memo = DerivationMemo()
+    /// How many polls derived the state rather than reusing the last.
+    var derivations: Int { memo.derivations }
 
     init(ledger: Ledger, snapshot: @escaping () throws -> HostSnapshot,
          observe: @escaping Observer = { ProcessProbe().observe($0, now: $1) },
@@ -50,7 +55,7 @@ final class LedgerClaimService: ClaimService {
         }
         let now = clock()
         let seen = observeHost.map { $0(snapshot, base.claims, now) } ?? observe(base.claims, now)
-        return ClaimStateDerivation.derive(base, observations: seen)
+        return memo.derive(base, observations: seen)
     }
 
     /// The fit against the host plus every live claim and what others hold,

@@ -159,4 +159,27 @@ import TrackerCore
         ctl.controller.apply(poll: .success(state), &m)
         #expect(m.flash == nil)
     }
+
+    /// A poll whose state differs only by the load (an idle poll's reused
+    /// state) keeps the selection and shows the new load; one with fewer
+    /// holders clamps the selection to what is left.
+    @Test func aLoadOnlyPollKeepsTheSelectionAndFewerHoldersClampIt() {
+        let host = Fixtures.smallHost()
+        func state(_ pids: [Int32], busy: Double) -> HostState {
+            let holders = pids.map { Holder(kind: .kernel, id: "pid:\($0)", name: "p\($0)", pid: $0, comm: "p\($0)", cpus: [2]) }
+            return ClaimStateDerivation.derive(snapshot: host, claims: [],
+                                               observations: Observations(now: Fixtures.now, holders: holders,
+                                                                          utilisation: Utilisation(hostBusyPct: busy)))
+        }
+        let ctl = Fixtures.controller(Fixtures.service(host))
+        var m = Fixtures.model(host)
+        ctl.controller.apply(poll: .success(state([10, 11, 12], busy: 20)), &m)
+        #expect(HoldersPane.visible(m).count == 3)
+        m.holderIndex = 2
+        ctl.controller.apply(poll: .success(state([10, 11, 12], busy: 70)), &m)
+        #expect(m.holderIndex == 2)
+        #expect(m.host.flatMap(LiveFigures.hostBusy) == 70)
+        ctl.controller.apply(poll: .success(state([10], busy: 70)), &m)
+        #expect(m.holderIndex == 0)
+    }
 }

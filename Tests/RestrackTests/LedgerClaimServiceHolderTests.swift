@@ -34,4 +34,34 @@ import TrackerCore
         let claim = try service.claim(S.pinned(), consumer: Consumer(name: "vm"), ttl: 600)
         #expect(claim.usage.pinnedCPUs == [3])
     }
+
+    /// An idle poll reuses the last state with the new load; a holder that
+    /// moved or a claim made between two polls is derived and shown at the
+    /// next one.
+    @Test func idlePollsDeriveOnceAndAChangeIsShownAtTheNextPoll() throws {
+        let dir = S.Dir()
+        defer { dir.cleanup() }
+        let book = try Ledger.open(path: dir.ledger)
+        nonisolated(unsafe) var cpus: CPUSet = [1]
+        nonisolated(unsafe) var busy = 10.0
+        let service = try LedgerClaimService(ledger: book, snapshot: { S.host() }, observeHost: { _, _, now in
+            busy += 1
+            return Observations(now: now, holders: [Holder(kind: .kernel, id: "pid:4121", name: "qemu-kvm", pid: 4121,
+                                                          comm: "qemu-kvm", cpus: cpus)],
+                                utilisation: Utilisation(hostBusyPct: busy))
+        })
+        _ = try service.state()
+        let idle = try service.state()
+        #expect(service.derivations == 1)
+        #expect(idle.utilisation?.hostBusyPct == 12)
+        #expect(idle.cpuHolders[1]?.id == "pid:4121")
+        cpus = [2]
+        let moved = try service.state()
+        #expect(service.derivations == 2)
+        #expect(moved.cpuHolders[2]?.id == "pid:4121" && moved.cpuHolders[1] == nil)
+        let claim = try service.claim(S.pinned(), consumer: Consumer(name: "vm"), ttl: 600)
+        let claimed = try service.state()
+        #expect(service.derivations == 3)
+        #expect(claimed.claims.map(\.id) == [claim.id])
+    }
 }

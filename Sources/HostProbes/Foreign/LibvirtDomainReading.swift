@@ -6,6 +6,9 @@ struct LibvirtDomainReading {
     var holder: Holder
     var findings: [Finding] = []
     var notVisible: [String] = []
+    /// The running QEMU's pid and its vCPU threads' affinities as read
+    /// (`LibvirtLiveness.threadAffinities`).
+    var threadAffinities: (pid: Int32, byThread: [Int32: CPUSet])?
 
     /// `domain`: the live one of a domstatus when there is one (what QEMU
     /// runs), else the definition; `runFile`: where the domstatus was read.
@@ -19,6 +22,7 @@ struct LibvirtDomainReading {
         var state = HolderState.defined
         var pid: Int32?, comm: String?, applied: [Int: CPUSet]?, threads: [Int: Int32]?, cgroup: String?
         var findings: [Finding] = [], notVisible: [String] = []
+        var affinities: (pid: Int32, byThread: [Int32: CPUSet])?
 
         if let status = domstatus, let runFile {
             let liveness = LibvirtLiveness.check(status, files: files)
@@ -41,6 +45,7 @@ struct LibvirtDomainReading {
                 comm = liveness.comm
                 applied = liveness.appliedPins
                 threads = status.vcpuThreads
+                affinities = (status.pid, liveness.threadAffinities)
                 findings += Self.vcpuDrift(domain, status, liveness.appliedPins, id: id, label: label)
                 if !resources.pages.isEmpty, let shown = hugePages(status.pid) {
                     findings += Self.pageDrift(resources, shown, pid: status.pid, id: id, label: label)
@@ -63,6 +68,7 @@ struct LibvirtDomainReading {
                 novaProject: domain.nova?.project, sources: sources.sorted()))
         self.findings = findings
         self.notVisible = notVisible
+        threadAffinities = affinities
     }
 
     /// A vCPU thread allowed on a CPU its `<vcpupin>` does not name.

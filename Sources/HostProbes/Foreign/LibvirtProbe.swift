@@ -150,6 +150,9 @@ public final class LibvirtProbe: @unchecked Sendable {
                 runFile: found.live.map { SafeText.strip($0.file) }, sources: sources, files: procFiles,
                 hugePages: hugePages, scopeExists: { [base] in Self.exists(base + "/" + $0) })
             reading.holders.append(one.holder)
+            if let (pid, byThread) = one.threadAffinities, !byThread.isEmpty {
+                reading.threadAffinities[pid, default: [:]].merge(byThread) { first, _ in first }
+            }
             reading.findings += one.findings
             reading.notVisible += one.notVisible
         }

@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import TrackerCore
 
 /// Leaf cgroups (v2), or cgroups none of whose children has a cpuset of
@@ -25,44 +28,71 @@ struct CgroupLeafScan {
     /// UTF-8, or past the limit.
     var skipped = 0
     var hitLimit = false
+    /// The tids of leaves read while their parent was open (as
+    /// `tasks(of:files:)` gives them, nil when unreadable); leaves not here
+    /// are read by path.
+    var tasks: [String: [Int32]?] = [:]
+
+    /// A cgroup waiting to be looked at.
+    private struct Pending {
+        var path: String
+        var eff: CPUSet
+        /// Its directory has no subdirectory (known from its link count),
+        /// so it need not be listed.
+        var childless: Bool
+    }
 
     init(cpusets: inout CgroupCPUSets, online: CPUSet, dedicated: CPUSet, limit: Int) {
         let files = cpusets.files
         guard let rootSet = cpusets.read("/") else { return }
         let baseline = rootSet.intersection(online)
-        var stack: [(path: String, eff: CPUSet)] = [("/", baseline)]
+        var stack = [Pending(path: "/", eff: baseline, childless: false)]
         var visited = 0
-        while let (path, eff) = stack.popLast() {
+        var buffer: [UInt8] = []
+        let euid = geteuid()
+        while let next = stack.popLast() {
             visited += 1
             if visited > limit {
                 hitLimit = true
                 skipped += stack.count + 1
                 break
             }
-            let children: [[UInt8]]
-            switch files.subdirectories(CgroupCPUSets.directory(path)) {
-            case .success(let names): children = names
-            case .failure(let failure):
-                if !failure.isGone { skipped += 1 }
-                continue
-            }
-            var withCpuset: [(path: String, eff: CPUSet)] = []
-            for raw in children {
-                guard let name = String(validating: raw, as: UTF8.self) else {
-                    skipped += 1
+            var withCpuset: [Pending] = []
+            if !next.childless {
+                let dir: CgroupDirectory
+                switch CgroupDirectory.open(CgroupCPUSets.directory(next.path), files: files, euid: euid) {
+                case .success(let opened): dir = opened
+                case .failure(let failure):
+                    if !failure.isGone { skipped += 1 }
                     continue
                 }
-                let child = path == "/" ? "/" + name : path + "/" + name
-                guard let own = cpusets.read(child) else { continue }
-                withCpuset.append((child, own.intersection(baseline)))
+                for raw in dir.subdirectories() {
+                    guard let name = String(validating: raw, as: UTF8.self) else {
+                        skipped += 1
+                        continue
+                    }
+                    let child = next.path == "/" ? "/" + name : next.path + "/" + name
+                    guard let own = cpusets.read(child, name: name, in: dir) else { continue }
+                    let eff = own.intersection(baseline)
+                    let childless = dir.childHasNoSubdirectories(name)
+                    // A leaf that will be listed: its tasks are read now,
+                    // through the open parent, for the holder check.
+                    if childless, eff != baseline, !eff.intersection(dedicated).isEmpty {
+                        tasks[child] = Self.tasks(name, in: dir, buffer: &buffer)
+                    }
+                    withCpuset.append(Pending(path: child, eff: eff, childless: childless))
+                }
+                dir.close()
             }
             // With no child carrying its own cpuset (the controller is not
             // enabled below: `systemctl set-property user.slice
             // AllowedCPUs=5`), every task below runs on this cgroup's CPUs,
             // so this is the deepest cgroup that explains the narrowing.
             if withCpuset.isEmpty {
-                let held = eff.intersection(dedicated)
-                if path != "/", eff != baseline, !held.isEmpty { leaves.append(Leaf(path: path, cpus: held)) }
+                let held = next.eff.intersection(dedicated)
+                if next.path != "/", next.eff != baseline, !held.isEmpty {
+                    leaves.append(Leaf(path: next.path, cpus: held))
+                }
                 continue
             }
             stack.append(contentsOf: withCpuset)
@@ -70,19 +100,33 @@ struct CgroupLeafScan {
         leaves.sort { $0.path < $1.path }
     }
 
-    /// The tids in a cgroup (`cgroup.threads`, else `cgroup.procs`), nil when
+    /// The tids in a leaf (`cgroup.threads`, else `cgroup.procs`), nil when
     /// neither can be read as a list of ids.
     static func tasks(of path: String, files: TaskFiles) -> [Int32]? {
         let dir = CgroupCPUSets.directory(path)
         for name in ["cgroup.threads", "cgroup.procs"] {
             guard case .success(let bytes) = files.contents(dir + "/" + name) else { continue }
-            var ids: [Int32] = []
-            for line in bytes.split(separator: 0x0A) {
-                guard let v = TaskStat.decimal(line), v > 0, v <= Int64(Int32.max) else { return nil }
-                ids.append(Int32(v))
-            }
-            return ids
+            return ids(bytes[...])
         }
         return nil
+    }
+
+    /// As `tasks(of:files:)` for the child `name` of an open directory.
+    private static func tasks(_ name: String, in dir: CgroupDirectory, buffer: inout [UInt8]) -> [Int32]? {
+        for file in ["/cgroup.threads", "/cgroup.procs"] {
+            guard case .success(let n) = dir.read(name + file, into: &buffer) else { continue }
+            return ids(buffer[0..<n])
+        }
+        return nil
+    }
+
+    /// One decimal id a line; nil when a line is anything else.
+    private static func ids(_ bytes: ArraySlice<UInt8>) -> [Int32]? {
+        var ids: [Int32] = []
+        for line in bytes.split(separator: 0x0A) {
+            guard let v = TaskStat.decimal(line), v > 0, v <= Int64(Int32.max) else { return nil }
+            ids.append(Int32(v))
+        }
+        return ids
     }
 }

@@ -60,7 +60,15 @@ public final class HostObserver: @unchecked Sendable {
         seen.deviceSpecConfigured = deviceSpecConfigured
         seen.utilisation = utilisation.next(snapshot: snapshot)
         seen.notVisible += utilisation.warnings
-        let scan = tasks.scan(snapshot: snapshot)
+        // The foreign owners are read first so the task scan can take the
+        // vCPU thread affinities the libvirt probe has just read; their
+        // holders still come after the kernel's and the devices'.
+        let readings = foreign.map { $0(snapshot) }
+        var known: [Int32: [Int32: CPUSet]] = [:]
+        for reading in readings {
+            known.merge(reading.threadAffinities) { mine, theirs in mine.merging(theirs) { first, _ in first } }
+        }
+        let scan = tasks.scan(snapshot: snapshot, known: known)
         seen.holders += scan.holders
         seen.notVisible += scan.notVisible
         seen.blindSpots += scan.blindSpots
@@ -69,8 +77,7 @@ public final class HostObserver: @unchecked Sendable {
         seen.holders += use.holders
         seen.notVisible += use.notVisible
         seen.countDefined = countDefined
-        for read in foreign {
-            let reading = read(snapshot)
+        for reading in readings {
             seen.holders += reading.holders
             seen.findings += reading.findings
             seen.notVisible += reading.notVisible

@@ -56,6 +56,14 @@ enum TaskAffinity {
     /// per thread, and this runs for each.
     static func fromStatus(_ bytes: [UInt8], count: Int, into buffer: inout Buffer) -> Bool {
         guard let range = bytes.withUnsafeBufferPointer({ statusValue($0, count: count) }) else { return false }
+        return cpulist(bytes, range, into: &buffer)
+    }
+
+    /// Fills `buffer` with the CPUs of the cpulist in `bytes[range]`
+    /// (blanks around it allowed); false when it is not a non-empty cpulist
+    /// of ids up to `CPUSet.maxCPUId`. What it accepts, `CPUSet(cpulist:)`
+    /// reads as the same set.
+    static func cpulist(_ bytes: [UInt8], _ range: Range<Int>, into buffer: inout Buffer) -> Bool {
         for i in 0..<buffer.words.count { buffer.words[i] = 0 }
         var i = range.lowerBound
         let end = range.upperBound

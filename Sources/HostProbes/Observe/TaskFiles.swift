@@ -1,4 +1,3 @@
-import BoundedFile
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -70,8 +69,7 @@ struct TaskFiles: Sendable {
     /// for each) and returns the number of bytes read, at most `maxBytes`.
     func read(_ relative: String, into buffer: inout [UInt8]) -> Result<Int, Failure> {
         if let e = fault?(relative) { return .failure(.errno(e)) }
-        let result = BoundedFileReader(limit: maxBytes).readCounted(path(relative), into: &buffer, overflow: .truncate)
-        return result.mapError { refusal in refusal.errno.map { .errno($0) } ?? .notRegular }
+        return path(relative).withCString { TaskFileRead.read($0, relativeTo: AT_FDCWD, limit: maxBytes, into: &buffer) }
     }
 
     /// True when the path exists (lstat: a dangling link counts).

@@ -52,6 +52,15 @@ struct TaskScanState {
         }
     }
 
+    /// As `capturedCandidate`, for a thread whose `status` another probe
+    /// has just read.
+    mutating func knownCandidate(_ allowed: CPUSet) -> CPUSet? {
+        let words = CPUWords(allowed).words
+        for i in 0..<buffer.words.count { buffer.words[i] = i < words.count ? words[i] : 0 }
+        if words.count > buffer.words.count { buffer.words += words[buffer.words.count...] }
+        return candidate()
+    }
+
     /// The mask in `buffer` ∩ online, when narrower than online and
     /// touching a dedicated CPU; judged on words, built into a set only
     /// for the few that are.
@@ -64,8 +73,10 @@ struct TaskScanState {
 
     /// True when the cgroup has tasks and each belongs to a process
     /// holder that already holds every CPU of the cgroup.
-    func coversCgroup(_ leaf: CgroupLeafScan.Leaf) -> Bool {
-        guard let tids = CgroupLeafScan.tasks(of: leaf.path, files: cpusets.files), !tids.isEmpty else { return false }
+    /// `known`: the leaf's tids as the walk read them, when it did.
+    func coversCgroup(_ leaf: CgroupLeafScan.Leaf, known: [Int32]?? = nil) -> Bool {
+        let listed = known ?? CgroupLeafScan.tasks(of: leaf.path, files: cpusets.files)
+        guard let tids = listed, !tids.isEmpty else { return false }
         return tids.allSatisfy { tid in
             guard let pid = holderOfTask[tid], let holder = processHolders[pid] else { return false }
             return leaf.cpus.isSubset(of: holder.cpus)

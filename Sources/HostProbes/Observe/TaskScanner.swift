@@ -56,7 +56,10 @@ struct TaskScanner: Sendable {
         var blindSpots: [String] = []
     }
 
-    func scan(snapshot: HostSnapshot) -> Scan {
+    /// `known`: pid → tid → allowed CPUs read this poll by another probe
+    /// from the same `status` files (libvirt's vCPU threads); on a captured
+    /// root those threads are judged by it instead of being read again.
+    func scan(snapshot: HostSnapshot, known: [Int32: [Int32: CPUSet]] = [:]) -> Scan {
         var dedicated = CPUSet()
         for cell in snapshot.cells { dedicated.formUnion(cell.pcpus) }
         guard !dedicated.isEmpty else { return Scan() }
@@ -79,7 +82,7 @@ struct TaskScanner: Sendable {
                     state.tally.tasksPastLimit = (taskLimit, pids.count - index)
                     break
                 }
-                scanProcess(pid, &state)
+                scanProcess(pid, known: known[pid], &state)
             }
         case .failure(let failure):
             // A captured root without proc/ is a topology-only capture (as
@@ -93,7 +96,7 @@ struct TaskScanner: Sendable {
         let leaves = CgroupLeafScan(cpusets: &state.cpusets, online: online, dedicated: dedicated, limit: cgroupLimit)
         state.tally.cgroupsSkipped = leaves.skipped
         if leaves.hitLimit { state.tally.cgroupsPastLimit = cgroupLimit }
-        for leaf in leaves.leaves where !state.coversCgroup(leaf) {
+        for leaf in leaves.leaves where !state.coversCgroup(leaf, known: leaves.tasks[leaf.path]) {
             let path = SafeText.escape(leaf.path)
             let name = leaf.path.split(separator: "/").last.map { SafeText.escape(String($0)) } ?? path
             holders.append(Holder(kind: .kernel, id: "cgroup:" + path, name: name, cgroup: path, cpus: leaf.cpus))
@@ -126,7 +129,7 @@ struct TaskScanner: Sendable {
 
     /// One process: its threads' affinities first (cheap), then, only when
     /// one is narrowed onto a dedicated CPU, its `stat` and `cgroup`.
-    private func scanProcess(_ pid: Int32, _ state: inout TaskScanState) {
+    private func scanProcess(_ pid: Int32, known: [Int32: CPUSet]?, _ state: inout TaskScanState) {
         let dir = "proc/\(pid)"
         let tids: [Int32]
         var statusOfProcess = false
@@ -150,6 +153,10 @@ struct TaskScanner: Sendable {
             state.tasksSeen += 1
             if files.isLive {
                 if let allowed = state.liveCandidate(tid) { candidates.append((tid, allowed)) }
+                continue
+            }
+            if !statusOfProcess, let allowed = known?[tid] {
+                if let narrowed = state.knownCandidate(allowed) { candidates.append((tid, narrowed)) }
                 continue
             }
             let path = statusOfProcess ? dir + "/status" : "\(dir)/task/\(tid)/status"
