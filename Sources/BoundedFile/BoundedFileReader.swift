@@ -139,7 +139,8 @@ public struct BoundedFileReader: Sendable {
         // Each read lands in a scratch buffer and only what arrived is
         // appended: zero-filling a page-sized array before every read cost
         // more than the read of a small sysfs or proc file itself.
-        let chunk = Swift.max(1, Swift.min(cap, Swift.max(4096, sizeHint + 1), 1 << 16))
+        // sizeHint is st_size (a sparse file can say Int.max): never added to.
+        let chunk = Swift.max(1, Swift.min(cap, Swift.max(4096, sizeHint < (1 << 16) ? sizeHint + 1 : 1 << 16), 1 << 16))
         return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: chunk) { scratch -> Result<Int, Refusal> in
             guard let base = scratch.baseAddress else { return .failure(Refusal(.unreadable("no buffer"), errno: nil)) }
             var used = 0

@@ -1,10 +1,21 @@
 #include "CCurlShim.h"
 #include <pthread.h>
+#include <signal.h>
 
 static pthread_once_t global_once = PTHREAD_ONCE_INIT;
 static CURLcode global_result = CURLE_FAILED_INIT;
 
-static void global_init(void) { global_result = curl_global_init(CURL_GLOBAL_DEFAULT); }
+static void global_init(void) {
+    global_result = curl_global_init(CURL_GLOBAL_DEFAULT);
+    /* Handles set CURLOPT_NOSIGNAL (threads), so libcurl no longer ignores
+       SIGPIPE around its writes, and OpenSSL can raise it on a connection the
+       server closed: a sync would die with no message. Ignored unless the
+       process already handles it. */
+    struct sigaction old;
+    if (sigaction(SIGPIPE, NULL, &old) == 0 && old.sa_handler == SIG_DFL) {
+        signal(SIGPIPE, SIG_IGN);
+    }
+}
 
 CURLcode restrack_curl_global_init(void) {
     pthread_once(&global_once, global_init);

@@ -166,7 +166,7 @@ public final class PlacementClient: @unchecked Sendable {
         case CURLE_COULDNT_RESOLVE_HOST, CURLE_COULDNT_RESOLVE_PROXY:
             return .unreachable(url: url, detail: "host not found")
         case CURLE_URL_MALFORMAT, CURLE_UNSUPPORTED_PROTOCOL:
-            return .refused("--url \(url) with path \(path) is not an http:// or https:// URL (\(said))")
+            return .refused("--url \(url) with path \(path) is not a URL restrack can send to (\(said)); check --url")
         case CURLE_GOT_NOTHING, CURLE_SEND_ERROR, CURLE_RECV_ERROR, CURLE_PARTIAL_FILE:
             return .unreachable(url: url, detail: "connection lost: \(said)")
         case CURLE_SSL_CONNECT_ERROR, CURLE_PEER_FAILED_VERIFICATION, CURLE_SSL_CERTPROBLEM, CURLE_SSL_CIPHER,

@@ -117,6 +117,24 @@ import Testing
         #expect(buffer == Array("Name:".utf8))
     }
 
+    /// A captured root on tmpfs can hold a sparse file that says it is
+    /// Int64.max bytes long: its size is a hint, never added to.
+    @Test func aFileThatSaysItIsInt64MaxIsReadToTheLimit() throws {
+        let shm = "/dev/shm/restrack-huge-\(UUID().uuidString)"
+        #expect(FileManager.default.createFile(atPath: shm, contents: Data("Name:\tqemu\n".utf8)))
+        defer { try? FileManager.default.removeItem(atPath: shm) }
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: shm))
+        try handle.truncate(atOffset: UInt64(Int64.max))
+        try handle.close()
+        var buffer: [UInt8] = []
+        #expect(BoundedFileReader().readCounted(shm, into: &buffer, limit: 11, overflow: .truncate) == .success(11))
+        #expect(buffer == Array("Name:\tqemu\n".utf8))
+        #expect(BoundedFileReader(limit: 64).read(shm) == .failure(.tooLarge(limit: 64)))
+        let result = shm.withCString { TaskFileRead.read($0, relativeTo: AT_FDCWD, limit: 11, into: &buffer) }
+        #expect(result == .success(11))
+        #expect(buffer == Array("Name:\tqemu\n".utf8))
+    }
+
     @Test func theBufferIsReusedAndHoldsOnlyTheLatestFile() throws {
         defer { cleanup() }
         try Data(repeating: 0x42, count: 9000).write(to: URL(fileURLWithPath: dir + "/long"))

@@ -22,7 +22,9 @@ enum TaskFileRead {
         guard fstat(fd, &st) == 0 else { return .failure(.errno(errno)) }
         guard st.st_mode & S_IFMT == S_IFREG else { return .failure(.notRegular) }
         let size = Int(st.st_size)
-        let chunk = max(1, min(limit, max(4096, size + 1), 1 << 16))
+        // st_size is the file's word (a sparse file in a captured root can
+        // say Int.max): never added to.
+        let chunk = max(1, min(limit, max(4096, size < (1 << 16) ? size + 1 : 1 << 16), 1 << 16))
         return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: chunk) { scratch -> Result<Int, TaskFiles.Failure> in
             guard let base = scratch.baseAddress else { return .failure(.errno(ENOMEM)) }
             var used = 0

@@ -60,12 +60,18 @@ struct VFIOUserScan: Sendable {
         defer { if cache != nil { entries = kept } }
         // Every process's files are reached from one open `proc`, so the
         // kernel walks the root's path once per scan, not once per file.
-        guard let proc = files.openDirectory(Array("proc".utf8)),
-              let pids = pids(in: proc, files: files) else {
-            result.notes.append("\(files.display(Array("proc".utf8))) cannot be listed: processes holding VFIO groups are not seen")
+        let unlisted = "\(files.display(Array("proc".utf8))) cannot be listed: processes holding VFIO groups are not seen"
+        guard let proc = files.openDirectory(Array("proc".utf8)) else {
+            result.notes.append(unlisted)
             return result
         }
+        // Closed however the scan ends: a listing that fails (EMFILE) must
+        // not leave `proc` open for every later poll to trip over.
         defer { close(proc) }
+        guard let pids = pids(in: proc, files: files) else {
+            result.notes.append(unlisted)
+            return result
+        }
         if pids.count > maxProcesses {
             result.notes.append("\(files.display(Array("proc".utf8))) has more than \(maxProcesses) processes: "
                                 + "only the first \(maxProcesses) were looked at for VFIO groups")

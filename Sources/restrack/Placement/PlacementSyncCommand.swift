@@ -83,7 +83,11 @@ struct PlacementSyncCommand: ParsableCommand {
         // What others hold as the fitter sees it: a claim owner's own
         // pinned threads are its claim's use, a shut-off domain holds only
         // with --count-defined, unexplained hugepages are `outside`'s.
-        let holding = ClaimStateDerivation.derive(snapshot: snapshot, claims: live, observations: seen).live?.holding ?? []
+        guard let view = ClaimStateDerivation.derive(snapshot: snapshot, claims: live, observations: seen).live else {
+            // Publishing nothing as reserved would show others' use as free.
+            throw CLIFailure.refused("what other owners hold on this host could not be worked out, so nothing was published")
+        }
+        let holding = view.holding
         let inputs = SyncInputs(name: rootName, snapshot: snapshot, claims: live, holders: holding,
                                 knownClaimIDs: known,
                                 resourceClasses: try Self.configuredClasses(configPath: source.configPath, snapshot: snapshot))
