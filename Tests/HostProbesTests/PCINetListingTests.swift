@@ -14,17 +14,7 @@ import TrackerCore
 /// directory's mtime alone when an entry comes or goes, so the changes
 /// below put `net/`'s mtime back: only the count or the names tell.
 @Suite struct PCINetListingTests {
-    private let vf = "0000:60:02.0"
-
-    private func vfDir(_ tree: FixtureTree) -> String {
-        tree.root + "/sys/devices/pci0000:5d/0000:5d:02.0/0000:5e:00.0/0000:5f:03.0/" + vf
-    }
-
-    private func rebind(_ dir: String, to driver: String) throws {
-        try FileManager.default.removeItem(atPath: dir + "/driver")
-        try FileManager.default.createSymbolicLink(atPath: dir + "/driver",
-                                                   withDestinationPath: "../../../../../../bus/pci/drivers/\(driver)")
-    }
+    private let vf = SRIOVTreeEdits.vf
 
     private struct Poller {
         let loader: SnapshotLoader
@@ -66,9 +56,9 @@ import TrackerCore
     @Test func aVFReboundFromVFIOToANetDriverShowsItsNetdevOnTheNextPoll() throws {
         let tree = try FixtureTree.scripted("make-sriov-tree.sh")
         defer { tree.remove() }
-        let dir = vfDir(tree)
+        let dir = SRIOVTreeEdits.vfDir(tree)
         // Given to a guest before the first poll: vfio-pci, no netdev.
-        try rebind(dir, to: "vfio-pci")
+        try SRIOVTreeEdits.rebind(dir, to: "vfio-pci")
         try FileManager.default.removeItem(atPath: dir + "/net")
         let poller = Poller(tree, vf: vf)
         for _ in 0..<3 {
@@ -79,7 +69,7 @@ import TrackerCore
         }
 
         // Back to the host: the driver link changes and net/ appears.
-        try rebind(dir, to: "iavf")
+        try SRIOVTreeEdits.rebind(dir, to: "iavf")
         try addInterface(dir + "/net", "eth7", flags: "0x1003\n")
         let back = try poller.poll()
         #expect(back.device?.driver == "iavf")
@@ -96,7 +86,7 @@ import TrackerCore
         defer { tree.remove() }
         // The script leaves 0000:60:02.3 unbound with its net/ in place.
         #expect(try tree.snapshot().device("0000:60:02.3")?.netInterfaces == nil)
-        try rebind(vfDir(tree), to: "vfio-pci")
+        try SRIOVTreeEdits.rebind(SRIOVTreeEdits.vfDir(tree), to: "vfio-pci")
         let poller = Poller(tree, vf: vf)
         for _ in 0..<3 {
             let snapshot = try poller.loader.load()
@@ -111,7 +101,7 @@ import TrackerCore
     @Test func anInterfaceAddedUnderAKeptListingIsInTheNextPoll() throws {
         let tree = try FixtureTree.scripted("make-sriov-tree.sh")
         defer { tree.remove() }
-        let net = vfDir(tree) + "/net"
+        let net = SRIOVTreeEdits.vfDir(tree) + "/net"
         try "0x1002\n".write(toFile: net + "/enp96s0f0v0/flags", atomically: false, encoding: .utf8)
         let poller = Poller(tree, vf: vf)
         for _ in 0..<3 {
@@ -128,7 +118,7 @@ import TrackerCore
     @Test func aRenamedInterfaceUnderAKeptListingIsReadAgain() throws {
         let tree = try FixtureTree.scripted("make-sriov-tree.sh")
         defer { tree.remove() }
-        let net = vfDir(tree) + "/net"
+        let net = SRIOVTreeEdits.vfDir(tree) + "/net"
         let poller = Poller(tree, vf: vf)
         for _ in 0..<3 { #expect(try poller.poll().device?.netInterfaces == ["enp96s0f0v0"]) }
         // Same count, same mtime: only the kept name's missing flags tell.
@@ -142,7 +132,7 @@ import TrackerCore
     @Test func anInterfaceRemovedUnderAKeptListingIsGoneFromTheNextPoll() throws {
         let tree = try FixtureTree.scripted("make-sriov-tree.sh")
         defer { tree.remove() }
-        let net = vfDir(tree) + "/net"
+        let net = SRIOVTreeEdits.vfDir(tree) + "/net"
         try "0x1002\n".write(toFile: net + "/enp96s0f0v0/flags", atomically: false, encoding: .utf8)
         try addInterface(net, "eth9", flags: "0x1003\n")
         let poller = Poller(tree, vf: vf)
@@ -161,7 +151,7 @@ import TrackerCore
     @Test func flagsChangedUnderAKeptListingShowOnTheNextPoll() throws {
         let tree = try FixtureTree.scripted("make-sriov-tree.sh")
         defer { tree.remove() }
-        let flags = vfDir(tree) + "/net/enp96s0f0v0/flags"
+        let flags = SRIOVTreeEdits.vfDir(tree) + "/net/enp96s0f0v0/flags"
         try "0x1002\n".write(toFile: flags, atomically: false, encoding: .utf8)
         let poller = Poller(tree, vf: vf)
         for _ in 0..<3 { #expect(try poller.poll().use?.netdevUp == false) }

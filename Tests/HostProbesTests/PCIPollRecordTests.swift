@@ -9,17 +9,7 @@ import TrackerCore
 /// changes under the dashboard, and check the record is only used for the
 /// loader's own, fresh device list.
 @Suite struct PCIPollRecordTests {
-    private let vf = "0000:60:02.0"
-
-    private func vfDir(_ tree: FixtureTree) -> String {
-        tree.root + "/sys/devices/pci0000:5d/0000:5d:02.0/0000:5e:00.0/0000:5f:03.0/" + vf
-    }
-
-    private func rebind(_ dir: String, to driver: String) throws {
-        try FileManager.default.removeItem(atPath: dir + "/driver")
-        try FileManager.default.createSymbolicLink(atPath: dir + "/driver",
-                                                   withDestinationPath: "../../../../../../bus/pci/drivers/\(driver)")
-    }
+    private let vf = SRIOVTreeEdits.vf
 
     @Test func aRebindAndInterfacesChangedBetweenPollsShowOnTheNextPoll() throws {
         let tree = try FixtureTree.scripted("make-sriov-tree.sh")
@@ -30,7 +20,7 @@ import TrackerCore
             let snapshot = try loader.load()
             return observer.observe(snapshot: snapshot, claims: [], now: 0, deviceSpecConfigured: false).devices[vf]
         }
-        let dir = vfDir(tree)
+        let dir = SRIOVTreeEdits.vfDir(tree)
         try "0x1003\n".write(toFile: dir + "/net/enp96s0f0v0/flags", atomically: false, encoding: .utf8)
         let first = try #require(try poll())
         #expect(first.driver == "iavf")
@@ -38,7 +28,7 @@ import TrackerCore
         #expect(first.hostReason == "network interface enp96s0f0v0 is up")
 
         // Given to a guest: bound to vfio-pci, its netdev gone.
-        try rebind(dir, to: "vfio-pci")
+        try SRIOVTreeEdits.rebind(dir, to: "vfio-pci")
         try FileManager.default.removeItem(atPath: dir + "/net/enp96s0f0v0")
         let given = try #require(try poll())
         #expect(given.driver == "vfio-pci")
@@ -47,7 +37,7 @@ import TrackerCore
 
         // Back to the host under a new name, down, then brought up: the
         // name comes from the poll's listing, the state from flags read now.
-        try rebind(dir, to: "iavf")
+        try SRIOVTreeEdits.rebind(dir, to: "iavf")
         try FileManager.default.createDirectory(atPath: dir + "/net/eth9", withIntermediateDirectories: true)
         try "0x1002\n".write(toFile: dir + "/net/eth9/flags", atomically: false, encoding: .utf8)
         let back = try #require(try poll())
@@ -90,7 +80,7 @@ import TrackerCore
         defer { tree.remove() }
         let loader = SnapshotLoader(hostFile: nil, probe: ProbeOptions(sysfsRoot: tree.root, pciIDsPath: FixtureTree.pciIDs))
         let observer = HostObserver(root: tree.root, foreign: [], pciRecord: loader.pciRecord)
-        let flags = vfDir(tree) + "/net/enp96s0f0v0/flags"
+        let flags = SRIOVTreeEdits.vfDir(tree) + "/net/enp96s0f0v0/flags"
         try "0x1002\n".write(toFile: flags, atomically: false, encoding: .utf8)
         _ = try loader.load()
         // The second load is served from kept facts, so it reads the flags.
@@ -115,7 +105,7 @@ import TrackerCore
         defer { tree.remove() }
         let loader = SnapshotLoader(hostFile: nil, probe: ProbeOptions(sysfsRoot: tree.root, pciIDsPath: FixtureTree.pciIDs))
         let probe = DeviceUseProbe(root: tree.root, pciRecord: loader.pciRecord)
-        let base = (vfDir(tree) as NSString).deletingLastPathComponent
+        let base = (SRIOVTreeEdits.vfDir(tree) as NSString).deletingLastPathComponent
         try "garbage\n".write(toFile: base + "/0000:60:02.0/net/enp96s0f0v0/flags", atomically: false, encoding: .utf8)
         try "up\n".write(toFile: base + "/0000:60:02.0/net/enp96s0f0v0/operstate", atomically: false, encoding: .utf8)
         #expect(mkfifo(base + "/0000:60:02.1/net/enp96s0f0v1/flags", 0o600) == 0)
