@@ -34,8 +34,19 @@ struct BlockDeviceScan: Sendable {
 
     /// The disks of the controllers in `wanted`.
     static func scan(_ files: DeviceUseFiles, mounts: MountTable, wanted: Set<String>) -> BlockDeviceScan {
+        scan(files, names: list(files), mounts: mounts, wanted: wanted)
+    }
+
+    /// `sys/block`'s entries, or nil when it cannot be listed.
+    static func list(_ files: DeviceUseFiles) -> [[UInt8]]? {
+        files.list(blockDir, limit: maxDisks)
+    }
+
+    /// As `scan(_:mounts:wanted:)`, with `sys/block` already listed.
+    static func scan(_ files: DeviceUseFiles, names: [[UInt8]]?, mounts: MountTable,
+                     wanted: Set<String>) -> BlockDeviceScan {
         var result = BlockDeviceScan()
-        guard let names = files.list(blockDir, limit: maxDisks) else {
+        guard let names else {
             if files.exists(blockDir) || files.isLive {
                 result.unreadable = "\(files.display(Array(blockDir.utf8))) cannot be listed"
             }

@@ -256,6 +256,20 @@ struct DeviceUseFiles: Sendable {
         return PCIDirIdentity(st)
     }
 
+    /// `stat` of what the path names (links followed), or nil.
+    func status(_ relative: [UInt8]) -> stat? {
+        var st = stat()
+        guard withCPath(relative, { stat($0, &st) }) == 0 else { return nil }
+        return st
+    }
+
+    /// The file at `relative` opened read-only, non-blocking and
+    /// close-on-exec, or nil. The caller closes it.
+    func openReadOnly(_ relative: [UInt8]) -> Int32? {
+        let fd = withCPath(relative) { open($0, O_RDONLY | O_NONBLOCK | O_CLOEXEC) }
+        return fd >= 0 ? fd : nil
+    }
+
     /// True when the path exists at all (lstat: a dangling link counts).
     func exists(_ relative: [UInt8]) -> Bool {
         var st = stat()

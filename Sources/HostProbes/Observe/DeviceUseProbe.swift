@@ -1,6 +1,8 @@
 import TrackerCore
 
-/// What the host shows of each PCI device's use, read on every poll: bound
+/// What the host shows of each PCI device's use, read on every poll (the
+/// mount table and the disks behind controllers only when they changed,
+/// see `MountTableCache`): bound
 /// driver, network interfaces up or addressed, the processes holding its
 /// VFIO group open, and whether the device backs the host. Host-owned, with
 /// the sentence an operator reads in `DeviceUse.hostReason`:
@@ -26,15 +28,18 @@ struct DeviceUseProbe: Sendable {
     let vfioCache: VFIOScanCache
     /// Devices' IOMMU groups between polls, where a root has no group directories.
     let groupCache: IOMMUGroupCache
+    /// The mount table and block-device scan between polls.
+    let mountCache: MountTableCache
 
     /// The loader's read of the same poll, when the observer has one.
     let pciRecord: PCIPollRecord?
 
     init(root: String?, vfioCache: VFIOScanCache = VFIOScanCache(), groupCache: IOMMUGroupCache = IOMMUGroupCache(),
-         pciRecord: PCIPollRecord? = nil) {
+         mountCache: MountTableCache = MountTableCache(), pciRecord: PCIPollRecord? = nil) {
         self.root = root
         self.vfioCache = vfioCache
         self.groupCache = groupCache
+        self.mountCache = mountCache
         self.pciRecord = pciRecord
     }
 
@@ -53,10 +58,10 @@ struct DeviceUseProbe: Sendable {
         var result = Result()
         result.devices.reserveCapacity(snapshot.pciDevices.count)
         var notes: [String] = []
-        let mounts = MountTable.read(files, notes: &notes)
+        let mounts = mountCache.read(files, notes: &notes).table
         let addresses = InterfaceAddresses.read(files, notes: &notes)
         let wanted = Set(snapshot.pciDevices.map(\.address))
-        let blocks = BlockDeviceScan.scan(files, mounts: mounts, wanted: wanted)
+        let blocks = mountCache.blocks(files, mounts: mounts, wanted: wanted)
 
         // When the snapshot is the loader's own fresh read, its devices'
         // drivers and interface names are this poll's, and the record has

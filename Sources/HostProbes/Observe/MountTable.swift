@@ -17,6 +17,9 @@ struct MountTable: Sendable {
     /// Why, when not readable; said only when some disk needed it (a
     /// captured root without `proc/` has no disks to judge either).
     var problem: String?
+    /// Read from `proc/self/mountinfo` (not the `proc/mounts` fallback):
+    /// only such a table is kept between polls, as only its file is watched.
+    var fromMountinfo = false
 
     static let mountinfo = "proc/self/mountinfo"
     static let mounts = "proc/mounts"
@@ -24,10 +27,19 @@ struct MountTable: Sendable {
 
     /// Reads the tables; problems are appended to `notes` as sentences.
     static func read(_ files: DeviceUseFiles, notes: inout [String]) -> MountTable {
+        var table = readMounts(files)
+        table.readSwaps(files, notes: &notes)
+        return table
+    }
+
+    /// The mount part alone (`proc/self/mountinfo`, else `proc/mounts`),
+    /// without swaps; a problem is kept in `problem`, not said.
+    static func readMounts(_ files: DeviceUseFiles) -> MountTable {
         var table = MountTable()
         switch files.bytes(mountinfo, limit: 16 << 20) {
         case .success(let bytes):
             table.readable = true
+            table.fromMountinfo = true
             for line in bytes.split(separator: UInt8(ascii: "\n")) { table.addMountinfo(Array(line)) }
         case .failure(let why):
             switch files.bytes(mounts, limit: 16 << 20) {
@@ -40,20 +52,26 @@ struct MountTable: Sendable {
                     + "known, so every disk controller with disks is taken as used by the host"
             }
         }
-        switch files.bytes(swapsFile, limit: 4 << 20) {
+        return table
+    }
+
+    /// Replaces `swaps` with `proc/swaps` as it is now (`swapon` moves no
+    /// mount, so it is read on every poll); problems go to `notes`.
+    mutating func readSwaps(_ files: DeviceUseFiles, notes: inout [String]) {
+        swaps = []
+        switch files.bytes(Self.swapsFile, limit: 4 << 20) {
         case .success(let bytes):
             // The first line is the header; the first field is the path,
             // escaped like a mount point.
             for line in bytes.split(separator: UInt8(ascii: "\n")).dropFirst() {
                 guard let first = Self.fields(Array(line)).first, first.starts(with: Array("/dev/".utf8)) else { continue }
-                table.swaps.insert(SafeText.decode(Self.unescape(first)))
+                swaps.insert(SafeText.decode(Self.unescape(first)))
             }
         case .failure(.missing):
             break
         case .failure(let why):
-            notes.append("\(files.display(Array(swapsFile.utf8))) \(why.words): swap on disks is not seen")
+            notes.append("\(files.display(Array(Self.swapsFile.utf8))) \(why.words): swap on disks is not seen")
         }
-        return table
     }
 
     /// `ID PARENT MAJ:MIN ROOT MOUNTPOINT OPTIONS [OPTIONAL…] - FSTYPE SOURCE SUPEROPTIONS`;
