@@ -69,6 +69,31 @@ import Glibc
         #expect(probe.observe(snapshot: s).devices["0000:00:02.0"]?.hostReason == "disk controller of vda, vda1 is swap")
     }
 
+    /// A disk that joins a mounted dm device changes no name under
+    /// `sys/block` and no mount: the kept scan sees it at its refresh.
+    @Test func aHolderAddedToAnExistingDiskIsSeenAtTheScansRefresh() throws {
+        let t = try B()
+        defer { t.remove() }
+        let s = try Self.virtio(t)
+        try t.disk("vdb", under: "pci0000:00/0000:00:03.0/virtio2/block", dev: "254:16")
+        try t.mkdir("sys/devices/virtual/block/dm-0/dm")
+        try t.write("sys/devices/virtual/block/dm-0/dev", "253:0\n")
+        try t.write("sys/devices/virtual/block/dm-0/dm/name", "vg-home\n")
+        try t.link("sys/block/dm-0", to: "../devices/virtual/block/dm-0")
+        try t.write("proc/self/mountinfo", Self.procLine + "40 27 253:0 / /home rw - xfs /dev/mapper/vg-home rw\n")
+        let kept = DeviceUseProbe(root: t.path, mountCache: MountTableCache(blockRefreshAfter: 3600))
+        let eager = DeviceUseProbe(root: t.path, mountCache: MountTableCache(blockRefreshAfter: 0))
+        #expect(kept.observe(snapshot: s).devices["0000:00:03.0"]?.hostReason == nil)
+        #expect(eager.observe(snapshot: s).devices["0000:00:03.0"]?.hostReason == nil)
+
+        try t.mkdir("sys/devices/pci0000:00/0000:00:03.0/virtio2/block/vdb/holders")
+        try t.link("sys/devices/pci0000:00/0000:00:03.0/virtio2/block/vdb/holders/dm-0", to: "../../dm-0")
+        let held = "disk controller of vdb, via dm-0 (vg-home) mounted at /home"
+        #expect(eager.observe(snapshot: s).devices["0000:00:03.0"]?.hostReason == held)
+        // Within the hour the kept scan is reused: the bound is the refresh.
+        #expect(kept.observe(snapshot: s).devices["0000:00:03.0"]?.hostReason == nil)
+    }
+
     /// The same table as a fresh read gives, by device and by source.
     static func sameTable(_ a: MountTable, _ b: MountTable) -> Bool {
         a.byDevice == b.byDevice && a.bySource == b.bySource && a.swaps == b.swaps && a.readable == b.readable

@@ -23,8 +23,11 @@ import Darwin
 ///
 /// The block-device scan is run again when the table was re-read, the swap
 /// areas or the wanted controllers differ, or the names under `sys/block`
-/// differ (a disk, dm or md device added or removed); else its last result
-/// is reused. A one-shot command builds a new observer and reads everything.
+/// differ (a disk, dm or md device added or removed), and at least every
+/// `blockRefreshAfter` seconds; else its last result is reused. The refresh
+/// bounds what no signal here shows: a disk that joins an existing md array
+/// or dm table gets a holder without any name under `sys/block` changing.
+/// A one-shot command builds a new observer and reads everything.
 final class MountTableCache: Sendable {
     /// What the watch on the mount table says since the last look.
     enum Signal: Sendable, Equatable {
@@ -67,14 +70,17 @@ final class MountTableCache: Sendable {
         /// Counts the tables read, so the block scan knows its input moved.
         var generation = 0
         var mountinfoReads = 0
-        var blocks: (key: BlockKey, scan: BlockDeviceScan)?
+        var blocks: (key: BlockKey, scan: BlockDeviceScan, at: Double)?
     }
 
     private let state = Mutex(State())
     /// Polls the live watch; replaced by tests to inject a kernel event.
     private let pollWatch: @Sendable (Int32) -> Signal
+    let blockRefreshAfter: Double
 
-    init(pollWatch: @escaping @Sendable (Int32) -> Signal = MountTableCache.pollOnce) {
+    init(blockRefreshAfter: Double = 30,
+         pollWatch: @escaping @Sendable (Int32) -> Signal = MountTableCache.pollOnce) {
+        self.blockRefreshAfter = blockRefreshAfter
         self.pollWatch = pollWatch
     }
 
@@ -146,9 +152,14 @@ final class MountTableCache: Sendable {
                 return BlockDeviceScan.scan(files, names: nil, mounts: mounts, wanted: wanted)
             }
             let key = BlockKey(generation: s.generation, swaps: mounts.swaps, wanted: wanted, names: names)
-            if let kept = s.blocks, kept.key == key, s.table != nil { return kept.scan }
+            var now = timespec()
+            clock_gettime(CLOCK_MONOTONIC, &now)
+            let at = Double(now.tv_sec) + Double(now.tv_nsec) / 1e9
+            if let kept = s.blocks, kept.key == key, s.table != nil, at - kept.at < blockRefreshAfter {
+                return kept.scan
+            }
             let scan = BlockDeviceScan.scan(files, names: names, mounts: mounts, wanted: wanted)
-            s.blocks = s.table != nil ? (key, scan) : nil
+            s.blocks = s.table != nil ? (key, scan, at) : nil
             return scan
         }
     }
