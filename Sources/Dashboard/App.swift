@@ -22,6 +22,8 @@ public final class App {
     /// when only the clock moved (the idle case).
     var lastCanvas: Canvas?
     var lastModel: DashboardModel?
+    /// The clock `lastCanvas` shows.
+    var lastClock: String?
     /// Writes handed to the worker and not finished, with when (monotonic).
     var pendingWrites: [(write: LedgerWrite, since: Double)] = []
     var pollInFlight = false
@@ -221,13 +223,14 @@ public final class App {
         // reference, so a tick overwrites it instead of copying every cell.
         var last = lastCanvas.take() ?? Canvas(width: 0, height: 0)
         let drawn: Canvas
-        if unchanged, last.width == w, last.height == h, Screen.tick(model, into: &last, glyphs: glyphs) {
+        if unchanged, last.width == w, last.height == h, Screen.tick(model, into: &last, shownClock: lastClock, glyphs: glyphs) {
             drawn = last
         } else {
             drawn = Screen.render(model, width: w, height: h, glyphs: glyphs)
         }
         terminal.draw(drawn)
         lastCanvas = drawn
+        lastClock = model.clock
         lastModel = key
     }
 

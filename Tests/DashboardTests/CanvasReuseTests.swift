@@ -40,7 +40,8 @@ import TrackerCore
         }
     }
 
-    @Test func tickInPlaceDrawsWhatAFreshRenderDraws() {
+    @Test(arguments: [nil, "12:00:00"])
+    func tickInPlaceDrawsWhatAFreshRenderDraws(shownClock: String?) {
         let claims = [Fixtures.claim("c-1", consumer: "vm-a", cpus: [2, 3], age: 50),
                       Fixtures.claim("c-2", consumer: "vm-b", age: 3_500)]
         var m = Fixtures.model(Fixtures.smallHost(), claims: claims)
@@ -50,12 +51,33 @@ import TrackerCore
             // A minute and a half later: ages and the clock move, nothing else.
             m.now = Fixtures.now + 90
             m.clock = "12:01:30"
-            #expect(Screen.tick(m, into: &frame, glyphs: glyphs))
+            #expect(Screen.tick(m, into: &frame, shownClock: shownClock, glyphs: glyphs))
             #expect(frame.cells == Fixtures.render(m, glyphs: glyphs).cells)
+            #expect(frame.line(0).hasSuffix("12:01:30"))
             #expect(frame.text != kept.text, "the ages should have moved")
             m.now = Fixtures.now
             m.clock = "12:00:00"
         }
+    }
+
+    /// A clock of another width moves where the header's segments end, so
+    /// the whole header is drawn again; with no host there is no clock.
+    @Test func tickRedrawsTheWholeHeaderWhenTheClockIsNotJustADigitChange() {
+        var m = Fixtures.model(Fixtures.smallHost())
+        m.clock = "Mon 12:00:00"
+        var frame = Fixtures.render(m)
+        m.clock = "12:00:01"
+        #expect(Screen.tick(m, into: &frame, shownClock: "Mon 12:00:00", glyphs: .unicode))
+        #expect(frame.cells == Fixtures.render(m).cells)
+        #expect(!frame.line(0).contains("Mon"))
+
+        m.host = nil
+        m.pollError = "cannot read /sys"
+        frame = Fixtures.render(m)
+        m.clock = "12:00:02"
+        #expect(Screen.tick(m, into: &frame, shownClock: "12:00:01", glyphs: .unicode))
+        #expect(frame.cells == Fixtures.render(m).cells)
+        #expect(!frame.line(0).contains("12:00"))
     }
 
     @Test func tickWithAnOverlayLeavesTheFrameForAFullRender() {
