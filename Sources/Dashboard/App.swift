@@ -22,6 +22,8 @@ public final class App {
     /// when only the clock moved (the idle case).
     var lastCanvas: Canvas?
     var lastModel: DashboardModel?
+    /// The clock `lastCanvas` shows.
+    var lastClock: String?
     /// Writes handed to the worker and not finished, with when (monotonic).
     var pendingWrites: [(write: LedgerWrite, since: Double)] = []
     var pollInFlight = false
@@ -217,16 +219,19 @@ public final class App {
             controller.settleScrolls(&model, width: w, height: h)
             key = model.withoutClock
         }
-        let canvas: Canvas
-        if unchanged, let last = lastCanvas, last.width == w, last.height == h,
-           let ticked = Screen.tick(model, previous: last, glyphs: glyphs) {
-            canvas = ticked
+        // The last frame is moved out of `lastCanvas`, leaving this the only
+        // reference, so a tick overwrites it instead of copying every cell.
+        var last = lastCanvas.take() ?? Canvas(width: 0, height: 0)
+        let drawn: Canvas
+        if unchanged, last.width == w, last.height == h, Screen.tick(model, into: &last, shownClock: lastClock, glyphs: glyphs) {
+            drawn = last
         } else {
-            canvas = Screen.render(model, width: w, height: h, glyphs: glyphs)
+            drawn = Screen.render(model, width: w, height: h, glyphs: glyphs)
         }
-        lastCanvas = canvas
+        terminal.draw(drawn)
+        lastCanvas = drawn
+        lastClock = model.clock
         lastModel = key
-        terminal.draw(canvas)
     }
 
     func nextTheme() {

@@ -96,6 +96,36 @@ public struct Canvas: Sendable {
         }
     }
 
+    /// Makes this grid equal to `new` in place, calling `changed` for each
+    /// cell that differed, in row order. The terminal keeps its last frame
+    /// this way: its own buffer is overwritten rather than sharing (and then
+    /// copying) the dashboard's. False, with nothing changed, when the sizes
+    /// differ: the caller repaints everything instead.
+    public mutating func update(to new: Canvas, changed: (_ x: Int, _ y: Int, _ cell: Cell) -> Void) -> Bool {
+        guard new.width == width, new.height == height else { return false }
+        ascii = new.ascii
+        let w = width
+        new.cells.withUnsafeBufferPointer { src in
+            cells.withUnsafeMutableBufferPointer { dst in
+                for y in 0..<height {
+                    let row = y * w
+                    // Most rows of an idle frame are unchanged: one cheap pass to find out.
+                    var x = 0
+                    while x < w, dst[row + x] == src[row + x] { x += 1 }
+                    while x < w {
+                        let cell = src[row + x]
+                        if dst[row + x] != cell {
+                            dst[row + x] = cell
+                            changed(x, y, cell)
+                        }
+                        x += 1
+                    }
+                }
+            }
+        }
+        return true
+    }
+
     /// Replaces every non-ASCII character with an ASCII stand-in, for
     /// `--ascii` and non-UTF-8 locales, where ncurses cannot show them.
     public mutating func foldToASCII() {

@@ -40,16 +40,22 @@ public enum Screen {
         return c
     }
 
-    /// The next frame when only the clock moved: `previous` with the header
-    /// and the claims pane (whose ages tick) drawn again. Nil when a full
-    /// render is needed (an overlay could cover the claims pane).
-    public static func tick(_ m: DashboardModel, previous: Canvas, glyphs g: Glyphs) -> Canvas? {
-        guard m.overlay == nil, let layout = Layout(width: previous.width, height: previous.height) else { return nil }
-        var c = previous
-        HeaderPane.draw(m, into: &c, rect: layout.header, glyphs: g)
+    /// The next frame when only the clock moved: `c` (the last frame) with
+    /// the header and the claims pane (whose ages tick) drawn again, in
+    /// place. False, with `c` untouched, when a full render is needed (an
+    /// overlay could cover the claims pane). `shownClock` is the clock `c`
+    /// shows: a new one of the same width leaves the rest of the header as
+    /// it is, so only the clock is drawn again.
+    public static func tick(_ m: DashboardModel, into c: inout Canvas, shownClock: String? = nil, glyphs g: Glyphs) -> Bool {
+        guard m.overlay == nil, let layout = Layout(width: c.width, height: c.height) else { return false }
+        if let shown = shownClock, shown.count == m.clock.count {
+            HeaderPane.drawClock(m, into: &c, rect: layout.header)
+        } else {
+            HeaderPane.draw(m, into: &c, rect: layout.header, glyphs: g)
+        }
         drawClaimsOrHolders(m, into: &c, rect: layout.claims, glyphs: g)
         if g.isASCII { c.foldToASCII() }
-        return c
+        return true
     }
 
     /// The lower right pane shows the tab last focused: claims or holders.

@@ -161,24 +161,32 @@ public final class Terminal {
 
     /// Copies the cells that differ from the last frame, then one `doupdate`.
     public func draw(_ canvas: Canvas) {
-        let full = previous.map { $0.width != canvas.width || $0.height != canvas.height } ?? true
-        if full { werase(rs_stdscr()) }
-        for y in 0..<canvas.height {
-            for x in 0..<canvas.width {
-                let cell = canvas[x, y]
-                if !full, let p = previous, p[x, y] == cell { continue }
-                var a = attrs[cell.style.role.rawValue]
-                if cell.style.bold { a |= boldA }
-                if cell.style.reverse { a ^= reverseA }
-                if cell.style.underline { a |= underlineA }
-                let pair = mono ? 0 : pairs[cell.style.role.rawValue]
-                let scalar = cell.char.unicodeScalars.first?.value ?? 32
-                rs_mvadd_wchar(Int32(y), Int32(x), wchar_t(bitPattern: scalar), a, pair)
+        // `previous` is moved out so it is uniquely held and updated in
+        // place; keeping the caller's canvas instead would share its
+        // storage and make the caller's next in-place tick copy all of it.
+        var last = previous.take()
+        let diffed = last?.update(to: canvas) { x, y, cell in put(x, y, cell) } ?? false
+        if diffed {
+            previous = last
+        } else {
+            werase(rs_stdscr())
+            for y in 0..<canvas.height {
+                for x in 0..<canvas.width { put(x, y, canvas[x, y]) }
             }
+            previous = canvas
         }
-        previous = canvas
         wnoutrefresh(rs_stdscr())
         flush()
+    }
+
+    private func put(_ x: Int, _ y: Int, _ cell: Cell) {
+        var a = attrs[cell.style.role.rawValue]
+        if cell.style.bold { a |= boldA }
+        if cell.style.reverse { a ^= reverseA }
+        if cell.style.underline { a |= underlineA }
+        let pair = mono ? 0 : pairs[cell.style.role.rawValue]
+        let scalar = cell.char.unicodeScalars.first?.value ?? 32
+        rs_mvadd_wchar(Int32(y), Int32(x), wchar_t(bitPattern: scalar), a, pair)
     }
 
     /// `doupdate` only when the terminal has room for output: a terminal

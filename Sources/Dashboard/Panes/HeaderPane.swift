@@ -86,6 +86,18 @@ public enum HeaderPane {
         place(line2, into: &c, rect: r, row: 1, right: nil, glyphs: g)
     }
 
+    /// Only the clock, where `draw` puts it. The rest of the header does not
+    /// depend on the clock except through its width (the room left for the
+    /// segments), so this is enough when the width is the same.
+    static func drawClock(_ m: DashboardModel, into c: inout Canvas, rect r: Rect) {
+        guard m.host != nil else { return }
+        clock(m.clock, into: &c, rect: r)
+    }
+
+    static func clock(_ right: String, into c: inout Canvas, rect r: Rect) {
+        c.text(r.maxX - 1 - right.count, r.y, right, Style(.title, bold: true))
+    }
+
     /// The meter for one page size summed over nodes, `2M ▕███▒░░▏ used 824 ·
     /// promised 100 / 1024`: in use by anyone (the kernel's count) █, then
     /// promised pages not explained by that use ▒; nil when the kernel's
@@ -168,6 +180,6 @@ public enum HeaderPane {
             }
             x += 2
         }
-        if let right { c.text(r.maxX - 1 - right.count, r.y + row, right, Style(.title, bold: true)) }
+        if let right { clock(right, into: &c, rect: Rect(x: r.x, y: r.y + row, width: r.width, height: 1)) }
     }
 }
