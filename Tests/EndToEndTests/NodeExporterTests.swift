@@ -12,22 +12,6 @@ import TestSupport
     static let binary: String? = ["/usr/bin/prometheus-node-exporter", "prometheus-node-exporter", "node_exporter"]
         .lazy.compactMap { TestEnvironment.executable(named: $0) }.first
 
-    /// A loopback port nobody listens on now.
-    static func freePort() -> UInt16? {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { return nil }
-        defer { close(fd) }
-        var addr = sockaddr_in()
-        addr.sin_family = sa_family_t(AF_INET)
-        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
-        addr.sin_port = 0
-        var len = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &addr) { p in
-            p.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, len) == 0 && getsockname(fd, $0, &len) == 0 }
-        }
-        return bound ? UInt16(bigEndian: addr.sin_port) : nil
-    }
-
     static func get(_ url: URL) -> String? {
         guard let data = try? Data(contentsOf: url) else { return nil }
         return String(decoding: data, as: UTF8.self)
@@ -57,7 +41,7 @@ import TestSupport
         let mine = try #require(MetricsExposition.parse(written, in: cli.dir))
         #expect(mine.problems.isEmpty)
 
-        let port = try #require(Self.freePort())
+        let port = try #require(LoopbackPort.free())
         let log = cli.dir + "/node_exporter.log"
         try #require(FileManager.default.createFile(atPath: log, contents: nil))
         let exporter = Process()

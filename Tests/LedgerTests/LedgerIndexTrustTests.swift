@@ -130,16 +130,10 @@ import TrackerCore
         var ledger = try Ledger.open(path: f.path)
         let a = try ledger.claim(LedgerFixture.pinned(2), consumer: Consumer(name: "a"), snapshot: Self.host,
                                  actor: LedgerFixture.actor)
-        let q = try DatabaseQueue(path: f.path)
-        try q.write { db in
-            // As a version-1 file is: neither v2's table nor v3's.
-            try db.execute(sql: "DROP TABLE held_check")
-            try db.execute(sql: "DROP TABLE placement_sync")
-            try db.execute(sql: "DROP TABLE placement_consumer")
-            try db.execute(sql: "DELETE FROM grdb_migrations WHERE identifier IN ('v2-held-check', 'v3-placement')")
-            try db.execute(sql: "PRAGMA user_version = 1")
-        }
-        try q.close()
+        // As a version-1 file is: neither v2's table nor v3's.
+        try LedgerFixture.rollBack(f.path, toVersion: 1,
+                                   droppingTables: ["held_check", "placement_sync", "placement_consumer"],
+                                   migrations: ["v2-held-check", "v3-placement"])
         ledger = try Ledger.open(path: f.path)
         let b = try ledger.claim(LedgerFixture.pinned(2), consumer: Consumer(name: "b"), snapshot: Self.host,
                                  actor: LedgerFixture.actor)

@@ -16,14 +16,8 @@ import TrackerCore
         var ledger = try Ledger.open(path: f.path)
         let a = try ledger.claim(LedgerFixture.pinned(2), consumer: Consumer(name: "a"), snapshot: Self.host,
                                  actor: LedgerFixture.actor)
-        let q = try DatabaseQueue(path: f.path)
-        try q.write { db in
-            try db.execute(sql: "DROP TABLE placement_sync")
-            try db.execute(sql: "DROP TABLE placement_consumer")
-            try db.execute(sql: "DELETE FROM grdb_migrations WHERE identifier = 'v3-placement'")
-            try db.execute(sql: "PRAGMA user_version = 2")
-        }
-        try q.close()
+        try LedgerFixture.rollBack(f.path, toVersion: 2, droppingTables: ["placement_sync", "placement_consumer"],
+                                   migrations: ["v3-placement"])
         ledger = try Ledger.open(path: f.path)
         #expect(try ledger.claims().map(\.id) == [a.id])
         #expect(try ledger.placementRecord(name: "sim") == nil)

@@ -49,7 +49,7 @@ import TestSupport
         let run = RestrackRun()
         defer { run.cleanup() }
         // A port nothing listens on: bind one, note it, close it.
-        let port = Self.freePort()
+        let port = try #require(LoopbackPort.free())
         let r = run.sync("http://127.0.0.1:\(port)", name: "e-down", token: Self.secret)
         try expectCleanFailure(r, run, name: "e-down", mentions: "unreachable")
     }
@@ -120,18 +120,5 @@ import TestSupport
         let r = run.sync(server.url, name: "e-nova")
         try expectCleanFailure(r, run, name: "e-nova", mentions: "OWNER_NOVA")
         #expect(try api.tree(root: "e-nova").count == 1)
-    }
-
-    static func freePort() -> Int {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(fd) }
-        var addr = sockaddr_in()
-        addr.sin_family = sa_family_t(AF_INET)
-        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
-        addr.sin_port = 0
-        var len = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, len) } }
-        _ = withUnsafeMutablePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &len) } }
-        return Int(UInt16(bigEndian: addr.sin_port))
     }
 }
