@@ -161,15 +161,15 @@ public final class App {
         switch effect {
         case .none, .quit: break
         case .nextTheme: nextTheme()
-        case .repoll: startPoll()
+        case .repoll: startPoll(full: true)
         case .write(let w):
             worker.submit(.write(w))
             pendingWrites.append((w, App.now()))
         }
     }
 
-    func startPoll() {
-        worker.submit(.poll)
+    func startPoll(full: Bool = false) {
+        worker.submit(full ? .fullPoll : .poll)
         pollInFlight = true
         nextPoll = App.now() + model.interval
     }

@@ -6,6 +6,9 @@ import TrackerCore
 public protocol ClaimService {
     /// The host with every live claim applied, with stuck reasons.
     func state() throws -> HostState
+    /// The same, read in full where `state` may keep slow-changing parts of
+    /// the host between polls: after a write and on resuming.
+    func fullState() throws -> HostState
     /// Where `request` would land now; changes nothing.
     func preview(_ request: Request) -> Decision
     func claim(_ request: Request, consumer: Consumer, ttl: Int) throws -> Claim
@@ -13,4 +16,10 @@ public protocol ClaimService {
     func release(_ id: String, reason: String) throws
     /// Releases those of `ids` that are still stuck; returns the ones released.
     func releaseStuck(_ ids: [String]) throws -> [String]
+}
+
+extension ClaimService {
+    public func fullState() throws -> HostState {
+        try state()
+    }
 }

@@ -14,6 +14,8 @@ import TrackerCore
 public final class LedgerWorker: Sendable {
     public enum Job: Hashable, Sendable {
         case poll
+        /// A poll that reads everything afresh (`ClaimService.fullState`).
+        case fullPoll
         case preview(Request)
         case write(LedgerWrite)
     }
@@ -57,7 +59,7 @@ public final class LedgerWorker: Sendable {
                 if q.running == .poll || q.jobs.contains(.poll) { return false }
             case .preview:
                 q.jobs.removeAll { if case .preview = $0 { return true } else { return false } }
-            case .write:
+            case .write, .fullPoll:
                 break
             }
             q.jobs.append(job)
@@ -102,9 +104,9 @@ public final class LedgerWorker: Sendable {
 
     static func run(_ job: Job, on service: any ClaimService) -> Outcome {
         switch job {
-        case .poll:
+        case .poll, .fullPoll:
             do {
-                return .polled(.success(try service.state()))
+                return .polled(.success(try job == .fullPoll ? service.fullState() : service.state()))
             } catch let e as ClaimServiceError {
                 return .polled(.failure(e))
             } catch {

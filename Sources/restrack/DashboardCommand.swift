@@ -30,9 +30,19 @@ struct DashboardCommand: ParsableCommand {
     @Option(help: "Seconds between polls of the host and the ledger.")
     var interval: Double = 1.0
 
+    @Option(help: """
+        Seconds after which a poll re-reads the host's holders (tasks, cgroups, device use, libvirt, kubelet) \
+        even when no change signal fired; 0 re-reads them at every poll. Load and memory are read at every poll; \
+        claims and previews always read everything.
+        """)
+    var rescan: Double = 10
+
     func validate() throws {
         guard PollInterval.isValid(interval) else {
             throw ValidationError("--interval must be \(PollInterval.rangeText)")
+        }
+        guard rescan >= 0, rescan <= 3600 else {
+            throw ValidationError("--rescan must be 0…3600 seconds")
         }
     }
 
@@ -72,7 +82,11 @@ struct DashboardCommand: ParsableCommand {
         let observing = try source.observations(loader: loader)
         do {
             service = try LedgerClaimService(ledger: book, snapshot: { try loader.load() },
-                                             observeHost: { observing.observe(snapshot: $0, claims: $1, now: $2) })
+                                             observeHost: { observing.observe(snapshot: $0, claims: $1, now: $2) },
+                                             observeDisplay: { [rescan] in
+                                                 observing.observe(snapshot: $0, claims: $1, now: $2,
+                                                                   tier: .display(rescanAfter: rescan))
+                                             })
         } catch {
             throw CLIFailure(error)
         }

@@ -18,10 +18,12 @@ struct HostObservations: Sendable {
 
     /// What the probes see now of `claims` on `snapshot` (nil: the host could
     /// not be probed, so only owners are looked at).
-    func observe(snapshot: HostSnapshot?, claims: [Claim], now: Double) -> Observations {
+    /// `tier`: `.display` only where nothing is decided on the result (the
+    /// dashboard's periodic poll).
+    func observe(snapshot: HostSnapshot?, claims: [Claim], now: Double, tier: ObservationTier = .full) -> Observations {
         guard let observer, let snapshot else { return ProcessProbe().observe(claims, now: now) }
         return observer.observe(snapshot: snapshot, claims: claims, now: now, deviceSpecConfigured: deviceSpecConfigured,
-                                countDefined: countDefined)
+                                countDefined: countDefined, tier: tier)
     }
 
     /// Takes the first CPU-counter read now, so the next `observe` carries

@@ -18,6 +18,10 @@ final class LedgerClaimService: ClaimService {
     /// one `HostObserver` kept across polls, so the load is the one since
     /// the previous poll. nil: only owners are observed (`observe`).
     let observeHost: ((HostSnapshot, [Claim], Double) -> Observations)?
+    /// The same observer for the periodic poll, which only shows: it may
+    /// keep the host's structure between polls (`ObservationTier.display`).
+    /// nil: every poll observes in full.
+    let observeDisplay: ((HostSnapshot, [Claim], Double) -> Observations)?
     let clock: () -> Double
     private let reader: LiveClaimsReader
     /// The live claims applied to the host, kept while neither the snapshot
@@ -34,16 +38,29 @@ final class LedgerClaimService: ClaimService {
     init(ledger: Ledger, snapshot: @escaping () throws -> HostSnapshot,
          observe: @escaping Observer = { ProcessProbe().observe($0, now: $1) },
          observeHost: ((HostSnapshot, [Claim], Double) -> Observations)? = nil,
+         observeDisplay: ((HostSnapshot, [Claim], Double) -> Observations)? = nil,
          clock: @escaping () -> Double = { Date().timeIntervalSince1970 }) throws(LedgerError) {
         self.ledger = ledger
         snapshotSource = snapshot
         self.observe = observe
         self.observeHost = observeHost
+        self.observeDisplay = observeDisplay
         self.clock = clock
         reader = try ledger.liveClaimsReader()
     }
 
+    /// The periodic poll: shown, never decided on, so the host's structure
+    /// may lag by the observer's rescan interval.
     func state() throws -> HostState {
+        try state(full: false)
+    }
+
+    /// A poll the operator asked for (after a write, on resuming): read in full.
+    func fullState() throws -> HostState {
+        try state(full: true)
+    }
+
+    private func state(full: Bool) throws -> HostState {
         let snapshot = try snapshotSource()
         let live = try reader.read()
         let base: AppliedClaims
@@ -54,7 +71,8 @@ final class LedgerClaimService: ClaimService {
             applied = base
         }
         let now = clock()
-        let seen = observeHost.map { $0(snapshot, base.claims, now) } ?? observe(base.claims, now)
+        let host = full ? observeHost : observeDisplay ?? observeHost
+        let seen = host.map { $0(snapshot, base.claims, now) } ?? observe(base.claims, now)
         return memo.derive(base, observations: seen)
     }
 
@@ -63,7 +81,7 @@ final class LedgerClaimService: ClaimService {
     /// can never book.
     func preview(_ request: Request) -> Decision {
         do {
-            let state = try state()
+            let state = try state(full: true)
             guard let live = state.live else { return Fitter.fit(request, on: state.effective) }
             return LiveFit.fit(request, view: live)
         } catch {

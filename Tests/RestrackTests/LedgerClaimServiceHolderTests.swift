@@ -64,4 +64,36 @@ import TrackerCore
         #expect(service.derivations == 3)
         #expect(claimed.claims.map(\.id) == [claim.id])
     }
+
+    /// The periodic poll may show a kept scan (`observeDisplay`); a preview,
+    /// a claim and a full poll (after a write, on resuming) observe in full,
+    /// so a holder that appeared since the last full scan is never missed.
+    @Test func previewsClaimsAndFullPollsObserveInFullWhilePollsMayLag() throws {
+        let dir = S.Dir()
+        defer { dir.cleanup() }
+        let book = try Ledger.open(path: dir.ledger)
+        // Dedicated 1-3; pid 4121 pinned CPUs 1 and 2 after the display's scan.
+        let holder = Holder(kind: .kernel, id: "pid:4121", name: "qemu-kvm", pid: 4121, comm: "qemu-kvm", cpus: [1, 2])
+        nonisolated(unsafe) var full = 0
+        nonisolated(unsafe) var display = 0
+        let service = try LedgerClaimService(ledger: book, snapshot: { S.host() }, observeHost: { _, _, now in
+            full += 1
+            return Observations(now: now, holders: [holder])
+        }, observeDisplay: { _, _, now in
+            display += 1
+            return Observations(now: now)
+        })
+        let shown = try service.state()
+        #expect(display == 1 && full == 0)
+        #expect(shown.holders.isEmpty)
+        let two = Request(vcpus: 2, memoryMB: 512, cpuPolicy: .dedicated)
+        #expect(!service.preview(two).fits)
+        #expect(full == 1)
+        let claim = try service.claim(S.pinned(), consumer: Consumer(name: "vm"), ttl: 600)
+        #expect(claim.usage.pinnedCPUs == [3])
+        #expect(full == 2)
+        let refreshed = try service.fullState()
+        #expect(full == 3 && display == 1)
+        #expect(refreshed.holders.filter { $0.kind == .kernel }.map(\.id) == ["pid:4121"])
+    }
 }

@@ -23,6 +23,18 @@ public final class HostObserver: @unchecked Sendable {
     /// their caches of files already parsed live as long as the observer, so
     /// a dashboard's poll re-reads only what changed.
     private let foreign: [@Sendable (HostSnapshot) -> ForeignReading]
+    private let signals: ChangeSignals
+    /// The structure of the last full scan, for `.display` polls: the
+    /// snapshot and signals it was read under and the caller's clock then.
+    /// `recheck`: that scan was prompted by a signal, so the next display
+    /// poll scans once more: a signal fires when a task is created, and what
+    /// it then does at once (set its affinity, exec, be pinned by libvirt)
+    /// moves no further signal.
+    private var kept: (structure: Observations, snapshot: HostSnapshot, signals: [Int64], at: Double, recheck: Bool)?
+    private var scans = 0
+    /// How many structural scans (task scan, cgroup leaves, device use,
+    /// foreign owners) this observer has run.
+    public var structuralScans: Int { lock.withLock { scans } }
 
     /// `foreign` replaces the libvirt and kubelet probes (tests).
     /// `pciRecord`: the record of the `SnapshotLoader` whose snapshots this
@@ -39,6 +51,7 @@ public final class HostObserver: @unchecked Sendable {
         let libvirt = LibvirtProbe(root: root)
         let kubelet = KubeletProbe(root: root)
         self.foreign = foreign ?? [{ libvirt.read(snapshot: $0) }, { kubelet.read(snapshot: $0) }]
+        signals = ChangeSignals(root: root)
     }
 
     /// Takes the first `/proc/stat` read now, so the next `observe` reports
@@ -51,15 +64,47 @@ public final class HostObserver: @unchecked Sendable {
     /// What the host shows now, for `claims` on `snapshot`.
     /// `deviceSpecConfigured`: the config names a `device_spec` (Nova's
     /// semantics: only matching devices are tracked). `countDefined`: shut-off
-    /// libvirt domains hold their resources (`--count-defined`).
+    /// libvirt domains hold their resources (`--count-defined`). `tier`:
+    /// `.full` reads everything; `.display` keeps the last structure while
+    /// nothing says it changed (`ObservationTier`), and is for showing only.
     public func observe(snapshot: HostSnapshot, claims: [Claim], now: Double,
-                        deviceSpecConfigured: Bool, countDefined: Bool = false) -> Observations {
+                        deviceSpecConfigured: Bool, countDefined: Bool = false,
+                        tier: ObservationTier = .full) -> Observations {
         lock.lock()
         defer { lock.unlock() }
         var seen = processes.observe(claims, now: now)
         seen.deviceSpecConfigured = deviceSpecConfigured
+        seen.countDefined = countDefined
         seen.utilisation = utilisation.next(snapshot: snapshot)
-        seen.notVisible += utilisation.warnings
+        let warnings = utilisation.warnings
+        let structure: Observations
+        let signalled = signals.current()
+        if case .display(let rescanAfter) = tier, let kept, !kept.recheck, kept.signals == signalled,
+           kept.snapshot == snapshot, now >= kept.at, now - kept.at < rescanAfter {
+            structure = kept.structure
+        } else {
+            let recheck = tier != .full && kept.map { !$0.recheck && $0.signals != signalled } ?? false
+            structure = scanStructure(snapshot)
+            kept = (structure, snapshot, signalled, now, recheck)
+        }
+        // The kept arrays are handed on as they are (not copied) when there
+        // is nothing to add, so a caller comparing two idle polls' holders
+        // finds the same storage and stops there.
+        seen.holders = structure.holders
+        seen.devices = structure.devices
+        seen.blindSpots = structure.blindSpots
+        seen.findings = structure.findings
+        seen.notVisible = warnings.isEmpty ? structure.notVisible : warnings + structure.notVisible
+        return seen
+    }
+
+    /// The structural part of a poll: holders, device use, findings and what
+    /// could not be seen, in the order the report lists them. The signals are
+    /// read before it (by the caller), so a change during the scan is seen
+    /// again at the next display poll.
+    private func scanStructure(_ snapshot: HostSnapshot) -> Observations {
+        scans += 1
+        var seen = Observations(now: 0)
         // The foreign owners are read first so the task scan can take the
         // vCPU thread affinities the libvirt probe has just read; their
         // holders still come after the kernel's and the devices'.
@@ -76,7 +121,6 @@ public final class HostObserver: @unchecked Sendable {
         seen.devices = use.devices
         seen.holders += use.holders
         seen.notVisible += use.notVisible
-        seen.countDefined = countDefined
         for reading in readings {
             seen.holders += reading.holders
             seen.findings += reading.findings

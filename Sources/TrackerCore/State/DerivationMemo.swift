@@ -32,6 +32,10 @@ public struct DerivationMemo: Sendable {
             last.utilisation = observations.utilisation
             state = last
             now = observations.now
+            // Kept as the newest equal key: an observer that hands out the
+            // same arrays poll after poll (a kept scan) is then compared by
+            // storage at the next poll, not element by element.
+            self.seen = key
             return last
         }
         let derived = ClaimStateDerivation.derive(base, observations: observations)

@@ -1,0 +1,97 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Cheap evidence that the host's structure (its tasks, cgroups, libvirt
+/// domains and kubelet pods) may have changed since the last look, read on
+/// every display tick in place of the structural scan itself:
+///
+/// - live host: `/proc/loadavg`'s thread count and last pid (any task
+///   created or gone moves one of them);
+/// - captured root: the stamp of `proc/` (a pid directory added or removed);
+/// - libvirt's `run/` and `etc/` state directories (libvirt writes its
+///   status and config XML by rename, which stamps the directory);
+/// - the kubelet's three checkpoint files (rewritten by rename too);
+/// - the cgroup directories that hold VMs and pods (`machine.slice`,
+///   `kubepods.slice` and its QoS slices, cgroup v2 and v1 cpuset): a
+///   directory's link count and time change when a subdirectory is made or
+///   removed, on kernfs as on a tmpfs copy.
+///
+/// What moves none of these (an affinity set on a running task, a cpuset
+/// written, a driver bound, a file rewritten in place) waits for the
+/// observer's safety rescan.
+struct ChangeSignals: Sendable {
+    let base: String
+    let isLive: Bool
+
+    static let watched: [String] = [
+        "run/libvirt/qemu", "etc/libvirt/qemu",
+        KubeletReadingBuilder.cpuFile, KubeletReadingBuilder.memoryFile, KubeletReadingBuilder.deviceFile,
+    ] + KubeletPodCgroups.bases.flatMap { cgroup in
+        ["", "/machine.slice", "/kubepods.slice", "/kubepods.slice/kubepods-burstable.slice",
+         "/kubepods.slice/kubepods-besteffort.slice", "/kubepods", "/kubepods/burstable", "/kubepods/besteffort"]
+            .map { cgroup + $0 }
+    }
+
+    init(root: String?) {
+        base = root ?? ""
+        isLive = root == nil
+    }
+
+    /// The signals now, as numbers to compare with the last reading; a path
+    /// that cannot be stat'ed reads as a fixed marker, so its appearing or
+    /// vanishing is a change too.
+    func current() -> [Int64] {
+        var out: [Int64] = []
+        out.reserveCapacity(8 * (Self.watched.count + 1))
+        if isLive {
+            out += Self.loadavgTasks(base + "/proc/loadavg")
+        } else {
+            Self.stamp(base + "/proc", into: &out)
+        }
+        for path in Self.watched { Self.stamp(base + "/" + path, into: &out) }
+        return out
+    }
+
+    private static func stamp(_ path: String, into out: inout [Int64]) {
+        var st = stat()
+        guard stat(path, &st) == 0 else {
+            out.append(-1)
+            return
+        }
+        out += [Int64(bitPattern: UInt64(st.st_ino)), Int64(st.st_nlink), Int64(st.st_size),
+                Int64(st.st_mtim.tv_sec), Int64(st.st_mtim.tv_nsec), Int64(st.st_ctim.tv_sec), Int64(st.st_ctim.tv_nsec)]
+    }
+
+    /// The fourth and fifth fields of `/proc/loadavg` ("running/total" and
+    /// the last pid handed out) as bytes folded into numbers; the first
+    /// three are the load averages, which move without any task changing.
+    static func loadavgTasks(_ path: String) -> [Int64] {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return [-1] }
+        defer { close(fd) }
+        var buffer = [UInt8](repeating: 0, count: 128)
+        let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+        guard n > 0 else { return [-1] }
+        return tasksFields(buffer[0..<n])
+    }
+
+    /// "0.10 0.20 0.30 1/126 15210\n" -> [126, 15210]: the running count
+    /// is left out (it changes as tasks sleep and wake), the total and the
+    /// last pid are kept.
+    static func tasksFields(_ text: ArraySlice<UInt8>) -> [Int64] {
+        let fields = text.split(whereSeparator: { $0 == 0x20 || $0 == 0x0A })
+        guard fields.count >= 5 else { return [-2] }
+        let total = fields[3].split(separator: UInt8(ascii: "/")).last.map(number) ?? -2
+        return [total, number(fields[4])]
+    }
+
+    private static func number(_ bytes: ArraySlice<UInt8>) -> Int64 {
+        var value: Int64 = 0
+        for b in bytes {
+            guard b >= 0x30, b <= 0x39 else { return -2 }
+            value = value &* 10 &+ Int64(b - 0x30)
+        }
+        return value
+    }
+}
