@@ -35,7 +35,7 @@ struct DashboardCommand: ParsableCommand {
         even when no change signal fired; 0 re-reads them at every poll. Load and memory are read at every poll; \
         claims and previews always read everything.
         """)
-    var rescan: Double = 10
+    var rescan: Double = 30
 
     func validate() throws {
         guard PollInterval.isValid(interval) else {
