@@ -200,9 +200,28 @@ import TrackerCore
         #expect(seen.holders.first { $0.pid == pid }?.cpus == [1])
     }
 
-    @Test func loadavgTaskFields() {
-        #expect(ChangeSignals.tasksFields(ArraySlice("0.10 0.20 0.30 1/126 15210\n".utf8)) == [126, 15210])
-        #expect(ChangeSignals.tasksFields(ArraySlice("0.10 0.20 0.30 7/126 15210\n".utf8)) == [126, 15210])
-        #expect(ChangeSignals.tasksFields(ArraySlice("garbled\n".utf8)) == [-2])
+    @Test func loadavgLastPid() {
+        #expect(ChangeSignals.lastPidField(ArraySlice("0.10 0.20 0.30 1/126 15210\n".utf8)) == 15210)
+        // Only the last pid: the running and total counts move by themselves.
+        #expect(ChangeSignals.lastPidField(ArraySlice("0.50 0.20 0.30 7/140 15210\n".utf8)) == 15210)
+        #expect(ChangeSignals.lastPidField(ArraySlice("garbled\n".utf8)) == -2)
+    }
+
+    /// A process that ends moves `/proc`'s link count (the number of
+    /// processes) on the live host: the next display poll scans again.
+    @Test func aProcessEndingOnTheLiveHostRescans() throws {
+        let sleeper = Process()
+        sleeper.executableURL = URL(fileURLWithPath: "/bin/sleep")
+        sleeper.arguments = ["30"]
+        try sleeper.run()
+        defer { if sleeper.isRunning { kill(sleeper.processIdentifier, SIGKILL) } }
+        let live = TaskRootFixture.snapshot(shared: [0], dedicated: [1])
+        let foreign = CallCounter()
+        let o = HostObserver(root: nil, foreign: [foreign.reader])
+        _ = observe(o, 1, .full, snapshot: live)
+        kill(sleeper.processIdentifier, SIGKILL)
+        sleeper.waitUntilExit()
+        _ = observe(o, 2, snapshot: live)
+        #expect(foreign.count == 2)
     }
 }

@@ -6,9 +6,14 @@ import Glibc
 /// domains and kubelet pods) may have changed since the last look, read on
 /// every display tick in place of the structural scan itself:
 ///
-/// - live host: `/proc/loadavg`'s thread count and last pid (any task
-///   created or gone moves one of them);
-/// - captured root: the stamp of `proc/` (a pid directory added or removed);
+/// - a task created: on the live host `/proc/loadavg`'s last pid (moved by
+///   every fork and every new thread);
+/// - a process gone (or made): the stamp of `proc/`, whose link count is the
+///   number of processes on the live host and whose time moves with its pid
+///   directories on a captured root. A thread ending inside a process that
+///   stays moves neither, nor does the thread count, on purpose: busy
+///   hosts start and end pool threads every second, and a holder whose
+///   pinned thread ended is only narrower until the safety rescan;
 /// - libvirt's `run/` and `etc/` state directories (libvirt writes its
 ///   status and config XML by rename, which stamps the directory);
 /// - the kubelet's three checkpoint files (rewritten by rename too);
@@ -44,11 +49,8 @@ struct ChangeSignals: Sendable {
     func current() -> [Int64] {
         var out: [Int64] = []
         out.reserveCapacity(8 * (Self.watched.count + 1))
-        if isLive {
-            out += Self.loadavgTasks(base + "/proc/loadavg")
-        } else {
-            Self.stamp(base + "/proc", into: &out)
-        }
+        if isLive { out.append(Self.lastPid(base + "/proc/loadavg")) }
+        Self.stamp(base + "/proc", into: &out)
         for path in Self.watched { Self.stamp(base + "/" + path, into: &out) }
         return out
     }
@@ -63,32 +65,25 @@ struct ChangeSignals: Sendable {
                 Int64(st.st_mtim.tv_sec), Int64(st.st_mtim.tv_nsec), Int64(st.st_ctim.tv_sec), Int64(st.st_ctim.tv_nsec)]
     }
 
-    /// The fourth and fifth fields of `/proc/loadavg` ("running/total" and
-    /// the last pid handed out) as bytes folded into numbers; the first
-    /// three are the load averages, which move without any task changing.
-    static func loadavgTasks(_ path: String) -> [Int64] {
+    /// The fifth field of `/proc/loadavg`, the last pid handed out; the
+    /// others (load averages, running and total tasks) move without any
+    /// task being created.
+    static func lastPid(_ path: String) -> Int64 {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { return [-1] }
+        guard fd >= 0 else { return -1 }
         defer { close(fd) }
         var buffer = [UInt8](repeating: 0, count: 128)
         let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-        guard n > 0 else { return [-1] }
-        return tasksFields(buffer[0..<n])
+        guard n > 0 else { return -1 }
+        return lastPidField(buffer[0..<n])
     }
 
-    /// "0.10 0.20 0.30 1/126 15210\n" -> [126, 15210]: the running count
-    /// is left out (it changes as tasks sleep and wake), the total and the
-    /// last pid are kept.
-    static func tasksFields(_ text: ArraySlice<UInt8>) -> [Int64] {
+    /// "0.10 0.20 0.30 1/126 15210\n" -> 15210; -2 when garbled.
+    static func lastPidField(_ text: ArraySlice<UInt8>) -> Int64 {
         let fields = text.split(whereSeparator: { $0 == 0x20 || $0 == 0x0A })
-        guard fields.count >= 5 else { return [-2] }
-        let total = fields[3].split(separator: UInt8(ascii: "/")).last.map(number) ?? -2
-        return [total, number(fields[4])]
-    }
-
-    private static func number(_ bytes: ArraySlice<UInt8>) -> Int64 {
+        guard fields.count >= 5 else { return -2 }
         var value: Int64 = 0
-        for b in bytes {
+        for b in fields[4] {
             guard b >= 0x30, b <= 0x39 else { return -2 }
             value = value &* 10 &+ Int64(b - 0x30)
         }
