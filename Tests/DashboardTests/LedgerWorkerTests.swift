@@ -39,4 +39,26 @@ import TrackerCore
         #expect(host.claims.first { $0.id == "c1" }?.state == .confirmed, "the poll ran after the write")
         #expect(wakes.load(ordering: .relaxed) == 2, "the loop is woken once per outcome")
     }
+
+    /// The poll after a write or on resuming (`.fullPoll`) asks the service
+    /// for a full read; the periodic one for `state`, which may keep the
+    /// host's structure between polls.
+    @Test func aFullPollAsksForAFullRead() throws {
+        let counts = TierCountingService.Counts()
+        let worker = LedgerWorker(service: TierCountingService(Fixtures.service(Fixtures.smallHost(), claims: []),
+                                                               counts: counts),
+                                  notify: {})
+        worker.start()
+        worker.submit(.fullPoll)
+        var outcomes: [LedgerWorker.Outcome] = []
+        let deadline = Date().addingTimeInterval(10)
+        while outcomes.isEmpty && Date() < deadline {
+            outcomes += worker.take()
+            Thread.sleep(forTimeInterval: 0.01)
+        }
+        try #require(outcomes.count == 1)
+        guard case .polled(.success) = outcomes[0] else { Issue.record("\(outcomes[0])"); return }
+        #expect(counts.fullPolls.load(ordering: .relaxed) == 1)
+        #expect(counts.polls.load(ordering: .relaxed) == 0)
+    }
 }
