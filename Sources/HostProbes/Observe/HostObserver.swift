@@ -83,7 +83,7 @@ public final class HostObserver: @unchecked Sendable {
            kept.snapshot == snapshot, now >= kept.at, now - kept.at < rescanAfter {
             structure = kept.structure
         } else {
-            let recheck = tier != .full && kept.map { !$0.recheck && $0.signals != signalled } ?? false
+            let recheck = kept.map { !$0.recheck && $0.signals != signalled } ?? false
             structure = scanStructure(snapshot)
             kept = (structure, snapshot, signalled, now, recheck)
         }
