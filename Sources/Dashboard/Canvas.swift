@@ -124,16 +124,17 @@ public struct Canvas: Sendable {
         guard new.width == width, new.height == height else { return false }
         ascii = new.ascii
         let w = width
-        new.cells.withUnsafeBufferPointer { src in
-            cells.withUnsafeMutableBufferPointer { dst in
+        new.cells.withUnsafeBufferPointer { srcBuffer in
+            cells.withUnsafeMutableBufferPointer { dstBuffer in
+                guard let src = srcBuffer.baseAddress, let dst = dstBuffer.baseAddress else { return }
                 for y in 0..<height where new.dirtyRows[y] {
                     let row = y * w
                     // Most rows of an idle frame are unchanged: one cheap pass to find out.
                     var x = 0
-                    while x < w, dst[row + x] == src[row + x] { x += 1 }
+                    while x < w, Cell.same(dst + row + x, src + row + x) { x += 1 }
                     while x < w {
-                        let cell = src[row + x]
-                        if dst[row + x] != cell {
+                        if !Cell.same(dst + row + x, src + row + x) {
+                            let cell = src[row + x]
                             dst[row + x] = cell
                             changed(x, y, cell)
                         }
