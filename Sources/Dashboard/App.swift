@@ -222,13 +222,15 @@ public final class App {
         // The last frame is moved out of `lastCanvas`, leaving this the only
         // reference, so a tick overwrites it instead of copying every cell.
         var last = lastCanvas.take() ?? Canvas(width: 0, height: 0)
-        let drawn: Canvas
+        var drawn: Canvas
         if unchanged, last.width == w, last.height == h, Screen.tick(model, into: &last, shownClock: lastClock, glyphs: glyphs) {
             drawn = last
         } else {
             drawn = Screen.render(model, width: w, height: h, glyphs: glyphs)
         }
         terminal.draw(drawn)
+        // What the terminal shows now; the next tick marks what it redraws.
+        drawn.markClean()
         lastCanvas = drawn
         lastClock = model.clock
         lastModel = key

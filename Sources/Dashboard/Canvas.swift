@@ -10,17 +10,32 @@ public struct Canvas: Sendable {
     public private(set) var cells: [Cell]
     /// Host strings are reduced to ASCII as well in ASCII mode.
     public var ascii: Bool
+    /// Rows written since `markClean` (every row of a new canvas): the
+    /// terminal compares only these with the frame it last showed, so a
+    /// tick that redraws the clock does not compare every cell of the
+    /// screen. A row written with what it already held stays marked, which
+    /// costs a comparison, never a stale row.
+    public private(set) var dirtyRows: [Bool]
 
     public init(width: Int, height: Int, ascii: Bool = false) {
         self.width = max(0, width)
         self.height = max(0, height)
         self.ascii = ascii
         cells = Array(repeating: Cell(), count: self.width * self.height)
+        dirtyRows = Array(repeating: true, count: self.height)
     }
 
     public subscript(x: Int, y: Int) -> Cell {
         get { cells[y * width + x] }
-        set { cells[y * width + x] = newValue }
+        set {
+            cells[y * width + x] = newValue
+            dirtyRows[y] = true
+        }
+    }
+
+    /// The canvas now matches what the terminal shows: no row is dirty.
+    public mutating func markClean() {
+        for y in dirtyRows.indices where dirtyRows[y] { dirtyRows[y] = false }
     }
 
     /// Writes one character if it lies inside `clip` (default: the grid).
@@ -28,6 +43,7 @@ public struct Canvas: Sendable {
         guard x >= 0, y >= 0, x < width, y < height else { return }
         if let c = clip, x < c.x || y < c.y || x >= c.maxX || y >= c.maxY { return }
         cells[y * width + x] = Cell(ch, style)
+        dirtyRows[y] = true
     }
 
     /// Writes trusted text (our own labels) starting at x; stops at `maxWidth`
@@ -69,6 +85,7 @@ public struct Canvas: Sendable {
         guard x0 < x1, y0 < y1 else { return }
         for yy in y0..<y1 {
             for xx in x0..<x1 { cells[yy * width + xx] = Cell(ch, style) }
+            dirtyRows[yy] = true
         }
     }
 
@@ -97,7 +114,9 @@ public struct Canvas: Sendable {
     }
 
     /// Makes this grid equal to `new` in place, calling `changed` for each
-    /// cell that differed, in row order. The terminal keeps its last frame
+    /// cell that differed, in row order. Only `new`'s dirty rows are
+    /// compared: `new` must be this grid's last state with only those rows
+    /// written since (or a new canvas, all dirty). The terminal keeps its last frame
     /// this way: its own buffer is overwritten rather than sharing (and then
     /// copying) the dashboard's. False, with nothing changed, when the sizes
     /// differ: the caller repaints everything instead.
@@ -105,16 +124,17 @@ public struct Canvas: Sendable {
         guard new.width == width, new.height == height else { return false }
         ascii = new.ascii
         let w = width
-        new.cells.withUnsafeBufferPointer { src in
-            cells.withUnsafeMutableBufferPointer { dst in
-                for y in 0..<height {
+        new.cells.withUnsafeBufferPointer { srcBuffer in
+            cells.withUnsafeMutableBufferPointer { dstBuffer in
+                guard let src = srcBuffer.baseAddress, let dst = dstBuffer.baseAddress else { return }
+                for y in 0..<height where new.dirtyRows[y] {
                     let row = y * w
                     // Most rows of an idle frame are unchanged: one cheap pass to find out.
                     var x = 0
-                    while x < w, dst[row + x] == src[row + x] { x += 1 }
+                    while x < w, Cell.same(dst + row + x, src + row + x) { x += 1 }
                     while x < w {
-                        let cell = src[row + x]
-                        if dst[row + x] != cell {
+                        if !Cell.same(dst + row + x, src + row + x) {
+                            let cell = src[row + x]
                             dst[row + x] = cell
                             changed(x, y, cell)
                         }
@@ -133,6 +153,7 @@ public struct Canvas: Sendable {
             let ch = cells[i].char
             guard !ch.isASCII else { continue }
             cells[i].char = SafeText.asciiStandIns[ch] ?? "?"
+            dirtyRows[i / width] = true
         }
     }
 

@@ -168,7 +168,7 @@ public struct Controller {
         }
         m.claimScroll = PaneFrame.scroll(selected: selLine, current: m.claimScroll, rows: layout.claims.inner.height - 1, count: line)
         m.holderScroll = PaneFrame.scroll(selected: m.holderIndex, current: m.holderScroll, rows: layout.claims.inner.height - 1,
-                                          count: HoldersPane.visible(m).count)
+                                          count: HoldersPane.visibleCount(m))
         let geo = CPUMapPane.geometry(host, inner: layout.cpus.inner)
         if geo.tiles.indices.contains(m.cpuIndex) {
             m.cpuScroll = PaneFrame.scroll(selected: geo.tiles[m.cpuIndex].row, current: m.cpuScroll,
@@ -307,6 +307,6 @@ public struct Controller {
         m.cpuIndex = clamp(m.cpuIndex, cpus)
         m.pciIndex = clamp(m.pciIndex, PCIRow.rows(m).count)
         m.claimIndex = clamp(m.claimIndex, ClaimsPane.visible(m).count)
-        m.holderIndex = clamp(m.holderIndex, HoldersPane.visible(m).count)
+        m.holderIndex = clamp(m.holderIndex, HoldersPane.visibleCount(m))
     }
 }

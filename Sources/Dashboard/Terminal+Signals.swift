@@ -113,10 +113,7 @@ extension Terminal {
     /// terminal is then back in program mode and no typed key is lost.
     func suspend() {
         guard screen != nil else { return }
-        OutputWatchdog.guarding {
-            curs_set(1)
-            endwin()
-        }
+        leaveScreen()
         var dfl = sigaction()
         dfl.__sigaction_handler.sa_handler = SIG_DFL
         sigemptyset(&dfl.sa_mask)
@@ -124,6 +121,28 @@ extension Terminal {
         sigaction(SIGTSTP, &dfl, &ours)
         raise(SIGTSTP)
         sigaction(SIGTSTP, &ours, nil)
+        resume()
+    }
+
+    /// The shell's screen and cursor back (endwin); the next `doupdate`
+    /// takes them again (alternate screen, keypad, hidden cursor).
+    func leaveScreen() {
+        OutputWatchdog.guarding {
+            curs_set(1)
+            endwin()
+        }
+    }
+
+    /// After queued output was discarded (a stalled terminal): what was
+    /// dropped may have held the switch to the alternate screen, the
+    /// hidden cursor or the keypad mode, after the terminal had already
+    /// seen an earlier switch back (a suspend's endwin). Redrawing only
+    /// the cells would then paint the dashboard over the shell's main
+    /// screen, where it stays after the exit. Leaving and resuming sends
+    /// all of them again in order, whatever the terminal saw.
+    func reenterAfterDroppedOutput() {
+        guard screen != nil else { return }
+        leaveScreen()
         resume()
     }
 

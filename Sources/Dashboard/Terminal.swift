@@ -198,7 +198,7 @@ public final class Terminal {
     /// bounded by the `OutputWatchdog`.
     func flush() {
         if OutputWatchdog.takeDropped() {
-            invalidate()
+            reenterAfterDroppedOutput()
             wnoutrefresh(rs_stdscr())
         }
         let now = Terminal.monotonicSeconds()
@@ -207,7 +207,7 @@ public final class Terminal {
             stalledSince = since
             if now - since > 2 {
                 rs_tty_drop_output(1)
-                invalidate()
+                reenterAfterDroppedOutput()
                 stalledSince = now
             }
             return

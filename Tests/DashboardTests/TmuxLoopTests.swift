@@ -203,6 +203,53 @@ struct TmuxLoopTests {
         Self.expectRestored(t, "Ctrl-Z")
     }
 
+    /// Output discarded after a stall must not leave the dashboard drawn
+    /// on the shell's main screen. The terminal stops reading (the tmux
+    /// server is stopped) right after it was sent a switch back to the main
+    /// screen, as a Ctrl-Z's `endwin` sends, and the switch to the
+    /// alternate screen that followed is among the bytes the output
+    /// watchdog discards (simulated: the switch back is written to the
+    /// pane's tty, the dashboard's own output is discarded). Once the
+    /// terminal reads again the dashboard must take the alternate screen
+    /// again, not paint itself over the main screen, where it stays after
+    /// `q` with the modes, cursor and alternate-screen flag all restored.
+    @Test func discardedOutputDoesNotLeaveTheDashboardOnTheMainScreen() throws {
+        let t = try Self.tmux()
+        defer { t.stop() }
+        t.start(["--host", Self.host, "--ledger", t.ledger], after: "stty -a; sleep 30")
+        #expect(t.wait(for: "NUMA cells"))
+        let restrack = try #require(t.restrackPid(), "restrack's pid")
+        let server = try #require(Int32(t.pane("#{pid}")), "the tmux server's pid")
+        let tty = open(t.pane("#{pane_tty}"), O_WRONLY | O_NOCTTY)
+        try #require(tty >= 0, "open the pane's terminal")
+        defer { close(tty) }
+        #expect(kill(server, SIGSTOP) == 0)
+        var serverStopped = true
+        defer { if serverStopped { kill(server, SIGCONT) } }
+        // The switch back, then harmless attribute resets that fill what
+        // the pty keeps when output is discarded (the reading side's line
+        // buffer), so everything the dashboard writes next is discardable.
+        let bytes = Array(("\u{1b}[?1049l" + String(repeating: "\u{1b}[m", count: 2000)).utf8)
+        #expect(bytes.withUnsafeBytes { write(tty, $0.baseAddress, $0.count) } == bytes.count)
+        // Each SIGCONT repaints the whole screen: far more than the pty
+        // holds while nobody reads it, so the writes stall.
+        for _ in 0..<60 {
+            kill(restrack, SIGCONT)
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+        // The watchdog discards output stalled for 2 s (checking every
+        // 0.25 s), as does a frame that found no room for 2 s.
+        Thread.sleep(forTimeInterval: 4)
+        #expect(kill(server, SIGCONT) == 0)
+        serverStopped = false
+        Thread.sleep(forTimeInterval: 2.5)  // the frames after the discard have landed
+        #expect(t.pane("#{alternate_on}") == "1", "the dashboard is drawn on the main screen: \(t.capture())")
+        #expect(t.capture().contains("NUMA cells"), "the dashboard is drawn: \(t.capture())")
+        t.keys("q")
+        #expect(t.wait(for: "EXIT=0", timeout: 20), "\(t.capture())")
+        Self.expectRestored(t, "discarded output")
+    }
+
     /// Stopped from outside (SIGSTOP) while something else puts the
     /// terminal back in canonical mode, as a shell does at a stop: on
     /// SIGCONT the dashboard takes its modes back, so single keys work

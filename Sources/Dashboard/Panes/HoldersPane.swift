@@ -13,7 +13,19 @@ public enum HoldersPane {
     public static func visible(_ m: DashboardModel) -> [Holder] {
         guard let host = m.host else { return [] }
         let f = m.filter.lowercased()
-        return host.holders.filter { f.isEmpty || matches($0, f) }.sorted(by: inOrder)
+        // Each holder's key is built once: splitting both ids inside the
+        // comparison made sorting a large host's holders cost more than
+        // drawing the whole frame.
+        let keyed = host.holders.filter { f.isEmpty || matches($0, f) }
+            .map { (holder: $0, kind: kindRank($0.kind), id: NaturalKey($0.id)) }
+        return keyed.sorted { a, b in a.kind != b.kind ? a.kind < b.kind : a.id < b.id }.map(\.holder)
+    }
+
+    /// How many holders `visible` lists, without sorting them.
+    public static func visibleCount(_ m: DashboardModel) -> Int {
+        guard let host = m.host else { return 0 }
+        let f = m.filter.lowercased()
+        return f.isEmpty ? host.holders.count : host.holders.reduce(0) { $0 + (matches($1, f) ? 1 : 0) }
     }
 
     static func matches(_ h: Holder, _ f: String) -> Bool {
@@ -23,40 +35,9 @@ public enum HoldersPane {
         return fields.contains { $0.lowercased().contains(f) }
     }
 
-    /// Kind first, then id with digit runs compared by value (`pid:77`
-    /// before `pid:4121`).
-    static func inOrder(_ a: Holder, _ b: Holder) -> Bool {
-        let ka = HolderKind.displayOrder.firstIndex(of: a.kind) ?? 0
-        let kb = HolderKind.displayOrder.firstIndex(of: b.kind) ?? 0
-        if ka != kb { return ka < kb }
-        return naturalLess(a.id, b.id)
-    }
-
-    static func naturalLess(_ a: String, _ b: String) -> Bool {
-        let ta = runs(a), tb = runs(b)
-        for (x, y) in zip(ta, tb) where x != y {
-            if let nx = Int(x), let ny = Int(y), nx != ny { return nx < ny }
-            return x < y
-        }
-        return ta.count < tb.count
-    }
-
-    /// "pid:4121" → ["pid:", "4121"].
-    static func runs(_ s: String) -> [String] {
-        var out: [String] = []
-        var cur = ""
-        var digits = false
-        for ch in s {
-            if !cur.isEmpty && ch.isASCII && ch.isNumber != digits {
-                out.append(cur)
-                cur = ""
-            }
-            digits = ch.isASCII && ch.isNumber
-            cur.append(ch)
-        }
-        if !cur.isEmpty { out.append(cur) }
-        return out
-    }
+    /// Kind first (`HolderKind.displayOrder`), then id with digit runs
+    /// compared by value (`pid:77` before `pid:4121`).
+    static func kindRank(_ k: HolderKind) -> Int { HolderKind.displayOrder.firstIndex(of: k) ?? 0 }
 
     /// `824×2M`, `512×2M,1×1G`, `-`.
     public static func pages(_ h: Holder) -> String {
