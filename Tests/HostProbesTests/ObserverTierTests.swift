@@ -93,6 +93,27 @@ import TrackerCore
         #expect(o.structuralScans == 3)
     }
 
+    /// A task created while the recheck of an earlier one is due: the
+    /// recheck's scan was prompted by a signal too, so the poll after it
+    /// scans once more and sees the new task pin itself, as it would had
+    /// the task been the only one.
+    @Test func aSignalMetByTheRecheckIsRecheckedToo() throws {
+        let f = try root()
+        defer { f.remove() }
+        let o = HostObserver(root: f.root, foreign: [])
+        _ = observe(o, 1)
+        try f.process(300, comm: "first", threads: [(300, "0-7")], cgroup: "/")
+        _ = observe(o, 2)  // signalled: scanned, recheck due
+        try f.process(400, comm: "second", threads: [(400, "0-7")], cgroup: "/")
+        _ = observe(o, 3)  // the recheck, signalled again: 400 not pinned yet
+        #expect(o.structuralScans == 3)
+        try Self.rewriteInPlace(f.root + "/proc/400/task/400/status",
+                                TaskRootFixture.statusText(name: "second", pid: 400, tid: 400, allowed: "5"))
+        #expect(pids(observe(o, 4)) == ["pid:100", "pid:400"])
+        _ = observe(o, 5)
+        #expect(o.structuralScans == 4, "kept again once nothing more moved")
+    }
+
     @Test func aChangedSnapshotRescans() throws {
         let f = try root()
         defer { f.remove() }

@@ -83,7 +83,9 @@ public final class HostObserver: @unchecked Sendable {
            kept.snapshot == snapshot, now >= kept.at, now - kept.at < rescanAfter {
             structure = kept.structure
         } else {
-            let recheck = kept.map { !$0.recheck && $0.signals != signalled } ?? false
+            // Any scan a signal prompted is checked once more, the recheck
+            // itself included when a signal met it too.
+            let recheck = kept.map { $0.signals != signalled } ?? false
             structure = scanStructure(snapshot)
             kept = (structure, snapshot, signalled, now, recheck)
         }
