@@ -114,6 +114,24 @@ import TrackerCore
         #expect(o.structuralScans == 4, "kept again once nothing more moved")
     }
 
+    /// A full poll (a preview) right after a signalled display scan sees
+    /// the new task before it pins itself just as that scan did: the
+    /// display poll after it still owes the recheck.
+    @Test func aFullPollDoesNotTakeTheDisplaysRecheck() throws {
+        let f = try root()
+        defer { f.remove() }
+        let o = HostObserver(root: f.root, foreign: [])
+        _ = observe(o, 1)
+        try f.process(300, comm: "new", threads: [(300, "0-7")], cgroup: "/")
+        _ = observe(o, 2)  // signalled: scanned, recheck due
+        #expect(pids(observe(o, 2.1, .full)) == ["pid:100"])
+        try Self.rewriteInPlace(f.root + "/proc/300/task/300/status",
+                                TaskRootFixture.statusText(name: "new", pid: 300, tid: 300, allowed: "5"))
+        #expect(pids(observe(o, 3)) == ["pid:100", "pid:300"])
+        _ = observe(o, 4)
+        #expect(o.structuralScans == 4, "kept again after the recheck")
+    }
+
     @Test func aChangedSnapshotRescans() throws {
         let f = try root()
         defer { f.remove() }

@@ -29,7 +29,8 @@ public final class HostObserver: @unchecked Sendable {
     /// `recheck`: that scan was prompted by a signal, so the next display
     /// poll scans once more: a signal fires when a task is created, and what
     /// it then does at once (set its affinity, exec, be pinned by libvirt)
-    /// moves no further signal.
+    /// moves no further signal. A full poll passes a recheck still owed
+    /// on to the next display poll.
     private var kept: (structure: Observations, snapshot: HostSnapshot, signals: [Int64], at: Double, recheck: Bool)?
     private var scans = 0
     /// How many structural scans (task scan, cgroup leaves, device use,
@@ -84,8 +85,10 @@ public final class HostObserver: @unchecked Sendable {
             structure = kept.structure
         } else {
             // Any scan a signal prompted is checked once more, the recheck
-            // itself included when a signal met it too.
-            let recheck = kept.map { $0.signals != signalled } ?? false
+            // itself included when a signal met it too. A full poll does
+            // not stand in for the display's recheck: it may come moments
+            // after the signalled scan, before the new task has pinned itself.
+            let recheck = kept.map { $0.signals != signalled || ($0.recheck && tier == .full) } ?? false
             structure = scanStructure(snapshot)
             kept = (structure, snapshot, signalled, now, recheck)
         }
