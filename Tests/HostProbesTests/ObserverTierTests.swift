@@ -132,6 +132,25 @@ import TrackerCore
         #expect(o.structuralScans == 4, "kept again after the recheck")
     }
 
+    /// `--root DIR` whose `proc/` is the kernel's (a host's `/` mounted in
+    /// a container): a new thread in a process that stays moves no
+    /// directory stamp of `proc/`, only `loadavg`'s last pid, which must
+    /// then be read under the root as on the live host.
+    @Test func theLastPidIsASignalUnderARootToo() throws {
+        let f = try root()
+        defer { f.remove() }
+        try f.write("proc/loadavg", "0.00 0.00 0.00 1/120 200\n")
+        let o = HostObserver(root: f.root, foreign: [])
+        _ = observe(o, 1)
+        _ = observe(o, 2)
+        #expect(o.structuralScans == 1)
+        try f.write("proc/200/task/201/status", TaskRootFixture.statusText(name: "free", pid: 200, tid: 201, allowed: "4"))
+        try Self.rewriteInPlace(f.root + "/proc/loadavg", "0.00 0.00 0.00 1/121 201\n")
+        let seen = observe(o, 3)
+        #expect(o.structuralScans == 2)
+        #expect(seen.holders.contains { $0.cpus.contains(4) }, "\(seen.holders.map(\.id))")
+    }
+
     @Test func aChangedSnapshotRescans() throws {
         let f = try root()
         defer { f.remove() }

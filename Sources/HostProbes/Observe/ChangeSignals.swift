@@ -6,8 +6,10 @@ import Glibc
 /// domains and kubelet pods) may have changed since the last look, read on
 /// every display tick in place of the structural scan itself:
 ///
-/// - a task created: on the live host `/proc/loadavg`'s last pid (moved by
-///   every fork and every new thread);
+/// - a task created: `proc/loadavg`'s last pid (moved by every fork and
+///   every new thread), read under a root too: its `proc/` may be the
+///   kernel's (a host's `/` mounted in a container), where a new thread
+///   moves no directory stamp; a captured copy just never changes;
 /// - a process gone (or made): the stamp of `proc/`, whose link count is the
 ///   number of processes on the live host and whose time moves with its pid
 ///   directories on a captured root. A thread ending inside a process that
@@ -27,7 +29,6 @@ import Glibc
 /// observer's safety rescan.
 struct ChangeSignals: Sendable {
     let base: String
-    let isLive: Bool
 
     static let watched: [String] = [
         "run/libvirt/qemu", "etc/libvirt/qemu",
@@ -40,7 +41,6 @@ struct ChangeSignals: Sendable {
 
     init(root: String?) {
         base = root ?? ""
-        isLive = root == nil
     }
 
     /// The signals now, as numbers to compare with the last reading; a path
@@ -49,7 +49,7 @@ struct ChangeSignals: Sendable {
     func current() -> [Int64] {
         var out: [Int64] = []
         out.reserveCapacity(8 * (Self.watched.count + 1))
-        if isLive { out.append(Self.lastPid(base + "/proc/loadavg")) }
+        out.append(Self.lastPid(base + "/proc/loadavg"))
         Self.stamp(base + "/proc", into: &out)
         for path in Self.watched { Self.stamp(base + "/" + path, into: &out) }
         return out
