@@ -5,12 +5,19 @@ import BoundedFile
 import TrackerCore
 
 /// The read of a poll whose devices all have kept facts (`PCIFactCache`):
-/// for each device, whether its directory is still the one the facts were
-/// read from, then what can change. Everything is read relative to open
-/// directories (the bus directory once, each device's directory once), so
-/// the kernel walks the root's path and the bus link once per device
-/// instead of once per file: on a host of thousands of VFs that walk was
-/// most of the snapshot's system time.
+/// for each device, what can change, then whether its directory is still
+/// the one the facts were read from. A VF's files are read relative to
+/// the bus directory, opened once (`ADDR/driver`, `ADDR/net/...`), so the
+/// kernel walks the root's path once per poll instead of once per file,
+/// and no directory is opened and closed per device: a VF given to a
+/// guest costs a `readlinkat` and an `fstatat`.
+///
+/// The directory's identity is taken after its files are read: when it
+/// still matches, the directory read is the one the facts were read from
+/// (a directory removed cannot come back with the same inode and change
+/// time), and when it was replaced during the reads, it does not match
+/// and the poll falls back to the full scan, as when it was replaced
+/// before.
 ///
 /// A VF (not virtio) is read here in full: its `driver` link and its
 /// `net/` names, and each interface's `flags`, which the device-use probe
@@ -36,23 +43,17 @@ enum PCIKeptRead {
         var devices: [PCIDevice] = []
         devices.reserveCapacity(kept.count)
         var buffer: [UInt8] = []
+        var path = PCIPathBuffer()
         for facts in kept {
             let name = facts.device.address
-            // O_DIRECTORY: anything but a directory (a FIFO planted in a
-            // captured tree) fails the open at once. The identity is taken
-            // before any file in it is read.
-            let dir = openat(bus, name, O_RDONLY | O_NONBLOCK | O_DIRECTORY | O_CLOEXEC)
-            guard dir >= 0 else { return nil }
-            defer { close(dir) }
-            var st = stat()
-            guard fstat(dir, &st) == 0, PCIDirIdentity(st) == facts.identity else { return nil }
+            path.reset(to: name)
             var dev = facts.device
             if facts.isVF, dev.vendorID != "1af4" {
-                dev.driver = linkBasename(dir, "driver").map(SafeText.escape)
+                dev.driver = path.with("/driver") { linkBasename(bus, $0) }.map(SafeText.escape)
                 // No netdev without a network driver (`vfMayHaveNetdev`).
                 var interfaces: (names: [[UInt8]], flags: [PCIPollRecord.Flag]) = ([], [])
                 if PCIProbe.vfMayHaveNetdev(driver: dev.driver) {
-                    let read = self.interfaces(dir, kept: previous[name], buffer: &buffer)
+                    let read = self.interfaces(bus, &path, kept: previous[name], buffer: &buffer)
                     interfaces = (read.names, read.flags)
                     if let listing = read.listing { listings[name] = listing }
                 }
@@ -62,9 +63,17 @@ enum PCIKeptRead {
                 dev.sriovNumVFs = nil
                 dev.devType = .vf
             } else {
-                let path = "\(PCIProbe.busDir)/\(name)"
-                PCIProbe.readChanging(&dev, isVF: facts.isVF, dir: path, listed: reader.list(path), reader: reader,
+                let dirPath = "\(PCIProbe.busDir)/\(name)"
+                PCIProbe.readChanging(&dev, isVF: facts.isVF, dir: dirPath, listed: reader.list(dirPath), reader: reader,
                                       warnings: &found)
+            }
+            // After the reads (see above). Followed: the bus entry is a link
+            // to the device's directory on a live host. Anything but the
+            // directory read (a FIFO planted in a captured tree, a new
+            // directory) does not match.
+            var st = stat()
+            guard path.with("", { fstatat(bus, $0, &st, 0) }) == 0, PCIDirIdentity(st) == facts.identity else {
+                return nil
             }
             devices.append(dev)
         }
@@ -74,7 +83,7 @@ enum PCIKeptRead {
 
     /// The last component of the link `name` in `dir` (as
     /// `SysfsReader.linkBasename`).
-    private static func linkBasename(_ dir: Int32, _ name: String) -> String? {
+    private static func linkBasename(_ dir: Int32, _ name: UnsafePointer<CChar>) -> String? {
         let capacity = 4096
         return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: capacity) { buffer -> String? in
             guard let base = buffer.baseAddress else { return nil }
@@ -97,16 +106,16 @@ enum PCIKeptRead {
     /// keep for the next poll. `kept`: the last poll's listing; when the
     /// directory still matches it and every kept name's `flags` is there,
     /// the directory is not listed again (see `PCINetListing`).
-    private static func interfaces(_ dir: Int32, kept: PCINetListing?, buffer: inout [UInt8])
+    private static func interfaces(_ bus: Int32, _ path: inout PCIPathBuffer, kept: PCINetListing?, buffer: inout [UInt8])
         -> (names: [[UInt8]], flags: [PCIPollRecord.Flag], listing: PCINetListing?) {
         if let kept {
             var st = stat()
-            if fstatat(dir, "net", &st, 0) == 0, kept.matches(st),
-               let flags = keptFlags(dir, kept.names, buffer: &buffer) {
+            if path.with("/net", { fstatat(bus, $0, &st, 0) }) == 0, kept.matches(st),
+               let flags = keptFlags(bus, path.bytes + netInfix, kept.names, buffer: &buffer) {
                 return (kept.names, flags, kept)
             }
         }
-        let fd = openat(dir, "net", O_RDONLY | O_NONBLOCK | O_DIRECTORY | O_CLOEXEC)
+        let fd = path.with("/net") { openat(bus, $0, O_RDONLY | O_NONBLOCK | O_DIRECTORY | O_CLOEXEC) }
         guard fd >= 0 else { return ([], [], nil) }
         // Taken before the listing: a change during it moves the time or
         // the count, and the next poll lists again.
@@ -133,13 +142,15 @@ enum PCIKeptRead {
         return (names, flags, stated ? PCINetListing(st, names: names) : nil)
     }
 
-    /// The flags of each kept name, read through the device directory, or
+    /// The flags of each kept name, read through the bus directory as
+    /// `prefix` (`ADDR/net/`) + name + `/flags`, or
     /// nil when a name's `flags` is missing (the name may be gone: the
     /// caller lists the directory).
-    private static func keptFlags(_ dir: Int32, _ names: [[UInt8]], buffer: inout [UInt8]) -> [PCIPollRecord.Flag]? {
+    private static func keptFlags(_ bus: Int32, _ prefix: [UInt8], _ names: [[UInt8]], buffer: inout [UInt8])
+        -> [PCIPollRecord.Flag]? {
         var flags: [PCIPollRecord.Flag] = []
         for name in names {
-            switch readFlags(dir, netPrefix + name, buffer: &buffer) {
+            switch readFlags(bus, prefix + name, buffer: &buffer) {
             case .value(let value): flags.append(PCIPollRecord.Flag(name: name, flags: value))
             case .unusable: continue
             case .missing: return nil
@@ -148,7 +159,7 @@ enum PCIKeptRead {
         return flags
     }
 
-    private static let netPrefix: [UInt8] = Array("net/".utf8)
+    private static let netInfix: [UInt8] = Array("/net/".utf8)
 
     /// A `flags` file read: its value, there but not taken (left to the
     /// device-use probe's own read), or missing.
