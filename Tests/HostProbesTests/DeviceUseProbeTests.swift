@@ -242,6 +242,29 @@ import TrackerCore
         #expect(probe.observe(snapshot: s).devices["0000:3b:02.0"]?.vfioUsers == [dpdk])
     }
 
+    /// A captured process without fd/ is passed over while its directory
+    /// stays as seen; an fd/ made in it (with a VFIO group) shows on the
+    /// next poll of a kept probe, long before its refresh.
+    @Test func aKeptProbeSeesAVFIOGroupOpenedByAProcessThatHadNoFDDirectory() throws {
+        let t = try B()
+        defer { t.remove() }
+        let s = try sriovTree(t)
+        try t.write("proc/7000/comm", "dpdk-testpmd\n")
+        let probe = DeviceUseProbe(root: t.path, vfioCache: VFIOScanCache(refreshAfter: 3600))
+        #expect(probe.observe(snapshot: s).devices["0000:3b:02.3"]?.vfioUsers == [])
+        #expect(probe.observe(snapshot: s).devices["0000:3b:02.3"]?.vfioUsers == [])
+        try t.mkdir("proc/7000/fd")
+        try t.link("proc/7000/fd/5", to: "/dev/vfio/45")
+        let dpdk = ProcessRef(pid: 7000, comm: "dpdk-testpmd")
+        let r = probe.observe(snapshot: s)
+        #expect(r.devices["0000:3b:02.3"]?.vfioUsers == [dpdk])
+        #expect(r.holders.first { $0.id == "pid:7000" }?.pciDevices == ["0000:3b:02.3"])
+        #expect(probe.observe(snapshot: s).devices["0000:3b:02.3"]?.vfioUsers == [dpdk])
+        // The fd/ removed again: it holds nothing on the next poll.
+        try FileManager.default.removeItem(atPath: t.path + "/proc/7000/fd")
+        #expect(probe.observe(snapshot: s).devices["0000:3b:02.3"]?.vfioUsers == [])
+    }
+
     @Test func processesAreNotScannedWhenNothingIsBoundToVFIO() throws {
         let t = try B()
         defer { t.remove() }

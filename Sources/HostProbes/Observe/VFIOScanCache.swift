@@ -17,11 +17,24 @@ import Foundation
 /// `refreshAfter` late: procfs gives no cheaper sign of it (the fd
 /// directory's times do not move with open and close); a one-shot command
 /// (`claim`, `check`) builds a new observer and reads everything.
+/// A process without an fd/ directory (a captured tree's) is looked at
+/// again when its own directory's identity changes, as making fd/ in it
+/// does, or after `refreshAfter`.
 final class VFIOScanCache: @unchecked Sendable {
     struct Entry: Sendable {
         var fdCount: Int
         var readAt: Double
         var user: VFIOUserScan.User?
+        /// Set for a process seen without an fd/ directory: the identity
+        /// of its directory then (see `VFIOUserScan`).
+        var withoutFDs: PCIDirIdentity?
+
+        init(fdCount: Int, readAt: Double, user: VFIOUserScan.User?, withoutFDs: PCIDirIdentity? = nil) {
+            self.fdCount = fdCount
+            self.readAt = readAt
+            self.user = user
+            self.withoutFDs = withoutFDs
+        }
     }
 
     let refreshAfter: Double

@@ -88,13 +88,28 @@ struct VFIOUserScan: Sendable {
             }
             writeFDPath(pid, into: &fdDir)
             var fdCount: Int?
-            if cache != nil {
+            if let cache {
+                // A captured process without fd/ (a capture records fd/ only
+                // for processes holding something) is passed over while its
+                // directory is the one seen without it: a missing name costs
+                // the kernel a new lookup every time, a present one is cached.
+                if let entry = entries[pid], let seen = entry.withoutFDs, now - entry.readAt < cache.refreshAfter,
+                   pidIdentity(proc, fdDir) == seen {
+                    kept[pid] = entry
+                    continue
+                }
                 switch files.statSize(at: proc, fdDir) {
                 case .success(let count): fdCount = count
                 // Exited since the listing (or a captured process with no
                 // fd/): it holds nothing, as when the directory cannot be
                 // opened below; the open is spared.
-                case .failure(.missing): continue
+                case .failure(.missing):
+                    // The identity is taken before fd/ is looked for again,
+                    // so an fd/ made after that look changes it.
+                    if let seen = pidIdentity(proc, fdDir), case .failure(.missing) = files.statSize(at: proc, fdDir) {
+                        kept[pid] = VFIOScanCache.Entry(fdCount: 0, readAt: now, user: nil, withoutFDs: seen)
+                    }
+                    continue
                 case .failure: fdCount = nil
                 }
             }
@@ -135,6 +150,21 @@ struct VFIOUserScan: Sendable {
             if let fdCount { kept[pid] = VFIOScanCache.Entry(fdCount: fdCount, readAt: now, user: user) }
         }
         return result
+    }
+
+    /// The identity of the process directory `PID` of `fdPath` (`PID/fd`)
+    /// under the open `proc`, or nil when it cannot be stat'ed. Adding or
+    /// removing an entry in it (an fd/ made in a captured tree) moves its
+    /// change time.
+    static func pidIdentity(_ proc: Int32, _ fdPath: [CChar]) -> PCIDirIdentity? {
+        var pidPath = [CChar](repeating: 0, count: fdPath.count)
+        for (i, c) in fdPath.enumerated() {
+            if c == CChar(UInt8(ascii: "/")) || c == 0 { break }
+            pidPath[i] = c
+        }
+        var st = stat()
+        guard fstatat(proc, pidPath, &st, 0) == 0 else { return nil }
+        return PCIDirIdentity(st)
     }
 
     /// Writes `PID/fd` and a NUL into `path` (24 bytes hold any pid).
