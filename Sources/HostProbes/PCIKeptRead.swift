@@ -111,11 +111,11 @@ enum PCIKeptRead {
         if let kept {
             var st = stat()
             if path.with("/net", { fstatat(bus, $0, &st, 0) }) == 0, kept.matches(st),
-               let flags = keptFlags(bus, path.bytes + netInfix, kept.names, buffer: &buffer) {
+               let flags = keptFlags(bus, &path, kept.names, buffer: &buffer) {
                 return (kept.names, flags, kept)
             }
         }
-        let fd = path.with("/net") { openat(bus, $0, O_RDONLY | O_NONBLOCK | O_DIRECTORY | O_CLOEXEC) }
+        let fd = path.with("/net", { openat(bus, $0, O_RDONLY | O_NONBLOCK | O_DIRECTORY | O_CLOEXEC) })
         guard fd >= 0 else { return ([], [], nil) }
         // Taken before the listing: a change during it moves the time or
         // the count, and the next poll lists again.
@@ -135,7 +135,15 @@ enum PCIKeptRead {
         names.sort { $0.lexicographicallyPrecedes($1) }
         var flags: [PCIPollRecord.Flag] = []
         for name in names {
-            if case .value(let value) = readFlags(fd, name, buffer: &buffer) {
+            var relative = name
+            relative.append(contentsOf: flagsSuffix)
+            relative.append(0)
+            let read = relative.withUnsafeBufferPointer { raw in
+                raw.withMemoryRebound(to: CChar.self) { cPath in
+                    cPath.baseAddress.map { readFlags(fd, $0, buffer: &buffer) } ?? .missing
+                }
+            }
+            if case .value(let value) = read {
                 flags.append(PCIPollRecord.Flag(name: name, flags: value))
             }
         }
@@ -143,14 +151,15 @@ enum PCIKeptRead {
     }
 
     /// The flags of each kept name, read through the bus directory as
-    /// `prefix` (`ADDR/net/`) + name + `/flags`, or
-    /// nil when a name's `flags` is missing (the name may be gone: the
-    /// caller lists the directory).
-    private static func keptFlags(_ bus: Int32, _ prefix: [UInt8], _ names: [[UInt8]], buffer: inout [UInt8])
+    /// `ADDR/net/NAME/flags` (`path` holds the device), or nil when a
+    /// name's `flags` is missing (the name may be gone: the caller lists
+    /// the directory).
+    private static func keptFlags(_ bus: Int32, _ path: inout PCIPathBuffer, _ names: [[UInt8]], buffer: inout [UInt8])
         -> [PCIPollRecord.Flag]? {
         var flags: [PCIPollRecord.Flag] = []
+        flags.reserveCapacity(names.count)
         for name in names {
-            switch readFlags(bus, prefix + name, buffer: &buffer) {
+            switch path.withFlags(of: name, { readFlags(bus, $0, buffer: &buffer) }) {
             case .value(let value): flags.append(PCIPollRecord.Flag(name: name, flags: value))
             case .unusable: continue
             case .missing: return nil
@@ -159,7 +168,7 @@ enum PCIKeptRead {
         return flags
     }
 
-    private static let netInfix: [UInt8] = Array("/net/".utf8)
+    private static let flagsSuffix: [UInt8] = Array("/flags".utf8)
 
     /// A `flags` file read: its value, there but not taken (left to the
     /// device-use probe's own read), or missing.
@@ -179,25 +188,43 @@ enum PCIKeptRead {
     /// first read, and a regular file gives less than asked only at its
     /// end, so a shorter read is the whole file. Unusable when it is not a
     /// regular file, does not fit or is not a hex number.
-    private static func readFlags(_ net: Int32, _ name: [UInt8], buffer: inout [UInt8]) -> FlagRead {
-        var path = name
-        path.append(contentsOf: Array("/flags".utf8))
-        path.append(0)
-        let read = path.withUnsafeBufferPointer { raw -> Result<Int, BoundedFileReader.Refusal> in
-            raw.withMemoryRebound(to: CChar.self) { cPath -> Result<Int, BoundedFileReader.Refusal> in
-                guard let base = cPath.baseAddress else { return .failure(BoundedFileReader.Refusal(.missing, errno: nil)) }
-                return BoundedFileReader(limit: flagsLimit).readCounted(
-                    cPath: base, directoryFD: net, into: &buffer, limit: flagsLimit, overflow: .truncate,
-                    enough: { _, _, _ in true })
-            }
-        }
+    private static func readFlags(_ dir: Int32, _ cPath: UnsafePointer<CChar>, buffer: inout [UInt8]) -> FlagRead {
+        let read = BoundedFileReader(limit: flagsLimit).readCounted(
+            cPath: cPath, directoryFD: dir, into: &buffer, limit: flagsLimit, overflow: .truncate,
+            enough: { _, _, _ in true })
         switch read {
         case .failure(let refusal): return refusal.failure == .missing ? .missing : .unusable
         case .success(let count):
-            guard count < flagsLimit,
-                  let value = NetInterfaceScan.parseHex(String(decoding: buffer.prefix(count), as: UTF8.self).trimmedSysfs)
+            guard count < flagsLimit else { return .unusable }
+            if let value = plainHex(buffer.prefix(count)) { return .value(value) }
+            guard let value = NetInterfaceScan.parseHex(String(decoding: buffer.prefix(count), as: UTF8.self).trimmedSysfs)
             else { return .unusable }
             return .value(value)
         }
+    }
+
+    /// The value of `0xHEX` with at most one newline after it, the form
+    /// the kernel writes, parsed from the bytes without building a String
+    /// (a file per VF per poll); nil for anything else, which is parsed
+    /// as `NetInterfaceScan.parseHex` parses it. At most 15 digits, so it
+    /// cannot overflow.
+    static func plainHex(_ bytes: ArraySlice<UInt8>) -> Int? {
+        var digits = bytes
+        if digits.last == UInt8(ascii: "\n") { digits.removeLast() }
+        guard digits.count > 2, digits.count <= 17, digits[digits.startIndex] == UInt8(ascii: "0"),
+              digits[digits.startIndex + 1] == UInt8(ascii: "x") || digits[digits.startIndex + 1] == UInt8(ascii: "X")
+        else { return nil }
+        var value = 0
+        for byte in digits.dropFirst(2) {
+            let digit: Int
+            switch byte {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = Int(byte - UInt8(ascii: "0"))
+            case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = Int(byte - UInt8(ascii: "a")) + 10
+            case UInt8(ascii: "A")...UInt8(ascii: "F"): digit = Int(byte - UInt8(ascii: "A")) + 10
+            default: return nil
+            }
+            value = value << 4 | digit
+        }
+        return value
     }
 }

@@ -105,7 +105,9 @@ struct DeviceUseProbe: Sendable {
     /// `flags`: its interfaces' flags as the loader read them in this poll.
     private func use(of device: PCIDevice, read: PCIDevice?, flags: [PCIPollRecord.Flag], files: DeviceUseFiles,
                      blocks: BlockDeviceScan, addresses: InterfaceAddresses, notes: inout [String]) -> DeviceUse? {
-        let dir = Array(Self.busDir.utf8).slash(device.address)
+        // Built only when a file of the device is read: a VF given to a
+        // guest needs none, thousands of them per poll.
+        lazy var dir = Array(Self.busDir.utf8).slash(device.address)
         // A bound driver proves the device is there (read now, or by the
         // snapshot of this poll); only unbound ones cost a second look.
         let driver: String?

@@ -25,34 +25,35 @@ final class VFIOScanCache: @unchecked Sendable {
         var fdCount: Int
         var readAt: Double
         var user: VFIOUserScan.User?
-        /// Set for a process seen without an fd/ directory: the identity
-        /// of its directory then (see `VFIOUserScan`).
-        var withoutFDs: PCIDirIdentity?
+    }
 
-        init(fdCount: Int, readAt: Double, user: VFIOUserScan.User?, withoutFDs: PCIDirIdentity? = nil) {
-            self.fdCount = fdCount
-            self.readAt = readAt
-            self.user = user
-            self.withoutFDs = withoutFDs
-        }
+    /// A process seen without an fd/ directory: the identity of its own
+    /// directory then, and when (see `VFIOUserScan`). Plain values: one
+    /// is looked up per process per poll.
+    struct WithoutFDs: Sendable {
+        var identity: PCIDirIdentity
+        var readAt: Double
     }
 
     let refreshAfter: Double
     private let lock = NSLock()
     private var entries: [Int32: Entry] = [:]
+    /// Processes seen without fd/, by pid (see `VFIOUserScan`).
+    private var missing: [Int32: WithoutFDs] = [:]
 
     init(refreshAfter: Double = 10) {
         self.refreshAfter = refreshAfter
     }
 
-    /// Runs `body` with the entries (to read and replace) and the current
+    /// Runs `body` with the entries (to read and replace), the processes
+    /// seen without fd/ (to update) and the current
     /// monotonic time, one scan at a time.
-    func update<T>(_ body: (inout [Int32: Entry], Double) -> T) -> T {
+    func update<T>(_ body: (inout [Int32: Entry], inout [Int32: WithoutFDs], Double) -> T) -> T {
         lock.lock()
         defer { lock.unlock() }
         var now = timespec()
         clock_gettime(CLOCK_MONOTONIC, &now)
-        return body(&entries, Double(now.tv_sec) + Double(now.tv_nsec) / 1e9)
+        return body(&entries, &missing, Double(now.tv_sec) + Double(now.tv_nsec) / 1e9)
     }
 
     /// The entry still good for a process whose fd directory now has

@@ -43,17 +43,22 @@ struct VFIOUserScan: Sendable {
     /// Every process read afresh.
     static func scan(_ files: DeviceUseFiles) -> VFIOUserScan {
         var none: [Int32: VFIOScanCache.Entry] = [:]
-        return scan(files, cache: nil, entries: &none, now: 0)
+        var noneMissing: [Int32: VFIOScanCache.WithoutFDs] = [:]
+        return scan(files, cache: nil, entries: &none, missing: &noneMissing, now: 0)
     }
 
     /// Processes whose open files did not change since `cache` last read
     /// them are taken from it.
     static func scan(_ files: DeviceUseFiles, cache: VFIOScanCache) -> VFIOUserScan {
-        cache.update { entries, now in scan(files, cache: cache, entries: &entries, now: now) }
+        cache.update { entries, missing, now in
+            scan(files, cache: cache, entries: &entries, missing: &missing, now: now)
+        }
     }
 
+    /// `missing`: the processes seen without fd/, kept across polls (not
+    /// rebuilt like `entries`: most processes of a captured tree).
     private static func scan(_ files: DeviceUseFiles, cache: VFIOScanCache?, entries: inout [Int32: VFIOScanCache.Entry],
-                             now: Double) -> VFIOUserScan {
+                             missing: inout [Int32: VFIOScanCache.WithoutFDs], now: Double) -> VFIOUserScan {
         var result = VFIOUserScan()
         var kept: [Int32: VFIOScanCache.Entry] = [:]
         kept.reserveCapacity(entries.count)
@@ -93,10 +98,11 @@ struct VFIOUserScan: Sendable {
                 // for processes holding something) is passed over while its
                 // directory is the one seen without it: a missing name costs
                 // the kernel a new lookup every time, a present one is cached.
-                if let entry = entries[pid], let seen = entry.withoutFDs, now - entry.readAt < cache.refreshAfter,
-                   pidIdentity(proc, fdDir) == seen {
-                    kept[pid] = entry
-                    continue
+                if let seen = missing[pid] {
+                    if now - seen.readAt < cache.refreshAfter, pidIdentity(proc, &fdDir) == seen.identity {
+                        continue
+                    }
+                    missing[pid] = nil
                 }
                 switch files.statSize(at: proc, fdDir) {
                 case .success(let count): fdCount = count
@@ -106,8 +112,8 @@ struct VFIOUserScan: Sendable {
                 case .failure(.missing):
                     // The identity is taken before fd/ is looked for again,
                     // so an fd/ made after that look changes it.
-                    if let seen = pidIdentity(proc, fdDir), case .failure(.missing) = files.statSize(at: proc, fdDir) {
-                        kept[pid] = VFIOScanCache.Entry(fdCount: 0, readAt: now, user: nil, withoutFDs: seen)
+                    if let seen = pidIdentity(proc, &fdDir), case .failure(.missing) = files.statSize(at: proc, fdDir) {
+                        missing[pid] = VFIOScanCache.WithoutFDs(identity: seen, readAt: now)
                     }
                     continue
                 case .failure: fdCount = nil
@@ -149,6 +155,13 @@ struct VFIOUserScan: Sendable {
             result.users.append(user)
             if let fdCount { kept[pid] = VFIOScanCache.Entry(fdCount: fdCount, readAt: now, user: user) }
         }
+        // Pids gone since they were seen without fd/ are forgotten once
+        // they outnumber the listing (a reused pid is a new directory,
+        // which its identity already tells).
+        if missing.count > pids.count + 1_024 {
+            let listed = Set(pids)
+            missing = missing.filter { listed.contains($0.key) }
+        }
         return result
     }
 
@@ -156,14 +169,13 @@ struct VFIOUserScan: Sendable {
     /// under the open `proc`, or nil when it cannot be stat'ed. Adding or
     /// removing an entry in it (an fd/ made in a captured tree) moves its
     /// change time.
-    static func pidIdentity(_ proc: Int32, _ fdPath: [CChar]) -> PCIDirIdentity? {
-        var pidPath = [CChar](repeating: 0, count: fdPath.count)
-        for (i, c) in fdPath.enumerated() {
-            if c == CChar(UInt8(ascii: "/")) || c == 0 { break }
-            pidPath[i] = c
-        }
+    static func pidIdentity(_ proc: Int32, _ fdPath: inout [CChar]) -> PCIDirIdentity? {
+        // `PID/fd` cut at its slash for the call, then put back.
+        guard let slash = fdPath.firstIndex(of: CChar(UInt8(ascii: "/"))) else { return nil }
+        fdPath[slash] = 0
+        defer { fdPath[slash] = CChar(UInt8(ascii: "/")) }
         var st = stat()
-        guard fstatat(proc, pidPath, &st, 0) == 0 else { return nil }
+        guard fstatat(proc, fdPath, &st, 0) == 0 else { return nil }
         return PCIDirIdentity(st)
     }
 
