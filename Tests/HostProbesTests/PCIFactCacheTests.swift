@@ -132,4 +132,24 @@ import TrackerCore
         #expect(added.device("0000:60:02.4")?.parentAddr == "0000:60:00.0")
         #expect(added.pciDevices.count == kept.pciDevices.count + 1)
     }
+
+    /// A kept poll reads a VF through the bus directory and checks the
+    /// directory's identity after the reads: a FIFO planted where the
+    /// device directory was is never opened (no hang) and sends the poll
+    /// to the full scan, which reads the tree as a one-shot probe does.
+    @Test func aFIFOInPlaceOfAKeptDeviceDirectoryIsReadAsAOneShotProbeReadsIt() throws {
+        let tree = try FixtureTree.scripted("make-sriov-tree.sh")
+        defer { tree.remove() }
+        let loader = loader(tree)
+        _ = try loader.load()
+        #expect(try loader.load().device(vf)?.driver == "iavf")
+        let entry = tree.root + "/sys/bus/pci/devices/" + vf
+        try HangGuard.mkfifo(entry)
+        let kept = try HangGuard.run(fifos: [entry]) { try loader.load() }
+        let oneShot = try HangGuard.run(fifos: [entry]) { try tree.snapshot() }
+        #expect(kept.device(vf)?.driver == oneShot.device(vf)?.driver)
+        #expect(kept.pciDevices == oneShot.pciDevices)
+        #expect(kept.warnings == oneShot.warnings)
+        #expect(kept.device(vf)?.driver != "iavf")
+    }
 }
