@@ -27,6 +27,8 @@ public final class PCIFactCache: Sendable {
     private let netListings = Mutex<[String: PCINetListing]>([:])
     /// The bus directory's last listing and its sorted names.
     private let busListing = Mutex<(listing: [UInt8], names: [String])?>(nil)
+    /// The driver directories' last listings and the bindings they give.
+    private let driverListings = Mutex<(listings: [UInt8], drivers: PCIBoundDrivers)?>(nil)
 
     public init() {}
 
@@ -81,6 +83,18 @@ public final class PCIFactCache: Sendable {
             let names = SysfsReader.sortedNames(ofListing: listing)
             kept = (listing, names)
             return names
+        }
+    }
+
+    /// The bindings of the driver directories' `listings`
+    /// (`PCIBoundDrivers.listings`): those of the last poll when the
+    /// listings are byte for byte the same, else decoded afresh.
+    func boundDrivers(ofListings listings: [UInt8]) -> PCIBoundDrivers {
+        driverListings.withLock { kept in
+            if let kept, kept.listings == listings { return kept.drivers }
+            let drivers = PCIBoundDrivers(listings: listings)
+            kept = (listings, drivers)
+            return drivers
         }
     }
 

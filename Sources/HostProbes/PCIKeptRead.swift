@@ -10,7 +10,8 @@ import TrackerCore
 /// the bus directory, opened once (`ADDR/driver`, `ADDR/net/...`), so the
 /// kernel walks the root's path once per poll instead of once per file,
 /// and no directory is opened and closed per device: a VF given to a
-/// guest costs a `readlinkat` and an `fstatat`.
+/// guest costs an `fstatat`, and a `readlinkat` of its `driver` where the
+/// tree has no driver listings (`PCIBoundDrivers`).
 ///
 /// The directory's identity is taken after its files are read: when it
 /// still matches, the directory read is the one the facts were read from
@@ -31,7 +32,10 @@ enum PCIKeptRead {
     /// that falls back to the full scan does not repeat them.
     /// `listings`: the VFs' `net/` listings of the last poll, replaced by
     /// this poll's.
-    static func devices(_ kept: [PCIFactCache.Facts], reader: SysfsReader, warnings: inout ProbeWarnings,
+    /// `bound`: the driver directories' bindings, when the tree has them
+    /// (`PCIBoundDrivers`); else each VF's `driver` link is read.
+    static func devices(_ kept: [PCIFactCache.Facts], reader: SysfsReader, bound: PCIBoundDrivers?,
+                        warnings: inout ProbeWarnings,
                         flags: inout [String: [PCIPollRecord.Flag]],
                         listings: inout [String: PCINetListing]) -> [PCIDevice]? {
         let previous = listings
@@ -49,7 +53,11 @@ enum PCIKeptRead {
             path.reset(to: name)
             var dev = facts.device
             if facts.isVF, dev.vendorID != "1af4" {
-                dev.driver = path.with("/driver") { linkBasename(bus, $0) }.map(SafeText.escape)
+                switch bound?.driver(of: name) ?? .readLink {
+                case .bound(let driver): dev.driver = driver
+                case .unbound: dev.driver = nil
+                case .readLink: dev.driver = path.with("/driver") { linkBasename(bus, $0) }.map(SafeText.escape)
+                }
                 // No netdev without a network driver (`vfMayHaveNetdev`).
                 var interfaces: (names: [[UInt8]], flags: [PCIPollRecord.Flag]) = ([], [])
                 if PCIProbe.vfMayHaveNetdev(driver: dev.driver) {
@@ -65,7 +73,7 @@ enum PCIKeptRead {
             } else {
                 let dirPath = "\(PCIProbe.busDir)/\(name)"
                 PCIProbe.readChanging(&dev, isVF: facts.isVF, dir: dirPath, listed: reader.list(dirPath), reader: reader,
-                                      warnings: &found)
+                                      bound: bound, warnings: &found)
             }
             // After the reads (see above). Followed: the bus entry is a link
             // to the device's directory on a live host. Anything but the
