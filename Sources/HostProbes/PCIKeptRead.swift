@@ -7,8 +7,10 @@ import TrackerCore
 /// The read of a poll whose devices all have kept facts (`PCIFactCache`):
 /// for each device, what can change, then whether its directory is still
 /// the one the facts were read from. A VF's files are read relative to
-/// the bus directory, opened once (`ADDR/driver`, `ADDR/net/...`), so the
-/// kernel walks the root's path once per poll instead of once per file,
+/// the directory holding its directory (the one its bus entry resolved
+/// to, else the bus directory), opened once per poll (`ADDR/driver`,
+/// `ADDR/net/...`), so the kernel walks the root's path, and the bus
+/// entry's link, once per poll instead of once per file,
 /// and no directory is opened and closed per device: a VF given to a
 /// guest costs an `fstatat`, and a `readlinkat` of its `driver` where the
 /// tree has no driver listings (`PCIBoundDrivers`).
@@ -34,8 +36,10 @@ enum PCIKeptRead {
     /// this poll's.
     /// `bound`: the driver directories' bindings, when the tree has them
     /// (`PCIBoundDrivers`); else each VF's `driver` link is read.
+    /// `busIdentity`: the bus directory's when the facts were read; a
+    /// bus directory changed since is not read through kept facts.
     static func devices(_ kept: [PCIFactCache.Facts], reader: SysfsReader, bound: PCIBoundDrivers?,
-                        warnings: inout ProbeWarnings,
+                        busIdentity: PCIDirIdentity?, warnings: inout ProbeWarnings,
                         flags: inout [String: [PCIPollRecord.Flag]],
                         listings: inout [String: PCINetListing]) -> [PCIDevice]? {
         let previous = listings
@@ -43,6 +47,14 @@ enum PCIKeptRead {
         let bus = open(reader.path(PCIProbe.busDir), O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         guard bus >= 0 else { return nil }
         defer { close(bus) }
+        // A bus entry pointed elsewhere under the same name moves the bus
+        // directory's change time: the resolved directories may be stale.
+        var busStat = stat()
+        guard let busIdentity, fstat(bus, &busStat) == 0, PCIDirIdentity(busStat) == busIdentity else { return nil }
+        // The devices' parent directories, each opened once: a device is
+        // reached without following its bus link for each file.
+        var parents: [String: Int32] = [:]
+        defer { for fd in parents.values { close(fd) } }
         var found = ProbeWarnings()
         var devices: [PCIDevice] = []
         devices.reserveCapacity(kept.count)
@@ -50,18 +62,33 @@ enum PCIKeptRead {
         var path = PCIPathBuffer()
         for facts in kept {
             let name = facts.device.address
-            path.reset(to: name)
+            // The directory holding the device's directory, and its name there.
+            let dir: Int32
+            if let resolved = facts.resolved {
+                if let fd = parents[resolved.parent] {
+                    dir = fd
+                } else {
+                    let fd = open(reader.path(resolved.parent), O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+                    guard fd >= 0 else { return nil }
+                    parents[resolved.parent] = fd
+                    dir = fd
+                }
+                path.reset(to: resolved.name)
+            } else {
+                dir = bus
+                path.reset(to: name)
+            }
             var dev = facts.device
             if facts.isVF, dev.vendorID != "1af4" {
                 switch bound?.driver(of: name) ?? .readLink {
                 case .bound(let driver): dev.driver = driver
                 case .unbound: dev.driver = nil
-                case .readLink: dev.driver = path.with("/driver") { linkBasename(bus, $0) }.map(SafeText.escape)
+                case .readLink: dev.driver = path.with("/driver") { linkBasename(dir, $0) }.map(SafeText.escape)
                 }
                 // No netdev without a network driver (`vfMayHaveNetdev`).
                 var interfaces: (names: [[UInt8]], flags: [PCIPollRecord.Flag]) = ([], [])
                 if PCIProbe.vfMayHaveNetdev(driver: dev.driver) {
-                    let read = self.interfaces(bus, &path, kept: previous[name], buffer: &buffer)
+                    let read = self.interfaces(dir, &path, kept: previous[name], buffer: &buffer)
                     interfaces = (read.names, read.flags)
                     if let listing = read.listing { listings[name] = listing }
                 }
@@ -80,7 +107,7 @@ enum PCIKeptRead {
             // directory read (a FIFO planted in a captured tree, a new
             // directory) does not match.
             var st = stat()
-            guard path.with("", { fstatat(bus, $0, &st, 0) }) == 0, PCIDirIdentity(st) == facts.identity else {
+            guard path.with("", { fstatat(dir, $0, &st, 0) }) == 0, PCIDirIdentity(st) == facts.identity else {
                 return nil
             }
             devices.append(dev)

@@ -34,8 +34,8 @@ public enum PCIProbe {
         if let cache, let kept = cache.facts(for: dirNames) {
             var flags: [String: [PCIPollRecord.Flag]] = [:]
             var listings = cache.takeNetListings()
-            if let devices = PCIKeptRead.devices(kept, reader: reader, bound: bound, warnings: &warnings, flags: &flags,
-                                                 listings: &listings) {
+            if let devices = PCIKeptRead.devices(kept, reader: reader, bound: bound, busIdentity: cache.keptBusIdentity(),
+                                                 warnings: &warnings, flags: &flags, listings: &listings) {
                 cache.keepNetListings(listings)
                 cache.setPolledFlags(flags)
                 return devices
@@ -45,9 +45,15 @@ public enum PCIProbe {
         // scan is then a miss next poll, never stale facts under its new
         // identity.
         var identities: [String: PCIDirIdentity] = [:]
+        var resolved: [String: (parent: String, name: String)] = [:]
+        let busIdentity = cache == nil ? nil : PCIDirIdentity(path: reader.path(busDir))
         if cache != nil {
             for name in dirNames {
-                identities[name] = PCIDirIdentity(path: reader.path("\(busDir)/\(name)"))
+                let identity = PCIDirIdentity(path: reader.path("\(busDir)/\(name)"))
+                identities[name] = identity
+                if let identity, let found = resolvedDirectory(name, identity: identity, reader: reader) {
+                    resolved[name] = found
+                }
             }
         }
         var keep = cache != nil
@@ -85,11 +91,27 @@ public enum PCIProbe {
             if keep, entry.fillError == nil, warnings.sentences.count == before,
                let identity = identities[read.device.address] {
                 facts[read.device.address] = PCIFactCache.Facts(identity: identity, device: read.device,
-                                                                isVF: read.isVF)
+                                                                isVF: read.isVF, resolved: resolved[read.device.address])
             }
         }
-        cache?.replace(with: keep ? facts : [:])
+        cache?.replace(with: keep ? facts : [:], bus: busIdentity)
         return devices
+    }
+
+    /// The directory the bus entry `name` links to, as its root-relative
+    /// parent and name, when resolving the link's text within the root
+    /// gives a directory of the same `identity` (so no component of the
+    /// text is a link that resolving by name would miss); nil otherwise.
+    private static func resolvedDirectory(_ name: String, identity: PCIDirIdentity, reader: SysfsReader)
+        -> (parent: String, name: String)? {
+        let entry = "\(busDir)/\(name)"
+        guard let text = reader.linkTarget(entry), !text.hasPrefix("/"),
+              let path = HostCapture.Writer.resolve(text, from: entry),
+              let slash = path.lastIndex(of: "/"),
+              PCIDirIdentity(path: reader.path(path)) == identity else { return nil }
+        let leaf = String(path[path.index(after: slash)...])
+        guard !leaf.isEmpty, leaf != ".", leaf != ".." else { return nil }
+        return (String(path[..<slash]), leaf)
     }
 
     /// `entries` sorted by address text. `Entry.address` formats a new
