@@ -40,20 +40,22 @@ final class VFIOScanCache: @unchecked Sendable {
     private var entries: [Int32: Entry] = [:]
     /// Processes seen without fd/, by pid (see `VFIOUserScan`).
     private var missing: [Int32: WithoutFDs] = [:]
+    /// A captured tree's `proc` as last listed (see `VFIOProcListing`).
+    private var procListing: VFIOProcListing?
 
     init(refreshAfter: Double = 10) {
         self.refreshAfter = refreshAfter
     }
 
     /// Runs `body` with the entries (to read and replace), the processes
-    /// seen without fd/ (to update) and the current
-    /// monotonic time, one scan at a time.
-    func update<T>(_ body: (inout [Int32: Entry], inout [Int32: WithoutFDs], Double) -> T) -> T {
+    /// seen without fd/ (to update), the last kept `proc` listing (to
+    /// replace) and the current monotonic time, one scan at a time.
+    func update<T>(_ body: (inout [Int32: Entry], inout [Int32: WithoutFDs], inout VFIOProcListing?, Double) -> T) -> T {
         lock.lock()
         defer { lock.unlock() }
         var now = timespec()
         clock_gettime(CLOCK_MONOTONIC, &now)
-        return body(&entries, &missing, Double(now.tv_sec) + Double(now.tv_nsec) / 1e9)
+        return body(&entries, &missing, &procListing, Double(now.tv_sec) + Double(now.tv_nsec) / 1e9)
     }
 
     /// The entry still good for a process whose fd directory now has

@@ -44,21 +44,24 @@ struct VFIOUserScan: Sendable {
     static func scan(_ files: DeviceUseFiles) -> VFIOUserScan {
         var none: [Int32: VFIOScanCache.Entry] = [:]
         var noneMissing: [Int32: VFIOScanCache.WithoutFDs] = [:]
-        return scan(files, cache: nil, entries: &none, missing: &noneMissing, now: 0)
+        var noListing: VFIOProcListing?
+        return scan(files, cache: nil, entries: &none, missing: &noneMissing, procListing: &noListing, now: 0)
     }
 
     /// Processes whose open files did not change since `cache` last read
     /// them are taken from it.
     static func scan(_ files: DeviceUseFiles, cache: VFIOScanCache) -> VFIOUserScan {
-        cache.update { entries, missing, now in
-            scan(files, cache: cache, entries: &entries, missing: &missing, now: now)
+        cache.update { entries, missing, procListing, now in
+            scan(files, cache: cache, entries: &entries, missing: &missing, procListing: &procListing, now: now)
         }
     }
 
     /// `missing`: the processes seen without fd/, kept across polls (not
     /// rebuilt like `entries`: most processes of a captured tree).
+    /// `procListing`: a captured tree's `proc` as last listed, replaced.
     private static func scan(_ files: DeviceUseFiles, cache: VFIOScanCache?, entries: inout [Int32: VFIOScanCache.Entry],
-                             missing: inout [Int32: VFIOScanCache.WithoutFDs], now: Double) -> VFIOUserScan {
+                             missing: inout [Int32: VFIOScanCache.WithoutFDs], procListing: inout VFIOProcListing?,
+                             now: Double) -> VFIOUserScan {
         var result = VFIOUserScan()
         var kept: [Int32: VFIOScanCache.Entry] = [:]
         kept.reserveCapacity(entries.count)
@@ -73,9 +76,22 @@ struct VFIOUserScan: Sendable {
         // Closed however the scan ends: a listing that fails (EMFILE) must
         // not leave `proc` open for every later poll to trip over.
         defer { close(proc) }
-        guard let pids = pids(in: proc, files: files) else {
-            result.notes.append(unlisted)
-            return result
+        // A captured tree's `proc` is listed again only when it changed
+        // (`VFIOProcListing`), or after `refreshAfter`: thousands of names
+        // per poll otherwise.
+        var procStat = stat()
+        let stamped = cache != nil && fstat(proc, &procStat) == 0 && VFIOProcListing.isKeepable(proc)
+        let pids: [Int32]
+        if stamped, let cache, let kept = procListing, now - kept.readAt < cache.refreshAfter, kept.matches(procStat) {
+            pids = kept.pids
+        } else {
+            procListing = nil
+            guard let listed = self.pids(in: proc, files: files) else {
+                result.notes.append(unlisted)
+                return result
+            }
+            pids = listed
+            if stamped { procListing = VFIOProcListing(procStat, pids: listed, readAt: now) }
         }
         if pids.count > maxProcesses {
             result.notes.append("\(files.display(Array("proc".utf8))) has more than \(maxProcesses) processes: "
