@@ -60,11 +60,13 @@ enum PCIKeptRead {
         devices.reserveCapacity(kept.count)
         var buffer: [UInt8] = []
         var path = PCIPathBuffer()
-        for facts in kept {
-            let name = facts.device.address
+        // By index: a device's facts are read in place, not copied whole
+        // (a device of a dozen strings, thousands per poll).
+        for index in kept.indices {
+            let name = kept[index].device.address
             // The directory holding the device's directory, and its name there.
             let dir: Int32
-            if let resolved = facts.resolved {
+            if let resolved = kept[index].resolved {
                 if let fd = parents[resolved.parent] {
                     dir = fd
                 } else {
@@ -78,8 +80,9 @@ enum PCIKeptRead {
                 dir = bus
                 path.reset(to: name)
             }
-            var dev = facts.device
-            if facts.isVF, dev.vendorID != "1af4" {
+            var dev = kept[index].device
+            let isVF = kept[index].isVF
+            if isVF, dev.vendorID != "1af4" {
                 switch bound?.driver(of: name) ?? .readLink {
                 case .bound(let driver): dev.driver = driver
                 case .unbound: dev.driver = nil
@@ -99,7 +102,7 @@ enum PCIKeptRead {
                 dev.devType = .vf
             } else {
                 let dirPath = "\(PCIProbe.busDir)/\(name)"
-                PCIProbe.readChanging(&dev, isVF: facts.isVF, dir: dirPath, listed: reader.list(dirPath), reader: reader,
+                PCIProbe.readChanging(&dev, isVF: isVF, dir: dirPath, listed: reader.list(dirPath), reader: reader,
                                       bound: bound, warnings: &found)
             }
             // After the reads (see above). Followed: the bus entry is a link
@@ -107,7 +110,7 @@ enum PCIKeptRead {
             // directory read (a FIFO planted in a captured tree, a new
             // directory) does not match.
             var st = stat()
-            guard path.with("", { fstatat(dir, $0, &st, 0) }) == 0, PCIDirIdentity(st) == facts.identity else {
+            guard path.with("", { fstatat(dir, $0, &st, 0) }) == 0, PCIDirIdentity(st) == kept[index].identity else {
                 return nil
             }
             devices.append(dev)
