@@ -47,8 +47,9 @@ public final class PCIFactCache: Sendable {
         kept.withLock { kept -> [Facts]? in
             guard !kept.isEmpty, kept.count == names.count else { return nil }
             // The listing is sorted as the kept facts are, so the usual
-            // poll is an element-wise match, not a dictionary.
-            if zip(kept, names).allSatisfy({ $0.device.address == $1 }) { return kept }
+            // poll is an element-wise match, not a dictionary; by index, so
+            // no device's facts are copied to compare its address.
+            if kept.indices.allSatisfy({ kept[$0].device.address == names[$0] }) { return kept }
             var byAddress: [String: Facts] = [:]
             for facts in kept { byAddress[facts.device.address] = facts }
             var found: [Facts] = []
