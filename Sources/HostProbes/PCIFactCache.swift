@@ -18,15 +18,24 @@ public final class PCIFactCache: Sendable {
         /// are overwritten on every poll.
         var device: PCIDevice
         var isVF: Bool
+        /// The directory the bus entry links to, as a root-relative parent
+        /// and a name, when resolving the link's text gives the very
+        /// directory the link does (`identity`): the kept read then reaches
+        /// the device through its parent, opened once per poll, instead of
+        /// following the link for every file. nil: through the bus entry.
+        var resolved: (parent: String, name: String)?
     }
 
     /// Kept facts in address order, and the last poll's interface flags.
     private let kept = Mutex<[Facts]>([])
     private let polledFlags = Mutex<[String: [PCIPollRecord.Flag]]>([:])
+    private let busIdentity = Mutex<PCIDirIdentity?>(nil)
     /// The VFs' `net/` listings of the last poll, by address.
     private let netListings = Mutex<[String: PCINetListing]>([:])
     /// The bus directory's last listing and its sorted names.
     private let busListing = Mutex<(listing: [UInt8], names: [String])?>(nil)
+    /// The driver directories' last listings and the bindings they give.
+    private let driverListings = Mutex<(listings: [UInt8], drivers: PCIBoundDrivers)?>(nil)
 
     public init() {}
 
@@ -38,8 +47,9 @@ public final class PCIFactCache: Sendable {
         kept.withLock { kept -> [Facts]? in
             guard !kept.isEmpty, kept.count == names.count else { return nil }
             // The listing is sorted as the kept facts are, so the usual
-            // poll is an element-wise match, not a dictionary.
-            if zip(kept, names).allSatisfy({ $0.device.address == $1 }) { return kept }
+            // poll is an element-wise match, not a dictionary; by index, so
+            // no device's facts are copied to compare its address.
+            if kept.indices.allSatisfy({ kept[$0].device.address == names[$0] }) { return kept }
             var byAddress: [String: Facts] = [:]
             for facts in kept { byAddress[facts.device.address] = facts }
             var found: [Facts] = []
@@ -53,10 +63,19 @@ public final class PCIFactCache: Sendable {
     }
 
     /// Replaces everything kept: devices gone from the bus are forgotten.
-    func replace(with facts: [String: Facts]) {
+    /// `bus`: the bus directory's identity before the facts were read.
+    func replace(with facts: [String: Facts], bus: PCIDirIdentity? = nil) {
         let ordered = facts.values.sorted { $0.device.address < $1.device.address }
         kept.withLock { $0 = ordered }
         netListings.withLock { $0 = [:] }
+        busIdentity.withLock { $0 = bus }
+    }
+
+    /// The bus directory's identity when the kept facts were read: a link
+    /// replaced in it (a captured tree's entry pointed elsewhere) moves its
+    /// change time, and the kept facts' resolved directories are not used.
+    func keptBusIdentity() -> PCIDirIdentity? {
+        busIdentity.withLock { $0 }
     }
 
     /// The kept `net/` listings, handed to one reader at a time.
@@ -81,6 +100,18 @@ public final class PCIFactCache: Sendable {
             let names = SysfsReader.sortedNames(ofListing: listing)
             kept = (listing, names)
             return names
+        }
+    }
+
+    /// The bindings of the driver directories' `listings`
+    /// (`PCIBoundDrivers.listings`): those of the last poll when the
+    /// listings are byte for byte the same, else decoded afresh.
+    func boundDrivers(ofListings listings: [UInt8]) -> PCIBoundDrivers {
+        driverListings.withLock { kept in
+            if let kept, kept.listings == listings { return kept.drivers }
+            let drivers = PCIBoundDrivers(listings: listings)
+            kept = (listings, drivers)
+            return drivers
         }
     }
 

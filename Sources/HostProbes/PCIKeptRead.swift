@@ -5,12 +5,22 @@ import BoundedFile
 import TrackerCore
 
 /// The read of a poll whose devices all have kept facts (`PCIFactCache`):
-/// for each device, whether its directory is still the one the facts were
-/// read from, then what can change. Everything is read relative to open
-/// directories (the bus directory once, each device's directory once), so
-/// the kernel walks the root's path and the bus link once per device
-/// instead of once per file: on a host of thousands of VFs that walk was
-/// most of the snapshot's system time.
+/// for each device, what can change, then whether its directory is still
+/// the one the facts were read from. A VF's files are read relative to
+/// the directory holding its directory (the one its bus entry resolved
+/// to, else the bus directory), opened once per poll (`ADDR/driver`,
+/// `ADDR/net/...`), so the kernel walks the root's path, and the bus
+/// entry's link, once per poll instead of once per file,
+/// and no directory is opened and closed per device: a VF given to a
+/// guest costs an `fstatat`, and a `readlinkat` of its `driver` where the
+/// tree has no driver listings (`PCIBoundDrivers`).
+///
+/// The directory's identity is taken after its files are read: when it
+/// still matches, the directory read is the one the facts were read from
+/// (a directory removed cannot come back with the same inode and change
+/// time), and when it was replaced during the reads, it does not match
+/// and the poll falls back to the full scan, as when it was replaced
+/// before.
 ///
 /// A VF (not virtio) is read here in full: its `driver` link and its
 /// `net/` names, and each interface's `flags`, which the device-use probe
@@ -24,7 +34,12 @@ enum PCIKeptRead {
     /// that falls back to the full scan does not repeat them.
     /// `listings`: the VFs' `net/` listings of the last poll, replaced by
     /// this poll's.
-    static func devices(_ kept: [PCIFactCache.Facts], reader: SysfsReader, warnings: inout ProbeWarnings,
+    /// `bound`: the driver directories' bindings, when the tree has them
+    /// (`PCIBoundDrivers`); else each VF's `driver` link is read.
+    /// `busIdentity`: the bus directory's when the facts were read; a
+    /// bus directory changed since is not read through kept facts.
+    static func devices(_ kept: [PCIFactCache.Facts], reader: SysfsReader, bound: PCIBoundDrivers?,
+                        busIdentity: PCIDirIdentity?, warnings: inout ProbeWarnings,
                         flags: inout [String: [PCIPollRecord.Flag]],
                         listings: inout [String: PCINetListing]) -> [PCIDevice]? {
         let previous = listings
@@ -32,27 +47,51 @@ enum PCIKeptRead {
         let bus = open(reader.path(PCIProbe.busDir), O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         guard bus >= 0 else { return nil }
         defer { close(bus) }
+        // A bus entry pointed elsewhere under the same name moves the bus
+        // directory's change time: the resolved directories may be stale.
+        var busStat = stat()
+        guard let busIdentity, fstat(bus, &busStat) == 0, PCIDirIdentity(busStat) == busIdentity else { return nil }
+        // The devices' parent directories, each opened once: a device is
+        // reached without following its bus link for each file.
+        var parents: [String: Int32] = [:]
+        defer { for fd in parents.values { close(fd) } }
         var found = ProbeWarnings()
         var devices: [PCIDevice] = []
         devices.reserveCapacity(kept.count)
         var buffer: [UInt8] = []
-        for facts in kept {
-            let name = facts.device.address
-            // O_DIRECTORY: anything but a directory (a FIFO planted in a
-            // captured tree) fails the open at once. The identity is taken
-            // before any file in it is read.
-            let dir = openat(bus, name, O_RDONLY | O_NONBLOCK | O_DIRECTORY | O_CLOEXEC)
-            guard dir >= 0 else { return nil }
-            defer { close(dir) }
-            var st = stat()
-            guard fstat(dir, &st) == 0, PCIDirIdentity(st) == facts.identity else { return nil }
-            var dev = facts.device
-            if facts.isVF, dev.vendorID != "1af4" {
-                dev.driver = linkBasename(dir, "driver").map(SafeText.escape)
+        var path = PCIPathBuffer()
+        // By index: a device's facts are read in place, not copied whole
+        // (a device of a dozen strings, thousands per poll).
+        for index in kept.indices {
+            let name = kept[index].device.address
+            // The directory holding the device's directory, and its name there.
+            let dir: Int32
+            if let resolved = kept[index].resolved {
+                if let fd = parents[resolved.parent] {
+                    dir = fd
+                } else {
+                    let fd = open(reader.path(resolved.parent), O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+                    guard fd >= 0 else { return nil }
+                    parents[resolved.parent] = fd
+                    dir = fd
+                }
+                path.reset(to: resolved.name)
+            } else {
+                dir = bus
+                path.reset(to: name)
+            }
+            var dev = kept[index].device
+            let isVF = kept[index].isVF
+            if isVF, dev.vendorID != "1af4" {
+                switch bound?.driver(of: name) ?? .readLink {
+                case .bound(let driver): dev.driver = driver
+                case .unbound: dev.driver = nil
+                case .readLink: dev.driver = path.with("/driver") { linkBasename(dir, $0) }.map(SafeText.escape)
+                }
                 // No netdev without a network driver (`vfMayHaveNetdev`).
                 var interfaces: (names: [[UInt8]], flags: [PCIPollRecord.Flag]) = ([], [])
                 if PCIProbe.vfMayHaveNetdev(driver: dev.driver) {
-                    let read = self.interfaces(dir, kept: previous[name], buffer: &buffer)
+                    let read = self.interfaces(dir, &path, kept: previous[name], buffer: &buffer)
                     interfaces = (read.names, read.flags)
                     if let listing = read.listing { listings[name] = listing }
                 }
@@ -62,9 +101,17 @@ enum PCIKeptRead {
                 dev.sriovNumVFs = nil
                 dev.devType = .vf
             } else {
-                let path = "\(PCIProbe.busDir)/\(name)"
-                PCIProbe.readChanging(&dev, isVF: facts.isVF, dir: path, listed: reader.list(path), reader: reader,
-                                      warnings: &found)
+                let dirPath = "\(PCIProbe.busDir)/\(name)"
+                PCIProbe.readChanging(&dev, isVF: isVF, dir: dirPath, listed: reader.list(dirPath), reader: reader,
+                                      bound: bound, warnings: &found)
+            }
+            // After the reads (see above). Followed: the bus entry is a link
+            // to the device's directory on a live host. Anything but the
+            // directory read (a FIFO planted in a captured tree, a new
+            // directory) does not match.
+            var st = stat()
+            guard path.with("", { fstatat(dir, $0, &st, 0) }) == 0, PCIDirIdentity(st) == kept[index].identity else {
+                return nil
             }
             devices.append(dev)
         }
@@ -74,7 +121,7 @@ enum PCIKeptRead {
 
     /// The last component of the link `name` in `dir` (as
     /// `SysfsReader.linkBasename`).
-    private static func linkBasename(_ dir: Int32, _ name: String) -> String? {
+    private static func linkBasename(_ dir: Int32, _ name: UnsafePointer<CChar>) -> String? {
         let capacity = 4096
         return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: capacity) { buffer -> String? in
             guard let base = buffer.baseAddress else { return nil }
@@ -97,16 +144,16 @@ enum PCIKeptRead {
     /// keep for the next poll. `kept`: the last poll's listing; when the
     /// directory still matches it and every kept name's `flags` is there,
     /// the directory is not listed again (see `PCINetListing`).
-    private static func interfaces(_ dir: Int32, kept: PCINetListing?, buffer: inout [UInt8])
+    private static func interfaces(_ bus: Int32, _ path: inout PCIPathBuffer, kept: PCINetListing?, buffer: inout [UInt8])
         -> (names: [[UInt8]], flags: [PCIPollRecord.Flag], listing: PCINetListing?) {
         if let kept {
             var st = stat()
-            if fstatat(dir, "net", &st, 0) == 0, kept.matches(st),
-               let flags = keptFlags(dir, kept.names, buffer: &buffer) {
+            if path.with("/net", { fstatat(bus, $0, &st, 0) }) == 0, kept.matches(st),
+               let flags = keptFlags(bus, &path, kept.names, buffer: &buffer) {
                 return (kept.names, flags, kept)
             }
         }
-        let fd = openat(dir, "net", O_RDONLY | O_NONBLOCK | O_DIRECTORY | O_CLOEXEC)
+        let fd = path.with("/net", { openat(bus, $0, O_RDONLY | O_NONBLOCK | O_DIRECTORY | O_CLOEXEC) })
         guard fd >= 0 else { return ([], [], nil) }
         // Taken before the listing: a change during it moves the time or
         // the count, and the next poll lists again.
@@ -126,20 +173,31 @@ enum PCIKeptRead {
         names.sort { $0.lexicographicallyPrecedes($1) }
         var flags: [PCIPollRecord.Flag] = []
         for name in names {
-            if case .value(let value) = readFlags(fd, name, buffer: &buffer) {
+            var relative = name
+            relative.append(contentsOf: flagsSuffix)
+            relative.append(0)
+            let read = relative.withUnsafeBufferPointer { raw in
+                raw.withMemoryRebound(to: CChar.self) { cPath in
+                    cPath.baseAddress.map { readFlags(fd, $0, buffer: &buffer) } ?? .missing
+                }
+            }
+            if case .value(let value) = read {
                 flags.append(PCIPollRecord.Flag(name: name, flags: value))
             }
         }
         return (names, flags, stated ? PCINetListing(st, names: names) : nil)
     }
 
-    /// The flags of each kept name, read through the device directory, or
-    /// nil when a name's `flags` is missing (the name may be gone: the
-    /// caller lists the directory).
-    private static func keptFlags(_ dir: Int32, _ names: [[UInt8]], buffer: inout [UInt8]) -> [PCIPollRecord.Flag]? {
+    /// The flags of each kept name, read through the bus directory as
+    /// `ADDR/net/NAME/flags` (`path` holds the device), or nil when a
+    /// name's `flags` is missing (the name may be gone: the caller lists
+    /// the directory).
+    private static func keptFlags(_ bus: Int32, _ path: inout PCIPathBuffer, _ names: [[UInt8]], buffer: inout [UInt8])
+        -> [PCIPollRecord.Flag]? {
         var flags: [PCIPollRecord.Flag] = []
+        flags.reserveCapacity(names.count)
         for name in names {
-            switch readFlags(dir, netPrefix + name, buffer: &buffer) {
+            switch path.withFlags(of: name, { readFlags(bus, $0, buffer: &buffer) }) {
             case .value(let value): flags.append(PCIPollRecord.Flag(name: name, flags: value))
             case .unusable: continue
             case .missing: return nil
@@ -148,7 +206,7 @@ enum PCIKeptRead {
         return flags
     }
 
-    private static let netPrefix: [UInt8] = Array("net/".utf8)
+    private static let flagsSuffix: [UInt8] = Array("/flags".utf8)
 
     /// A `flags` file read: its value, there but not taken (left to the
     /// device-use probe's own read), or missing.
@@ -168,25 +226,43 @@ enum PCIKeptRead {
     /// first read, and a regular file gives less than asked only at its
     /// end, so a shorter read is the whole file. Unusable when it is not a
     /// regular file, does not fit or is not a hex number.
-    private static func readFlags(_ net: Int32, _ name: [UInt8], buffer: inout [UInt8]) -> FlagRead {
-        var path = name
-        path.append(contentsOf: Array("/flags".utf8))
-        path.append(0)
-        let read = path.withUnsafeBufferPointer { raw -> Result<Int, BoundedFileReader.Refusal> in
-            raw.withMemoryRebound(to: CChar.self) { cPath -> Result<Int, BoundedFileReader.Refusal> in
-                guard let base = cPath.baseAddress else { return .failure(BoundedFileReader.Refusal(.missing, errno: nil)) }
-                return BoundedFileReader(limit: flagsLimit).readCounted(
-                    cPath: base, directoryFD: net, into: &buffer, limit: flagsLimit, overflow: .truncate,
-                    enough: { _, _, _ in true })
-            }
-        }
+    private static func readFlags(_ dir: Int32, _ cPath: UnsafePointer<CChar>, buffer: inout [UInt8]) -> FlagRead {
+        let read = BoundedFileReader(limit: flagsLimit).readCounted(
+            cPath: cPath, directoryFD: dir, into: &buffer, limit: flagsLimit, overflow: .truncate,
+            enough: { _, _, _ in true })
         switch read {
         case .failure(let refusal): return refusal.failure == .missing ? .missing : .unusable
         case .success(let count):
-            guard count < flagsLimit,
-                  let value = NetInterfaceScan.parseHex(String(decoding: buffer.prefix(count), as: UTF8.self).trimmedSysfs)
+            guard count < flagsLimit else { return .unusable }
+            if let value = plainHex(buffer.prefix(count)) { return .value(value) }
+            guard let value = NetInterfaceScan.parseHex(String(decoding: buffer.prefix(count), as: UTF8.self).trimmedSysfs)
             else { return .unusable }
             return .value(value)
         }
+    }
+
+    /// The value of `0xHEX` with at most one newline after it, the form
+    /// the kernel writes, parsed from the bytes without building a String
+    /// (a file per VF per poll); nil for anything else, which is parsed
+    /// as `NetInterfaceScan.parseHex` parses it. At most 15 digits, so it
+    /// cannot overflow.
+    static func plainHex(_ bytes: ArraySlice<UInt8>) -> Int? {
+        var digits = bytes
+        if digits.last == UInt8(ascii: "\n") { digits.removeLast() }
+        guard digits.count > 2, digits.count <= 17, digits[digits.startIndex] == UInt8(ascii: "0"),
+              digits[digits.startIndex + 1] == UInt8(ascii: "x") || digits[digits.startIndex + 1] == UInt8(ascii: "X")
+        else { return nil }
+        var value = 0
+        for byte in digits.dropFirst(2) {
+            let digit: Int
+            switch byte {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = Int(byte - UInt8(ascii: "0"))
+            case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = Int(byte - UInt8(ascii: "a")) + 10
+            case UInt8(ascii: "A")...UInt8(ascii: "F"): digit = Int(byte - UInt8(ascii: "A")) + 10
+            default: return nil
+            }
+            value = value << 4 | digit
+        }
+        return value
     }
 }

@@ -26,11 +26,16 @@ public enum PCIProbe {
             cache?.replace(with: [:])
             return []
         }
+        // Bindings from the driver directories where the tree has them as
+        // the kernel makes them; else each device's `driver` link.
+        let bound = PCIBoundDrivers.listings(reader).map { listings in
+            cache?.boundDrivers(ofListings: listings) ?? PCIBoundDrivers(listings: listings)
+        }
         if let cache, let kept = cache.facts(for: dirNames) {
             var flags: [String: [PCIPollRecord.Flag]] = [:]
             var listings = cache.takeNetListings()
-            if let devices = PCIKeptRead.devices(kept, reader: reader, warnings: &warnings, flags: &flags,
-                                                 listings: &listings) {
+            if let devices = PCIKeptRead.devices(kept, reader: reader, bound: bound, busIdentity: cache.keptBusIdentity(),
+                                                 warnings: &warnings, flags: &flags, listings: &listings) {
                 cache.keepNetListings(listings)
                 cache.setPolledFlags(flags)
                 return devices
@@ -40,9 +45,15 @@ public enum PCIProbe {
         // scan is then a miss next poll, never stale facts under its new
         // identity.
         var identities: [String: PCIDirIdentity] = [:]
+        var resolved: [String: (parent: String, name: String)] = [:]
+        let busIdentity = cache == nil ? nil : PCIDirIdentity(path: reader.path(busDir))
         if cache != nil {
             for name in dirNames {
-                identities[name] = PCIDirIdentity(path: reader.path("\(busDir)/\(name)"))
+                let identity = PCIDirIdentity(path: reader.path("\(busDir)/\(name)"))
+                identities[name] = identity
+                if let identity, let found = resolvedDirectory(name, identity: identity, reader: reader) {
+                    resolved[name] = found
+                }
             }
         }
         var keep = cache != nil
@@ -54,7 +65,7 @@ public enum PCIProbe {
                          assumed: "libpci cannot scan the tree safely; devices read directly")
             cache?.replace(with: [:])
             return inAddressOrder(sysfsEntries(dirNames, reader: reader, idsPath: idsPath, warnings: &warnings))
-                .map { device($0, reader: reader, idsPath: idsPath, warnings: &warnings).device }
+                .map { device($0, reader: reader, idsPath: idsPath, bound: bound, warnings: &warnings).device }
         }
         let scan = LibPCI.scan(sysfsBusPath: reader.path("sys/bus/pci"), idsPath: idsPath)
         for message in scan.libraryWarnings {
@@ -73,18 +84,34 @@ public enum PCIProbe {
         // Address order, so warnings come out in the same order every run.
         for entry in inAddressOrder(entries) {
             let before = warnings.sentences.count
-            let read = device(entry, reader: reader, idsPath: idsPath, warnings: &warnings)
+            let read = device(entry, reader: reader, idsPath: idsPath, bound: bound, warnings: &warnings)
             devices.append(read.device)
             // Only a device read without a problem is kept: one with a
             // warning is read again next poll, so its warning is repeated.
             if keep, entry.fillError == nil, warnings.sentences.count == before,
                let identity = identities[read.device.address] {
                 facts[read.device.address] = PCIFactCache.Facts(identity: identity, device: read.device,
-                                                                isVF: read.isVF)
+                                                                isVF: read.isVF, resolved: resolved[read.device.address])
             }
         }
-        cache?.replace(with: keep ? facts : [:])
+        cache?.replace(with: keep ? facts : [:], bus: busIdentity)
         return devices
+    }
+
+    /// The directory the bus entry `name` links to, as its root-relative
+    /// parent and name, when resolving the link's text within the root
+    /// gives a directory of the same `identity` (so no component of the
+    /// text is a link that resolving by name would miss); nil otherwise.
+    private static func resolvedDirectory(_ name: String, identity: PCIDirIdentity, reader: SysfsReader)
+        -> (parent: String, name: String)? {
+        let entry = "\(busDir)/\(name)"
+        guard let text = reader.linkTarget(entry), !text.hasPrefix("/"),
+              let path = HostCapture.Writer.resolve(text, from: entry),
+              let slash = path.lastIndex(of: "/"),
+              PCIDirIdentity(path: reader.path(path)) == identity else { return nil }
+        let leaf = String(path[path.index(after: slash)...])
+        guard !leaf.isEmpty, leaf != ".", leaf != ".." else { return nil }
+        return (String(path[..<slash]), leaf)
     }
 
     /// `entries` sorted by address text. `Entry.address` formats a new
@@ -144,7 +171,7 @@ public enum PCIProbe {
 
     /// The device and whether it is a VF (its `physfn` link, which cannot
     /// change while the directory exists).
-    private static func device(_ e: LibPCI.Entry, reader: SysfsReader, idsPath: String?,
+    private static func device(_ e: LibPCI.Entry, reader: SysfsReader, idsPath: String?, bound: PCIBoundDrivers?,
                                warnings: inout ProbeWarnings) -> (device: PCIDevice, isVF: Bool) {
         let values = SysfsValues(reader: reader)
         let dir = "\(busDir)/\(e.address)"
@@ -191,17 +218,22 @@ public enum PCIProbe {
                              assumed: "the device is not a VF")
             }
         }
-        readChanging(&dev, isVF: isVF, dir: dir, listed: listed, reader: reader, warnings: &warnings)
+        readChanging(&dev, isVF: isVF, dir: dir, listed: listed, reader: reader, bound: bound, warnings: &warnings)
         return (dev, isVF)
     }
 
     /// The facts that change while the device exists, read on every poll:
     /// bound driver, network interfaces, enabled VFs and so whether a
     /// non-VF is a PF. `listed`: the directory's names, nil if unlistable
-    /// or not listed.
+    /// or not listed. `bound`: the driver directories' bindings, when the
+    /// tree has them (`PCIBoundDrivers`).
     static func readChanging(_ dev: inout PCIDevice, isVF: Bool, dir: String, listed: [String]?,
-                             reader: SysfsReader, warnings: inout ProbeWarnings) {
-        dev.driver = reader.linkBasename("\(dir)/driver").map(SafeText.escape)
+                             reader: SysfsReader, bound: PCIBoundDrivers?, warnings: inout ProbeWarnings) {
+        if let bound {
+            dev.driver = bound.driver(of: dev.address, dir: dir, reader: reader)
+        } else {
+            dev.driver = reader.linkBasename("\(dir)/driver").map(SafeText.escape)
+        }
         let interfaces = isVF && !vfMayHaveNetdev(driver: dev.driver)
             ? [] : interfaceNames(dir: dir, children: listed, reader: reader)
         dev.netInterfaces = interfaces.isEmpty ? nil : interfaces

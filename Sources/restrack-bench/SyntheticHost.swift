@@ -171,6 +171,15 @@ final class SyntheticHost {
         try file("\(dir)/subsystem_device", "0x0000\n")
         try file("\(dir)/numa_node", "\(node)\n")
         try link("\(dir)/driver", to: "../../../bus/pci/drivers/\(driver)")
+        // The driver's directory lists the device, as the driver core
+        // makes it on bind, with the `bind` and `unbind` files every driver
+        // directory has.
+        let drivers = "sys/bus/pci/drivers/\(driver)"
+        if !made.contains(root + "/" + drivers) {
+            try file("\(drivers)/bind", "")
+            try file("\(drivers)/unbind", "")
+        }
+        try link("\(drivers)/\(address)", to: "../../../../devices/pci0000:00/\(address)")
         try link("\(dir)/iommu_group", to: "../../../kernel/iommu_groups/\(group)")
         try link("sys/bus/pci/devices/\(address)", to: "../../../devices/pci0000:00/\(address)")
     }

@@ -242,6 +242,65 @@ import TrackerCore
         #expect(probe.observe(snapshot: s).devices["0000:3b:02.0"]?.vfioUsers == [dpdk])
     }
 
+    /// A captured process without fd/ is passed over while its directory
+    /// stays as seen; an fd/ made in it (with a VFIO group) shows on the
+    /// next poll of a kept probe, long before its refresh.
+    @Test func aKeptProbeSeesAVFIOGroupOpenedByAProcessThatHadNoFDDirectory() throws {
+        let t = try B()
+        defer { t.remove() }
+        let s = try sriovTree(t)
+        try t.write("proc/7000/comm", "dpdk-testpmd\n")
+        let probe = DeviceUseProbe(root: t.path, vfioCache: VFIOScanCache(refreshAfter: 3600))
+        #expect(probe.observe(snapshot: s).devices["0000:3b:02.3"]?.vfioUsers == [])
+        #expect(probe.observe(snapshot: s).devices["0000:3b:02.3"]?.vfioUsers == [])
+        try t.mkdir("proc/7000/fd")
+        try t.link("proc/7000/fd/5", to: "/dev/vfio/45")
+        let dpdk = ProcessRef(pid: 7000, comm: "dpdk-testpmd")
+        let r = probe.observe(snapshot: s)
+        #expect(r.devices["0000:3b:02.3"]?.vfioUsers == [dpdk])
+        #expect(r.holders.first { $0.id == "pid:7000" }?.pciDevices == ["0000:3b:02.3"])
+        #expect(probe.observe(snapshot: s).devices["0000:3b:02.3"]?.vfioUsers == [dpdk])
+        // The fd/ removed again: it holds nothing on the next poll.
+        try FileManager.default.removeItem(atPath: t.path + "/proc/7000/fd")
+        #expect(probe.observe(snapshot: s).devices["0000:3b:02.3"]?.vfioUsers == [])
+    }
+
+    /// A captured tree's `proc` is listed again only when it changed: a
+    /// process added between two polls of a kept probe (long before its
+    /// refresh) is seen holding its group on the next one, and one removed
+    /// is gone from it.
+    @Test func aKeptProbeSeesAProcessAddedToACapturedProcBetweenPolls() throws {
+        let t = try B()
+        defer { t.remove() }
+        let s = try sriovTree(t)
+        try t.write("proc/7000/comm", "sshd\n")
+        let probe = DeviceUseProbe(root: t.path, vfioCache: VFIOScanCache(refreshAfter: 3600))
+        #expect(probe.observe(snapshot: s).devices["0000:3b:02.3"]?.vfioUsers == [])
+        #expect(probe.observe(snapshot: s).devices["0000:3b:02.3"]?.vfioUsers == [])
+        try t.process(7100, comm: "dpdk-testpmd", fds: [5: "/dev/vfio/45"])
+        let dpdk = ProcessRef(pid: 7100, comm: "dpdk-testpmd")
+        #expect(probe.observe(snapshot: s).devices["0000:3b:02.3"]?.vfioUsers == [dpdk])
+        #expect(probe.observe(snapshot: s).devices["0000:3b:02.3"]?.vfioUsers == [dpdk])
+        try FileManager.default.removeItem(atPath: t.path + "/proc/7100")
+        #expect(probe.observe(snapshot: s).devices["0000:3b:02.3"]?.vfioUsers == [])
+    }
+
+    /// A `proc` whose `self` is a link is a procfs, whose listing is never
+    /// kept: it is listed on every poll.
+    @Test func aProcWithSelfAsALinkIsListedOnEveryPoll() throws {
+        let t = try B()
+        defer { t.remove() }
+        try t.mkdir("proc/a")
+        try t.link("proc/self", to: "a")
+        let fd = open(t.path + "/proc", O_RDONLY | O_DIRECTORY)
+        defer { close(fd) }
+        #expect(!VFIOProcListing.isKeepable(fd))
+        try FileManager.default.removeItem(atPath: t.path + "/proc/self")
+        #expect(VFIOProcListing.isKeepable(fd))
+        try t.mkdir("proc/self")
+        #expect(VFIOProcListing.isKeepable(fd))
+    }
+
     @Test func processesAreNotScannedWhenNothingIsBoundToVFIO() throws {
         let t = try B()
         defer { t.remove() }
@@ -252,6 +311,26 @@ import TrackerCore
         let r = DeviceUseProbe(root: t.path).observe(snapshot: B.snapshot([B.pci("0000:00:04.0", classCode: "0200")]))
         #expect(r.devices["0000:00:04.0"]?.vfioUsers == [])
         #expect(r.holders.isEmpty)
+    }
+
+    /// The scan skipped while nothing is bound to VFIO runs on the first
+    /// poll of a kept probe after a device is bound to vfio-pci, and finds
+    /// the process holding its group.
+    @Test func aKeptProbeScansOnThePollAfterADeviceIsBoundToVFIO() throws {
+        let t = try B()
+        defer { t.remove() }
+        let dir = try t.device("pci0000:00/0000:00:04.0", classCode: "0x020000", driver: "e1000e", group: 42)
+        try t.process(4121, comm: "qemu-kvm", fds: [7: "/dev/vfio/42"])
+        let snapshot = B.snapshot([B.pci("0000:00:04.0", classCode: "0200")])
+        let probe = DeviceUseProbe(root: t.path, vfioCache: VFIOScanCache(refreshAfter: 3600))
+        #expect(probe.observe(snapshot: snapshot).holders.isEmpty)
+        #expect(probe.observe(snapshot: snapshot).holders.isEmpty)
+        try FileManager.default.removeItem(atPath: t.path + "/" + dir + "/driver")
+        try t.link(dir + "/driver", to: "../../../bus/pci/drivers/vfio-pci")
+        let r = probe.observe(snapshot: snapshot)
+        #expect(r.devices["0000:00:04.0"]?.driver == "vfio-pci")
+        #expect(r.devices["0000:00:04.0"]?.vfioUsers == [ProcessRef(pid: 4121, comm: "qemu-kvm")])
+        #expect(r.holders.first { $0.id == "pid:4121" }?.pciDevices == ["0000:00:04.0"])
     }
 
     @Test func bridgesAndTheBootDisplayAreTheHosts() throws {

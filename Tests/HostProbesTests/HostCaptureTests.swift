@@ -110,6 +110,30 @@ import TrackerCore
         }
     }
 
+    /// A capture records each PCI driver's directory as the PCI probe reads
+    /// it (`PCIBoundDrivers`): `bind`, and a link per bound device that
+    /// resolves to the device's captured directory; so the captured root's
+    /// drivers come from the listings, as the live host's do.
+    @Test func liveCaptureRecordsTheDriverListings() throws {
+        let dir = Self.tempPath()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        _ = try HostCapture(destination: dir).run()
+        let live = try HostProbe.snapshot(ProbeOptions())
+        let bound = live.pciDevices.filter { $0.driver != nil }
+        #expect(!bound.isEmpty, "this machine has no PCI device bound to a driver")
+        let fm = FileManager.default
+        for device in bound {
+            let driverDir = dir + "/" + PCIBoundDrivers.driversDir + "/" + (device.driver ?? "")
+            #expect(fm.fileExists(atPath: driverDir + "/bind"), "\(driverDir)/bind")
+            let entry = driverDir + "/" + device.address
+            #expect((try? fm.destinationOfSymbolicLink(atPath: entry)) != nil, "\(entry) is not a link")
+            #expect(fm.fileExists(atPath: entry + "/vendor"), "\(entry) does not resolve to the device")
+        }
+        #expect(PCIBoundDrivers.listings(SysfsReader(root: dir)) != nil)
+        let captured = try HostProbe.snapshot(ProbeOptions(root: dir))
+        #expect(captured.pciDevices.map(\.driver) == live.pciDevices.map(\.driver))
+    }
+
     /// `..` that climbs out of the root is not followed.
     @Test func linkResolution() {
         #expect(HostCapture.Writer.resolve("../../devices/pci0000:00/0000:00:03.0/virtio0/net/eth0",

@@ -90,6 +90,34 @@ import TrackerCore
         #expect(after.iommuGroup == 42)
     }
 
+    /// A kept poll reaches a device through the directory its bus entry
+    /// resolved to; a bus entry pointed at another directory (same name,
+    /// the old directory left in place) is followed on the next poll.
+    @Test func aBusEntryPointedElsewhereIsFollowedOnTheNextPoll() throws {
+        let tree = try FixtureTree.scripted("make-sriov-tree.sh")
+        defer { tree.remove() }
+        let loader = loader(tree)
+        _ = try loader.load()
+        #expect(try loader.load().device(vf)?.driver == "iavf")
+        let dir = vfDir(tree)
+        let other = dir + "-other"
+        try FileManager.default.copyItem(atPath: dir, toPath: other)
+        try "0x1572\n".write(toFile: other + "/device", atomically: false, encoding: .utf8)
+        try FileManager.default.removeItem(atPath: other + "/driver")
+        let entry = tree.root + "/sys/bus/pci/devices/" + vf
+        let text = try FileManager.default.destinationOfSymbolicLink(atPath: entry)
+        try FileManager.default.removeItem(atPath: entry)
+        try FileManager.default.createSymbolicLink(atPath: entry, withDestinationPath: text + "-other")
+
+        let after = try #require(try loader.load().device(vf))
+        #expect(after.productID == "1572")
+        #expect(after.driver == nil)
+        // And kept from there on: the old directory is not read again.
+        try FileManager.default.createSymbolicLink(atPath: dir + "/../" + vf + "-other/driver",
+                                                   withDestinationPath: "../../../../../../bus/pci/drivers/vfio-pci")
+        #expect(try loader.load().device(vf)?.driver == "vfio-pci")
+    }
+
     @Test func aDeviceGoneFromTheBusIsGoneFromThePoll() throws {
         let tree = try FixtureTree.scripted("make-sriov-tree.sh")
         defer { tree.remove() }
@@ -131,5 +159,25 @@ import TrackerCore
         let added = try loader.load()
         #expect(added.device("0000:60:02.4")?.parentAddr == "0000:60:00.0")
         #expect(added.pciDevices.count == kept.pciDevices.count + 1)
+    }
+
+    /// A kept poll reads a VF through the bus directory and checks the
+    /// directory's identity after the reads: a FIFO planted where the
+    /// device directory was is never opened (no hang) and sends the poll
+    /// to the full scan, which reads the tree as a one-shot probe does.
+    @Test func aFIFOInPlaceOfAKeptDeviceDirectoryIsReadAsAOneShotProbeReadsIt() throws {
+        let tree = try FixtureTree.scripted("make-sriov-tree.sh")
+        defer { tree.remove() }
+        let loader = loader(tree)
+        _ = try loader.load()
+        #expect(try loader.load().device(vf)?.driver == "iavf")
+        let entry = tree.root + "/sys/bus/pci/devices/" + vf
+        try HangGuard.mkfifo(entry)
+        let kept = try HangGuard.run(fifos: [entry]) { try loader.load() }
+        let oneShot = try HangGuard.run(fifos: [entry]) { try tree.snapshot() }
+        #expect(kept.device(vf)?.driver == oneShot.device(vf)?.driver)
+        #expect(kept.pciDevices == oneShot.pciDevices)
+        #expect(kept.warnings == oneShot.warnings)
+        #expect(kept.device(vf)?.driver != "iavf")
     }
 }

@@ -160,4 +160,21 @@ import TrackerCore
         try "0x1002\n".write(toFile: flags, atomically: false, encoding: .utf8)
         #expect(try poller.poll().use?.netdevUp == false)
     }
+
+    /// The byte parser of a VF's `flags` takes only the kernel's own form
+    /// and agrees with the String parser on it; anything else is left to
+    /// the String parser (nil here), never read differently.
+    @Test func flagsInTheKernelsFormAreParsedFromBytesAsTheTextParserDoes() {
+        func bytes(_ text: String) -> ArraySlice<UInt8> { ArraySlice(Array(text.utf8)) }
+        #expect(PCIKeptRead.plainHex(bytes("0x1003\n")) == 0x1003)
+        #expect(PCIKeptRead.plainHex(bytes("0X1002")) == 0x1002)
+        #expect(PCIKeptRead.plainHex(bytes("0xfFfFfFfFfFfFfFf\n")) == 0xfff_ffff_ffff_ffff)
+        for odd in ["", "\n", "0x", "0x\n", "1003\n", " 0x1003\n", "0x1003 \n", "0x1003\r\n", "0x1003\n\n", "0x-1",
+                    "0x+1", "0x10g3\n", "0xffffffffffffffff\n", "0x7fffffffffffffff", "0x1003\0"] {
+            #expect(PCIKeptRead.plainHex(bytes(odd)) == nil, "\(odd.debugDescription)")
+        }
+        for text in ["0x1003\n", "0x0\n", "0xABCDEF\n", "0x123456789abcdef\n"] {
+            #expect(PCIKeptRead.plainHex(bytes(text)) == NetInterfaceScan.parseHex(text.trimmedSysfs))
+        }
+    }
 }

@@ -53,6 +53,17 @@ extension HostCapture {
             }
         }
 
+        /// An empty regular file where the source has one that is not read
+        /// (a write-only attribute, whose presence is what tells).
+        mutating func emptyFile(_ relative: String) {
+            parent(relative)
+            if FileManager.default.createFile(atPath: target(relative), contents: Data()) {
+                summary.files += 1
+            } else {
+                summary.skipped += 1
+            }
+        }
+
         /// Recreates a symlink with its target text as written.
         mutating func link(_ relative: String, target text: String? = nil) {
             guard source.isSymlink(relative), let text = text ?? source.linkTarget(relative) else { return }

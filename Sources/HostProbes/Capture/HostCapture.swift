@@ -10,7 +10,9 @@ import Foundation
 /// - the CPU and node files of the topology, memory and hugepage probes;
 /// - each PCI device's attributes, its `driver`, `iommu_group`, `physfn`
 ///   and `virtfnN` links, its `vfio-dev/*` and `drm/*` entries (names only),
-///   and its interfaces' `flags` and `operstate`; `sys/kernel/iommu_groups/
+///   and its interfaces' `flags` and `operstate`; each PCI driver's
+///   directory with its `bind` file (empty) and the links naming the
+///   devices bound to it; `sys/kernel/iommu_groups/
 ///   N/devices` links; `sys/class/net` links and their `flags`/`operstate`;
 /// - `sys/block` links with each disk's and partition's `dev`, `partition`,
 ///   `dm/name`, `holders/*` and `multipath/*` links;
@@ -144,7 +146,10 @@ public struct HostCapture {
         guard let names = source.list(bus) else { return }
         w.directory(bus)
         var groups: Set<String> = []
-        defer { captureIOMMUGroups(&w, groups) }
+        defer {
+            captureIOMMUGroups(&w, groups)
+            captureDrivers(&w)
+        }
         for name in names where PCIAddress.parse(name) != nil {
             let link = "\(bus)/\(name)"
             guard let dir = w.copyLinkAndTarget(link) else { continue }
@@ -183,6 +188,23 @@ public struct HostCapture {
     /// its PCI device, its `virtioN` child, or `devices/virtual/net`).
     private func captureNet(_ w: inout Writer) {
         captureClass("sys/class/net", files: Self.netFiles, &w)
+    }
+
+    /// Each PCI driver's directory as the PCI probe reads it
+    /// (`PCIBoundDrivers`): the links named by the addresses of the
+    /// devices bound to it, and `bind` (write-only, so written empty) when
+    /// the source has it; a source whose driver directories have no `bind`
+    /// (a capture of an older capture) gives bare directories, which the
+    /// probe does not take bindings from.
+    private func captureDrivers(_ w: inout Writer) {
+        let dir = PCIBoundDrivers.driversDir
+        for driver in source.list(dir) ?? [] {
+            let path = "\(dir)/\(driver)"
+            guard let entries = source.list(path) else { continue }
+            w.directory(path)
+            if entries.contains("bind") { w.emptyFile("\(path)/bind") }
+            for entry in entries where PCIAddress.parse(entry) != nil { w.link("\(path)/\(entry)") }
+        }
     }
 
     /// The members of the IOMMU groups of the PCI devices, as links.

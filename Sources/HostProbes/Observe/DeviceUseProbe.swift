@@ -69,14 +69,17 @@ struct DeviceUseProbe: Sendable {
         let flags = pciRecord?.fresh(matching: snapshot.pciDevices)
         let fresh = flags != nil
         var vfioBound: [String] = []
-        for device in snapshot.pciDevices {
-            let known = fresh && device.netInterfaces != nil ? flags?[device.address] ?? [] : []
-            guard let use = use(of: device, read: fresh ? device : nil, flags: known, files: files, blocks: blocks,
-                                addresses: addresses, notes: &notes) else {
+        // By index: each device is passed borrowed, not copied (thousands
+        // of them, each a dozen strings).
+        for index in snapshot.pciDevices.indices {
+            let known = fresh && snapshot.pciDevices[index].netInterfaces != nil
+                ? flags?[snapshot.pciDevices[index].address] ?? [] : []
+            guard let use = use(of: snapshot.pciDevices[index], fresh: fresh, flags: known, files: files,
+                                blocks: blocks, addresses: addresses, notes: &notes) else {
                 continue
             }
-            if let driver = use.driver, Self.isVFIO(driver) { vfioBound.append(device.address) }
-            result.devices[device.address] = use
+            if let driver = use.driver, Self.isVFIO(driver) { vfioBound.append(use.address) }
+            result.devices[use.address] = use
         }
         if let why = blocks.unreadable { notes.append("\(why): disks behind controllers are not seen") }
         if blocks.neededMounts, let why = mounts.problem { notes.append(why) }
@@ -99,17 +102,20 @@ struct DeviceUseProbe: Sendable {
     /// One device's driver, interfaces and host reason; nil when it left
     /// since the snapshot (VFs disabled, hot unplug): its use is unknown,
     /// and the next snapshot drops it.
-    /// `read`: the device as the loader read it from sysfs in this poll;
-    /// its driver and interface names are taken as they are when they are
-    /// plain names (nothing the snapshot's escaping could have changed).
+    /// `fresh`: the device is as the loader read it from sysfs in this
+    /// poll; its driver and interface names are taken as they are when
+    /// they are plain names (nothing the snapshot's escaping could have
+    /// changed).
     /// `flags`: its interfaces' flags as the loader read them in this poll.
-    private func use(of device: PCIDevice, read: PCIDevice?, flags: [PCIPollRecord.Flag], files: DeviceUseFiles,
+    private func use(of device: PCIDevice, fresh: Bool, flags: [PCIPollRecord.Flag], files: DeviceUseFiles,
                      blocks: BlockDeviceScan, addresses: InterfaceAddresses, notes: inout [String]) -> DeviceUse? {
-        let dir = Array(Self.busDir.utf8).slash(device.address)
+        // Built only when a file of the device is read: a VF given to a
+        // guest needs none, thousands of them per poll.
+        lazy var dir = Array(Self.busDir.utf8).slash(device.address)
         // A bound driver proves the device is there (read now, or by the
         // snapshot of this poll); only unbound ones cost a second look.
         let driver: String?
-        if let known = read?.driver, Self.isPlainName(known) {
+        if fresh, let known = device.driver, Self.isPlainName(known) {
             driver = known
         } else {
             driver = files.linkBasename(Self.busDir + "/" + device.address + "/driver")
@@ -136,7 +142,7 @@ struct DeviceUseProbe: Sendable {
                 // An unbound VF has no netdev (`PCIProbe.vfMayHaveNetdev`):
                 // the snapshot does not list its net/ either.
                 interfaces = []
-            } else if let read, device.vendorID != "1af4", let names = Self.plainNames(read.netInterfaces ?? []) {
+            } else if fresh, device.vendorID != "1af4", let names = Self.plainNames(device.netInterfaces ?? []) {
                 interfaces = NetInterfaceScan.interfaces(deviceDir: dir, named: names, known: flags, files: files)
             } else {
                 interfaces = NetInterfaceScan.interfaces(deviceDir: dir, listVirtioChildren: device.vendorID == "1af4",

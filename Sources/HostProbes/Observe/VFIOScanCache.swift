@@ -17,6 +17,9 @@ import Foundation
 /// `refreshAfter` late: procfs gives no cheaper sign of it (the fd
 /// directory's times do not move with open and close); a one-shot command
 /// (`claim`, `check`) builds a new observer and reads everything.
+/// A process without an fd/ directory (a captured tree's) is looked at
+/// again when its own directory's identity changes, as making fd/ in it
+/// does, or after `refreshAfter`.
 final class VFIOScanCache: @unchecked Sendable {
     struct Entry: Sendable {
         var fdCount: Int
@@ -24,22 +27,35 @@ final class VFIOScanCache: @unchecked Sendable {
         var user: VFIOUserScan.User?
     }
 
+    /// A process seen without an fd/ directory: the identity of its own
+    /// directory then, and when (see `VFIOUserScan`). Plain values: one
+    /// is looked up per process per poll.
+    struct WithoutFDs: Sendable {
+        var identity: PCIDirIdentity
+        var readAt: Double
+    }
+
     let refreshAfter: Double
     private let lock = NSLock()
     private var entries: [Int32: Entry] = [:]
+    /// Processes seen without fd/, by pid (see `VFIOUserScan`).
+    private var missing: [Int32: WithoutFDs] = [:]
+    /// A captured tree's `proc` as last listed (see `VFIOProcListing`).
+    private var procListing: VFIOProcListing?
 
     init(refreshAfter: Double = 10) {
         self.refreshAfter = refreshAfter
     }
 
-    /// Runs `body` with the entries (to read and replace) and the current
-    /// monotonic time, one scan at a time.
-    func update<T>(_ body: (inout [Int32: Entry], Double) -> T) -> T {
+    /// Runs `body` with the entries (to read and replace), the processes
+    /// seen without fd/ (to update), the last kept `proc` listing (to
+    /// replace) and the current monotonic time, one scan at a time.
+    func update<T>(_ body: (inout [Int32: Entry], inout [Int32: WithoutFDs], inout VFIOProcListing?, Double) -> T) -> T {
         lock.lock()
         defer { lock.unlock() }
         var now = timespec()
         clock_gettime(CLOCK_MONOTONIC, &now)
-        return body(&entries, Double(now.tv_sec) + Double(now.tv_nsec) / 1e9)
+        return body(&entries, &missing, &procListing, Double(now.tv_sec) + Double(now.tv_nsec) / 1e9)
     }
 
     /// The entry still good for a process whose fd directory now has

@@ -43,16 +43,24 @@ struct VFIOUserScan: Sendable {
     /// Every process read afresh.
     static func scan(_ files: DeviceUseFiles) -> VFIOUserScan {
         var none: [Int32: VFIOScanCache.Entry] = [:]
-        return scan(files, cache: nil, entries: &none, now: 0)
+        var noneMissing: [Int32: VFIOScanCache.WithoutFDs] = [:]
+        var noListing: VFIOProcListing?
+        return scan(files, cache: nil, entries: &none, missing: &noneMissing, procListing: &noListing, now: 0)
     }
 
     /// Processes whose open files did not change since `cache` last read
     /// them are taken from it.
     static func scan(_ files: DeviceUseFiles, cache: VFIOScanCache) -> VFIOUserScan {
-        cache.update { entries, now in scan(files, cache: cache, entries: &entries, now: now) }
+        cache.update { entries, missing, procListing, now in
+            scan(files, cache: cache, entries: &entries, missing: &missing, procListing: &procListing, now: now)
+        }
     }
 
+    /// `missing`: the processes seen without fd/, kept across polls (not
+    /// rebuilt like `entries`: most processes of a captured tree).
+    /// `procListing`: a captured tree's `proc` as last listed, replaced.
     private static func scan(_ files: DeviceUseFiles, cache: VFIOScanCache?, entries: inout [Int32: VFIOScanCache.Entry],
+                             missing: inout [Int32: VFIOScanCache.WithoutFDs], procListing: inout VFIOProcListing?,
                              now: Double) -> VFIOUserScan {
         var result = VFIOUserScan()
         var kept: [Int32: VFIOScanCache.Entry] = [:]
@@ -68,9 +76,22 @@ struct VFIOUserScan: Sendable {
         // Closed however the scan ends: a listing that fails (EMFILE) must
         // not leave `proc` open for every later poll to trip over.
         defer { close(proc) }
-        guard let pids = pids(in: proc, files: files) else {
-            result.notes.append(unlisted)
-            return result
+        // A captured tree's `proc` is listed again only when it changed
+        // (`VFIOProcListing`), or after `refreshAfter`: thousands of names
+        // per poll otherwise.
+        var procStat = stat()
+        let stamped = cache != nil && fstat(proc, &procStat) == 0 && VFIOProcListing.isKeepable(proc)
+        let pids: [Int32]
+        if stamped, let cache, let kept = procListing, now - kept.readAt < cache.refreshAfter, kept.matches(procStat) {
+            pids = kept.pids
+        } else {
+            procListing = nil
+            guard let listed = self.pids(in: proc, files: files) else {
+                result.notes.append(unlisted)
+                return result
+            }
+            pids = listed
+            if stamped { procListing = VFIOProcListing(procStat, pids: listed, readAt: now) }
         }
         if pids.count > maxProcesses {
             result.notes.append("\(files.display(Array("proc".utf8))) has more than \(maxProcesses) processes: "
@@ -88,13 +109,29 @@ struct VFIOUserScan: Sendable {
             }
             writeFDPath(pid, into: &fdDir)
             var fdCount: Int?
-            if cache != nil {
+            if let cache {
+                // A captured process without fd/ (a capture records fd/ only
+                // for processes holding something) is passed over while its
+                // directory is the one seen without it: a missing name costs
+                // the kernel a new lookup every time, a present one is cached.
+                if let seen = missing[pid] {
+                    if now - seen.readAt < cache.refreshAfter, pidIdentity(proc, &fdDir) == seen.identity {
+                        continue
+                    }
+                    missing[pid] = nil
+                }
                 switch files.statSize(at: proc, fdDir) {
                 case .success(let count): fdCount = count
                 // Exited since the listing (or a captured process with no
                 // fd/): it holds nothing, as when the directory cannot be
                 // opened below; the open is spared.
-                case .failure(.missing): continue
+                case .failure(.missing):
+                    // The identity is taken before fd/ is looked for again,
+                    // so an fd/ made after that look changes it.
+                    if let seen = pidIdentity(proc, &fdDir), case .failure(.missing) = files.statSize(at: proc, fdDir) {
+                        missing[pid] = VFIOScanCache.WithoutFDs(identity: seen, readAt: now)
+                    }
+                    continue
                 case .failure: fdCount = nil
                 }
             }
@@ -134,7 +171,28 @@ struct VFIOUserScan: Sendable {
             result.users.append(user)
             if let fdCount { kept[pid] = VFIOScanCache.Entry(fdCount: fdCount, readAt: now, user: user) }
         }
+        // Pids gone since they were seen without fd/ are forgotten once
+        // they outnumber the listing (a reused pid is a new directory,
+        // which its identity already tells).
+        if missing.count > pids.count + 1_024 {
+            let listed = Set(pids)
+            missing = missing.filter { listed.contains($0.key) }
+        }
         return result
+    }
+
+    /// The identity of the process directory `PID` of `fdPath` (`PID/fd`)
+    /// under the open `proc`, or nil when it cannot be stat'ed. Adding or
+    /// removing an entry in it (an fd/ made in a captured tree) moves its
+    /// change time.
+    static func pidIdentity(_ proc: Int32, _ fdPath: inout [CChar]) -> PCIDirIdentity? {
+        // `PID/fd` cut at its slash for the call, then put back.
+        guard let slash = fdPath.firstIndex(of: CChar(UInt8(ascii: "/"))) else { return nil }
+        fdPath[slash] = 0
+        defer { fdPath[slash] = CChar(UInt8(ascii: "/")) }
+        var st = stat()
+        guard fstatat(proc, fdPath, &st, 0) == 0 else { return nil }
+        return PCIDirIdentity(st)
     }
 
     /// Writes `PID/fd` and a NUL into `path` (24 bytes hold any pid).

@@ -1,0 +1,55 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The pids of a captured tree's `proc` as last listed by the VFIO scan,
+/// with what tells whether the directory may have changed since: its
+/// identity, change and modification times, link count and size. A
+/// process directory added or removed moves the times of a disk or tmpfs
+/// directory and changes its link count (each is a subdirectory) and
+/// size. The live procfs moves none of them reliably, so its listing is
+/// never kept (`isKeepable`). Taken before the listing: a process added during it
+/// moves them after the stamp, and the next scan lists again.
+struct VFIOProcListing: Sendable {
+    var device: UInt64
+    var inode: UInt64
+    var ctimeSeconds: Int
+    var ctimeNanoseconds: Int
+    var mtimeSeconds: Int
+    var mtimeNanoseconds: Int
+    var links: UInt64
+    var size: Int64
+    var pids: [Int32]
+    var readAt: Double
+
+    init(_ st: stat, pids: [Int32], readAt: Double) {
+        device = UInt64(st.st_dev)
+        inode = UInt64(st.st_ino)
+        ctimeSeconds = Int(st.st_ctim.tv_sec)
+        ctimeNanoseconds = Int(st.st_ctim.tv_nsec)
+        mtimeSeconds = Int(st.st_mtim.tv_sec)
+        mtimeNanoseconds = Int(st.st_mtim.tv_nsec)
+        links = UInt64(st.st_nlink)
+        size = Int64(st.st_size)
+        self.pids = pids
+        self.readAt = readAt
+    }
+
+    /// Whether `st`, a fresh `stat` of the directory, is the one listed.
+    func matches(_ st: stat) -> Bool {
+        UInt64(st.st_dev) == device && UInt64(st.st_ino) == inode
+            && Int(st.st_ctim.tv_sec) == ctimeSeconds && Int(st.st_ctim.tv_nsec) == ctimeNanoseconds
+            && Int(st.st_mtim.tv_sec) == mtimeSeconds && Int(st.st_mtim.tv_nsec) == mtimeNanoseconds
+            && UInt64(st.st_nlink) == links && Int64(st.st_size) == size
+    }
+
+    /// Whether the open `proc` directory `fd` is a captured tree's, whose
+    /// times follow its entries, and not a procfs: procfs always has
+    /// `self` as a link to the reader's own process, a capture writes it
+    /// as a directory and a hand-made tree may have none.
+    static func isKeepable(_ fd: Int32) -> Bool {
+        var st = stat()
+        guard fstatat(fd, "self", &st, AT_SYMLINK_NOFOLLOW) == 0 else { return errno == ENOENT }
+        return st.st_mode & S_IFMT != S_IFLNK
+    }
+}
