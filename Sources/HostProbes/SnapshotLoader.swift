@@ -23,6 +23,12 @@ public final class SnapshotLoader: @unchecked Sendable {
     /// The PCI devices of the last probe, for the device-use probe of the
     /// same poll (`HostObserver(root:pciRecord:)`); empty for a host file.
     public let pciRecord = PCIPollRecord()
+    /// The display polls' snapshot, the fingerprint read just before it was
+    /// probed, and when (monotonic seconds).
+    private var shown: (snapshot: HostSnapshot, print: SnapshotFingerprint?, at: Double)?
+    private var probeCount = 0
+    /// How many times this loader has probed the host (tests).
+    public var probes: Int { lock.withLock { probeCount } }
 
     public init(hostFile: String?, probe: ProbeOptions) {
         self.hostFile = hostFile
@@ -33,11 +39,7 @@ public final class SnapshotLoader: @unchecked Sendable {
     /// probe that cannot run at all, is an error whose text names the file
     /// and the problem.
     public func load() throws(ProbeError) -> HostSnapshot {
-        guard let hostFile else {
-            let snapshot = try HostProbe.snapshot(probe, pciFacts: pciFacts, topology: topology)
-            pciRecord.record(snapshot.pciDevices, flags: pciFacts.takePolledFlags())
-            return snapshot
-        }
+        guard let hostFile else { return try probeHost() }
         lock.lock()
         defer { lock.unlock() }
         let stamp = hostFile == "-" ? nil : FileStamp(path: hostFile)
@@ -55,6 +57,49 @@ public final class SnapshotLoader: @unchecked Sendable {
         }
         cached = (stamp, snapshot)
         return snapshot
+    }
+
+    /// The snapshot for a poll that only shows it (the dashboard's periodic
+    /// poll): the last one this call returned while the online CPUs, each
+    /// cell's `MemTotal` and each pool's `nr_hugepages` read the same (with
+    /// the pools' free and surplus counts as read now) and it is younger than
+    /// `rescanAfter` seconds; otherwise a probe, as `load`. What moves none
+    /// of those values (a driver bound, a VF added, the config edited) shows
+    /// within `rescanAfter`. Nothing may be decided on it: previews, claims
+    /// and the CLI call `load`.
+    public func loadForDisplay(rescanAfter: Double) throws(ProbeError) -> HostSnapshot {
+        guard hostFile == nil else { return try load() }
+        let reader = SysfsReader(root: probe.root)
+        let now = PCIPollRecord.monotonic()
+        let kept = lock.withLock { shown }
+        if let kept, let before = kept.print, now >= kept.at, now - kept.at < rescanAfter,
+           let print = SnapshotFingerprint.read(for: kept.snapshot, reader: reader), print == before {
+            let snapshot = print.refreshing(kept.snapshot)
+            lock.withLock { shown = (snapshot, before, kept.at) }
+            return snapshot
+        }
+        // Read before the probe, for the cells the last probe found: a change
+        // during the probe then differs from it at the next poll. A probe that
+        // finds other cells or pools keeps no fingerprint, so the next poll
+        // probes again and keeps one that fits.
+        let print = kept.flatMap { SnapshotFingerprint.read(for: $0.snapshot, reader: reader) }
+        let snapshot = try probeHost()
+        let fits = kept.map { Self.sameLayout($0.snapshot, snapshot) } ?? false
+        lock.withLock { shown = (snapshot, fits ? print : nil, now) }
+        return snapshot
+    }
+
+    private func probeHost() throws(ProbeError) -> HostSnapshot {
+        lock.withLock { probeCount += 1 }
+        let snapshot = try HostProbe.snapshot(probe, pciFacts: pciFacts, topology: topology)
+        pciRecord.record(snapshot.pciDevices, flags: pciFacts.takePolledFlags())
+        return snapshot
+    }
+
+    /// The same cells with the same pool sizes, so a fingerprint read for
+    /// one fits the other.
+    private static func sameLayout(_ a: HostSnapshot, _ b: HostSnapshot) -> Bool {
+        a.cells.map { [$0.id] + $0.mempages.map(\.sizeKB) } == b.cells.map { [$0.id] + $0.mempages.map(\.sizeKB) }
     }
 
     /// The file's bytes ("-" is stdin) through the one bounded reader: a

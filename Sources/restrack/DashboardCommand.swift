@@ -82,6 +82,7 @@ struct DashboardCommand: ParsableCommand {
         let observing = try source.observations(loader: loader)
         do {
             service = try LedgerClaimService(ledger: book, snapshot: { try loader.load() },
+                                             displaySnapshot: { [rescan] in try loader.loadForDisplay(rescanAfter: rescan) },
                                              observeHost: { observing.observe(snapshot: $0, claims: $1, now: $2) },
                                              observeDisplay: { [rescan] in
                                                  observing.observe(snapshot: $0, claims: $1, now: $2,

@@ -11,6 +11,9 @@ import TrackerCore
 final class LedgerClaimService: ClaimService {
     let ledger: Ledger
     let snapshotSource: () throws -> HostSnapshot
+    /// The snapshot for the periodic poll, which only shows: it may be kept
+    /// between polls (`SnapshotLoader.loadForDisplay`). nil: `snapshot`.
+    let displaySnapshot: (() throws -> HostSnapshot)?
     /// What the probes see of the claims' owners at a time: `/proc` in
     /// use, a fixed answer in tests.
     let observe: Observer
@@ -36,12 +39,14 @@ final class LedgerClaimService: ClaimService {
     var derivations: Int { memo.derivations }
 
     init(ledger: Ledger, snapshot: @escaping () throws -> HostSnapshot,
+         displaySnapshot: (() throws -> HostSnapshot)? = nil,
          observe: @escaping Observer = { ProcessProbe().observe($0, now: $1) },
          observeHost: ((HostSnapshot, [Claim], Double) -> Observations)? = nil,
          observeDisplay: ((HostSnapshot, [Claim], Double) -> Observations)? = nil,
          clock: @escaping () -> Double = { Date().timeIntervalSince1970 }) throws(LedgerError) {
         self.ledger = ledger
         snapshotSource = snapshot
+        self.displaySnapshot = displaySnapshot
         self.observe = observe
         self.observeHost = observeHost
         self.observeDisplay = observeDisplay
@@ -61,7 +66,7 @@ final class LedgerClaimService: ClaimService {
     }
 
     private func state(full: Bool) throws -> HostState {
-        let snapshot = try snapshotSource()
+        let snapshot = try (full ? snapshotSource : displaySnapshot ?? snapshotSource)()
         let live = try reader.read()
         let base: AppliedClaims
         if let kept = applied, !live.changed, kept.snapshot == snapshot {
