@@ -11,7 +11,7 @@ struct SnapshotFingerprint: Equatable {
     var online: [UInt8]
     var memTotalMB: [Int]
     var pageTotals: [Int]
-    /// Per cell, per pool (the snapshot's order): the kernel's free and
+    /// Per cell, per hugepage pool (the snapshot's order): the kernel's free and
     /// surplus counts. Not part of equality: they change without the
     /// snapshot's structure changing.
     var counts: [[PoolCounts]]
@@ -42,7 +42,11 @@ struct SnapshotFingerprint: Equatable {
             guard case .memory(let memory) = parsed else { return nil }
             print.memTotalMB.append(memory.totalMB)
             var counts: [PoolCounts] = []
-            for pool in cell.mempages {
+            // The first pool is the small pages (`CellBuilder`), made from
+            // MemTotal and the hugepage totals, which are read here; its free
+            // count moves every moment and is shown from the utilisation
+            // probe's meminfo, not the snapshot.
+            for pool in cell.mempages.dropFirst() {
                 let sub = "\(dir)/hugepages/hugepages-\(pool.sizeKB)kB"
                 guard let total = values.count("\(sub)/nr_hugepages", warnings: &warnings, assumed: "") else { return nil }
                 print.pageTotals.append(total)
@@ -61,7 +65,8 @@ struct SnapshotFingerprint: Equatable {
         var out = snapshot
         var changed = false
         for (c, cellCounts) in counts.enumerated() where c < out.cells.count {
-            for (p, count) in cellCounts.enumerated() where p < out.cells[c].mempages.count {
+            for (i, count) in cellCounts.enumerated() where i + 1 < out.cells[c].mempages.count {
+                let p = i + 1
                 let pool = out.cells[c].mempages[p]
                 guard pool.free != count.free || pool.surplus != count.surplus else { continue }
                 out.cells[c].mempages[p].free = count.free

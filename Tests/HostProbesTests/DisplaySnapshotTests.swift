@@ -1,0 +1,126 @@
+import Foundation
+import Testing
+@testable import HostProbes
+import TrackerCore
+
+/// `SnapshotLoader.loadForDisplay` keeps the snapshot between the
+/// dashboard's display polls while nothing it checks changed, and probes
+/// again when one of them does; `load` always probes.
+@Suite struct DisplaySnapshotTests {
+    private static let pages = "sys/devices/system/node/node0/hugepages/hugepages-2048kB"
+
+    /// Four CPUs on one node with 8 GiB and a 2 MiB pool of 64 pages.
+    private func tree() throws -> DeviceRootBuilder {
+        let b = try DeviceRootBuilder()
+        let cpu = "sys/devices/system/cpu"
+        for name in ["present", "online", "possible"] { try b.write("\(cpu)/\(name)", "0-3\n") }
+        for id in 0..<4 {
+            try b.write("\(cpu)/cpu\(id)/topology/physical_package_id", "0\n")
+            try b.write("\(cpu)/cpu\(id)/topology/thread_siblings_list", id % 2 == 0 ? "0,2\n" : "1,3\n")
+        }
+        try b.write("sys/devices/system/node/possible", "0\n")
+        try b.write("sys/devices/system/node/online", "0\n")
+        try b.write("sys/devices/system/node/node0/cpulist", "0-3\n")
+        try b.write("sys/devices/system/node/node0/distance", "10\n")
+        try meminfo(b, totalKB: 8_388_608)
+        try b.write("\(Self.pages)/nr_hugepages", "64\n")
+        try b.write("\(Self.pages)/free_hugepages", "64\n")
+        try b.write("\(Self.pages)/surplus_hugepages", "0\n")
+        try b.write("proc/sys/kernel/hostname", "keep\n")
+        return b
+    }
+
+    private func meminfo(_ b: DeviceRootBuilder, totalKB: Int) throws {
+        try b.write("sys/devices/system/node/node0/meminfo",
+                    "Node 0 MemTotal: \(totalKB) kB\nNode 0 MemFree: 4194304 kB\nNode 0 MemUsed: 4194304 kB\n")
+    }
+
+    private func loader(_ b: DeviceRootBuilder) -> SnapshotLoader {
+        SnapshotLoader(hostFile: nil, probe: ProbeOptions(sysfsRoot: b.path, pciIDsPath: FixtureTree.pciIDs))
+    }
+
+    private func pool(_ s: HostSnapshot) -> PagePool? {
+        s.cells.first?.mempages.first { $0.sizeKB == 2048 }
+    }
+
+    /// Two polls to settle (the first has no fingerprint to compare with).
+    private func settled(_ loader: SnapshotLoader) throws -> HostSnapshot {
+        _ = try loader.loadForDisplay(rescanAfter: 3600)
+        return try loader.loadForDisplay(rescanAfter: 3600)
+    }
+
+    @Test func anIdleDisplayPollDoesNotProbe() throws {
+        let b = try tree()
+        defer { b.remove() }
+        let loader = loader(b)
+        let first = try settled(loader)
+        let probes = loader.probes
+        for _ in 0..<5 {
+            #expect(try loader.loadForDisplay(rescanAfter: 3600) == first)
+        }
+        #expect(loader.probes == probes)
+    }
+
+    @Test func moreHugepagesShowAtTheNextDisplayPoll() throws {
+        let b = try tree()
+        defer { b.remove() }
+        let loader = loader(b)
+        #expect(pool(try settled(loader))?.total == 64)
+        try b.write("\(Self.pages)/nr_hugepages", "128\n")
+        try b.write("\(Self.pages)/free_hugepages", "128\n")
+        let after = try loader.loadForDisplay(rescanAfter: 3600)
+        #expect(pool(after)?.total == 128)
+        #expect(pool(after)?.free == 128)
+    }
+
+    @Test func freePagesTakenShowAtTheNextDisplayPollWithoutAProbe() throws {
+        let b = try tree()
+        defer { b.remove() }
+        let loader = loader(b)
+        _ = try settled(loader)
+        let probes = loader.probes
+        try b.write("\(Self.pages)/free_hugepages", "40\n")
+        #expect(pool(try loader.loadForDisplay(rescanAfter: 3600))?.free == 40)
+        #expect(loader.probes == probes)
+    }
+
+    @Test func memoryAddedShowsAtTheNextDisplayPoll() throws {
+        let b = try tree()
+        defer { b.remove() }
+        let loader = loader(b)
+        #expect(try settled(loader).cells.first?.memoryMB == 8192)
+        try meminfo(b, totalKB: 16_777_216)
+        #expect(try loader.loadForDisplay(rescanAfter: 3600).cells.first?.memoryMB == 16384)
+    }
+
+    @Test func aCPUOfflinedShowsAtTheNextDisplayPoll() throws {
+        let b = try tree()
+        defer { b.remove() }
+        let loader = loader(b)
+        #expect(try settled(loader).cells.first?.offlineCPUs ?? [] == CPUSet())
+        try b.write("sys/devices/system/cpu/online", "0-2\n")
+        try b.write("sys/devices/system/cpu/cpu1/topology/thread_siblings_list", "1\n")
+        #expect(try loader.loadForDisplay(rescanAfter: 3600).cells.first?.offlineCPUs == CPUSet([3]))
+    }
+
+    @Test func theRescanCadenceProbesAgain() throws {
+        let b = try tree()
+        defer { b.remove() }
+        let loader = loader(b)
+        _ = try settled(loader)
+        let probes = loader.probes
+        _ = try loader.loadForDisplay(rescanAfter: 0)
+        #expect(loader.probes == probes + 1)
+    }
+
+    @Test func aFullLoadAlwaysProbes() throws {
+        let b = try tree()
+        defer { b.remove() }
+        let loader = loader(b)
+        _ = try settled(loader)
+        let probes = loader.probes
+        _ = try loader.load()
+        _ = try loader.load()
+        #expect(loader.probes == probes + 2)
+    }
+}
