@@ -39,7 +39,7 @@ public final class SnapshotLoader: @unchecked Sendable {
     /// probe that cannot run at all, is an error whose text names the file
     /// and the problem.
     public func load() throws(ProbeError) -> HostSnapshot {
-        guard let hostFile else { return try probeHost() }
+        guard let hostFile else { return try probeAndKeep() }
         lock.lock()
         defer { lock.unlock() }
         let stamp = hostFile == "-" ? nil : FileStamp(path: hostFile)
@@ -78,6 +78,16 @@ public final class SnapshotLoader: @unchecked Sendable {
             lock.withLock { shown = (snapshot, before, kept.at) }
             return snapshot
         }
+        return try probeAndKeep()
+    }
+
+    /// A probe, kept for the display polls: a full poll's snapshot is also
+    /// the newest the display may show, so a change a full poll saw is not
+    /// taken back by the next display poll.
+    private func probeAndKeep() throws(ProbeError) -> HostSnapshot {
+        let reader = SysfsReader(root: probe.root)
+        let now = PCIPollRecord.monotonic()
+        let kept = lock.withLock { shown }
         // Read before the probe, for the cells the last probe found: a change
         // during the probe then differs from it at the next poll. A probe that
         // finds other cells or pools keeps no fingerprint, so the next poll

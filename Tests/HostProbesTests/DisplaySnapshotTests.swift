@@ -123,4 +123,19 @@ import TrackerCore
         _ = try loader.load()
         #expect(loader.probes == probes + 2)
     }
+
+    /// What the fingerprint does not see (here the hostname; a driver bound
+    /// on a host) and a full poll read is what the next display poll shows.
+    @Test func aFullLoadIsWhatTheNextDisplayPollShows() throws {
+        let b = try tree()
+        defer { b.remove() }
+        let loader = loader(b)
+        #expect(try settled(loader).hostname == "keep")
+        try b.write("proc/sys/kernel/hostname", "renamed\n")
+        #expect(try loader.loadForDisplay(rescanAfter: 3600).hostname == "keep")
+        #expect(try loader.load().hostname == "renamed")
+        let probes = loader.probes
+        #expect(try loader.loadForDisplay(rescanAfter: 3600).hostname == "renamed")
+        #expect(loader.probes == probes)
+    }
 }
