@@ -236,6 +236,39 @@ import TrackerCore
         #expect(third.holders.first { $0.foreign?.uuid == Self.shutoffUUID }?.name == "renamed-guest")
     }
 
+    /// A file rewritten in place, same inode and size, its modification
+    /// time set back (as `touch -r`, `cp -p` or `rsync -t` leave it): only
+    /// the change time, which no user can set, tells it from the one read.
+    @Test func inPlaceRewriteWithItsOldModificationTimeIsParsedAgain() throws {
+        let root = try LibvirtTestRoot()
+        defer { root.remove() }
+        let relative = "etc/libvirt/qemu/instance-00000105.xml"
+        try root.copy("libvirt-floating-shutoff.xml", to: relative)
+        let path = root.dir.appendingPathComponent(relative).path
+        let probe = LibvirtProbe(root: root.root, fault: nil)
+        #expect(probe.read(snapshot: LibvirtTestRoot.snapshot).holders.map(\.name) == ["instance-00000105"])
+
+        var before = stat()
+        #expect(stat(path, &before) == 0)
+        let edited = String(decoding: try LibvirtTestRoot.fixture("libvirt-floating-shutoff.xml"), as: UTF8.self)
+            .replacingOccurrences(of: "<name>instance-00000105</name>", with: "<name>instance-00000906</name>")
+        let fd = open(path, O_WRONLY | O_TRUNC)
+        #expect(fd >= 0)
+        let bytes = Array(edited.utf8)
+        #expect(bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) } == bytes.count)
+        close(fd)
+        var times = [before.st_atim, before.st_mtim]
+        #expect(utimensat(AT_FDCWD, path, &times, 0) == 0)
+        var after = stat()
+        #expect(stat(path, &after) == 0)
+        // The stamp the cache used to keep is the same as before the edit.
+        #expect(after.st_ino == before.st_ino && after.st_size == before.st_size)
+        #expect(after.st_mtim.tv_sec == before.st_mtim.tv_sec && after.st_mtim.tv_nsec == before.st_mtim.tv_nsec)
+
+        #expect(probe.read(snapshot: LibvirtTestRoot.snapshot).holders.map(\.name) == ["instance-00000906"])
+        #expect(probe.parseCount == 2)
+    }
+
     @Test func hostNamesAreStrippedOfControlCharacters() throws {
         let root = try LibvirtTestRoot()
         defer { root.remove() }
