@@ -2,10 +2,16 @@ import Foundation
 
 /// What tells a rewritten file from the one read last: modification time
 /// to the nanosecond, size and inode (an editor that saves by renaming a
-/// new file over the old one changes the inode even within one clock tick).
+/// new file over the old one changes the inode even within one clock tick),
+/// and the change time: a file rewritten in place to the same size and then
+/// given its old modification time back (`touch -r`, `cp -p`, `rsync -t`)
+/// keeps all of the others, but every write and every `utimensat` moves the
+/// change time, which no user can set.
 struct FileStamp: Hashable {
     var seconds: Int
     var nanoseconds: Int
+    var changeSeconds: Int
+    var changeNanoseconds: Int
     var size: Int64
     var inode: UInt64
 
@@ -15,6 +21,8 @@ struct FileStamp: Hashable {
         guard stat(path, &st) == 0 else { return nil }
         seconds = Int(st.st_mtim.tv_sec)
         nanoseconds = Int(st.st_mtim.tv_nsec)
+        changeSeconds = Int(st.st_ctim.tv_sec)
+        changeNanoseconds = Int(st.st_ctim.tv_nsec)
         size = Int64(st.st_size)
         inode = UInt64(st.st_ino)
     }

@@ -236,6 +236,74 @@ import TrackerCore
         #expect(third.holders.first { $0.foreign?.uuid == Self.shutoffUUID }?.name == "renamed-guest")
     }
 
+    /// A file rewritten in place, same inode and size, its modification
+    /// time set back (as `touch -r`, `cp -p` or `rsync -t` leave it): only
+    /// the change time, which no user can set, tells it from the one read.
+    @Test func inPlaceRewriteWithItsOldModificationTimeIsParsedAgain() throws {
+        let root = try LibvirtTestRoot()
+        defer { root.remove() }
+        let relative = "etc/libvirt/qemu/instance-00000105.xml"
+        try root.copy("libvirt-floating-shutoff.xml", to: relative)
+        let path = root.dir.appendingPathComponent(relative).path
+        let probe = LibvirtProbe(root: root.root, fault: nil)
+        #expect(probe.read(snapshot: LibvirtTestRoot.snapshot).holders.map(\.name) == ["instance-00000105"])
+
+        var before = stat()
+        #expect(stat(path, &before) == 0)
+        let edited = String(decoding: try LibvirtTestRoot.fixture("libvirt-floating-shutoff.xml"), as: UTF8.self)
+            .replacingOccurrences(of: "<name>instance-00000105</name>", with: "<name>instance-00000906</name>")
+        let fd = open(path, O_WRONLY | O_TRUNC)
+        #expect(fd >= 0)
+        let bytes = Array(edited.utf8)
+        #expect(bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) } == bytes.count)
+        close(fd)
+        var times = [before.st_atim, before.st_mtim]
+        #expect(utimensat(AT_FDCWD, path, &times, 0) == 0)
+        var after = stat()
+        #expect(stat(path, &after) == 0)
+        // The stamp the cache used to keep is the same as before the edit.
+        #expect(after.st_ino == before.st_ino && after.st_size == before.st_size)
+        #expect(after.st_mtim.tv_sec == before.st_mtim.tv_sec && after.st_mtim.tv_nsec == before.st_mtim.tv_nsec)
+
+        #expect(probe.read(snapshot: LibvirtTestRoot.snapshot).holders.map(\.name) == ["instance-00000906"])
+        #expect(probe.parseCount == 2)
+    }
+
+    /// The resources worked out with a parse are kept with it: a pin
+    /// changed in place (same inode, same size) shows in the holder's CPUs
+    /// at the next poll.
+    @Test func pinRewrittenInPlaceShowsInTheNextPollsCPUs() throws {
+        let root = try LibvirtTestRoot()
+        defer { root.remove() }
+        let relative = "etc/libvirt/qemu/instance-00000101.xml"
+        try root.copy("nova-isolate.xml", to: relative)
+        let path = root.dir.appendingPathComponent(relative).path
+        let probe = LibvirtProbe(root: root.root, fault: nil)
+        // isolate.decision.json: vCPUs on 10, 26, 11, 27, the emulator on 12.
+        #expect(probe.read(snapshot: LibvirtTestRoot.snapshot).holders.map(\.cpus) == [[10, 11, 12, 26, 27]])
+        #expect(probe.read(snapshot: LibvirtTestRoot.snapshot).holders.map(\.cpus) == [[10, 11, 12, 26, 27]])
+        #expect(probe.parseCount == 1)
+
+        var before = stat()
+        #expect(stat(path, &before) == 0)
+        let text = String(decoding: try LibvirtTestRoot.fixture("nova-isolate.xml"), as: UTF8.self)
+        #expect(text.contains("<vcpupin vcpu=\"2\" cpuset=\"11\"/>"))
+        let edited = text.replacingOccurrences(of: "<vcpupin vcpu=\"2\" cpuset=\"11\"/>", with: "<vcpupin vcpu=\"2\" cpuset=\"13\"/>")
+        let fd = open(path, O_WRONLY | O_TRUNC)
+        #expect(fd >= 0)
+        let bytes = Array(edited.utf8)
+        #expect(bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) } == bytes.count)
+        close(fd)
+        var after = stat()
+        #expect(stat(path, &after) == 0)
+        #expect(after.st_ino == before.st_ino && after.st_size == before.st_size)
+
+        let holder = probe.read(snapshot: LibvirtTestRoot.snapshot).holders.first
+        #expect(holder?.cpus == [10, 12, 13, 26, 27])
+        #expect(holder?.foreign?.vcpuPins?[2] == [13])
+        #expect(probe.parseCount == 2)
+    }
+
     @Test func hostNamesAreStrippedOfControlCharacters() throws {
         let root = try LibvirtTestRoot()
         defer { root.remove() }

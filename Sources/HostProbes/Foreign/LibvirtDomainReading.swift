@@ -10,15 +10,16 @@ struct LibvirtDomainReading {
     /// (`LibvirtLiveness.threadAffinities`).
     var threadAffinities: (pid: Int32, byThread: [Int32: CPUSet])?
 
-    /// `domain`: the live one of a domstatus when there is one (what QEMU
+    /// `chosen`: the live file of a domstatus when there is one (what QEMU
     /// runs), else the definition; `runFile`: where the domstatus was read.
     /// `hugePages(pid)`: the process's huge pages per node and size
     /// (`LibvirtNumaMaps`), nil when the host does not show them.
-    init(domain: LibvirtDomain, domstatus: LibvirtDomstatus?, runFile: String?, sources: [String], files: TaskFiles,
+    init(chosen: LibvirtStateFile, domstatus: LibvirtDomstatus?, runFile: String?, sources: [String], files: TaskFiles,
          hugePages: (Int32) -> [Int: [Int: Int]]?, scopeExists: (String) -> Bool) {
+        let domain = chosen.domain
         let id = "libvirt:\(domain.uuid)"
         let label = "\(domain.name) (\(domain.uuid))"
-        let resources = LibvirtResources(domain)
+        let resources = chosen.resources
         var state = HolderState.defined
         var pid: Int32?, comm: String?, applied: [Int: CPUSet]?, threads: [Int: Int32]?, cgroup: String?
         var findings: [Finding] = [], notVisible: [String] = []
@@ -50,8 +51,7 @@ struct LibvirtDomainReading {
                 if !resources.pages.isEmpty, let shown = hugePages(status.pid) {
                     findings += Self.pageDrift(resources, shown, pid: status.pid, id: id, label: label)
                 }
-                if let domid = domain.domainID {
-                    let scope = "machine.slice/" + LibvirtMachineScope.name(domainID: domid, domainName: domain.name)
+                if let scope = chosen.machineScope {
                     if scopeExists("sys/fs/cgroup/" + scope) { cgroup = "/" + scope }
                 }
             }

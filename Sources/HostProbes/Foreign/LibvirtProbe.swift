@@ -146,7 +146,7 @@ public final class LibvirtProbe: @unchecked Sendable {
             guard let chosen = found.live ?? found.definition else { continue }
             let sources = [found.definition?.file, found.live?.file].compactMap { $0 }.map { SafeText.strip($0) }
             let one = LibvirtDomainReading(
-                domain: chosen.parsed.domain, domstatus: found.live?.parsed.domstatus,
+                chosen: chosen.parsed, domstatus: found.live?.parsed.domstatus,
                 runFile: found.live.map { SafeText.strip($0.file) }, sources: sources, files: procFiles,
                 hugePages: hugePages, scopeExists: { [base] in Self.exists(base + "/" + $0) })
             reading.holders.append(one.holder)
