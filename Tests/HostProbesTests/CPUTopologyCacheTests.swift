@@ -11,16 +11,7 @@ import TrackerCore
     /// Four CPUs, two cores of two hyperthreads (0,2 and 1,3), one node.
     private func tree() throws -> DeviceRootBuilder {
         let b = try DeviceRootBuilder()
-        let cpu = "sys/devices/system/cpu"
-        for name in ["present", "online", "possible"] { try b.write("\(cpu)/\(name)", "0-3\n") }
-        for id in 0..<4 {
-            try b.write("\(cpu)/cpu\(id)/topology/physical_package_id", "0\n")
-            try b.write("\(cpu)/cpu\(id)/topology/thread_siblings_list", id % 2 == 0 ? "0,2\n" : "1,3\n")
-        }
-        try b.write("sys/devices/system/node/possible", "0\n")
-        try b.write("sys/devices/system/node/online", "0\n")
-        try b.write("sys/devices/system/node/node0/cpulist", "0-3\n")
-        try b.write("sys/devices/system/node/node0/distance", "10\n")
+        try b.writeFourCPUsOnOneNode()
         try b.write("sys/devices/system/node/node0/meminfo", "Node 0 MemTotal: 8388608 kB\nNode 0 MemFree: 4194304 kB\n")
         try b.write("proc/sys/kernel/hostname", "topo\n")
         return b

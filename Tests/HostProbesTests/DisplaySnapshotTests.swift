@@ -12,16 +12,7 @@ import TrackerCore
     /// Four CPUs on one node with 8 GiB and a 2 MiB pool of 64 pages.
     private func tree() throws -> DeviceRootBuilder {
         let b = try DeviceRootBuilder()
-        let cpu = "sys/devices/system/cpu"
-        for name in ["present", "online", "possible"] { try b.write("\(cpu)/\(name)", "0-3\n") }
-        for id in 0..<4 {
-            try b.write("\(cpu)/cpu\(id)/topology/physical_package_id", "0\n")
-            try b.write("\(cpu)/cpu\(id)/topology/thread_siblings_list", id % 2 == 0 ? "0,2\n" : "1,3\n")
-        }
-        try b.write("sys/devices/system/node/possible", "0\n")
-        try b.write("sys/devices/system/node/online", "0\n")
-        try b.write("sys/devices/system/node/node0/cpulist", "0-3\n")
-        try b.write("sys/devices/system/node/node0/distance", "10\n")
+        try b.writeFourCPUsOnOneNode()
         try meminfo(b, totalKB: 8_388_608)
         try b.write("\(Self.pages)/nr_hugepages", "64\n")
         try b.write("\(Self.pages)/free_hugepages", "64\n")
