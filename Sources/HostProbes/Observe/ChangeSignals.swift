@@ -43,26 +43,20 @@ struct ChangeSignals: Sendable {
         base = root ?? ""
     }
 
-    /// The signals now, as numbers to compare with the last reading; a path
-    /// that cannot be stat'ed reads as a fixed marker, so its appearing or
-    /// vanishing is a change too.
-    func current() -> [Int64] {
-        var out: [Int64] = []
-        out.reserveCapacity(8 * (Self.watched.count + 1))
-        out.append(Self.lastPid(base + "/proc/loadavg"))
-        Self.stamp(base + "/proc", into: &out)
-        for path in Self.watched { Self.stamp(base + "/" + path, into: &out) }
-        return out
+    /// What the signals read at one moment, to compare with the last
+    /// reading; a path that cannot be stat'ed reads as nil, so its
+    /// appearing or vanishing is a change too.
+    struct Reading: Equatable, Sendable {
+        var lastPid: Int64
+        var stamps: [FileStamp?]
     }
 
-    private static func stamp(_ path: String, into out: inout [Int64]) {
-        var st = stat()
-        guard stat(path, &st) == 0 else {
-            out.append(-1)
-            return
-        }
-        out += [Int64(bitPattern: UInt64(st.st_ino)), Int64(st.st_nlink), Int64(st.st_size),
-                Int64(st.st_mtim.tv_sec), Int64(st.st_mtim.tv_nsec), Int64(st.st_ctim.tv_sec), Int64(st.st_ctim.tv_nsec)]
+    /// The signals now.
+    func current() -> Reading {
+        var stamps: [FileStamp?] = [FileStamp(path: base + "/proc")]
+        stamps.reserveCapacity(Self.watched.count + 1)
+        for path in Self.watched { stamps.append(FileStamp(path: base + "/" + path)) }
+        return Reading(lastPid: Self.lastPid(base + "/proc/loadavg"), stamps: stamps)
     }
 
     /// The fifth field of `/proc/loadavg`, the last pid handed out; the

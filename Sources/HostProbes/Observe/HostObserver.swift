@@ -31,7 +31,7 @@ public final class HostObserver: @unchecked Sendable {
     /// it then does at once (set its affinity, exec, be pinned by libvirt)
     /// moves no further signal. A full poll passes a recheck still owed
     /// on to the next display poll.
-    private var kept: (structure: Observations, snapshot: HostSnapshot, signals: [Int64], at: Double, recheck: Bool)?
+    private var kept: (structure: Observations, snapshot: HostSnapshot, signals: ChangeSignals.Reading, at: Double, recheck: Bool)?
     private var scans = 0
     /// How many structural scans (task scan, cgroup leaves, device use,
     /// foreign owners) this observer has run.

@@ -37,23 +37,6 @@ final class MountTableCache: Sendable {
         case unknown
     }
 
-    /// A captured `mountinfo`'s identity; any write moves mtime and ctime.
-    struct FileIdentity: Sendable, Equatable {
-        var device: UInt64
-        var inode: UInt64
-        var size: Int64
-        var mtime: [Int]
-        var ctime: [Int]
-
-        init(_ st: stat) {
-            device = UInt64(st.st_dev)
-            inode = UInt64(st.st_ino)
-            size = Int64(st.st_size)
-            mtime = [Int(st.st_mtim.tv_sec), Int(st.st_mtim.tv_nsec)]
-            ctime = [Int(st.st_ctim.tv_sec), Int(st.st_ctim.tv_nsec)]
-        }
-    }
-
     struct BlockKey: Sendable, Equatable {
         var generation: Int
         var swaps: Set<String>
@@ -64,7 +47,7 @@ final class MountTableCache: Sendable {
     private struct State: Sendable {
         /// The open `mountinfo` of the live host, or -1.
         var watch: Int32 = -1
-        var identity: FileIdentity?
+        var identity: FileStamp?
         /// The kept table (without swaps).
         var table: MountTable?
         /// Counts the tables read, so the block scan knows its input moved.
@@ -100,7 +83,7 @@ final class MountTableCache: Sendable {
         var swapNotes: [String] = []
         let result = state.withLock { s -> (MountTable, Bool) in
             let signal: Signal
-            var identity: FileIdentity?
+            var identity: FileStamp?
             let path = Array(MountTable.mountinfo.utf8)
             if files.isLive {
                 if s.table != nil, s.watch >= 0 {
@@ -119,7 +102,7 @@ final class MountTableCache: Sendable {
             } else {
                 // Taken before the read: a write in between is a miss next
                 // poll, never a stale table.
-                identity = files.status(path).map(FileIdentity.init)
+                identity = files.status(path).map(FileStamp.init)
                 signal = identity != nil && identity == s.identity ? .unchanged : .unknown
             }
             var table: MountTable

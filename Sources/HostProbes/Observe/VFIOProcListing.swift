@@ -11,36 +11,19 @@ import Glibc
 /// never kept (`isKeepable`). Taken before the listing: a process added during it
 /// moves them after the stamp, and the next scan lists again.
 struct VFIOProcListing: Sendable {
-    var device: UInt64
-    var inode: UInt64
-    var ctimeSeconds: Int
-    var ctimeNanoseconds: Int
-    var mtimeSeconds: Int
-    var mtimeNanoseconds: Int
-    var links: UInt64
-    var size: Int64
+    var stamp: FileStamp
     var pids: [Int32]
     var readAt: Double
 
     init(_ st: stat, pids: [Int32], readAt: Double) {
-        device = UInt64(st.st_dev)
-        inode = UInt64(st.st_ino)
-        ctimeSeconds = Int(st.st_ctim.tv_sec)
-        ctimeNanoseconds = Int(st.st_ctim.tv_nsec)
-        mtimeSeconds = Int(st.st_mtim.tv_sec)
-        mtimeNanoseconds = Int(st.st_mtim.tv_nsec)
-        links = UInt64(st.st_nlink)
-        size = Int64(st.st_size)
+        stamp = FileStamp(st)
         self.pids = pids
         self.readAt = readAt
     }
 
     /// Whether `st`, a fresh `stat` of the directory, is the one listed.
     func matches(_ st: stat) -> Bool {
-        UInt64(st.st_dev) == device && UInt64(st.st_ino) == inode
-            && Int(st.st_ctim.tv_sec) == ctimeSeconds && Int(st.st_ctim.tv_nsec) == ctimeNanoseconds
-            && Int(st.st_mtim.tv_sec) == mtimeSeconds && Int(st.st_mtim.tv_nsec) == mtimeNanoseconds
-            && UInt64(st.st_nlink) == links && Int64(st.st_size) == size
+        FileStamp(st) == stamp
     }
 
     /// Whether the open `proc` directory `fd` is a captured tree's, whose
