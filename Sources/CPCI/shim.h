@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/vfs.h>
 
 /*
  * libpci's default error handler prints and calls exit(1), e.g. for a device
@@ -160,6 +161,15 @@ static inline void rs_pci_take_warnings(char *buf, int len) {
     if (len <= 0) return;
     snprintf(buf, (size_t)len, "%s", rs_pci_warnings);
     rs_pci_warnings[0] = '\0';
+}
+
+/* The type (statfs's f_type) of the filesystem an open file is on, or -1:
+   the kept PCI read proves device directories by what that filesystem
+   guarantees (PCIParentCheck). A function, since struct statfs's field
+   types differ between architectures. */
+static inline long rs_fs_type(int fd) {
+    struct statfs s;
+    return fstatfs(fd, &s) == 0 ? (long)s.f_type : -1;
 }
 
 /* PCI_FILL_* and PCI_ACCESS_* as plain ints for Swift. */

@@ -26,69 +26,59 @@ public final class PCIFactCache: Sendable {
         var resolved: (parent: String, name: String)?
     }
 
-    /// Kept facts in address order, and the last poll's interface flags.
-    private let kept = Mutex<[Facts]>([])
+    /// What the kept polls start from; nil until a full scan keeps facts.
+    private let state = Mutex<PCIKeptState?>(nil)
     private let polledFlags = Mutex<[String: [PCIPollRecord.Flag]]>([:])
-    private let busIdentity = Mutex<PCIDirIdentity?>(nil)
-    /// The VFs' `net/` listings of the last poll, by address.
-    private let netListings = Mutex<[String: PCINetListing]>([:])
     /// The bus directory's last listing and its sorted names.
     private let busListing = Mutex<(listing: [UInt8], names: [String])?>(nil)
-    /// The driver directories' last listings and the bindings they give.
-    private let driverListings = Mutex<(listings: [UInt8], drivers: PCIBoundDrivers)?>(nil)
+    /// The driver directories' last listings, the bindings they give, and
+    /// a number that changes when they do.
+    private let driverListings = Mutex<(listings: [UInt8], drivers: PCIBoundDrivers, generation: Int)?>(nil)
+    /// The proof every parent gets regardless of its filesystem (tests).
+    let forcedCheck: PCIParentCheck?
 
-    public init() {}
+    public init() {
+        forcedCheck = nil
+    }
 
-    /// The kept facts of every listed device, in address order, or nil when
-    /// any listed name is not kept or a kept one is not listed. Whether each
-    /// directory is still the one read is for the caller to check
-    /// (`PCIKeptRead`), when it opens it.
-    func facts(for names: [String]) -> [Facts]? {
-        kept.withLock { kept -> [Facts]? in
-            guard !kept.isEmpty, kept.count == names.count else { return nil }
-            // The listing is sorted as the kept facts are, so the usual
-            // poll is an element-wise match, not a dictionary; by index, so
-            // no device's facts are copied to compare its address.
-            if kept.indices.allSatisfy({ kept[$0].device.address == names[$0] }) { return kept }
-            var byAddress: [String: Facts] = [:]
-            for facts in kept { byAddress[facts.device.address] = facts }
-            var found: [Facts] = []
-            found.reserveCapacity(names.count)
-            for name in names {
-                guard let facts = byAddress[name] else { return nil }
-                found.append(facts)
-            }
-            return found.sorted { $0.device.address < $1.device.address }
+    /// A cache whose kept polls prove device directories as `check` does,
+    /// whatever filesystem the tree is on (tests of each proof).
+    init(forcing check: PCIParentCheck) {
+        forcedCheck = check
+    }
+
+    /// The kept state, handed to one reader, when every listed name is a
+    /// kept device and every kept device is listed (`names` sorted as the
+    /// kept facts are, so this is an element-wise match); nil otherwise.
+    /// Whether each directory is still the one read is for the reader to
+    /// check (`PCIKeptRead`); it hands the state back with `keep`, and a
+    /// poll that does not is a full scan, which replaces it.
+    func take(for names: [String]) -> PCIKeptState? {
+        state.withLock { state -> PCIKeptState? in
+            guard let kept = state, !kept.facts.isEmpty, kept.facts.count == names.count,
+                  kept.facts.indices.allSatisfy({ kept.facts[$0].device.address == names[$0] }) else { return nil }
+            state = nil
+            return kept
         }
+    }
+
+    /// Keeps the state a kept poll read through.
+    func keep(_ kept: PCIKeptState) {
+        state.withLock { $0 = kept }
     }
 
     /// Replaces everything kept: devices gone from the bus are forgotten.
-    /// `bus`: the bus directory's identity before the facts were read.
-    func replace(with facts: [String: Facts], bus: PCIDirIdentity? = nil) {
+    /// `bus`: the bus directory's identity before the facts were read;
+    /// `parents`: the stamps of the facts' resolved parents, by path, taken
+    /// before the facts were read.
+    func replace(with facts: [String: Facts], bus: PCIDirIdentity? = nil, parents: [String: PCIKeptParent] = [:]) {
         let ordered = facts.values.sorted { $0.device.address < $1.device.address }
-        kept.withLock { $0 = ordered }
-        netListings.withLock { $0 = [:] }
-        busIdentity.withLock { $0 = bus }
+        state.withLock { $0 = ordered.isEmpty ? nil : PCIKeptState(facts: ordered, bus: bus, parents: parents) }
     }
 
-    /// The bus directory's identity when the kept facts were read: a link
-    /// replaced in it (a captured tree's entry pointed elsewhere) moves its
-    /// change time, and the kept facts' resolved directories are not used.
-    func keptBusIdentity() -> PCIDirIdentity? {
-        busIdentity.withLock { $0 }
-    }
-
-    /// The kept `net/` listings, handed to one reader at a time.
-    func takeNetListings() -> [String: PCINetListing] {
-        netListings.withLock { listings in
-            defer { listings = [:] }
-            return listings
-        }
-    }
-
-    /// Keeps the `net/` listings of a poll read through kept facts.
-    func keepNetListings(_ listings: [String: PCINetListing]) {
-        netListings.withLock { $0 = listings }
+    /// How the last kept poll proved its devices' directories (tests).
+    func lastProofs() -> (stamp: Int, listing: Int, ownStat: Int)? {
+        state.withLock { $0?.proofs }
     }
 
     /// The sorted names of the bus directory's `listing`: those of the last
@@ -105,13 +95,16 @@ public final class PCIFactCache: Sendable {
 
     /// The bindings of the driver directories' `listings`
     /// (`PCIBoundDrivers.listings`): those of the last poll when the
-    /// listings are byte for byte the same, else decoded afresh.
-    func boundDrivers(ofListings listings: [UInt8]) -> PCIBoundDrivers {
+    /// listings are byte for byte the same, else decoded afresh; and a
+    /// number that is the same exactly when the bindings are the last
+    /// poll's.
+    func boundDrivers(ofListings listings: [UInt8]) -> (drivers: PCIBoundDrivers, generation: Int) {
         driverListings.withLock { kept in
-            if let kept, kept.listings == listings { return kept.drivers }
+            if let kept, kept.listings == listings { return (kept.drivers, kept.generation) }
             let drivers = PCIBoundDrivers(listings: listings)
-            kept = (listings, drivers)
-            return drivers
+            let generation = (kept?.generation ?? 0) + 1
+            kept = (listings, drivers, generation)
+            return (drivers, generation)
         }
     }
 

@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import BoundedFile
+import CPCI
 import TrackerCore
 
 /// The read of a poll whose devices all have kept facts (`PCIFactCache`):
@@ -11,16 +12,17 @@ import TrackerCore
 /// to, else the bus directory), opened once per poll (`ADDR/driver`,
 /// `ADDR/net/...`), so the kernel walks the root's path, and the bus
 /// entry's link, once per poll instead of once per file,
-/// and no directory is opened and closed per device: a VF given to a
-/// guest costs an `fstatat`, and a `readlinkat` of its `driver` where the
-/// tree has no driver listings (`PCIBoundDrivers`).
+/// and no directory is opened and closed per device.
 ///
-/// The directory's identity is taken after its files are read: when it
-/// still matches, the directory read is the one the facts were read from
-/// (a directory removed cannot come back with the same inode and change
-/// time), and when it was replaced during the reads, it does not match
-/// and the poll falls back to the full scan, as when it was replaced
-/// before.
+/// Whether each directory is still the one the facts were read from is
+/// proved after the reads: when it is, the directory read is the one the
+/// facts were read from, and when it was replaced during the reads, the
+/// proof fails and the poll falls back to the full scan, as when it was
+/// replaced before. A device reached through its bus entry is proved by a
+/// `stat` of its directory (a directory removed cannot come back with the
+/// same inode and change time); the devices under one parent directory
+/// by one proof for all of them where the parent's filesystem allows it
+/// (`PCIParentCheck`), else each by its own `stat`.
 ///
 /// A VF (not virtio) is read here in full: its `driver` link and its
 /// `net/` names, and each interface's `flags`, which the device-use probe
@@ -32,91 +34,204 @@ enum PCIKeptRead {
     /// one the facts were read from: the caller then scans in full.
     /// Warnings are added only when the devices are returned, so a poll
     /// that falls back to the full scan does not repeat them.
-    /// `listings`: the VFs' `net/` listings of the last poll, replaced by
-    /// this poll's.
-    /// `bound`: the driver directories' bindings, when the tree has them
-    /// (`PCIBoundDrivers`); else each VF's `driver` link is read.
-    /// `busIdentity`: the bus directory's when the facts were read; a
-    /// bus directory changed since is not read through kept facts.
-    static func devices(_ kept: [PCIFactCache.Facts], reader: SysfsReader, bound: PCIBoundDrivers?,
-                        busIdentity: PCIDirIdentity?, warnings: inout ProbeWarnings,
-                        flags: inout [String: [PCIPollRecord.Flag]],
-                        listings: inout [String: PCINetListing]) -> [PCIDevice]? {
-        let previous = listings
-        listings = [:]
+    /// `state`: what the last poll left (`PCIKeptState`), updated to this
+    /// poll's read when the devices are returned.
+    /// `bound`: the driver directories' bindings and their generation, when
+    /// the tree has them (`PCIBoundDrivers`); else each VF's `driver` link
+    /// is read.
+    /// `forcedCheck`: the proof to use for every parent, whatever its
+    /// filesystem (tests).
+    static func devices(_ state: inout PCIKeptState, reader: SysfsReader,
+                        bound: (drivers: PCIBoundDrivers, generation: Int)?, forcedCheck: PCIParentCheck? = nil,
+                        warnings: inout ProbeWarnings) -> [PCIDevice]? {
         let bus = open(reader.path(PCIProbe.busDir), O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         guard bus >= 0 else { return nil }
         defer { close(bus) }
         // A bus entry pointed elsewhere under the same name moves the bus
         // directory's change time: the resolved directories may be stale.
-        var busStat = stat()
-        guard let busIdentity, fstat(bus, &busStat) == 0, PCIDirIdentity(busStat) == busIdentity else { return nil }
+        // Checked again after the reads, for an entry pointed elsewhere
+        // during them.
+        guard let busIdentity = state.bus, identity(of: bus) == busIdentity else { return nil }
         // The devices' parent directories, each opened once: a device is
         // reached without following its bus link for each file.
-        var parents: [String: Int32] = [:]
-        defer { for fd in parents.values { close(fd) } }
+        var parentFDs = [Int32](repeating: -1, count: state.parents.count)
+        defer { for fd in parentFDs where fd >= 0 { close(fd) } }
         var found = ProbeWarnings()
-        var devices: [PCIDevice] = []
-        devices.reserveCapacity(kept.count)
+        let answers = bound.map { state.answers($0.drivers, generation: $0.generation) }
+        // The last poll's devices, changed only where this poll reads
+        // something else: unchanged, the array handed on is the same one.
+        var devices = state.devices
         var buffer: [UInt8] = []
         var path = PCIPathBuffer()
-        // By index: a device's facts are read in place, not copied whole
-        // (a device of a dozen strings, thousands per poll).
-        for index in kept.indices {
-            let name = kept[index].device.address
+        var flags: [PCIPollRecord.Flag] = []
+        var flagsChanged = false
+        var proofs = (stamp: 0, listing: 0, ownStat: 0)
+        for index in state.facts.indices {
             // The directory holding the device's directory, and its name there.
+            let parent = state.parentOf[index]
             let dir: Int32
-            if let resolved = kept[index].resolved {
-                if let fd = parents[resolved.parent] {
-                    dir = fd
-                } else {
-                    let fd = open(reader.path(resolved.parent), O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+            if parent >= 0, let name = state.facts[index].resolved?.name {
+                if parentFDs[parent] < 0 {
+                    let fd = open(reader.path(state.parents[parent].path), O_RDONLY | O_DIRECTORY | O_CLOEXEC)
                     guard fd >= 0 else { return nil }
-                    parents[resolved.parent] = fd
-                    dir = fd
+                    parentFDs[parent] = fd
                 }
-                path.reset(to: resolved.name)
+                dir = parentFDs[parent]
+                path.reset(to: name)
             } else {
                 dir = bus
-                path.reset(to: name)
+                path.reset(to: state.facts[index].device.address)
             }
-            var dev = kept[index].device
-            let isVF = kept[index].isVF
-            if isVF, dev.vendorID != "1af4" {
-                switch bound?.driver(of: name) ?? .readLink {
-                case .bound(let driver): dev.driver = driver
-                case .unbound: dev.driver = nil
-                case .readLink: dev.driver = path.with("/driver") { linkBasename(dir, $0) }.map(SafeText.escape)
+            if state.facts[index].isVF, state.facts[index].device.vendorID != "1af4" {
+                let driver: String?
+                let netdev: Bool
+                switch answers?[index].answer ?? .readLink {
+                case .bound(let name):
+                    driver = name
+                    netdev = answers?[index].netdev ?? PCIProbe.vfMayHaveNetdev(driver: name)
+                case .unbound:
+                    driver = nil
+                    netdev = false
+                case .readLink:
+                    driver = path.with("/driver") { linkBasename(dir, $0) }.map(SafeText.escape)
+                    netdev = PCIProbe.vfMayHaveNetdev(driver: driver)
                 }
+                if devices[index].driver != driver { devices[index].driver = driver }
                 // No netdev without a network driver (`vfMayHaveNetdev`).
-                var interfaces: (names: [[UInt8]], flags: [PCIPollRecord.Flag]) = ([], [])
-                if PCIProbe.vfMayHaveNetdev(driver: dev.driver) {
-                    let read = self.interfaces(dir, &path, kept: previous[name], buffer: &buffer)
-                    interfaces = (read.names, read.flags)
-                    if let listing = read.listing { listings[name] = listing }
+                var names: [String] = []
+                flags.removeAll(keepingCapacity: true)
+                if netdev {
+                    names = interfaces(dir, &path, listing: &state.listings[index], flags: &flags, buffer: &buffer)
+                } else if state.listings[index] != nil {
+                    state.listings[index] = nil
                 }
-                dev.netInterfaces = interfaces.names.isEmpty ? nil : interfaces.names.map(SafeText.decode)
-                if !interfaces.flags.isEmpty { flags[name] = interfaces.flags }
+                let shown = names.isEmpty ? nil : names
+                if devices[index].netInterfaces != shown { devices[index].netInterfaces = shown }
+                if state.vfFlags[index] != flags {
+                    state.vfFlags[index] = flags
+                    flagsChanged = true
+                }
                 // A VF cannot have VFs (as `readChanging`).
-                dev.sriovNumVFs = nil
-                dev.devType = .vf
+                if devices[index].sriovNumVFs != nil { devices[index].sriovNumVFs = nil }
+                if devices[index].devType != .vf { devices[index].devType = .vf }
             } else {
-                let dirPath = "\(PCIProbe.busDir)/\(name)"
-                PCIProbe.readChanging(&dev, isVF: isVF, dir: dirPath, listed: reader.list(dirPath), reader: reader,
-                                      bound: bound, warnings: &found)
+                let dirPath = "\(PCIProbe.busDir)/\(state.facts[index].device.address)"
+                var dev = devices[index]
+                PCIProbe.readChanging(&dev, isVF: state.facts[index].isVF, dir: dirPath, listed: reader.list(dirPath),
+                                      reader: reader, bound: bound?.drivers, warnings: &found)
+                if dev != devices[index] { devices[index] = dev }
             }
-            // After the reads (see above). Followed: the bus entry is a link
-            // to the device's directory on a live host. Anything but the
-            // directory read (a FIFO planted in a captured tree, a new
-            // directory) does not match.
-            var st = stat()
-            guard path.with("", { fstatat(dir, $0, &st, 0) }) == 0, PCIDirIdentity(st) == kept[index].identity else {
-                return nil
+            if parent < 0 {
+                // Followed: the bus entry is a link to the device's
+                // directory. Anything but the directory read (a FIFO planted
+                // in a captured tree, a new directory) does not match.
+                guard path.with("", { identity(in: dir, $0) }) == state.facts[index].identity else { return nil }
+                proofs.ownStat += 1
             }
-            devices.append(dev)
         }
+        for parent in parentFDs.indices where parentFDs[parent] >= 0 {
+            guard prove(parent, fd: parentFDs[parent], state: &state, forcedCheck: forcedCheck, proofs: &proofs)
+            else { return nil }
+        }
+        guard identity(of: bus) == busIdentity else { return nil }
+        if flagsChanged {
+            var byAddress: [String: [PCIPollRecord.Flag]] = [:]
+            for index in state.vfFlags.indices where !state.vfFlags[index].isEmpty {
+                byAddress[state.facts[index].device.address] = state.vfFlags[index]
+            }
+            state.flags = byAddress
+        }
+        state.devices = devices
+        state.proofs = proofs
         warnings.append(contentsOf: found)
         return devices
+    }
+
+    /// Whether the devices under `parent` (open as `fd`) are still in the
+    /// directories their facts were read from (`PCIParentCheck`); a parent
+    /// whose stamp cannot prove it has each device stat'ed, and when they
+    /// all match, the stamp taken before those stats is kept instead.
+    private static func prove(_ parent: Int, fd: Int32, state: inout PCIKeptState, forcedCheck: PCIParentCheck?,
+                              proofs: inout (stamp: Int, listing: Int, ownStat: Int)) -> Bool {
+        let children = state.children[parent]
+        var check = forcedCheck ?? .ownStat
+        if forcedCheck == nil {
+            let type = rs_fs_type(fd)
+            if type >= 0 { check = PCIParentCheck.of(filesystem: Int(type)) }
+        }
+        switch check {
+        case .listing:
+            var st = stat()
+            guard fstat(fd, &st) == 0, let inodes = directoryInodes(fd) else { return false }
+            for index in children {
+                guard let name = state.facts[index].resolved?.name, let inode = inodes[name],
+                      UInt64(st.st_dev) == state.facts[index].identity.device,
+                      inode == state.facts[index].identity.inode else { return false }
+            }
+            proofs.listing += children.count
+            return true
+        case .stamp:
+            let takenAt = PCIKeptParent.now()
+            var st = stat()
+            guard fstat(fd, &st) == 0 else { return false }
+            let stamp = FileStamp(st)
+            if state.parents[parent].isTrusted, state.parents[parent].stamp == stamp {
+                proofs.stamp += children.count
+                return true
+            }
+            guard statEach(children, in: fd, state: state) else { return false }
+            proofs.ownStat += children.count
+            state.parents[parent] = PCIKeptParent(path: state.parents[parent].path, stamp: stamp, takenAt: takenAt)
+            return true
+        case .ownStat:
+            guard statEach(children, in: fd, state: state) else { return false }
+            proofs.ownStat += children.count
+            return true
+        }
+    }
+
+    /// Whether each of `children`'s directories in `dir` has its kept
+    /// identity (followed, as the bus entry would be).
+    private static func statEach(_ children: [Int], in dir: Int32, state: PCIKeptState) -> Bool {
+        var path = PCIPathBuffer()
+        for index in children {
+            guard let name = state.facts[index].resolved?.name else { return false }
+            path.reset(to: name)
+            guard path.with("", { identity(in: dir, $0) }) == state.facts[index].identity else { return false }
+        }
+        return true
+    }
+
+    /// The identity of the open directory `fd`.
+    private static func identity(of fd: Int32) -> PCIDirIdentity? {
+        var st = stat()
+        return fstat(fd, &st) == 0 ? PCIDirIdentity(st) : nil
+    }
+
+    /// The identity of `name` in `dir`, links followed.
+    private static func identity(in dir: Int32, _ name: UnsafePointer<CChar>) -> PCIDirIdentity? {
+        var st = stat()
+        return fstatat(dir, name, &st, 0) == 0 ? PCIDirIdentity(st) : nil
+    }
+
+    /// Each entry of the open directory `fd` and its inode as readdir gives
+    /// it (`d_ino`), read through a duplicate so `fd` stays open; nil when
+    /// it cannot be listed.
+    private static func directoryInodes(_ fd: Int32) -> [String: UInt64]? {
+        let copy = fcntl(fd, F_DUPFD_CLOEXEC, 0)
+        guard copy >= 0 else { return nil }
+        guard let stream = fdopendir(copy) else {
+            close(copy)
+            return nil
+        }
+        defer { closedir(stream) }
+        rewinddir(stream)
+        var inodes: [String: UInt64] = [:]
+        while let entry = readdir(stream) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+            inodes[name] = UInt64(entry.pointee.d_ino)
+        }
+        return inodes
     }
 
     /// The last component of the link `name` in `dir` (as
@@ -139,29 +254,33 @@ enum PCIKeptRead {
     }
 
     /// The names under the device's `net/`, sorted as `SysfsReader.listRaw`
-    /// sorts them (none when it is not a readable directory), the parsed
-    /// `flags` of each whose file reads as a hex number, and the listing to
-    /// keep for the next poll. `kept`: the last poll's listing; when the
-    /// directory still matches it and every kept name's `flags` is there,
-    /// the directory is not listed again (see `PCINetListing`).
-    private static func interfaces(_ bus: Int32, _ path: inout PCIPathBuffer, kept: PCINetListing?, buffer: inout [UInt8])
-        -> (names: [[UInt8]], flags: [PCIPollRecord.Flag], listing: PCINetListing?) {
-        if let kept {
+    /// sorts them and decoded as the snapshot shows them (none when it is
+    /// not a readable directory), and the listing to keep for the next
+    /// poll; `flags` gets the parsed `flags` of each name whose file reads
+    /// as a hex number. `listing`: the last poll's listing, replaced by
+    /// this poll's; when the directory still matches it and every kept
+    /// name's `flags` is there, the directory is not listed again (see
+    /// `PCINetListing`). In place: the usual poll changes nothing in it.
+    private static func interfaces(_ bus: Int32, _ path: inout PCIPathBuffer, listing: inout PCINetListing?,
+                                   flags: inout [PCIPollRecord.Flag], buffer: inout [UInt8]) -> [String] {
+        if let kept = listing?.names {
             var st = stat()
-            if path.with("/net", { fstatat(bus, $0, &st, 0) }) == 0, kept.matches(st),
-               let flags = keptFlags(bus, &path, kept.names, buffer: &buffer) {
-                return (kept.names, flags, kept)
+            if path.with("/net", { fstatat(bus, $0, &st, 0) }) == 0, listing?.matches(st) == true,
+               keptFlags(bus, &path, kept, flags: &flags, buffer: &buffer) {
+                return listing?.decoded ?? []
             }
+            flags.removeAll(keepingCapacity: true)
         }
+        listing = nil
         let fd = path.with("/net", { openat(bus, $0, O_RDONLY | O_NONBLOCK | O_DIRECTORY | O_CLOEXEC) })
-        guard fd >= 0 else { return ([], [], nil) }
+        guard fd >= 0 else { return [] }
         // Taken before the listing: a change during it moves the time or
         // the count, and the next poll lists again.
         var st = stat()
         let stated = fstat(fd, &st) == 0
         guard let stream = fdopendir(fd) else {
             close(fd)
-            return ([], [], nil)
+            return []
         }
         defer { closedir(stream) }
         var names: [[UInt8]] = []
@@ -171,7 +290,6 @@ enum PCIKeptRead {
             names.append(bytes)
         }
         names.sort { $0.lexicographicallyPrecedes($1) }
-        var flags: [PCIPollRecord.Flag] = []
         for name in names {
             var relative = name
             relative.append(contentsOf: flagsSuffix)
@@ -185,25 +303,25 @@ enum PCIKeptRead {
                 flags.append(PCIPollRecord.Flag(name: name, flags: value))
             }
         }
-        return (names, flags, stated ? PCINetListing(st, names: names) : nil)
+        guard stated, let made = PCINetListing(st, names: names) else { return names.map(SafeText.decode) }
+        listing = made
+        return made.decoded
     }
 
     /// The flags of each kept name, read through the bus directory as
-    /// `ADDR/net/NAME/flags` (`path` holds the device), or nil when a
-    /// name's `flags` is missing (the name may be gone: the caller lists
-    /// the directory).
-    private static func keptFlags(_ bus: Int32, _ path: inout PCIPathBuffer, _ names: [[UInt8]], buffer: inout [UInt8])
-        -> [PCIPollRecord.Flag]? {
-        var flags: [PCIPollRecord.Flag] = []
-        flags.reserveCapacity(names.count)
+    /// `ADDR/net/NAME/flags` (`path` holds the device), appended to
+    /// `flags`; false when a name's `flags` is missing (the name may be
+    /// gone: the caller lists the directory).
+    private static func keptFlags(_ bus: Int32, _ path: inout PCIPathBuffer, _ names: [[UInt8]],
+                                  flags: inout [PCIPollRecord.Flag], buffer: inout [UInt8]) -> Bool {
         for name in names {
             switch path.withFlags(of: name, { readFlags(bus, $0, buffer: &buffer) }) {
             case .value(let value): flags.append(PCIPollRecord.Flag(name: name, flags: value))
             case .unusable: continue
-            case .missing: return nil
+            case .missing: return false
             }
         }
-        return flags
+        return true
     }
 
     private static let flagsSuffix: [UInt8] = Array("/flags".utf8)
@@ -234,7 +352,9 @@ enum PCIKeptRead {
         case .failure(let refusal): return refusal.failure == .missing ? .missing : .unusable
         case .success(let count):
             guard count < flagsLimit else { return .unusable }
-            if let value = plainHex(buffer.prefix(count)) { return .value(value) }
+            if let value = buffer.withUnsafeBufferPointer({ plainHex(UnsafeBufferPointer(rebasing: $0.prefix(count))) }) {
+                return .value(value)
+            }
             guard let value = NetInterfaceScan.parseHex(String(decoding: buffer.prefix(count), as: UTF8.self).trimmedSysfs)
             else { return .unusable }
             return .value(value)
@@ -247,7 +367,12 @@ enum PCIKeptRead {
     /// as `NetInterfaceScan.parseHex` parses it. At most 15 digits, so it
     /// cannot overflow.
     static func plainHex(_ bytes: ArraySlice<UInt8>) -> Int? {
-        var digits = bytes
+        bytes.withUnsafeBufferPointer(plainHex)
+    }
+
+    /// `plainHex` of bytes read in place (no copy per VF per poll).
+    static func plainHex(_ bytes: UnsafeBufferPointer<UInt8>) -> Int? {
+        var digits = bytes[...]
         if digits.last == UInt8(ascii: "\n") { digits.removeLast() }
         guard digits.count > 2, digits.count <= 17, digits[digits.startIndex] == UInt8(ascii: "0"),
               digits[digits.startIndex + 1] == UInt8(ascii: "x") || digits[digits.startIndex + 1] == UInt8(ascii: "X")

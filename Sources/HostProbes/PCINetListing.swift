@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import TrackerCore
 
 /// A VF's `net/` names as last listed, with what tells whether the
 /// directory may have changed since: its identity, modification time and
@@ -19,6 +20,9 @@ struct PCINetListing: Sendable, Equatable {
     var mtimeNanoseconds: Int
     var links: UInt64
     var names: [[UInt8]]
+    /// `names` as the snapshot shows them (`SafeText.decode`), decoded
+    /// once per listing, not once per poll.
+    var decoded: [String]
 
     /// nil when the listing cannot stand for the directory: a name that is
     /// not a subdirectory (the count would not see it change).
@@ -30,6 +34,7 @@ struct PCINetListing: Sendable, Equatable {
         mtimeNanoseconds = Int(st.st_mtim.tv_nsec)
         links = UInt64(st.st_nlink)
         self.names = names
+        decoded = names.map(SafeText.decode)
     }
 
     /// Whether `st`, a fresh `stat` of the directory, is the one listed.

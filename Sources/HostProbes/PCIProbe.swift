@@ -29,23 +29,23 @@ public enum PCIProbe {
         // Bindings from the driver directories where the tree has them as
         // the kernel makes them; else each device's `driver` link.
         let bound = PCIBoundDrivers.listings(reader).map { listings in
-            cache?.boundDrivers(ofListings: listings) ?? PCIBoundDrivers(listings: listings)
+            cache?.boundDrivers(ofListings: listings) ?? (drivers: PCIBoundDrivers(listings: listings), generation: 0)
         }
-        if let cache, let kept = cache.facts(for: dirNames) {
-            var flags: [String: [PCIPollRecord.Flag]] = [:]
-            var listings = cache.takeNetListings()
-            if let devices = PCIKeptRead.devices(kept, reader: reader, bound: bound, busIdentity: cache.keptBusIdentity(),
-                                                 warnings: &warnings, flags: &flags, listings: &listings) {
-                cache.keepNetListings(listings)
-                cache.setPolledFlags(flags)
+        if let cache, var kept = cache.take(for: dirNames) {
+            if let devices = PCIKeptRead.devices(&kept, reader: reader, bound: bound, forcedCheck: cache.forcedCheck,
+                                                 warnings: &warnings) {
+                cache.keep(kept)
+                cache.setPolledFlags(kept.flags)
                 return devices
             }
         }
         // Taken before anything is read: a directory replaced during the
         // scan is then a miss next poll, never stale facts under its new
-        // identity.
+        // identity. So are the stamps of the directories holding them
+        // (`PCIKeptParent`), each when first met.
         var identities: [String: PCIDirIdentity] = [:]
         var resolved: [String: (parent: String, name: String)] = [:]
+        var parents: [String: PCIKeptParent] = [:]
         let busIdentity = cache == nil ? nil : PCIDirIdentity(path: reader.path(busDir))
         if cache != nil {
             for name in dirNames {
@@ -53,6 +53,9 @@ public enum PCIProbe {
                 identities[name] = identity
                 if let identity, let found = resolvedDirectory(name, identity: identity, reader: reader) {
                     resolved[name] = found
+                    if parents[found.parent] == nil {
+                        parents[found.parent] = PCIKeptParent(path: found.parent, absolute: reader.path(found.parent))
+                    }
                 }
             }
         }
@@ -65,7 +68,7 @@ public enum PCIProbe {
                          assumed: "libpci cannot scan the tree safely; devices read directly")
             cache?.replace(with: [:])
             return inAddressOrder(sysfsEntries(dirNames, reader: reader, idsPath: idsPath, warnings: &warnings))
-                .map { device($0, reader: reader, idsPath: idsPath, bound: bound, warnings: &warnings).device }
+                .map { device($0, reader: reader, idsPath: idsPath, bound: bound?.drivers, warnings: &warnings).device }
         }
         let scan = LibPCI.scan(sysfsBusPath: reader.path("sys/bus/pci"), idsPath: idsPath)
         for message in scan.libraryWarnings {
@@ -84,7 +87,7 @@ public enum PCIProbe {
         // Address order, so warnings come out in the same order every run.
         for entry in inAddressOrder(entries) {
             let before = warnings.sentences.count
-            let read = device(entry, reader: reader, idsPath: idsPath, bound: bound, warnings: &warnings)
+            let read = device(entry, reader: reader, idsPath: idsPath, bound: bound?.drivers, warnings: &warnings)
             devices.append(read.device)
             // Only a device read without a problem is kept: one with a
             // warning is read again next poll, so its warning is repeated.
@@ -94,7 +97,7 @@ public enum PCIProbe {
                                                                 isVF: read.isVF, resolved: resolved[read.device.address])
             }
         }
-        cache?.replace(with: keep ? facts : [:], bus: busIdentity)
+        cache?.replace(with: keep ? facts : [:], bus: busIdentity, parents: parents)
         return devices
     }
 
