@@ -66,23 +66,23 @@ enum PCIKeptRead {
         var flags: [PCIPollRecord.Flag] = []
         var flagsChanged = false
         var proofs = (stamp: 0, listing: 0, ownStat: 0)
-        for index in state.facts.indices {
-            // The directory holding the device's directory, and its name there.
+        for index in state.names.indices {
+            // The directory holding the device's directory, and its name
+            // there (or the bus directory and its address).
             let parent = state.parentOf[index]
             let dir: Int32
-            if parent >= 0, let name = state.facts[index].resolved?.name {
+            if parent >= 0 {
                 if parentFDs[parent] < 0 {
                     let fd = open(reader.path(state.parents[parent].path), O_RDONLY | O_DIRECTORY | O_CLOEXEC)
                     guard fd >= 0 else { return nil }
                     parentFDs[parent] = fd
                 }
                 dir = parentFDs[parent]
-                path.reset(to: name)
             } else {
                 dir = bus
-                path.reset(to: state.facts[index].device.address)
             }
-            if state.facts[index].isVF, state.facts[index].device.vendorID != "1af4" {
+            path.reset(to: state.names[index])
+            if state.plainVF[index] {
                 let driver: String?
                 let netdev: Bool
                 switch answers?[index].answer ?? .readLink {
@@ -115,7 +115,7 @@ enum PCIKeptRead {
                 if devices[index].sriovNumVFs != nil { devices[index].sriovNumVFs = nil }
                 if devices[index].devType != .vf { devices[index].devType = .vf }
             } else {
-                let dirPath = "\(PCIProbe.busDir)/\(state.facts[index].device.address)"
+                let dirPath = "\(PCIProbe.busDir)/\(state.addresses[index])"
                 var dev = devices[index]
                 PCIProbe.readChanging(&dev, isVF: state.facts[index].isVF, dir: dirPath, listed: reader.list(dirPath),
                                       reader: reader, bound: bound?.drivers, warnings: &found)
@@ -125,7 +125,7 @@ enum PCIKeptRead {
                 // Followed: the bus entry is a link to the device's
                 // directory. Anything but the directory read (a FIFO planted
                 // in a captured tree, a new directory) does not match.
-                guard path.with("", { identity(in: dir, $0) }) == state.facts[index].identity else { return nil }
+                guard path.with("", { identity(in: dir, $0) }) == state.identities[index] else { return nil }
                 proofs.ownStat += 1
             }
         }
@@ -137,7 +137,7 @@ enum PCIKeptRead {
         if flagsChanged {
             var byAddress: [String: [PCIPollRecord.Flag]] = [:]
             for index in state.vfFlags.indices where !state.vfFlags[index].isEmpty {
-                byAddress[state.facts[index].device.address] = state.vfFlags[index]
+                byAddress[state.addresses[index]] = state.vfFlags[index]
             }
             state.flags = byAddress
         }
@@ -164,9 +164,8 @@ enum PCIKeptRead {
             var st = stat()
             guard fstat(fd, &st) == 0, let inodes = directoryInodes(fd) else { return false }
             for index in children {
-                guard let name = state.facts[index].resolved?.name, let inode = inodes[name],
-                      UInt64(st.st_dev) == state.facts[index].identity.device,
-                      inode == state.facts[index].identity.inode else { return false }
+                guard let inode = inodes[state.names[index]], UInt64(st.st_dev) == state.identities[index].device,
+                      inode == state.identities[index].inode else { return false }
             }
             proofs.listing += children.count
             return true
@@ -195,9 +194,8 @@ enum PCIKeptRead {
     private static func statEach(_ children: [Int], in dir: Int32, state: PCIKeptState) -> Bool {
         var path = PCIPathBuffer()
         for index in children {
-            guard let name = state.facts[index].resolved?.name else { return false }
-            path.reset(to: name)
-            guard path.with("", { identity(in: dir, $0) }) == state.facts[index].identity else { return false }
+            path.reset(to: state.names[index])
+            guard path.with("", { identity(in: dir, $0) }) == state.identities[index] else { return false }
         }
         return true
     }

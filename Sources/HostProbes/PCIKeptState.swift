@@ -8,6 +8,14 @@ import TrackerCore
 /// the very arrays of the poll before (no copy of thousands of devices).
 struct PCIKeptState: Sendable {
     var facts: [PCIFactCache.Facts]
+    /// Per device, what every kept poll asks of its facts, apart: read from
+    /// these, a device's facts (a dozen strings) are not copied per poll.
+    /// Its name in the directory it is read through (`parentOf`).
+    let names: [String]
+    let addresses: [String]
+    let identities: [PCIDirIdentity]
+    /// A VF read in full by the kept read (not virtio; see `PCIKeptRead`).
+    let plainVF: [Bool]
     /// The bus directory's identity when the facts were read.
     var bus: PCIDirIdentity?
     var parents: [PCIKeptParent]
@@ -37,6 +45,10 @@ struct PCIKeptState: Sendable {
     init(facts: [PCIFactCache.Facts], bus: PCIDirIdentity?, parents stamps: [String: PCIKeptParent]) {
         self.facts = facts
         self.bus = bus
+        names = facts.map { $0.resolved?.name ?? $0.device.address }
+        addresses = facts.map(\.device.address)
+        identities = facts.map(\.identity)
+        plainVF = facts.map { $0.isVF && $0.device.vendorID != "1af4" }
         var parents: [PCIKeptParent] = []
         var index: [String: Int] = [:]
         parentOf = facts.map { facts -> Int in
