@@ -56,6 +56,10 @@ enum PCIKeptRead {
         // reached without following its bus link for each file.
         var parentFDs = [Int32](repeating: -1, count: state.parents.count)
         defer { for fd in parentFDs where fd >= 0 { close(fd) } }
+        // The filesystem under each parent (`statfs`'s type), for its proof
+        // and for how its files are read (`readFlags`).
+        var parentTypes = [Int](repeating: -1, count: state.parents.count)
+        let busType = Int(rs_fs_type(bus))
         var found = ProbeWarnings()
         let answers = bound.map { state.answers($0.drivers, generation: $0.generation) }
         // The last poll's devices, changed only where this poll reads
@@ -76,11 +80,13 @@ enum PCIKeptRead {
                     let fd = open(reader.path(state.parents[parent].path), O_RDONLY | O_DIRECTORY | O_CLOEXEC)
                     guard fd >= 0 else { return nil }
                     parentFDs[parent] = fd
+                    parentTypes[parent] = Int(rs_fs_type(fd))
                 }
                 dir = parentFDs[parent]
             } else {
                 dir = bus
             }
+            let onSysfs = (parent >= 0 ? parentTypes[parent] : busType) == PCIParentCheck.sysfsMagic
             path.reset(to: state.names[index])
             if state.plainVF[index] {
                 let driver: String?
@@ -101,7 +107,8 @@ enum PCIKeptRead {
                 var names: [String] = []
                 flags.removeAll(keepingCapacity: true)
                 if netdev {
-                    names = interfaces(dir, &path, listing: &state.listings[index], flags: &flags, buffer: &buffer)
+                    names = interfaces(dir, &path, listing: &state.listings[index], onSysfs: onSysfs, flags: &flags,
+                                       buffer: &buffer)
                 } else if state.listings[index] != nil {
                     state.listings[index] = nil
                 }
@@ -130,7 +137,8 @@ enum PCIKeptRead {
             }
         }
         for parent in parentFDs.indices where parentFDs[parent] >= 0 {
-            guard prove(parent, fd: parentFDs[parent], state: &state, forcedCheck: forcedCheck, proofs: &proofs)
+            let check = forcedCheck ?? PCIParentCheck.of(filesystem: parentTypes[parent])
+            guard prove(parent, fd: parentFDs[parent], check: check, state: &state, proofs: &proofs)
             else { return nil }
         }
         guard identity(of: bus) == busIdentity else { return nil }
@@ -151,14 +159,9 @@ enum PCIKeptRead {
     /// directories their facts were read from (`PCIParentCheck`); a parent
     /// whose stamp cannot prove it has each device stat'ed, and when they
     /// all match, the stamp taken before those stats is kept instead.
-    private static func prove(_ parent: Int, fd: Int32, state: inout PCIKeptState, forcedCheck: PCIParentCheck?,
+    private static func prove(_ parent: Int, fd: Int32, check: PCIParentCheck, state: inout PCIKeptState,
                               proofs: inout (stamp: Int, listing: Int, ownStat: Int)) -> Bool {
         let children = state.children[parent]
-        var check = forcedCheck ?? .ownStat
-        if forcedCheck == nil {
-            let type = rs_fs_type(fd)
-            if type >= 0 { check = PCIParentCheck.of(filesystem: Int(type)) }
-        }
         switch check {
         case .listing:
             var st = stat()
@@ -260,11 +263,12 @@ enum PCIKeptRead {
     /// name's `flags` is there, the directory is not listed again (see
     /// `PCINetListing`). In place: the usual poll changes nothing in it.
     private static func interfaces(_ bus: Int32, _ path: inout PCIPathBuffer, listing: inout PCINetListing?,
-                                   flags: inout [PCIPollRecord.Flag], buffer: inout [UInt8]) -> [String] {
+                                   onSysfs: Bool, flags: inout [PCIPollRecord.Flag], buffer: inout [UInt8])
+        -> [String] {
         if let kept = listing?.names {
             var st = stat()
             if path.with("/net", { fstatat(bus, $0, &st, 0) }) == 0, listing?.matches(st) == true,
-               keptFlags(bus, &path, kept, flags: &flags, buffer: &buffer) {
+               keptFlags(bus, &path, kept, onSysfs: onSysfs, flags: &flags, buffer: &buffer) {
                 return listing?.decoded ?? []
             }
             flags.removeAll(keepingCapacity: true)
@@ -294,7 +298,7 @@ enum PCIKeptRead {
             relative.append(0)
             let read = relative.withUnsafeBufferPointer { raw in
                 raw.withMemoryRebound(to: CChar.self) { cPath in
-                    cPath.baseAddress.map { readFlags(fd, $0, buffer: &buffer) } ?? .missing
+                    cPath.baseAddress.map { readFlags(fd, $0, onSysfs: onSysfs, buffer: &buffer) } ?? .missing
                 }
             }
             if case .value(let value) = read {
@@ -310,10 +314,10 @@ enum PCIKeptRead {
     /// `ADDR/net/NAME/flags` (`path` holds the device), appended to
     /// `flags`; false when a name's `flags` is missing (the name may be
     /// gone: the caller lists the directory).
-    private static func keptFlags(_ bus: Int32, _ path: inout PCIPathBuffer, _ names: [[UInt8]],
+    private static func keptFlags(_ bus: Int32, _ path: inout PCIPathBuffer, _ names: [[UInt8]], onSysfs: Bool,
                                   flags: inout [PCIPollRecord.Flag], buffer: inout [UInt8]) -> Bool {
         for name in names {
-            switch path.withFlags(of: name, { readFlags(bus, $0, buffer: &buffer) }) {
+            switch path.withFlags(of: name, { readFlags(bus, $0, onSysfs: onSysfs, buffer: &buffer) }) {
             case .value(let value): flags.append(PCIPollRecord.Flag(name: name, flags: value))
             case .unusable: continue
             case .missing: return false
@@ -326,7 +330,7 @@ enum PCIKeptRead {
 
     /// A `flags` file read: its value, there but not taken (left to the
     /// device-use probe's own read), or missing.
-    private enum FlagRead {
+    enum FlagRead: Equatable {
         case value(Int)
         case unusable
         case missing
@@ -342,21 +346,42 @@ enum PCIKeptRead {
     /// first read, and a regular file gives less than asked only at its
     /// end, so a shorter read is the whole file. Unusable when it is not a
     /// regular file, does not fit or is not a hex number.
-    private static func readFlags(_ dir: Int32, _ cPath: UnsafePointer<CChar>, buffer: inout [UInt8]) -> FlagRead {
-        let read = BoundedFileReader(limit: flagsLimit).readCounted(
-            cPath: cPath, directoryFD: dir, into: &buffer, limit: flagsLimit, overflow: .truncate,
-            enough: { _, _, _ in true })
-        switch read {
-        case .failure(let refusal): return refusal.failure == .missing ? .missing : .unusable
-        case .success(let count):
-            guard count < flagsLimit else { return .unusable }
-            if let value = buffer.withUnsafeBufferPointer({ plainHex(UnsafeBufferPointer(rebasing: $0.prefix(count))) }) {
-                return .value(value)
+    /// `onSysfs`: `dir` is on sysfs, where every file under a device's
+    /// directory is a kernel attribute (kernfs links lead only to kernfs
+    /// nodes, and nothing is mounted under `devices/`): the file is read
+    /// without the `fstat` that refuses a FIFO or device planted in a
+    /// captured tree, one call fewer per interface per poll.
+    static func readFlags(_ dir: Int32, _ cPath: UnsafePointer<CChar>, onSysfs: Bool, buffer: inout [UInt8])
+        -> FlagRead {
+        guard onSysfs else {
+            let read = BoundedFileReader(limit: flagsLimit).readCounted(
+                cPath: cPath, directoryFD: dir, into: &buffer, limit: flagsLimit, overflow: .truncate,
+                enough: { _, _, _ in true })
+            switch read {
+            case .failure(let refusal): return refusal.failure == .missing ? .missing : .unusable
+            case .success(let count):
+                return buffer.withUnsafeBufferPointer { flagValue(UnsafeBufferPointer(rebasing: $0.prefix(count))) }
             }
-            guard let value = NetInterfaceScan.parseHex(String(decoding: buffer.prefix(count), as: UTF8.self).trimmedSysfs)
-            else { return .unusable }
-            return .value(value)
         }
+        let fd = openat(dir, cPath, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY)
+        guard fd >= 0 else { return errno == ENOENT || errno == ENOTDIR ? .missing : .unusable }
+        defer { close(fd) }
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: flagsLimit) { raw -> FlagRead in
+            guard let base = raw.baseAddress else { return .unusable }
+            let count = read(fd, base, flagsLimit)
+            guard count >= 0 else { return .unusable }
+            return flagValue(UnsafeBufferPointer(start: base, count: count))
+        }
+    }
+
+    /// The value of a `flags` file's bytes, read whole.
+    private static func flagValue(_ bytes: UnsafeBufferPointer<UInt8>) -> FlagRead {
+        guard bytes.count < flagsLimit else { return .unusable }
+        if let value = plainHex(bytes) { return .value(value) }
+        guard let value = NetInterfaceScan.parseHex(String(decoding: bytes, as: UTF8.self).trimmedSysfs) else {
+            return .unusable
+        }
+        return .value(value)
     }
 
     /// The value of `0xHEX` with at most one newline after it, the form

@@ -177,4 +177,24 @@ import TrackerCore
             #expect(PCIKeptRead.plainHex(bytes(text)) == NetInterfaceScan.parseHex(text.trimmedSysfs))
         }
     }
+
+    /// On sysfs a kept poll reads `flags` without the `fstat` the bounded
+    /// reader makes (`PCIKeptRead.readFlags`): on the live `/sys` both reads
+    /// give the same value, and a missing file reads as missing both ways.
+    @Test func flagsOnSysfsReadDirectlyAsTheBoundedReaderReadsThem() throws {
+        let dir = open("/sys/class/net", O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        try #require(dir >= 0, "/sys/class/net must be readable")
+        defer { close(dir) }
+        var buffer: [UInt8] = []
+        let bounded = PCIKeptRead.readFlags(dir, "lo/flags", onSysfs: false, buffer: &buffer)
+        let direct = PCIKeptRead.readFlags(dir, "lo/flags", onSysfs: true, buffer: &buffer)
+        let text = try String(contentsOfFile: "/sys/class/net/lo/flags", encoding: .utf8)
+        let expected = try #require(NetInterfaceScan.parseHex(text.trimmedSysfs))
+        // The loopback interface: IFF_LOOPBACK, whatever else is set.
+        #expect(expected & 0x8 != 0)
+        #expect(bounded == .value(expected))
+        #expect(direct == .value(expected))
+        #expect(PCIKeptRead.readFlags(dir, "no-such-interface/flags", onSysfs: true, buffer: &buffer) == .missing)
+        #expect(PCIKeptRead.readFlags(dir, "no-such-interface/flags", onSysfs: false, buffer: &buffer) == .missing)
+    }
 }
