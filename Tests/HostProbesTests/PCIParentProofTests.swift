@@ -155,4 +155,22 @@ import TrackerCore
         // overlayfs, NFS, FUSE.
         for other in [0x794C_7630, 0x6969, 0x6573_5546] { #expect(PCIParentCheck.of(filesystem: other) == .ownStat) }
     }
+
+    /// On the live sysfs a kept poll proves every device under a parent by
+    /// the parent's listing: readdir gives each directory's kernfs id as
+    /// `d_ino`, the very inode a `stat` gave when the facts were read.
+    @Test func aKeptPollOnTheLiveSysfsIsProvedByParentListings() throws {
+        let cache = PCIFactCache()
+        var warnings = ProbeWarnings()
+        let reader = SysfsReader(root: nil)
+        let full = PCIProbe.probe(reader, idsPath: nil, warnings: &warnings, cache: cache)
+        let kept = PCIProbe.probe(reader, idsPath: nil, warnings: &warnings, cache: cache)
+        #expect(kept.map(\.address) == full.map(\.address))
+        // A host without PCI devices has nothing to prove.
+        guard !full.isEmpty else { return }
+        let proofs = try #require(cache.lastProofs(), "the second poll must be a kept one: \(warnings.sentences)")
+        #expect(proofs.listing > 0)
+        #expect(proofs.stamp == 0)
+        #expect(proofs.listing + proofs.ownStat == full.count)
+    }
 }
