@@ -34,17 +34,22 @@ public final class PCIFactCache: Sendable {
     /// The driver directories' last listings, the bindings they give, and
     /// a number that changes when they do.
     private let driverListings = Mutex<(listings: [UInt8], drivers: PCIBoundDrivers, generation: Int)?>(nil)
-    /// The proof every parent gets regardless of its filesystem (tests).
+    /// The proof every parent gets regardless of its filesystem, and what
+    /// runs between a kept poll's reads and its proofs (tests).
     let forcedCheck: PCIParentCheck?
+    let afterReads: (@Sendable () -> Void)?
 
     public init() {
         forcedCheck = nil
+        afterReads = nil
     }
 
     /// A cache whose kept polls prove device directories as `check` does,
-    /// whatever filesystem the tree is on (tests of each proof).
-    init(forcing check: PCIParentCheck) {
+    /// whatever filesystem the tree is on, and run `afterReads` between
+    /// their reads and their proofs (tests of each proof).
+    init(forcing check: PCIParentCheck, afterReads: (@Sendable () -> Void)? = nil) {
         forcedCheck = check
+        self.afterReads = afterReads
     }
 
     /// The kept state, handed to one reader, when every listed name is a

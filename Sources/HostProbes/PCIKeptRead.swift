@@ -40,17 +40,18 @@ enum PCIKeptRead {
     /// the tree has them (`PCIBoundDrivers`); else each VF's `driver` link
     /// is read.
     /// `forcedCheck`: the proof to use for every parent, whatever its
-    /// filesystem (tests).
+    /// filesystem; `afterReads`: run between the reads and the proofs
+    /// (tests: a tree changed during the reads).
     static func devices(_ state: inout PCIKeptState, reader: SysfsReader,
                         bound: (drivers: PCIBoundDrivers, generation: Int)?, forcedCheck: PCIParentCheck? = nil,
-                        warnings: inout ProbeWarnings) -> [PCIDevice]? {
+                        afterReads: (@Sendable () -> Void)? = nil, warnings: inout ProbeWarnings) -> [PCIDevice]? {
         let bus = open(reader.path(PCIProbe.busDir), O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         guard bus >= 0 else { return nil }
         defer { close(bus) }
         // A bus entry pointed elsewhere under the same name moves the bus
         // directory's change time: the resolved directories may be stale.
-        // Checked again after the reads, for an entry pointed elsewhere
-        // during them.
+        // Checked again after the reads, by path, for an entry pointed
+        // elsewhere during them (or the directory the path names replaced).
         guard let busIdentity = state.bus, identity(of: bus) == busIdentity else { return nil }
         // The devices' parent directories, each opened once: a device is
         // reached without following its bus link for each file.
@@ -136,12 +137,20 @@ enum PCIKeptRead {
                 proofs.ownStat += 1
             }
         }
+        afterReads?()
         for parent in parentFDs.indices where parentFDs[parent] >= 0 {
+            // The path still names the directory read through: one moved
+            // away during the reads (its devices with it) is not proved by
+            // its own listing or stamp.
+            var st = stat()
+            guard stat(reader.path(state.parents[parent].path), &st) == 0,
+                  let opened = identity(of: parentFDs[parent]),
+                  UInt64(st.st_dev) == opened.device, UInt64(st.st_ino) == opened.inode else { return nil }
             let check = forcedCheck ?? PCIParentCheck.of(filesystem: parentTypes[parent])
             guard prove(parent, fd: parentFDs[parent], check: check, state: &state, proofs: &proofs)
             else { return nil }
         }
-        guard identity(of: bus) == busIdentity else { return nil }
+        guard PCIDirIdentity(path: reader.path(PCIProbe.busDir)) == busIdentity else { return nil }
         if flagsChanged {
             var byAddress: [String: [PCIPollRecord.Flag]] = [:]
             for index in state.vfFlags.indices where !state.vfFlags[index].isEmpty {

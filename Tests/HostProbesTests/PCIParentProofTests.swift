@@ -173,4 +173,40 @@ import TrackerCore
         #expect(proofs.stamp == 0)
         #expect(proofs.listing + proofs.ownStat == full.count)
     }
+
+    /// Proved after the reads: a directory replaced while the poll reads
+    /// the tree is not served with the facts kept for the old one, under
+    /// either proof.
+    @Test(arguments: [PCIParentCheck.stamp, .listing])
+    func aDeviceDirectoryReplacedDuringTheReadsIsReadAgain(check: PCIParentCheck) throws {
+        let tree = try FixtureTree.scripted("make-sriov-tree.sh")
+        defer { tree.remove() }
+        let change = ArmedChange()
+        let cache = PCIFactCache(forcing: check, afterReads: change.run)
+        _ = check == .stamp ? try settle(tree, cache) : poll(tree, cache)
+        change.arm { try replace(SRIOVTreeEdits.vfDir(tree), device: "0x1572\n") }
+        #expect(poll(tree, cache).first { $0.address == vf }?.productID == "1572")
+        #expect(try change.didRun())
+    }
+
+    /// The directory holding the devices moved away during the reads and a
+    /// copy put in its place: the devices read through the old one match
+    /// their kept identities (moving a directory leaves its children
+    /// alone), but its path now names another directory.
+    @Test(arguments: [PCIParentCheck.stamp, .listing])
+    func aParentDirectoryMovedAwayDuringTheReadsIsNotProvedByItself(check: PCIParentCheck) throws {
+        let tree = try FixtureTree.scripted("make-sriov-tree.sh")
+        defer { tree.remove() }
+        let change = ArmedChange()
+        let cache = PCIFactCache(forcing: check, afterReads: change.run)
+        _ = check == .stamp ? try settle(tree, cache) : poll(tree, cache)
+        let parent = (SRIOVTreeEdits.vfDir(tree) as NSString).deletingLastPathComponent
+        change.arm {
+            try FileManager.default.moveItem(atPath: parent, toPath: parent + ".old")
+            try FileManager.default.copyItem(atPath: parent + ".old", toPath: parent)
+            try "0x1572\n".write(toFile: SRIOVTreeEdits.vfDir(tree) + "/device", atomically: false, encoding: .utf8)
+        }
+        #expect(poll(tree, cache).first { $0.address == vf }?.productID == "1572")
+        #expect(try change.didRun())
+    }
 }
