@@ -55,9 +55,7 @@ struct PCIBoundDrivers: Sendable, Equatable {
         var out: [UInt8] = []
         for name in top.split(separator: 0, omittingEmptySubsequences: true) {
             let driver = String(decoding: name, as: UTF8.self)
-            guard let entries = reader.listing("\(driversDir)/\(driver)"),
-                  entries.split(separator: 0, omittingEmptySubsequences: true).contains(where: { $0.elementsEqual(bindName) })
-            else { return nil }
+            guard let entries = reader.listing("\(driversDir)/\(driver)"), lists(entries, bindName) else { return nil }
             out.append(contentsOf: name)
             out.append(slash)
             out.append(contentsOf: entries)
@@ -67,6 +65,20 @@ struct PCIBoundDrivers: Sendable, Equatable {
     }
 
     private static let bindName = Array("bind".utf8)
+
+    /// Whether the NUL-terminated names of `listing` include `name`, found
+    /// in place: a driver's listing holds every device bound to it
+    /// (thousands of VFs), read on every poll.
+    static func lists(_ listing: [UInt8], _ name: [UInt8]) -> Bool {
+        var start = 0
+        while start < listing.count {
+            var end = start
+            while end < listing.count, listing[end] != 0 { end += 1 }
+            if end - start == name.count, listing[start..<end].elementsEqual(name) { return true }
+            start = end + 1
+        }
+        return false
+    }
     private static let slash = UInt8(ascii: "/")
 
     /// The bindings of `listings` (`listings(_:)`'s form; names cannot hold

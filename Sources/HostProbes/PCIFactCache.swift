@@ -60,8 +60,7 @@ public final class PCIFactCache: Sendable {
     /// poll that does not is a full scan, which replaces it.
     func take(for names: [String]) -> PCIKeptState? {
         state.withLock { state -> PCIKeptState? in
-            guard let kept = state, !kept.facts.isEmpty, kept.facts.count == names.count,
-                  kept.facts.indices.allSatisfy({ kept.facts[$0].device.address == names[$0] }) else { return nil }
+            guard let kept = state, !kept.addresses.isEmpty, kept.addresses == names else { return nil }
             state = nil
             return kept
         }

@@ -172,4 +172,17 @@ import TrackerCore
         #expect(bound.driver(of: "0000:60:0a.1") == .unbound)
         #expect(bound.driver(of: "module") == .unbound)
     }
+
+    /// `bind` is looked for as a whole name of a driver's listing, never as
+    /// a part of one (`unbind`, `binder`) or across two.
+    @Test func bindIsFoundOnlyAsAWholeNameOfAListing() {
+        func listing(_ names: [String]) -> [UInt8] { names.flatMap { Array($0.utf8) + [0] } }
+        let bind = Array("bind".utf8)
+        #expect(PCIBoundDrivers.lists(listing(["0000:60:02.0", "bind", "unbind"]), bind))
+        #expect(PCIBoundDrivers.lists(listing(["bind"]), bind))
+        #expect(PCIBoundDrivers.lists(listing(["unbind", "new_id", "bind"]), bind))
+        #expect(!PCIBoundDrivers.lists(listing(["unbind", "binder", "bin", "d"]), bind))
+        #expect(!PCIBoundDrivers.lists(listing(["bi", "nd"]), bind))
+        #expect(!PCIBoundDrivers.lists([], bind))
+    }
 }
