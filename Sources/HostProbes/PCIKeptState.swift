@@ -8,13 +8,14 @@ import TrackerCore
 /// the very arrays of the poll before (no copy of thousands of devices).
 struct PCIKeptState: Sendable {
     var facts: [PCIFactCache.Facts]
-    /// Per device, what every kept poll asks of its facts, apart: read from
-    /// these, a device's facts (a dozen strings) are not copied per poll.
-    /// Its name in the directory it is read through (`parentOf`).
+    // Per device, what every kept poll asks of its facts, kept apart: read
+    // from these, no device's facts (a dozen strings) are copied per poll.
+    /// Each device's name in the directory it is read through (`parentOf`).
     let names: [String]
     let addresses: [String]
     let identities: [PCIDirIdentity]
-    /// A VF read in full by the kept read (not virtio; see `PCIKeptRead`).
+    /// Whether each device is a VF read in full by the kept read (not
+    /// virtio; see `PCIKeptRead`).
     let plainVF: [Bool]
     /// The bus directory's identity when the facts were read.
     var bus: PCIDirIdentity?
