@@ -32,9 +32,10 @@ enum ProcStatParser {
         return false
     }
 
-    static func parse(_ bytes: UnsafeBufferPointer<UInt8>) -> Parsed {
+    /// `expectedCPUs`: the lines the last read had, so the list is sized once.
+    static func parse(_ bytes: UnsafeBufferPointer<UInt8>, expectedCPUs: Int = 64) -> Parsed {
         var out = Parsed()
-        out.cpus.reserveCapacity(64)
+        out.cpus.reserveCapacity(min(max(expectedCPUs, 1), CPUSet.maxCPUId + 1))
         var i = 0
         let n = bytes.count
         var seenCPU = false
