@@ -7,12 +7,17 @@ import TrackerCore
 public enum HostProbe {
     /// `pciFacts`, `topology`: PCI facts and the CPU topology kept between
     /// polls by a long-lived caller (see `PCIFactCache`, `CPUTopologyCache`);
-    /// nil reads every device and CPU in full.
+    /// nil reads every device and CPU in full. `configs`: the parsed config
+    /// kept likewise (`ComputeConfigCache`); nil reads and parses it.
     public static func snapshot(_ options: ProbeOptions, pciFacts: PCIFactCache? = nil,
-                                topology: CPUTopologyCache? = nil) throws(ProbeError) -> HostSnapshot {
+                                topology: CPUTopologyCache? = nil,
+                                configs: ComputeConfigCache? = nil) throws(ProbeError) -> HostSnapshot {
         let reader = SysfsReader(root: options.root)
         if let root = options.root { try checkRoot(root, reader) }
-        let config = try options.configPath.map { path throws(ProbeError) in try ComputeConfig.load(path: path) }
+        let config = try options.configPath.map { path throws(ProbeError) in
+            if let configs { return try configs.load(path: path) }
+            return try ComputeConfig.load(path: path)
+        }
         return assemble(reader: reader, config: config, pciIDsPath: options.pciIDsPath, pciFacts: pciFacts,
                         topologyCache: topology)
     }

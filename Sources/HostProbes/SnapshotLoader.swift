@@ -10,8 +10,9 @@ import TrackerCore
 /// changes, so a dashboard polling a 2,048-VF host every second pays a
 /// `stat`, not a JSON decode. The live host is probed on every call, but
 /// PCI facts that cannot change while a device exists are kept between
-/// calls (`PCIFactCache`) and only the changing ones re-read, and the CPU
-/// topology is read again only when the CPU lists change (`CPUTopologyCache`).
+/// calls (`PCIFactCache`) and only the changing ones re-read, the CPU
+/// topology is read again only when the CPU lists change (`CPUTopologyCache`),
+/// and the config parsed again only when its file changes (`ComputeConfigCache`).
 public final class SnapshotLoader: @unchecked Sendable {
     public let hostFile: String?
     public let probe: ProbeOptions
@@ -20,6 +21,7 @@ public final class SnapshotLoader: @unchecked Sendable {
     private var cached: (stamp: FileStamp?, snapshot: HostSnapshot)?
     private let pciFacts = PCIFactCache()
     private let topology = CPUTopologyCache()
+    private let configs = ComputeConfigCache()
     /// The PCI devices of the last probe, for the device-use probe of the
     /// same poll (`HostObserver(root:pciRecord:)`); empty for a host file.
     public let pciRecord = PCIPollRecord()
@@ -101,7 +103,7 @@ public final class SnapshotLoader: @unchecked Sendable {
 
     private func probeHost() throws(ProbeError) -> HostSnapshot {
         lock.withLock { probeCount += 1 }
-        let snapshot = try HostProbe.snapshot(probe, pciFacts: pciFacts, topology: topology)
+        let snapshot = try HostProbe.snapshot(probe, pciFacts: pciFacts, topology: topology, configs: configs)
         pciRecord.record(snapshot.pciDevices, flags: pciFacts.takePolledFlags())
         return snapshot
     }
