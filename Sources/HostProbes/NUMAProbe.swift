@@ -32,11 +32,13 @@ public enum NUMAProbe {
         guard let ids = nodeIDs(reader), !ids.isEmpty else { return nil }
         let values = SysfsValues(reader: reader)
         var nodes: [NUMANodeInfo] = []
+        // `possible` and `online`, read once for every node's distance row.
+        var orderFiles: [String: Result<String, SysfsReader.Failure>] = [:]
         for id in ids {
             let dir = "\(nodeDir)/node\(id)"
             let cpus = nodeCPUs(dir: dir, reader: reader, values: values, warnings: &warnings)
             let (total, free) = meminfo(dir: dir, reader: reader, warnings: &warnings)
-            let distances = distanceRow(dir: dir, ids: ids, reader: reader, warnings: &warnings)
+            let distances = distanceRow(dir: dir, ids: ids, reader: reader, orderFiles: &orderFiles, warnings: &warnings)
             nodes.append(NUMANodeInfo(id: id, cpus: cpus, memTotalKB: total, memFreeKB: free, distances: distances))
         }
         return nodes
@@ -141,7 +143,9 @@ public enum NUMAProbe {
     /// of the nodes the kernel had online when it wrote it. Usually that is
     /// the node directories; when a node was taken offline the row can be
     /// longer, so `possible` is tried next.
+    /// `orderFiles`: the `possible` and `online` reads of this probe so far.
     private static func distanceRow(dir: String, ids: [Int], reader: SysfsReader,
+                                    orderFiles: inout [String: Result<String, SysfsReader.Failure>],
                                     warnings: inout ProbeWarnings) -> [Int: Int]? {
         let file = "\(dir)/distance"
         let text: String
@@ -162,7 +166,10 @@ public enum NUMAProbe {
         var candidates: [[Int]] = [ids]
         for name in ["possible", "online"] {
             let other = "\(nodeDir)/\(name)"
-            switch reader.text(other) {
+            let read = orderFiles[name] ?? reader.text(other)
+            orderFiles[name] = read
+            // A failure is said for each node, as when each read its own.
+            switch read {
             case .success(let text):
                 if let set = try? CPUSet(cpulist: text) { candidates.append(set.sorted) }
             case .failure(.missing):
