@@ -35,10 +35,11 @@ struct CellBuilder {
             let usable = cellCPUs.union(cellPCPUs)
 
             // Groups of other nodes are skipped by a count before any set is
-            // built: a 512-CPU host has 256 groups and every cell sees them all.
+            // built, and a group wholly usable is kept as it is: a 512-CPU
+            // host has 256 groups and every cell sees them all.
             let siblings = topology.siblingGroups
                 .filter { $0.intersectionCount(usable) >= 2 }
-                .map { $0.intersection(usable) }
+                .map { $0.isSubset(of: usable) ? $0 : $0.intersection(usable) }
                 .sorted { ($0.min ?? 0) < ($1.min ?? 0) }
 
             var pools = HugepageProbe.pools(node: node.id, nodeCount: nodes.count, reader: reader, warnings: &warnings)
