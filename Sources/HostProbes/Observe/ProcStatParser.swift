@@ -33,57 +33,46 @@ enum ProcStatParser {
     }
 
     /// `expectedCPUs`: the lines the last read had, so the list is sized once.
-    /// One pass: each line is read field by field up to its newline, and a
-    /// line given up on is skipped to its newline, so no byte is looked at
-    /// twice (the bytes, not the line count, are the cost on a large host).
     static func parse(_ bytes: UnsafeBufferPointer<UInt8>, expectedCPUs: Int = 64) -> Parsed {
         var out = Parsed()
         out.cpus.reserveCapacity(min(max(expectedCPUs, 1), CPUSet.maxCPUId + 1))
-        let n = bytes.count
-        /// The index just past the newline that ends the line holding `k`.
-        func nextLine(_ k: Int) -> Int {
-            var k = k
-            while k < n, bytes[k] != newline { k += 1 }
-            return k + 1
-        }
         var i = 0
+        let n = bytes.count
         var seenCPU = false
         while i < n {
-            // The three letters lie inside the line when they are "cpu".
-            guard i + 2 < n, bytes[i] == c, bytes[i + 1] == p, bytes[i + 2] == u else {
+            let lineStart = i
+            var lineEnd = i
+            while lineEnd < n, bytes[lineEnd] != newline { lineEnd += 1 }
+            i = lineEnd + 1
+            guard lineEnd - lineStart >= 3, bytes[lineStart] == c, bytes[lineStart + 1] == p,
+                  bytes[lineStart + 2] == u else {
                 // The cpu lines come first and together; nothing after
                 // them is ours.
                 if seenCPU { break }
-                i = nextLine(i)
                 continue
             }
             seenCPU = true
-            var j = i + 3
+            var j = lineStart + 3
             // "cpu " is the all-CPU sum: per-CPU lines are what we need.
-            if j < n, bytes[j] == space {
-                i = nextLine(j)
-                continue
-            }
-            guard let (id, afterID) = number(bytes, from: j, to: n), id <= UInt64(CPUSet.maxCPUId),
-                  afterID < n, bytes[afterID] == space || bytes[afterID] == tab else {
+            if j < lineEnd, bytes[j] == space { continue }
+            guard let (id, afterID) = number(bytes, from: j, to: lineEnd), id <= UInt64(CPUSet.maxCPUId),
+                  afterID < lineEnd, bytes[afterID] == space || bytes[afterID] == tab else {
                 out.garbledLines += 1
-                i = nextLine(j)
                 continue
             }
             j = afterID
             var times = CPUTimes()
             var fields = 0
             var bad = false
-            while j < n, bytes[j] != newline {
-                while j < n, bytes[j] == space || bytes[j] == tab { j += 1 }
-                if j >= n || bytes[j] == newline { break }
-                guard let (value, next) = number(bytes, from: j, to: n) else { bad = true; break }
-                if next < n, bytes[next] != space, bytes[next] != tab, bytes[next] != newline { bad = true; break }
+            while j < lineEnd {
+                while j < lineEnd, bytes[j] == space || bytes[j] == tab { j += 1 }
+                if j >= lineEnd { break }
+                guard let (value, next) = number(bytes, from: j, to: lineEnd) else { bad = true; break }
+                if next < lineEnd, bytes[next] != space, bytes[next] != tab { bad = true; break }
                 times.set(fields, value)
                 fields += 1
                 j = next
             }
-            i = nextLine(j)
             if bad || fields < 4 {
                 out.garbledLines += 1
                 continue
