@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import TrackerCore
 
 /// The `cpuN` lines of `/proc/stat`, parsed from bytes: on a 512-CPU host
@@ -36,13 +39,14 @@ enum ProcStatParser {
     static func parse(_ bytes: UnsafeBufferPointer<UInt8>, expectedCPUs: Int = 64) -> Parsed {
         var out = Parsed()
         out.cpus.reserveCapacity(min(max(expectedCPUs, 1), CPUSet.maxCPUId + 1))
+        guard let base = bytes.baseAddress else { return out }
         var i = 0
         let n = bytes.count
         var seenCPU = false
         while i < n {
             let lineStart = i
-            var lineEnd = i
-            while lineEnd < n, bytes[lineEnd] != newline { lineEnd += 1 }
+            // memchr: the newline search is most of the bytes looked at.
+            let lineEnd = memchr(base + i, Int32(newline), n - i).map { UnsafeRawPointer(base).distance(to: $0) } ?? n
             i = lineEnd + 1
             guard lineEnd - lineStart >= 3, bytes[lineStart] == c, bytes[lineStart + 1] == p,
                   bytes[lineStart + 2] == u else {
