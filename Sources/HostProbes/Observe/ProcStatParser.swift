@@ -27,10 +27,15 @@ enum ProcStatParser {
     /// that does not start with `c`), so the reader can stop before the long
     /// `intr` line.
     static func pastCPULines(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Bool {
+        guard let base = bytes.baseAddress else { return false }
         var i = max(start - 1, 0)
+        // From newline to newline (memchr): a 512-CPU host's chunks are
+        // tens of kilobytes, read on every poll.
         while i + 1 < end {
-            if bytes[i] == newline, bytes[i + 1] != c { return true }
-            i += 1
+            guard let hit = memchr(base + i, Int32(newline), end - 1 - i) else { return false }
+            let k = UnsafeRawPointer(base).distance(to: hit)
+            if bytes[k + 1] != c { return true }
+            i = k + 1
         }
         return false
     }
