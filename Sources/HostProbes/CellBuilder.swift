@@ -34,10 +34,12 @@ struct CellBuilder {
             let cellPCPUs = mine.intersection(dedicated)
             let usable = cellCPUs.union(cellPCPUs)
 
-            let sockets = Set(mine.compactMap { topology.socket[$0] })
+            // Groups of other nodes are skipped by a count before any set is
+            // built, and a group wholly usable is kept as it is: a 512-CPU
+            // host has 256 groups and every cell sees them all.
             let siblings = topology.siblingGroups
-                .map { $0.intersection(usable) }
-                .filter { $0.count >= 2 }
+                .filter { $0.intersectionCount(usable) >= 2 }
+                .map { $0.isSubset(of: usable) ? $0 : $0.intersection(usable) }
                 .sorted { ($0.min ?? 0) < ($1.min ?? 0) }
 
             var pools = HugepageProbe.pools(node: node.id, nodeCount: nodes.count, reader: reader, warnings: &warnings)
@@ -52,7 +54,7 @@ struct CellBuilder {
             reserve(node: node.id, pools: &pools, warnings: &warnings)
 
             cells.append(NUMACell(
-                id: node.id, socket: sockets.count == 1 ? sockets.first : nil,
+                id: node.id, socket: onlySocket(of: mine),
                 cpus: cellCPUs, pcpus: cellPCPUs, siblings: siblings,
                 memoryMB: node.memTotalKB / 1024, mempages: pools,
                 distances: node.distances,
@@ -66,6 +68,18 @@ struct CellBuilder {
                          + "assumed they are in no cell and cannot be handed out.")
         }
         return cells
+    }
+
+    /// The one socket `cpus` sit on; nil when they span several or none
+    /// has a known socket.
+    private func onlySocket(of cpus: CPUSet) -> Int? {
+        var found: Int?
+        var several = false
+        cpus.forEachCPU { cpu in
+            guard !several, let socket = topology.socket[cpu] else { return }
+            if found == nil { found = socket } else if found != socket { several = true }
+        }
+        return several ? nil : found
     }
 
     /// (dedicated, shared) among the online CPUs.

@@ -7,12 +7,24 @@ import TrackerCore
 public enum HostProbe {
     /// `pciFacts`, `topology`: PCI facts and the CPU topology kept between
     /// polls by a long-lived caller (see `PCIFactCache`, `CPUTopologyCache`);
-    /// nil reads every device and CPU in full.
+    /// nil reads every device and CPU in full. `configs`: the parsed config
+    /// kept likewise (`ComputeConfigCache`); nil reads and parses it.
     public static func snapshot(_ options: ProbeOptions, pciFacts: PCIFactCache? = nil,
-                                topology: CPUTopologyCache? = nil) throws(ProbeError) -> HostSnapshot {
+                                topology: CPUTopologyCache? = nil,
+                                configs: ComputeConfigCache? = nil) throws(ProbeError) -> HostSnapshot {
+        try probed(options, pciFacts: pciFacts, topology: topology, configs: configs).snapshot
+    }
+
+    /// `snapshot`, with the fingerprint of the values it was built from.
+    static func probed(_ options: ProbeOptions, pciFacts: PCIFactCache?, topology: CPUTopologyCache?,
+                       configs: ComputeConfigCache?) throws(ProbeError)
+        -> (snapshot: HostSnapshot, fingerprint: SnapshotFingerprint) {
         let reader = SysfsReader(root: options.root)
         if let root = options.root { try checkRoot(root, reader) }
-        let config = try options.configPath.map { path throws(ProbeError) in try ComputeConfig.load(path: path) }
+        let config = try options.configPath.map { path throws(ProbeError) in
+            if let configs { return try configs.load(path: path) }
+            return try ComputeConfig.load(path: path)
+        }
         return assemble(reader: reader, config: config, pciIDsPath: options.pciIDsPath, pciFacts: pciFacts,
                         topologyCache: topology)
     }
@@ -29,10 +41,13 @@ public enum HostProbe {
         }
     }
 
-    /// Builds the snapshot from the probes and the config. Never fails:
-    /// every problem is a warning and a neutral value.
-    static func assemble(reader: SysfsReader, config: ComputeConfig?, pciIDsPath: String?,
-                         pciFacts: PCIFactCache? = nil, topologyCache: CPUTopologyCache? = nil) -> HostSnapshot {
+    /// Builds the snapshot from the probes and the config, and the
+    /// fingerprint of the online CPUs, memory totals and hugepage totals as
+    /// this probe read them (before any reservation). Never fails: every
+    /// problem is a warning and a neutral value.
+    private static func assemble(reader: SysfsReader, config: ComputeConfig?, pciIDsPath: String?,
+                                  pciFacts: PCIFactCache?, topologyCache: CPUTopologyCache?)
+        -> (snapshot: HostSnapshot, fingerprint: SnapshotFingerprint) {
         var warnings = ProbeWarnings()
         let settings = config ?? ComputeConfig()
         let topology = CPUTopologyProbe.probe(reader, warnings: &warnings, cache: topologyCache)
@@ -43,6 +58,7 @@ public enum HostProbe {
             warnings.add("config [DEFAULT] reserved_huge_pages reserves \(entry.count) pages of \(entry.sizeKB) KiB "
                          + "on node \(entry.node), which this host does not have; assumed nothing is reserved for it.")
         }
+        let fingerprint = SnapshotFingerprint(probed: cells, online: topology.online)
         MemoryReservation.apply(settings.reservedHostMemoryMB, to: &cells, warnings: &warnings)
         CPUReservation.apply(settings.reservedHostCPUs, ratio: settings.cpuAllocationRatio, to: &cells, warnings: &warnings)
 
@@ -57,10 +73,11 @@ public enum HostProbe {
             devices.remove(at: i)
         }
 
-        return HostSnapshot(
+        let snapshot = HostSnapshot(
             hostname: hostname(reader, warnings: &warnings),
             cpuAllocationRatio: settings.cpuAllocationRatio, ramAllocationRatio: settings.ramAllocationRatio,
             cells: cells, pciDevices: devices, pciAliases: settings.aliases, warnings: warnings.sentences)
+        return (snapshot, fingerprint)
     }
 
     /// libnuma on the live host; sysfs under a root (or when libnuma says

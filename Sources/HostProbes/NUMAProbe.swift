@@ -32,11 +32,13 @@ public enum NUMAProbe {
         guard let ids = nodeIDs(reader), !ids.isEmpty else { return nil }
         let values = SysfsValues(reader: reader)
         var nodes: [NUMANodeInfo] = []
+        // `possible` and `online`, read once for every node's distance row.
+        var orderFiles: [String: Result<String, SysfsReader.Failure>] = [:]
         for id in ids {
             let dir = "\(nodeDir)/node\(id)"
             let cpus = nodeCPUs(dir: dir, reader: reader, values: values, warnings: &warnings)
             let (total, free) = meminfo(dir: dir, reader: reader, warnings: &warnings)
-            let distances = distanceRow(dir: dir, ids: ids, reader: reader, warnings: &warnings)
+            let distances = distanceRow(dir: dir, ids: ids, reader: reader, orderFiles: &orderFiles, warnings: &warnings)
             nodes.append(NUMANodeInfo(id: id, cpus: cpus, memTotalKB: total, memFreeKB: free, distances: distances))
         }
         return nodes
@@ -68,21 +70,19 @@ public enum NUMAProbe {
     /// `Node N MemTotal:  123 kB` lines of the node's meminfo.
     private static func meminfo(dir: String, reader: SysfsReader, warnings: inout ProbeWarnings) -> (Int, Int?) {
         let file = "\(dir)/meminfo"
-        let text: String
-        switch reader.text(file) {
-        case .success(let t): text = t
+        let bytes: [UInt8]
+        switch reader.bytes(file) {
+        case .success(let b): bytes = b
         case .failure(let f):
             warnings.add(file: reader.path(file), problem: f.words, assumed: "the node has no memory")
             return (0, nil)
         }
         var total: Int?
         var free: Int?
-        for line in text.split(separator: "\n") {
-            let fields = line.split(whereSeparator: { $0 == " " || $0 == "\t" })
-            // "Node", id, "MemTotal:", value, "kB"
-            guard fields.count >= 4 else { continue }
-            if fields[2] == "MemTotal:" { total = Int(fields[3]) }
-            if fields[2] == "MemFree:" { free = Int(fields[3]) }
+        // "Node", id, "MemTotal:", value, "kB"
+        for (key, value) in keyedLines(bytes) {
+            if key == "MemTotal:" { total = Int(value) }
+            if key == "MemFree:" { free = Int(value) }
         }
         if let f = free, f < 0 {
             warnings.add(file: reader.path(file), problem: "has a negative MemFree (\(f) kB)", assumed: "free memory unknown")
@@ -95,11 +95,57 @@ public enum NUMAProbe {
         return (total, free)
     }
 
+    /// The third and fourth whitespace-separated fields of each line that
+    /// has four or more, in file order. A kernel's file is plain ASCII, whose
+    /// lines and fields are split here on the bytes: splitting the decoded
+    /// text by Character costs a hundred times more. Anything else (a CR,
+    /// which joins "\r\n" into one Character, a NUL, which the decoded
+    /// text is trimmed of, or non-ASCII bytes) is split as text.
+    static func keyedLines(_ bytes: [UInt8]) -> [(key: Substring, value: Substring)] {
+        let text = String(decoding: bytes, as: UTF8.self)
+        var out: [(key: Substring, value: Substring)] = []
+        guard !bytes.contains(where: { $0 >= 0x80 || $0 == 0x0D || $0 == 0 }) else {
+            for line in text.trimmedSysfs.split(separator: "\n") {
+                let fields = line.split(whereSeparator: { $0 == " " || $0 == "\t" })
+                if fields.count >= 4 { out.append((fields[2], fields[3])) }
+            }
+            return out
+        }
+        let utf8 = text.utf8
+        var fieldStart: String.Index?
+        var fields = 0
+        var key = Substring()
+        var value = Substring()
+        var i = utf8.startIndex
+        while true {
+            let end = i == utf8.endIndex
+            let byte = end ? 0x0A : utf8[i]
+            if byte == 0x20 || byte == 0x09 || byte == 0x0A {
+                if let start = fieldStart {
+                    if fields == 2 { key = text[start..<i] } else if fields == 3 { value = text[start..<i] }
+                    fields += 1
+                    fieldStart = nil
+                }
+                if byte == 0x0A {
+                    if fields >= 4 { out.append((key, value)) }
+                    fields = 0
+                }
+            } else if fieldStart == nil {
+                fieldStart = i
+            }
+            if end { break }
+            i = utf8.index(after: i)
+        }
+        return out
+    }
+
     /// The `distance` file lists one distance per node, in ascending id order
     /// of the nodes the kernel had online when it wrote it. Usually that is
     /// the node directories; when a node was taken offline the row can be
     /// longer, so `possible` is tried next.
+    /// `orderFiles`: the `possible` and `online` reads of this probe so far.
     private static func distanceRow(dir: String, ids: [Int], reader: SysfsReader,
+                                    orderFiles: inout [String: Result<String, SysfsReader.Failure>],
                                     warnings: inout ProbeWarnings) -> [Int: Int]? {
         let file = "\(dir)/distance"
         let text: String
@@ -120,7 +166,10 @@ public enum NUMAProbe {
         var candidates: [[Int]] = [ids]
         for name in ["possible", "online"] {
             let other = "\(nodeDir)/\(name)"
-            switch reader.text(other) {
+            let read = orderFiles[name] ?? reader.text(other)
+            orderFiles[name] = read
+            // A failure is said for each node, as when each read its own.
+            switch read {
             case .success(let text):
                 if let set = try? CPUSet(cpulist: text) { candidates.append(set.sorted) }
             case .failure(.missing):

@@ -8,7 +8,7 @@ import TrackerCore
 /// The pools' `free` and `surplus` move with the guests and are read too, so
 /// a kept snapshot shows them as of this poll.
 struct SnapshotFingerprint: Equatable {
-    var online: [UInt8]
+    var online: CPUSet
     var memTotalMB: [Int]
     var pageTotals: [Int]
     /// Per cell, per hugepage pool (the snapshot's order): the kernel's free and
@@ -27,11 +27,31 @@ struct SnapshotFingerprint: Equatable {
         a.online == b.online && a.memTotalMB == b.memTotalMB && a.pageTotals == b.pageTotals
     }
 
+    /// The values a probe built `cells` from, before any reservation: the
+    /// probe's own reads, so a change after one of them differs at the next
+    /// display poll, and the probe need not read them a second time. A
+    /// value the probe could not read (and assumed) differs from every read
+    /// of the file, or the read fails, so such a host loads every poll.
+    init(probed cells: [NUMACell], online: CPUSet) {
+        self.online = online
+        memTotalMB = cells.map(\.memoryMB)
+        pageTotals = cells.flatMap { $0.mempages.dropFirst().map(\.total) }
+        counts = []
+    }
+
+    init(online: CPUSet, memTotalMB: [Int], pageTotals: [Int], counts: [[PoolCounts]]) {
+        self.online = online
+        self.memTotalMB = memTotalMB
+        self.pageTotals = pageTotals
+        self.counts = counts
+    }
+
     /// The values now for the cells and pool sizes of `snapshot`; nil when
     /// any of them cannot be read (no node directories, a pool from the
     /// global fallback), so such a host loads its snapshot every poll.
     static func read(for snapshot: HostSnapshot, reader: SysfsReader) -> SnapshotFingerprint? {
-        guard case .success(let online) = reader.bytes(onlineFile, limit: 64 << 10) else { return nil }
+        guard case .success(let text) = reader.text(onlineFile),
+              let online = try? CPUSet(cpulist: text) else { return nil }
         let values = SysfsValues(reader: reader)
         var warnings = ProbeWarnings()
         var print = SnapshotFingerprint(online: online, memTotalMB: [], pageTotals: [], counts: [])

@@ -10,8 +10,9 @@ import TrackerCore
 /// changes, so a dashboard polling a 2,048-VF host every second pays a
 /// `stat`, not a JSON decode. The live host is probed on every call, but
 /// PCI facts that cannot change while a device exists are kept between
-/// calls (`PCIFactCache`) and only the changing ones re-read, and the CPU
-/// topology is read again only when the CPU lists change (`CPUTopologyCache`).
+/// calls (`PCIFactCache`) and only the changing ones re-read, the CPU
+/// topology is read again only when the CPU lists change (`CPUTopologyCache`),
+/// and the config parsed again only when its file changes (`ComputeConfigCache`).
 public final class SnapshotLoader: @unchecked Sendable {
     public let hostFile: String?
     public let probe: ProbeOptions
@@ -20,12 +21,13 @@ public final class SnapshotLoader: @unchecked Sendable {
     private var cached: (stamp: FileStamp?, snapshot: HostSnapshot)?
     private let pciFacts = PCIFactCache()
     private let topology = CPUTopologyCache()
+    private let configs = ComputeConfigCache()
     /// The PCI devices of the last probe, for the device-use probe of the
     /// same poll (`HostObserver(root:pciRecord:)`); empty for a host file.
     public let pciRecord = PCIPollRecord()
-    /// The display polls' snapshot, the fingerprint read just before it was
-    /// probed, and when (monotonic seconds).
-    private var shown: (snapshot: HostSnapshot, print: SnapshotFingerprint?, at: Double)?
+    /// The display polls' snapshot, the fingerprint of the values its probe
+    /// read, and when it was probed (monotonic seconds).
+    private var shown: (snapshot: HostSnapshot, print: SnapshotFingerprint, at: Double)?
     private var probeCount = 0
     /// How many times this loader has probed the host (tests).
     public var probes: Int { lock.withLock { probeCount } }
@@ -72,10 +74,10 @@ public final class SnapshotLoader: @unchecked Sendable {
         let reader = SysfsReader(root: probe.root)
         let now = PCIPollRecord.monotonic()
         let kept = lock.withLock { shown }
-        if let kept, let before = kept.print, now >= kept.at, now - kept.at < rescanAfter,
-           let print = SnapshotFingerprint.read(for: kept.snapshot, reader: reader), print == before {
+        if let kept, now >= kept.at, now - kept.at < rescanAfter,
+           let print = SnapshotFingerprint.read(for: kept.snapshot, reader: reader), print == kept.print {
             let snapshot = print.refreshing(kept.snapshot)
-            lock.withLock { shown = (snapshot, before, kept.at) }
+            lock.withLock { shown = (snapshot, kept.print, kept.at) }
             return snapshot
         }
         return try probeAndKeep()
@@ -85,31 +87,19 @@ public final class SnapshotLoader: @unchecked Sendable {
     /// the newest the display may show, so a change a full poll saw is not
     /// taken back by the next display poll.
     private func probeAndKeep() throws(ProbeError) -> HostSnapshot {
-        let reader = SysfsReader(root: probe.root)
         let now = PCIPollRecord.monotonic()
-        let kept = lock.withLock { shown }
-        // Read before the probe, for the cells the last probe found: a change
-        // during the probe then differs from it at the next poll. A probe that
-        // finds other cells or pools keeps no fingerprint, so the next poll
-        // probes again and keeps one that fits.
-        let print = kept.flatMap { SnapshotFingerprint.read(for: $0.snapshot, reader: reader) }
-        let snapshot = try probeHost()
-        let fits = kept.map { Self.sameLayout($0.snapshot, snapshot) } ?? false
-        lock.withLock { shown = (snapshot, fits ? print : nil, now) }
+        // The fingerprint is the probe's own reads of the values it checks,
+        // so a change after one of them differs from it at the next poll.
+        let (snapshot, print) = try probeHost()
+        lock.withLock { shown = (snapshot, print, now) }
         return snapshot
     }
 
-    private func probeHost() throws(ProbeError) -> HostSnapshot {
+    private func probeHost() throws(ProbeError) -> (HostSnapshot, SnapshotFingerprint) {
         lock.withLock { probeCount += 1 }
-        let snapshot = try HostProbe.snapshot(probe, pciFacts: pciFacts, topology: topology)
+        let (snapshot, print) = try HostProbe.probed(probe, pciFacts: pciFacts, topology: topology, configs: configs)
         pciRecord.record(snapshot.pciDevices, flags: pciFacts.takePolledFlags())
-        return snapshot
-    }
-
-    /// The same cells with the same pool sizes, so a fingerprint read for
-    /// one fits the other.
-    private static func sameLayout(_ a: HostSnapshot, _ b: HostSnapshot) -> Bool {
-        a.cells.map { [$0.id] + $0.mempages.map(\.sizeKB) } == b.cells.map { [$0.id] + $0.mempages.map(\.sizeKB) }
+        return (snapshot, print)
     }
 
     /// The file's bytes ("-" is stdin) through the one bounded reader: a

@@ -34,7 +34,7 @@ import TrackerCore
         s.cells.first?.mempages.first { $0.sizeKB == 2048 }
     }
 
-    /// Two polls to settle (the first has no fingerprint to compare with).
+    /// The dashboard's first two display polls.
     private func settled(_ loader: SnapshotLoader) throws -> HostSnapshot {
         _ = try loader.loadForDisplay(rescanAfter: 3600)
         return try loader.loadForDisplay(rescanAfter: 3600)
@@ -128,5 +128,54 @@ import TrackerCore
         let probes = loader.probes
         #expect(try loader.loadForDisplay(rescanAfter: 3600).hostname == "renamed")
         #expect(loader.probes == probes)
+    }
+
+    /// The fingerprint is the probe's own reads, so the very first probe
+    /// (a display poll's or a full one's) is kept for the next display poll.
+    @Test func theFirstProbeIsKeptForTheNextDisplayPoll() throws {
+        let b = try tree()
+        defer { b.remove() }
+        let loader = loader(b)
+        let first = try loader.loadForDisplay(rescanAfter: 3600)
+        #expect(try loader.loadForDisplay(rescanAfter: 3600) == first)
+        #expect(loader.probes == 1)
+    }
+
+    /// A full load that finds a new page size is kept for the display polls
+    /// with that pool, and a change to the new pool's total after the load
+    /// still shows at the next display poll.
+    @Test func aNewPageSizeFromAFullLoadIsKeptAndWatched() throws {
+        let b = try tree()
+        defer { b.remove() }
+        let loader = loader(b)
+        _ = try settled(loader)
+        let giant = "sys/devices/system/node/node0/hugepages/hugepages-1048576kB"
+        try b.write("\(giant)/nr_hugepages", "2\n")
+        try b.write("\(giant)/free_hugepages", "2\n")
+        try b.write("\(giant)/surplus_hugepages", "0\n")
+        #expect(try loader.load().cells.first?.mempages.map(\.sizeKB) == [4, 2048, 1_048_576])
+        let probes = loader.probes
+        #expect(try loader.loadForDisplay(rescanAfter: 3600).cells.first?.mempages.last?.total == 2)
+        #expect(loader.probes == probes)
+        try b.write("\(giant)/nr_hugepages", "4\n")
+        #expect(try loader.loadForDisplay(rescanAfter: 3600).cells.first?.mempages.last?.total == 4)
+        #expect(loader.probes == probes + 1)
+    }
+
+    /// Memory kept for the host shrinks the cell's `memory_mb`; the
+    /// fingerprint holds the kernel's total, so an idle display poll still
+    /// does not probe, and memory added still shows.
+    @Test func hostMemoryReservedLeavesTheFingerprintAlone() throws {
+        let b = try tree()
+        defer { b.remove() }
+        try b.write("etc/nova.conf", "[DEFAULT]\nreserved_host_memory_mb = 1024\n")
+        let loader = SnapshotLoader(hostFile: nil, probe: ProbeOptions(sysfsRoot: b.path, configPath: b.path + "/etc/nova.conf",
+                                                                       pciIDsPath: FixtureTree.pciIDs))
+        #expect(try loader.load().cells.first?.memoryMB == 8192 - 1024)
+        let probes = loader.probes
+        #expect(try loader.loadForDisplay(rescanAfter: 3600).cells.first?.memoryMB == 8192 - 1024)
+        #expect(loader.probes == probes)
+        try meminfo(b, totalKB: 16_777_216)
+        #expect(try loader.loadForDisplay(rescanAfter: 3600).cells.first?.memoryMB == 16384 - 1024)
     }
 }

@@ -189,6 +189,30 @@ private func snapshot(nodes: [Int]) -> HostSnapshot {
             #expect(!ProcStatParser.pastCPULines(b, 0, 20))
         }
     }
+
+    /// The early stop jumps from newline to newline; it must answer as a
+    /// byte-by-byte look at every newline in the chunk (and the one just
+    /// before it) would, wherever the chunk starts and ends.
+    @Test func pastCPULinesAgreesWithEveryNewlineLooked() {
+        func reference(_ b: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Bool {
+            var i = max(start - 1, 0)
+            while i + 1 < end {
+                if b[i] == UInt8(ascii: "\n"), b[i + 1] != UInt8(ascii: "c") { return true }
+                i += 1
+            }
+            return false
+        }
+        let alphabet = Array("c\n\ncpu 1i".utf8)
+        var rng = SystemRandomNumberGenerator()
+        for _ in 0..<2000 {
+            let bytes = (0..<Int.random(in: 0...40, using: &rng)).map { _ in alphabet.randomElement(using: &rng) ?? 0x63 }
+            let start = Int.random(in: 0...bytes.count, using: &rng)
+            let end = Int.random(in: start...bytes.count, using: &rng)
+            bytes.withUnsafeBufferPointer { b in
+                #expect(ProcStatParser.pastCPULines(b, start, end) == reference(b, start, end), "\(bytes) \(start) \(end)")
+            }
+        }
+    }
 }
 
 /// Hands a result from the reading thread to the test.

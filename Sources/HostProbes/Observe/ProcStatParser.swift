@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import TrackerCore
 
 /// The `cpuN` lines of `/proc/stat`, parsed from bytes: on a 512-CPU host
@@ -24,24 +27,31 @@ enum ProcStatParser {
     /// that does not start with `c`), so the reader can stop before the long
     /// `intr` line.
     static func pastCPULines(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Bool {
+        guard let base = bytes.baseAddress else { return false }
         var i = max(start - 1, 0)
+        // From newline to newline (memchr): a 512-CPU host's chunks are
+        // tens of kilobytes, read on every poll.
         while i + 1 < end {
-            if bytes[i] == newline, bytes[i + 1] != c { return true }
-            i += 1
+            guard let hit = memchr(base + i, Int32(newline), end - 1 - i) else { return false }
+            let k = UnsafeRawPointer(base).distance(to: hit)
+            if bytes[k + 1] != c { return true }
+            i = k + 1
         }
         return false
     }
 
-    static func parse(_ bytes: UnsafeBufferPointer<UInt8>) -> Parsed {
+    /// `expectedCPUs`: the lines the last read had, so the list is sized once.
+    static func parse(_ bytes: UnsafeBufferPointer<UInt8>, expectedCPUs: Int = 64) -> Parsed {
         var out = Parsed()
-        out.cpus.reserveCapacity(64)
+        out.cpus.reserveCapacity(min(max(expectedCPUs, 1), CPUSet.maxCPUId + 1))
+        guard let base = bytes.baseAddress else { return out }
         var i = 0
         let n = bytes.count
         var seenCPU = false
         while i < n {
             let lineStart = i
-            var lineEnd = i
-            while lineEnd < n, bytes[lineEnd] != newline { lineEnd += 1 }
+            // memchr: the newline search is most of the bytes looked at.
+            let lineEnd = memchr(base + i, Int32(newline), n - i).map { UnsafeRawPointer(base).distance(to: $0) } ?? n
             i = lineEnd + 1
             guard lineEnd - lineStart >= 3, bytes[lineStart] == c, bytes[lineStart + 1] == p,
                   bytes[lineStart + 2] == u else {

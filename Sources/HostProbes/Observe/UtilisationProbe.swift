@@ -89,6 +89,8 @@ public final class UtilisationProbe: @unchecked Sendable {
     /// backwards is 0 % and leaves the host figure alone.
     static func load(before: [CPUTimes?], now: [CPUTimes?]) -> Utilisation {
         var util = Utilisation()
+        // Sized once: a 512-CPU host would otherwise rehash it nine times a poll.
+        util.cpuBusyPct.reserveCapacity(min(before.count, now.count))
         var busySum: UInt64 = 0
         var totalSum: UInt64 = 0
         var sampled = false
@@ -119,11 +121,14 @@ public final class UtilisationProbe: @unchecked Sendable {
             warnings.append("\(path) \(failure.words); CPU load unknown")
             return nil
         case .success(let count):
-            let parsed = buffer.withUnsafeBufferPointer { ProcStatParser.parse(UnsafeBufferPointer(rebasing: $0[0..<count])) }
+            let expected = previous?.count ?? 64
+            let parsed = buffer.withUnsafeBufferPointer {
+                ProcStatParser.parse(UnsafeBufferPointer(rebasing: $0[0..<count]), expectedCPUs: expected)
+            }
             if parsed.garbledLines > 0 {
                 warnings.append("\(path) has \(parsed.garbledLines) unreadable cpu line(s); those CPUs' load unknown")
             }
-            guard let maxID = parsed.cpus.map(\.id).max() else {
+            guard let maxID = parsed.cpus.lazy.map(\.id).max() else {
                 warnings.append("\(path) has no cpuN lines; CPU load unknown")
                 return nil
             }
