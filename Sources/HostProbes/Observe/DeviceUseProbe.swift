@@ -215,30 +215,43 @@ struct DeviceUseProbe: Sendable {
         }
     }
 
-    /// The observed devices in each group: from the group's `devices/`
-    /// directory, or, where a captured root lacks it, from every observed
-    /// device's `iommu_group` link (read once per poll, and only for devices
-    /// whose directory changed since `groupCache` read it), or from the
-    /// loader's read of the same poll (`read`), which kept each group under
-    /// the directory identity it checked in this poll.
+    /// The observed devices in each group. From the loader's read of the
+    /// same poll (`read`) when there is one: every observed device is one
+    /// of its devices (it is the snapshot observed), each with the group
+    /// its `iommu_group` link names, kept under the directory identity that
+    /// read checked in this poll; the link is made when the device joins
+    /// the group and cannot change while the directory exists, so it says
+    /// what the group's `devices/` lists. Otherwise from the group's
+    /// `devices/` directory, or, where a captured root lacks it, from every
+    /// observed device's `iommu_group` link (read once per poll, and only
+    /// for devices whose directory changed since `groupCache` read it).
     private func groupMembers(_ groups: Set<Int>, files: DeviceUseFiles,
                               observed: [String: DeviceUse], read: HostSnapshot?) -> [Int: [String]] {
+        // Only the held groups' members are wanted: a handful of thousands
+        // of devices.
+        var fromRead: [Int: [String]]?
+        if let read {
+            var map: [Int: [String]] = [:]
+            var everyGroupKnown = true
+            for device in read.pciDevices {
+                guard let n = device.iommuGroup else {
+                    if observed[device.address] != nil { everyGroupKnown = false }
+                    continue
+                }
+                if groups.contains(n), observed[device.address] != nil { map[n, default: []].append(device.address) }
+            }
+            // A device the read found no group for may still be listed
+            // under one (a capture missing the link): then the listings
+            // say, where there are any.
+            if everyGroupKnown { return map }
+            fromRead = map
+        }
         var members: [Int: [String]] = [:]
-        var byLink: [Int: [String]]?
+        var byLink = fromRead
         for g in groups {
             if let entries = files.list("sys/kernel/iommu_groups/\(g)/devices", limit: 4096) {
                 members[g] = entries.map(SafeText.decode).filter { observed[$0] != nil }
                 continue
-            }
-            if byLink == nil, let read {
-                // Only the held groups' members are wanted: a handful of
-                // thousands of devices.
-                var map: [Int: [String]] = [:]
-                for device in read.pciDevices {
-                    guard let n = device.iommuGroup, groups.contains(n), observed[device.address] != nil else { continue }
-                    map[n, default: []].append(device.address)
-                }
-                byLink = map
             }
             if byLink == nil {
                 let bus = Array(Self.busDir.utf8)
