@@ -69,6 +69,7 @@ struct DeviceUseProbe: Sendable {
         let flags = pciRecord?.fresh(matching: snapshot.pciDevices)
         let fresh = flags != nil
         var vfioBound: [String] = []
+        var hostOwned: [String] = []
         // By index: each device is passed borrowed, not copied (thousands
         // of them, each a dozen strings).
         for index in snapshot.pciDevices.indices {
@@ -79,6 +80,7 @@ struct DeviceUseProbe: Sendable {
                 continue
             }
             if let driver = use.driver, Self.isVFIO(driver) { vfioBound.append(use.address) }
+            if use.hostReason != nil { hostOwned.append(use.address) }
             result.devices[use.address] = use
         }
         if let why = blocks.unreadable { notes.append("\(why): disks behind controllers are not seen") }
@@ -91,8 +93,13 @@ struct DeviceUseProbe: Sendable {
                            notes: &notes)
         }
 
-        for (address, use) in result.devices.filter({ $0.value.hostReason != nil }).sorted(by: { $0.key < $1.key }) {
-            guard let reason = use.hostReason else { continue }
+        // In address order, each once; a snapshot lists its devices in
+        // that order already.
+        if !zip(hostOwned, hostOwned.dropFirst()).allSatisfy({ $0 < $1 }) { hostOwned.sort() }
+        var previous: String?
+        for address in hostOwned where address != previous {
+            previous = address
+            guard let reason = result.devices[address]?.hostReason else { continue }
             result.holders.append(Holder(kind: .host, id: "host:\(address)", name: reason, pciDevices: [address]))
         }
         result.notVisible = notes
@@ -141,6 +148,11 @@ struct DeviceUseProbe: Sendable {
             if device.devType == .vf, driver == nil {
                 // An unbound VF has no netdev (`PCIProbe.vfMayHaveNetdev`):
                 // the snapshot does not list its net/ either.
+                interfaces = []
+            } else if fresh, device.vendorID != "1af4",
+                      Self.allDownWithoutAddresses(device.netInterfaces ?? [], flags: flags, addresses: addresses) {
+                // What the interfaces below would say: each one down, with
+                // no problem and no address, so neither up nor a reason.
                 interfaces = []
             } else if fresh, device.vendorID != "1af4", let names = Self.plainNames(device.netInterfaces ?? []) {
                 interfaces = NetInterfaceScan.interfaces(deviceDir: dir, named: names, known: flags, files: files)
@@ -373,6 +385,19 @@ struct DeviceUseProbe: Sendable {
     /// Printable ASCII with no escape: a name the snapshot took as it is.
     static func isPlainName(_ name: String) -> Bool {
         !name.isEmpty && name.utf8.allSatisfy { $0 > 0x20 && $0 < 0x7F && $0 != UInt8(ascii: "\\") }
+    }
+
+    /// Whether every one of `names` is plain, the loader read its flags in
+    /// this poll (`flags`) and they say down, and it has no address: a VF
+    /// netdev of thousands, none of whose interfaces makes it the host's.
+    static func allDownWithoutAddresses(_ names: [String], flags: [PCIPollRecord.Flag],
+                                        addresses: InterfaceAddresses) -> Bool {
+        for name in names {
+            guard isPlainName(name), let flag = flags.first(where: { $0.name.elementsEqual(name.utf8) }),
+                  flag.flags & NetInterfaceScan.iffUp == 0 else { return false }
+            if !addresses.names.isEmpty, addresses.names.contains(Array(name.utf8)) { return false }
+        }
+        return true
     }
 
     /// The names as bytes when every one is plain, else nil.
