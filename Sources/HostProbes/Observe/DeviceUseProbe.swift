@@ -60,7 +60,9 @@ struct DeviceUseProbe: Sendable {
         var notes: [String] = []
         let mounts = mountCache.read(files, notes: &notes).table
         let addresses = InterfaceAddresses.read(files, notes: &notes)
-        let wanted = Set(snapshot.pciDevices.map(\.address))
+        // By index, as below: a key path's map copied each device whole.
+        var wanted = Set<String>(minimumCapacity: snapshot.pciDevices.count)
+        for index in snapshot.pciDevices.indices { wanted.insert(snapshot.pciDevices[index].address) }
         let blocks = mountCache.blocks(files, mounts: mounts, wanted: wanted)
 
         // When the snapshot is the loader's own fresh read, its devices'
@@ -245,12 +247,14 @@ struct DeviceUseProbe: Sendable {
         if let read {
             var map: [Int: [String]] = [:]
             var everyGroupKnown = true
-            for device in read.pciDevices {
-                guard let n = device.iommuGroup else {
-                    if observed[device.address] != nil { everyGroupKnown = false }
+            // By index: each device is read in place, not copied.
+            for index in read.pciDevices.indices {
+                guard let n = read.pciDevices[index].iommuGroup else {
+                    if observed[read.pciDevices[index].address] != nil { everyGroupKnown = false }
                     continue
                 }
-                if groups.contains(n), observed[device.address] != nil { map[n, default: []].append(device.address) }
+                let address = read.pciDevices[index].address
+                if groups.contains(n), observed[address] != nil { map[n, default: []].append(address) }
             }
             // A device the read found no group for may still be listed
             // under one (a capture missing the link): then the listings
@@ -301,6 +305,11 @@ struct DeviceUseProbe: Sendable {
     /// Up, addressed, or unknown (taken as used, with a note).
     static func networkReason(_ interfaces: [NetInterfaceScan.Interface], addresses: InterfaceAddresses,
                               notes: inout [String], address: String) -> String? {
+        if interfaces.isEmpty { return nil }
+        // A VF's one netdev, up: what the lists below would join.
+        if interfaces.count == 1, interfaces[0].state == .up, interfaces[0].problems.isEmpty {
+            return "network interface " + interfaces[0].name + " is up"
+        }
         var up: [String] = []
         var addressed: [String] = []
         var unknown: [String] = []
