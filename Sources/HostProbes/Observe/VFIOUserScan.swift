@@ -129,7 +129,12 @@ struct VFIOUserScan: Sendable {
             }
             writeFDPath(pid, into: &fdDir)
             var fdCount: Int?
-            if let cache {
+            // A process that held a VFIO file is listed again whatever its
+            // count: its count is not looked at (it is kept as unknown,
+            // which no later count matches, so once it holds nothing it is
+            // listed again and its count taken then).
+            let holder = cache != nil && entries[pid]?.user != nil
+            if let cache, !holder {
                 // A captured process without fd/ (a capture records fd/ only
                 // for processes holding something) is passed over while its
                 // directory is the one seen without it: a missing name costs
@@ -188,7 +193,9 @@ struct VFIOUserScan: Sendable {
                 if let target = parse(Array(link[prefix.count...])) { targets.insert(target) }
             }
             guard !targets.isEmpty else {
-                if let fdCount { kept[pid] = VFIOScanCache.Entry(fdCount: fdCount, readAt: now, user: nil) }
+                if fdCount != nil || holder {
+                    kept[pid] = VFIOScanCache.Entry(fdCount: fdCount ?? -1, readAt: now, user: nil)
+                }
                 continue
             }
             // A process that exits between its fds and its comm is gone:
@@ -199,7 +206,9 @@ struct VFIOUserScan: Sendable {
             while let last = name.last, last == UInt8(ascii: "\n") { name.removeLast() }
             let user = User(pid: pid, comm: SafeText.decode(name), targets: targets)
             result.users.append(user)
-            if let fdCount { kept[pid] = VFIOScanCache.Entry(fdCount: fdCount, readAt: now, user: user) }
+            if fdCount != nil || holder {
+                kept[pid] = VFIOScanCache.Entry(fdCount: fdCount ?? -1, readAt: now, user: user)
+            }
         }
         // Pids gone since they were seen without fd/ are forgotten once
         // they outnumber the listing (a reused pid is a new directory,
