@@ -87,13 +87,14 @@ struct VFIOUserScan: Sendable {
         // (`VFIOProcListing`), or after `refreshAfter`: thousands of names
         // per poll otherwise.
         var procStat = stat()
-        let keepable = VFIOProcListing.isKeepable(proc)
-        let stamped = cache != nil && fstat(proc, &procStat) == 0 && keepable
+        // Asked only by a kept scan, the one that looks at counts.
+        let keepable = cache.map { _ in VFIOProcListing.isKeepable(proc) }
+        let stamped = keepable == true && fstat(proc, &procStat) == 0
         // Since Linux 6.2 the size of a procfs fd/ is its number of open
         // descriptors: 0 is none at all (a kernel thread). Older kernels
         // report 0 for every process, this one's own too, which has `proc`
         // open right now.
-        let countsKnown = !keepable && files.size(at: proc, "self/fd").map { $0 > 0 } == true
+        let countsKnown = keepable == false && files.size(at: proc, "self/fd").map { $0 > 0 } == true
         if stamped {
             watchChanges(&watch, missing: &missing, proc: procStat)
         } else {
