@@ -128,25 +128,31 @@ struct VFIOUserScan: Sendable {
                                     + "processes after pid \(pid - 1) were not looked at for VFIO groups")
                 break
             }
-            writeFDPath(pid, into: &fdDir)
+            // A captured process without fd/ (a capture records fd/ only
+            // for processes holding something) is passed over while its
+            // directory is the one seen without it: a missing name costs the
+            // kernel a new lookup every time, a present one is cached. Looked
+            // up first, before any path is written: most of a captured
+            // tree's processes, and none of them has an entry.
+            var written = false
+            if let cache, let seen = missing[pid] {
+                if now - seen.readAt < cache.refreshAfter {
+                    // Watched, and its watch reported nothing.
+                    guard let identity = seen.identity else { continue }
+                    writeFDPath(pid, into: &fdDir)
+                    written = true
+                    if pidIdentity(proc, &fdDir) == identity { continue }
+                }
+                missing[pid] = nil
+            }
+            if !written { writeFDPath(pid, into: &fdDir) }
             var fdCount: Int?
             // A process that held a VFIO file is listed again whatever its
             // count: its count is not looked at (it is kept as unknown,
             // which no later count matches, so once it holds nothing it is
             // listed again and its count taken then).
             let holder = cache != nil && entries[pid]?.user != nil
-            if let cache, !holder {
-                // A captured process without fd/ (a capture records fd/ only
-                // for processes holding something) is passed over while its
-                // directory is the one seen without it: a missing name costs
-                // the kernel a new lookup every time, a present one is cached.
-                if let seen = missing[pid] {
-                    if now - seen.readAt < cache.refreshAfter,
-                       seen.identity.map({ pidIdentity(proc, &fdDir) == $0 }) ?? true {
-                        continue
-                    }
-                    missing[pid] = nil
-                }
+            if cache != nil, !holder {
                 switch files.statSize(at: proc, fdDir) {
                 case .success(let count): fdCount = count
                 // Exited since the listing (or a captured process with no
