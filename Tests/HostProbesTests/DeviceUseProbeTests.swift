@@ -122,6 +122,45 @@ import TrackerCore
         #expect(r.holders.map(\.id) == ["host:0000:00:04.0", "host:0000:00:06.0"])
     }
 
+    /// With the loader's read of the poll (driver, interface names and
+    /// flags), an interface its flags say is down still makes its NIC the
+    /// host's when it has an address, and one that is up or a second
+    /// interface not read does too; only a NIC whose every interface is
+    /// down and unaddressed is free.
+    @Test func theLoadersFlagsSayingDownStillLeaveAnAddressedNICTheHosts() throws {
+        let t = try B()
+        defer { t.remove() }
+        let names = ["0000:00:04.0": ["eth0"], "0000:00:06.0": ["eth1"], "0000:00:07.0": ["eth2"],
+                     "0000:00:08.0": ["eth3", "eth4"]]
+        for (address, interfaces) in names {
+            let dir = try t.device("pci0000:00/" + address, classCode: "0x020000", driver: "e1000e")
+            // The files say up: the record, read in this poll, is what counts.
+            for name in interfaces { try t.interface(name, deviceDir: dir, flags: "0x1003") }
+        }
+        try t.write("proc/net/if_inet6", "20010db8000000000000000000000002 03 40 00 80     eth1\n")
+        var devices: [PCIDevice] = []
+        for address in names.keys.sorted() {
+            var d = B.pci(address, classCode: "0200")
+            d.driver = "e1000e"
+            d.netInterfaces = names[address]
+            devices.append(d)
+        }
+        let record = PCIPollRecord()
+        let down = { (name: String) in PCIPollRecord.Flag(name: Array(name.utf8), flags: 0x1002) }
+        record.record(devices, flags: ["0000:00:04.0": [PCIPollRecord.Flag(name: Array("eth0".utf8), flags: 0x1003)],
+                                       "0000:00:06.0": [down("eth1")], "0000:00:07.0": [down("eth2")],
+                                       "0000:00:08.0": [down("eth3")]])
+        let r = DeviceUseProbe(root: t.path, pciRecord: record).observe(snapshot: B.snapshot(devices))
+        #expect(r.devices["0000:00:04.0"]?.hostReason == "network interface eth0 is up")
+        #expect(r.devices["0000:00:06.0"]?.netdevUp == false)
+        #expect(r.devices["0000:00:06.0"]?.hostReason == "network interface eth1 has addresses")
+        #expect(r.devices["0000:00:07.0"]?.netdevUp == false)
+        #expect(r.devices["0000:00:07.0"]?.hostReason == nil)
+        // eth4's flags were not in the record: read from its file, up.
+        #expect(r.devices["0000:00:08.0"]?.hostReason == "network interface eth4 is up")
+        #expect(r.holders.map(\.id) == ["host:0000:00:04.0", "host:0000:00:06.0", "host:0000:00:08.0"])
+    }
+
     /// A PF with four VFs: one passed to qemu through VFIO, one idle on
     /// vfio-pci, one with its iavf netdev down (free), one up (the host's).
     private func sriovTree(_ t: B, qemuComm: String = "qemu-kvm") throws -> HostSnapshot {

@@ -78,4 +78,29 @@ import TrackerCore
         #expect(held(probe.observe(snapshot: s)) == [a, b])
         #expect(held(probe.observe(snapshot: s0)) == [a])
     }
+
+    /// Where the groups' `devices/` lists exist, the loader's read of the
+    /// same poll still gives the groups (no listing per held group per
+    /// poll), unless it found no group for some observed device: then the
+    /// listings say.
+    @Test func theLoadersReadOfThePollGivesTheGroupsOverTheListings() throws {
+        let t = try B()
+        defer { t.remove() }
+        try t.device(path(a), classCode: "0x020000", driver: "vfio-pci", group: 42)
+        try t.device(path(b), classCode: "0x020000", driver: "vfio-pci", group: 43)
+        try t.process(4121, comm: "qemu-kvm", fds: [3: "/dev/vfio/vfio", 7: "/dev/vfio/42"])
+        let s0 = B.snapshot([B.pci(a, classCode: "0200"), B.pci(b, classCode: "0200")])
+        // The record says `b` is in group 42 (its listing says 43).
+        var s = s0
+        for i in s.pciDevices.indices { s.pciDevices[i].iommuGroup = 42 }
+        let record = PCIPollRecord()
+        record.record(s.pciDevices)
+        #expect(held(DeviceUseProbe(root: t.path, pciRecord: record).observe(snapshot: s)) == [a, b])
+        #expect(held(DeviceUseProbe(root: t.path, pciRecord: record).observe(snapshot: s0)) == [a])
+        // The read found no group for `b`: the listings, where `b` is not
+        // in group 42.
+        s.pciDevices[1].iommuGroup = nil
+        record.record(s.pciDevices)
+        #expect(held(DeviceUseProbe(root: t.path, pciRecord: record).observe(snapshot: s)) == [a])
+    }
 }

@@ -51,7 +51,7 @@ struct DeviceUseFiles: Sendable {
     /// Calls `body` with the absolute path, NUL-terminated, built in a
     /// temporary buffer: the device loop and the fd scan make thousands of
     /// these per poll.
-    private func withCPath<T>(_ relative: [UInt8], _ body: (UnsafePointer<CChar>) -> T) -> T {
+    func withCPath<T>(_ relative: [UInt8], _ body: (UnsafePointer<CChar>) -> T) -> T {
         let count = root.count + relative.count + 2
         return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: count) { buffer in
             var i = 0
@@ -72,6 +72,11 @@ struct DeviceUseFiles: Sendable {
         let result = withCPath(relative) {
             BoundedFileReader().readCounted(cPath: $0, into: &out, limit: limit, overflow: .truncate)
         }
+        return Self.outcome(result, out)
+    }
+
+    private static func outcome(_ result: Result<Int, BoundedFileReader.Refusal>,
+                                _ out: [UInt8]) -> Result<[UInt8], Failure> {
         switch result {
         case .success: return .success(out)
         case .failure(let refusal):
@@ -84,6 +89,19 @@ struct DeviceUseFiles: Sendable {
             case .tooLarge, .unreadable: return .failure(.unreadable(refusal.errno.map(Self.errorText) ?? refusal.failure.words))
             }
         }
+    }
+
+    /// A small file under the open directory `base`, read as `bytes(_:limit:)`
+    /// reads one, ending at the first read whose bytes end with a newline:
+    /// a proc file of one line (`comm`) comes whole in one read, so the
+    /// read that would find its end is spared.
+    func line(at base: Int32, _ relative: UnsafePointer<CChar>, limit: Int) -> Result<[UInt8], Failure> {
+        var out: [UInt8] = []
+        let result = BoundedFileReader().readCounted(cPath: relative, directoryFD: base, into: &out, limit: limit,
+                                                     overflow: .truncate) { bytes, _, end in
+            end > 0 && bytes[end - 1] == UInt8(ascii: "\n")
+        }
+        return Self.outcome(result, out)
     }
 
     func bytes(_ relative: String, limit: Int = 1 << 20) -> Result<[UInt8], Failure> {
@@ -247,6 +265,13 @@ struct DeviceUseFiles: Sendable {
             return .failure(e == ENOENT || e == ESRCH ? .missing : .unreadable(Self.errorText(e)))
         }
         return .success(Int(st.st_size))
+    }
+
+    /// `st_size` of `relative` under the open directory `base` (links
+    /// followed), or nil.
+    func size(at base: Int32, _ relative: String) -> Int? {
+        if case .success(let size) = statSize(at: base, relative) { return size }
+        return nil
     }
 
     /// The identity of what the path names (links followed), or nil.

@@ -60,7 +60,9 @@ struct DeviceUseProbe: Sendable {
         var notes: [String] = []
         let mounts = mountCache.read(files, notes: &notes).table
         let addresses = InterfaceAddresses.read(files, notes: &notes)
-        let wanted = Set(snapshot.pciDevices.map(\.address))
+        // By index, as below: a key path's map copied each device whole.
+        var wanted = Set<String>(minimumCapacity: snapshot.pciDevices.count)
+        for index in snapshot.pciDevices.indices { wanted.insert(snapshot.pciDevices[index].address) }
         let blocks = mountCache.blocks(files, mounts: mounts, wanted: wanted)
 
         // When the snapshot is the loader's own fresh read, its devices'
@@ -69,6 +71,7 @@ struct DeviceUseProbe: Sendable {
         let flags = pciRecord?.fresh(matching: snapshot.pciDevices)
         let fresh = flags != nil
         var vfioBound: [String] = []
+        var hostOwned: [String] = []
         // By index: each device is passed borrowed, not copied (thousands
         // of them, each a dozen strings).
         for index in snapshot.pciDevices.indices {
@@ -79,6 +82,7 @@ struct DeviceUseProbe: Sendable {
                 continue
             }
             if let driver = use.driver, Self.isVFIO(driver) { vfioBound.append(use.address) }
+            if use.hostReason != nil { hostOwned.append(use.address) }
             result.devices[use.address] = use
         }
         if let why = blocks.unreadable { notes.append("\(why): disks behind controllers are not seen") }
@@ -91,8 +95,13 @@ struct DeviceUseProbe: Sendable {
                            notes: &notes)
         }
 
-        for (address, use) in result.devices.filter({ $0.value.hostReason != nil }).sorted(by: { $0.key < $1.key }) {
-            guard let reason = use.hostReason else { continue }
+        // In address order, each once; a snapshot lists its devices in
+        // that order already.
+        if !zip(hostOwned, hostOwned.dropFirst()).allSatisfy({ $0 < $1 }) { hostOwned.sort() }
+        var previous: String?
+        for address in hostOwned where address != previous {
+            previous = address
+            guard let reason = result.devices[address]?.hostReason else { continue }
             result.holders.append(Holder(kind: .host, id: "host:\(address)", name: reason, pciDevices: [address]))
         }
         result.notVisible = notes
@@ -141,6 +150,11 @@ struct DeviceUseProbe: Sendable {
             if device.devType == .vf, driver == nil {
                 // An unbound VF has no netdev (`PCIProbe.vfMayHaveNetdev`):
                 // the snapshot does not list its net/ either.
+                interfaces = []
+            } else if fresh, device.vendorID != "1af4",
+                      Self.allDownWithoutAddresses(device.netInterfaces ?? [], flags: flags, addresses: addresses) {
+                // What the interfaces below would say: each one down, with
+                // no problem and no address, so neither up nor a reason.
                 interfaces = []
             } else if fresh, device.vendorID != "1af4", let names = Self.plainNames(device.netInterfaces ?? []) {
                 interfaces = NetInterfaceScan.interfaces(deviceDir: dir, named: names, known: flags, files: files)
@@ -215,30 +229,45 @@ struct DeviceUseProbe: Sendable {
         }
     }
 
-    /// The observed devices in each group: from the group's `devices/`
-    /// directory, or, where a captured root lacks it, from every observed
-    /// device's `iommu_group` link (read once per poll, and only for devices
-    /// whose directory changed since `groupCache` read it), or from the
-    /// loader's read of the same poll (`read`), which kept each group under
-    /// the directory identity it checked in this poll.
+    /// The observed devices in each group. From the loader's read of the
+    /// same poll (`read`) when there is one: every observed device is one
+    /// of its devices (it is the snapshot observed), each with the group
+    /// its `iommu_group` link names, kept under the directory identity that
+    /// read checked in this poll; the link is made when the device joins
+    /// the group and cannot change while the directory exists, so it says
+    /// what the group's `devices/` lists. Otherwise from the group's
+    /// `devices/` directory, or, where a captured root lacks it, from every
+    /// observed device's `iommu_group` link (read once per poll, and only
+    /// for devices whose directory changed since `groupCache` read it).
     private func groupMembers(_ groups: Set<Int>, files: DeviceUseFiles,
                               observed: [String: DeviceUse], read: HostSnapshot?) -> [Int: [String]] {
+        // Only the held groups' members are wanted: a handful of thousands
+        // of devices.
+        var fromRead: [Int: [String]]?
+        if let read {
+            var map: [Int: [String]] = [:]
+            var everyGroupKnown = true
+            // By index: each device is read in place, not copied.
+            for index in read.pciDevices.indices {
+                guard let n = read.pciDevices[index].iommuGroup else {
+                    if observed[read.pciDevices[index].address] != nil { everyGroupKnown = false }
+                    continue
+                }
+                let address = read.pciDevices[index].address
+                if groups.contains(n), observed[address] != nil { map[n, default: []].append(address) }
+            }
+            // A device the read found no group for may still be listed
+            // under one (a capture missing the link): then the listings
+            // say, where there are any.
+            if everyGroupKnown { return map }
+            fromRead = map
+        }
         var members: [Int: [String]] = [:]
-        var byLink: [Int: [String]]?
+        var byLink = fromRead
         for g in groups {
             if let entries = files.list("sys/kernel/iommu_groups/\(g)/devices", limit: 4096) {
                 members[g] = entries.map(SafeText.decode).filter { observed[$0] != nil }
                 continue
-            }
-            if byLink == nil, let read {
-                // Only the held groups' members are wanted: a handful of
-                // thousands of devices.
-                var map: [Int: [String]] = [:]
-                for device in read.pciDevices {
-                    guard let n = device.iommuGroup, groups.contains(n), observed[device.address] != nil else { continue }
-                    map[n, default: []].append(device.address)
-                }
-                byLink = map
             }
             if byLink == nil {
                 let bus = Array(Self.busDir.utf8)
@@ -276,6 +305,11 @@ struct DeviceUseProbe: Sendable {
     /// Up, addressed, or unknown (taken as used, with a note).
     static func networkReason(_ interfaces: [NetInterfaceScan.Interface], addresses: InterfaceAddresses,
                               notes: inout [String], address: String) -> String? {
+        if interfaces.isEmpty { return nil }
+        // A VF's one netdev, up: what the lists below would join.
+        if interfaces.count == 1, interfaces[0].state == .up, interfaces[0].problems.isEmpty {
+            return "network interface " + interfaces[0].name + " is up"
+        }
         var up: [String] = []
         var addressed: [String] = []
         var unknown: [String] = []
@@ -360,6 +394,19 @@ struct DeviceUseProbe: Sendable {
     /// Printable ASCII with no escape: a name the snapshot took as it is.
     static func isPlainName(_ name: String) -> Bool {
         !name.isEmpty && name.utf8.allSatisfy { $0 > 0x20 && $0 < 0x7F && $0 != UInt8(ascii: "\\") }
+    }
+
+    /// Whether every one of `names` is plain, the loader read its flags in
+    /// this poll (`flags`) and they say down, and it has no address: a VF
+    /// netdev of thousands, none of whose interfaces makes it the host's.
+    static func allDownWithoutAddresses(_ names: [String], flags: [PCIPollRecord.Flag],
+                                        addresses: InterfaceAddresses) -> Bool {
+        for name in names {
+            guard isPlainName(name), let flag = flags.first(where: { $0.name.elementsEqual(name.utf8) }),
+                  flag.flags & NetInterfaceScan.iffUp == 0 else { return false }
+            if !addresses.names.isEmpty, addresses.names.contains(Array(name.utf8)) { return false }
+        }
+        return true
     }
 
     /// The names as bytes when every one is plain, else nil.

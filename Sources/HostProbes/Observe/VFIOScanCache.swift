@@ -10,7 +10,7 @@ import Foundation
 /// closing it, at the same descriptor count must show on the next poll.
 /// Any other process is read again when its `proc/PID/fd` size (the number
 /// of open descriptors, since Linux 6.2) differs from last time, when that
-/// size is 0 (an older kernel, which reports no count), when it is new, and
+/// size is 0 on an older kernel (which reports no count), when it is new, and
 /// once `refreshAfter` seconds have passed since it was read. So only a
 /// process that held no VFIO file and swaps a descriptor for one at the
 /// same count (or a pid reused at the same count) is seen up to
@@ -18,8 +18,12 @@ import Foundation
 /// directory's times do not move with open and close); a one-shot command
 /// (`claim`, `check`) builds a new observer and reads everything.
 /// A process without an fd/ directory (a captured tree's) is looked at
-/// again when its own directory's identity changes, as making fd/ in it
-/// does, or after `refreshAfter`.
+/// again when its directory reports a change to its inotify watch
+/// (`VFIODirWatch`), as making fd/ in it does, or, where the kernel
+/// refused the watch, when its own directory's identity changes; and
+/// after `refreshAfter`. On a kernel that reports descriptor counts, a
+/// live process whose fd/ has size 0 has no descriptors (a kernel thread)
+/// and is not listed at all.
 final class VFIOScanCache: @unchecked Sendable {
     struct Entry: Sendable {
         var fdCount: Int
@@ -27,11 +31,13 @@ final class VFIOScanCache: @unchecked Sendable {
         var user: VFIOUserScan.User?
     }
 
-    /// A process seen without an fd/ directory: the identity of its own
-    /// directory then, and when (see `VFIOUserScan`). Plain values: one
-    /// is looked up per process per poll.
+    /// A process seen without an fd/ directory, and when (see
+    /// `VFIOUserScan`): its directory watched by the cache's
+    /// `VFIODirWatch`, or else the identity of its directory then. Plain
+    /// values: one is looked up per process per poll.
     struct WithoutFDs: Sendable {
-        var identity: PCIDirIdentity
+        /// nil when the directory is watched.
+        var identity: PCIDirIdentity?
         var readAt: Double
     }
 
@@ -42,6 +48,8 @@ final class VFIOScanCache: @unchecked Sendable {
     private var missing: [Int32: WithoutFDs] = [:]
     /// A captured tree's `proc` as last listed (see `VFIOProcListing`).
     private var procListing: VFIOProcListing?
+    /// Watches on the processes in `missing` whose identity is nil.
+    private var watch: VFIODirWatch?
 
     init(refreshAfter: Double = 10) {
         self.refreshAfter = refreshAfter
@@ -49,13 +57,15 @@ final class VFIOScanCache: @unchecked Sendable {
 
     /// Runs `body` with the entries (to read and replace), the processes
     /// seen without fd/ (to update), the last kept `proc` listing (to
-    /// replace) and the current monotonic time, one scan at a time.
-    func update<T>(_ body: (inout [Int32: Entry], inout [Int32: WithoutFDs], inout VFIOProcListing?, Double) -> T) -> T {
+    /// replace), the watches on those processes (to replace) and the
+    /// current monotonic time, one scan at a time.
+    func update<T>(_ body: (inout [Int32: Entry], inout [Int32: WithoutFDs], inout VFIOProcListing?,
+                            inout VFIODirWatch?, Double) -> T) -> T {
         lock.lock()
         defer { lock.unlock() }
         var now = timespec()
         clock_gettime(CLOCK_MONOTONIC, &now)
-        return body(&entries, &missing, &procListing, Double(now.tv_sec) + Double(now.tv_nsec) / 1e9)
+        return body(&entries, &missing, &procListing, &watch, Double(now.tv_sec) + Double(now.tv_nsec) / 1e9)
     }
 
     /// The entry still good for a process whose fd directory now has

@@ -33,6 +33,9 @@ struct VFIOUserScan: Sendable {
     var users: [User] = []
     /// Pids whose `fd/` could not be read though they exist.
     var unreadablePids: [Int32] = []
+    /// Pids whose `fd/` this scan listed (the rest were taken from the
+    /// cache, or had none).
+    var listedPids: [Int32] = []
     var notes: [String] = []
 
     static let maxProcesses = 200_000
@@ -45,23 +48,27 @@ struct VFIOUserScan: Sendable {
         var none: [Int32: VFIOScanCache.Entry] = [:]
         var noneMissing: [Int32: VFIOScanCache.WithoutFDs] = [:]
         var noListing: VFIOProcListing?
-        return scan(files, cache: nil, entries: &none, missing: &noneMissing, procListing: &noListing, now: 0)
+        var noWatch: VFIODirWatch?
+        return scan(files, cache: nil, entries: &none, missing: &noneMissing, procListing: &noListing, watch: &noWatch,
+                    now: 0)
     }
 
     /// Processes whose open files did not change since `cache` last read
     /// them are taken from it.
     static func scan(_ files: DeviceUseFiles, cache: VFIOScanCache) -> VFIOUserScan {
-        cache.update { entries, missing, procListing, now in
-            scan(files, cache: cache, entries: &entries, missing: &missing, procListing: &procListing, now: now)
+        cache.update { entries, missing, procListing, watch, now in
+            scan(files, cache: cache, entries: &entries, missing: &missing, procListing: &procListing, watch: &watch,
+                 now: now)
         }
     }
 
     /// `missing`: the processes seen without fd/, kept across polls (not
     /// rebuilt like `entries`: most processes of a captured tree).
     /// `procListing`: a captured tree's `proc` as last listed, replaced.
+    /// `watch`: the watches on the processes in `missing`, replaced.
     private static func scan(_ files: DeviceUseFiles, cache: VFIOScanCache?, entries: inout [Int32: VFIOScanCache.Entry],
                              missing: inout [Int32: VFIOScanCache.WithoutFDs], procListing: inout VFIOProcListing?,
-                             now: Double) -> VFIOUserScan {
+                             watch: inout VFIODirWatch?, now: Double) -> VFIOUserScan {
         var result = VFIOUserScan()
         var kept: [Int32: VFIOScanCache.Entry] = [:]
         kept.reserveCapacity(entries.count)
@@ -80,7 +87,19 @@ struct VFIOUserScan: Sendable {
         // (`VFIOProcListing`), or after `refreshAfter`: thousands of names
         // per poll otherwise.
         var procStat = stat()
-        let stamped = cache != nil && fstat(proc, &procStat) == 0 && VFIOProcListing.isKeepable(proc)
+        // Asked only by a kept scan, the one that looks at counts.
+        let keepable = cache.map { _ in VFIOProcListing.isKeepable(proc) }
+        let stamped = keepable == true && fstat(proc, &procStat) == 0
+        // Since Linux 6.2 the size of a procfs fd/ is its number of open
+        // descriptors: 0 is none at all (a kernel thread). Older kernels
+        // report 0 for every process, this one's own too, which has `proc`
+        // open right now.
+        let countsKnown = keepable == false && files.size(at: proc, "self/fd").map { $0 > 0 } == true
+        if stamped {
+            watchChanges(&watch, missing: &missing, proc: procStat)
+        } else {
+            watch = nil
+        }
         let pids: [Int32]
         if stamped, let cache, let kept = procListing, now - kept.readAt < cache.refreshAfter, kept.matches(procStat) {
             pids = kept.pids
@@ -101,39 +120,60 @@ struct VFIOUserScan: Sendable {
         var budget = maxTotalFDs
         // "PID/fd", rewritten in place for each process.
         var fdDir = [CChar](repeating: 0, count: 24)
+        // "PID/comm", made from it for a process holding something.
+        var commDir = [CChar](repeating: 0, count: 24)
         for pid in pids.prefix(maxProcesses) {
             guard budget > 0 else {
                 result.notes.append("more than \(maxTotalFDs) open files under \(files.display(Array("proc".utf8))): "
                                     + "processes after pid \(pid - 1) were not looked at for VFIO groups")
                 break
             }
-            writeFDPath(pid, into: &fdDir)
-            var fdCount: Int?
-            if let cache {
-                // A captured process without fd/ (a capture records fd/ only
-                // for processes holding something) is passed over while its
-                // directory is the one seen without it: a missing name costs
-                // the kernel a new lookup every time, a present one is cached.
-                if let seen = missing[pid] {
-                    if now - seen.readAt < cache.refreshAfter, pidIdentity(proc, &fdDir) == seen.identity {
-                        continue
-                    }
-                    missing[pid] = nil
+            // A captured process without fd/ (a capture records fd/ only
+            // for processes holding something) is passed over while its
+            // directory is the one seen without it: a missing name costs the
+            // kernel a new lookup every time, a present one is cached. Looked
+            // up first, before any path is written: most of a captured
+            // tree's processes, and none of them has an entry.
+            var written = false
+            if let cache, let seen = missing[pid] {
+                if now - seen.readAt < cache.refreshAfter {
+                    // Watched, and its watch reported nothing.
+                    guard let identity = seen.identity else { continue }
+                    writeFDPath(pid, into: &fdDir)
+                    written = true
+                    if pidIdentity(proc, &fdDir) == identity { continue }
                 }
+                missing[pid] = nil
+            }
+            if !written { writeFDPath(pid, into: &fdDir) }
+            var fdCount: Int?
+            // A process that held a VFIO file is listed again whatever its
+            // count: its count is not looked at (it is kept as unknown,
+            // which no later count matches, so once it holds nothing it is
+            // listed again and its count taken then).
+            let holder = cache != nil && entries[pid]?.user != nil
+            if cache != nil, !holder {
                 switch files.statSize(at: proc, fdDir) {
                 case .success(let count): fdCount = count
                 // Exited since the listing (or a captured process with no
                 // fd/): it holds nothing, as when the directory cannot be
                 // opened below; the open is spared.
                 case .failure(.missing):
-                    // The identity is taken before fd/ is looked for again,
-                    // so an fd/ made after that look changes it.
-                    if let seen = pidIdentity(proc, &fdDir), case .failure(.missing) = files.statSize(at: proc, fdDir) {
+                    // The watch is made, or the identity taken, before fd/
+                    // is looked for again, so an fd/ made after that look
+                    // is reported to it, or changes the identity.
+                    let watched = watch.map { addWatch($0, files: files, pid: pid, fdPath: fdDir) } ?? false
+                    let seen = watched ? nil : pidIdentity(proc, &fdDir)
+                    if watched || seen != nil, case .failure(.missing) = files.statSize(at: proc, fdDir) {
                         missing[pid] = VFIOScanCache.WithoutFDs(identity: seen, readAt: now)
                     }
                     continue
                 case .failure: fdCount = nil
                 }
+            }
+            if countsKnown, fdCount == 0 {
+                // No descriptors at all (a kernel thread): nothing to list.
+                continue
             }
             if let cache, let entry = cache.fresh(entries[pid], fdCount: fdCount, now: now) {
                 kept[pid] = entry
@@ -141,6 +181,7 @@ struct VFIOUserScan: Sendable {
                 continue
             }
             let links: [[UInt8]]
+            result.listedPids.append(pid)
             switch files.linkTargets(at: proc, fdDir, startingWith: prefix, limit: maxFDs) {
             case .success(let found):
                 links = found.targets
@@ -159,17 +200,22 @@ struct VFIOUserScan: Sendable {
                 if let target = parse(Array(link[prefix.count...])) { targets.insert(target) }
             }
             guard !targets.isEmpty else {
-                if let fdCount { kept[pid] = VFIOScanCache.Entry(fdCount: fdCount, readAt: now, user: nil) }
+                if fdCount != nil || holder {
+                    kept[pid] = VFIOScanCache.Entry(fdCount: fdCount ?? -1, readAt: now, user: nil)
+                }
                 continue
             }
             // A process that exits between its fds and its comm is gone:
             // it holds nothing any more.
-            guard case .success(let comm) = files.bytes(Array("proc/\(pid)/comm".utf8), limit: 256) else { continue }
+            guard case .success(let comm) = commPath(fdDir, into: &commDir, { files.line(at: proc, $0, limit: 256) })
+            else { continue }
             var name = comm
             while let last = name.last, last == UInt8(ascii: "\n") { name.removeLast() }
             let user = User(pid: pid, comm: SafeText.decode(name), targets: targets)
             result.users.append(user)
-            if let fdCount { kept[pid] = VFIOScanCache.Entry(fdCount: fdCount, readAt: now, user: user) }
+            if fdCount != nil || holder {
+                kept[pid] = VFIOScanCache.Entry(fdCount: fdCount ?? -1, readAt: now, user: user)
+            }
         }
         // Pids gone since they were seen without fd/ are forgotten once
         // they outnumber the listing (a reused pid is a new directory,
@@ -179,6 +225,30 @@ struct VFIOUserScan: Sendable {
             missing = missing.filter { listed.contains($0.key) }
         }
         return result
+    }
+
+    /// Takes the changes the watches on processes without fd/ reported
+    /// since the last scan: each such process is looked at again. Every
+    /// watched process is, when `proc` is not the directory watched or
+    /// the kernel lost changes; a new watch is made when there is none.
+    private static func watchChanges(_ watch: inout VFIODirWatch?, missing: inout [Int32: VFIOScanCache.WithoutFDs],
+                                     proc: stat) {
+        if let current = watch, current.isUnder(proc), let changed = current.changed() {
+            for pid in changed { missing[pid] = nil }
+            return
+        }
+        if watch != nil { missing = missing.filter { $0.value.identity != nil } }
+        watch = VFIODirWatch(proc: proc)
+    }
+
+    /// Watches the directory of `pid` (`fdPath` is its `PID/fd`, cut at
+    /// its slash for the call) under the scan's `proc`.
+    private static func addWatch(_ watch: VFIODirWatch, files: DeviceUseFiles, pid: Int32,
+                                 fdPath: [CChar]) -> Bool {
+        guard let slash = fdPath.firstIndex(of: CChar(UInt8(ascii: "/"))) else { return false }
+        var relative = Array("proc/".utf8)
+        relative.append(contentsOf: fdPath[..<slash].map { UInt8(bitPattern: $0) })
+        return files.withCPath(relative) { watch.add($0, pid: pid) }
     }
 
     /// The identity of the process directory `PID` of `fdPath` (`PID/fd`)
@@ -193,6 +263,19 @@ struct VFIOUserScan: Sendable {
         var st = stat()
         guard fstatat(proc, fdPath, &st, 0) == 0 else { return nil }
         return PCIDirIdentity(st)
+    }
+
+    /// Calls `body` with `PID/comm`, written into `path` from `fdPath`
+    /// (`PID/fd`).
+    static func commPath<T>(_ fdPath: [CChar], into path: inout [CChar], _ body: (UnsafePointer<CChar>) -> T) -> T {
+        var i = 0
+        while i < fdPath.count, fdPath[i] != CChar(UInt8(ascii: "/")) { path[i] = fdPath[i]; i += 1 }
+        for byte in "/comm".utf8 { path[i] = CChar(bitPattern: byte); i += 1 }
+        path[i] = 0
+        return path.withUnsafeBufferPointer { buffer in
+            guard let base = buffer.baseAddress else { return "".withCString(body) }
+            return body(base)
+        }
     }
 
     /// Writes `PID/fd` and a NUL into `path` (24 bytes hold any pid).
