@@ -75,6 +75,22 @@ import TrackerCore
         #expect(users(probe, s) == [dpdk])
     }
 
+    /// A `proc` that stops being kept (a `self` link appears, as procfs
+    /// has) drops its watches: the processes they stood for are looked at
+    /// on the next poll, not trusted as unchanged with nothing watching.
+    @Test func aProcessWatchedBeforeProcStopsBeingKeptIsReadOnTheNextPoll() throws {
+        let (t, s) = try tree()
+        defer { t.remove() }
+        let probe = DeviceUseProbe(root: t.path, vfioCache: VFIOScanCache(refreshAfter: 3600))
+        #expect(users(probe, s) == [])
+        #expect(users(probe, s) == [])
+        try t.link("proc/self", to: "1")
+        #expect(users(probe, s) == [])
+        try t.mkdir("proc/7000/fd")
+        try t.link("proc/7000/fd/5", to: "/dev/vfio/45")
+        #expect(users(probe, s) == [dpdk])
+    }
+
     /// The watch itself: a directory made in a watched one, and the
     /// watched one removed, are each reported once, for its process.
     @Test func theWatchReportsEntriesMadeAndItsDirectoryRemoved() throws {

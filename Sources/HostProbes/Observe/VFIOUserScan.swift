@@ -97,7 +97,10 @@ struct VFIOUserScan: Sendable {
         let countsKnown = keepable == false && files.size(at: proc, "self/fd").map { $0 > 0 } == true
         if stamped {
             watchChanges(&watch, missing: &missing, proc: procStat)
-        } else {
+        } else if watch != nil {
+            // The processes the watches stood for are looked at again:
+            // nothing reports their changes any more.
+            missing = missing.filter { $0.value.identity != nil }
             watch = nil
         }
         let pids: [Int32]
