@@ -91,6 +91,33 @@ import TrackerCore
         #expect(users(probe, s) == [dpdk])
     }
 
+    /// inotify watches count against a per-user limit that every other
+    /// program of the user shares: a cache makes no more than its limit,
+    /// and a process past it is still seen, through its directory's
+    /// identity, on the poll after an fd/ is made in it.
+    @Test func watchesStopAtTheLimitAndAnUnwatchedProcessIsStillSeen() throws {
+        let (t, s) = try tree()
+        defer { t.remove() }
+        try t.write("proc/7001/comm", "idle\n")
+        try t.write("proc/7002/comm", "idle\n")
+        let cache = VFIOScanCache(refreshAfter: 3600, watchLimit: 1)
+        let probe = DeviceUseProbe(root: t.path, vfioCache: cache)
+        #expect(users(probe, s) == [])
+        #expect(users(probe, s) == [])
+        #expect(cache.watchCount == 1)
+        try t.mkdir("proc/7000/fd")
+        try t.link("proc/7000/fd/5", to: "/dev/vfio/45")
+        #expect(users(probe, s) == [dpdk])
+        #expect(cache.watchCount <= 1)
+    }
+
+    /// By default a quarter of the host's per-user watch limit.
+    @Test func theDefaultWatchLimitLeavesMostOfTheUsersWatches() throws {
+        let text = try String(contentsOfFile: "/proc/sys/fs/inotify/max_user_watches", encoding: .utf8)
+        let total = try #require(Int(text.trimmingCharacters(in: .whitespacesAndNewlines)))
+        #expect(VFIODirWatch.defaultLimit() == total / 4)
+    }
+
     /// The watch itself: a directory made in a watched one, and the
     /// watched one removed, are each reported once, for its process.
     @Test func theWatchReportsEntriesMadeAndItsDirectoryRemoved() throws {

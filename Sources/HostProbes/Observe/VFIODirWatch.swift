@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import BoundedFile
 
 /// inotify watches on the process directories of a captured tree's `proc`
 /// that had no `fd/` when the VFIO scan looked (`VFIOScanCache`), so a kept
@@ -28,16 +29,34 @@ final class VFIODirWatch {
     let procInode: UInt64
     private var pidOfWatch: [Int32: Int32] = [:]
     private var watchOfPid: [Int32: Int32] = [:]
+    /// Most processes watched at once. Watches count against a per-user
+    /// limit (`fs.inotify.max_user_watches`) that every other program of
+    /// the user shares (root's: systemd, udev, journald), and which the
+    /// kernel enforces with ENOSPC for them too; a process past this is
+    /// checked by its directory's identity instead.
+    let limit: Int
 
     static let mask = UInt32(IN_CREATE | IN_MOVED_TO | IN_ATTRIB | IN_DELETE_SELF | IN_MOVE_SELF)
 
     /// nil when the kernel gives no inotify instance (the per-user limit).
-    init?(proc st: stat) {
+    init?(proc st: stat, limit: Int = VFIODirWatch.defaultLimit()) {
         let fd = inotify_init1(Int32(IN_NONBLOCK | IN_CLOEXEC))
         guard fd >= 0 else { return nil }
         self.fd = fd
         procDevice = UInt64(st.st_dev)
         procInode = UInt64(st.st_ino)
+        self.limit = limit
+    }
+
+    /// A quarter of this host's per-user watch limit (the kernel making
+    /// the watches is this host's, whatever root is scanned), or 2,048
+    /// when it cannot be read.
+    static func defaultLimit() -> Int {
+        guard case .success(let bytes) = BoundedFileReader().read("/proc/sys/fs/inotify/max_user_watches"),
+              let total = Int(String(decoding: bytes, as: UTF8.self).trimmedSysfs), total > 0 else {
+            return 2_048
+        }
+        return total / 4
     }
 
     deinit { close(fd) }
@@ -50,10 +69,11 @@ final class VFIODirWatch {
     var count: Int { watchOfPid.count }
 
     /// Watches the directory at `path` (absolute, NUL-terminated) as
-    /// process `pid`'s; false when the kernel refuses (the watch limit, a
-    /// directory gone). Made before the caller looks for `fd/` again, so an
-    /// `fd/` made after that look is reported.
+    /// process `pid`'s; false at `limit`, or when the kernel refuses (the
+    /// watch limit, a directory gone). Made before the caller looks for
+    /// `fd/` again, so an `fd/` made after that look is reported.
     func add(_ path: UnsafePointer<CChar>, pid: Int32) -> Bool {
+        if watchOfPid[pid] == nil, watchOfPid.count >= limit { return false }
         let wd = inotify_add_watch(fd, path, Self.mask | UInt32(IN_ONLYDIR))
         guard wd >= 0 else { return false }
         if let old = watchOfPid[pid], old != wd {

@@ -51,8 +51,20 @@ final class VFIOScanCache: @unchecked Sendable {
     /// Watches on the processes in `missing` whose identity is nil.
     private var watch: VFIODirWatch?
 
-    init(refreshAfter: Double = 10) {
+    /// Most process directories watched at once (`VFIODirWatch.limit`);
+    /// nil: the host's default.
+    let watchLimit: Int?
+
+    init(refreshAfter: Double = 10, watchLimit: Int? = nil) {
         self.refreshAfter = refreshAfter
+        self.watchLimit = watchLimit
+    }
+
+    /// How many process directories are watched (tests).
+    var watchCount: Int {
+        lock.lock()
+        defer { lock.unlock() }
+        return watch?.count ?? 0
     }
 
     /// Runs `body` with the entries (to read and replace), the processes

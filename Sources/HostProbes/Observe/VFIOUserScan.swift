@@ -96,7 +96,7 @@ struct VFIOUserScan: Sendable {
         // open right now.
         let countsKnown = keepable == false && files.size(at: proc, "self/fd").map { $0 > 0 } == true
         if stamped {
-            watchChanges(&watch, missing: &missing, proc: procStat)
+            watchChanges(&watch, missing: &missing, proc: procStat, limit: cache?.watchLimit)
         } else if watch != nil {
             // The processes the watches stood for are looked at again:
             // nothing reports their changes any more.
@@ -235,13 +235,13 @@ struct VFIOUserScan: Sendable {
     /// watched process is, when `proc` is not the directory watched or
     /// the kernel lost changes; a new watch is made when there is none.
     private static func watchChanges(_ watch: inout VFIODirWatch?, missing: inout [Int32: VFIOScanCache.WithoutFDs],
-                                     proc: stat) {
+                                     proc: stat, limit: Int?) {
         if let current = watch, current.isUnder(proc), let changed = current.changed() {
             for pid in changed { missing[pid] = nil }
             return
         }
         if watch != nil { missing = missing.filter { $0.value.identity != nil } }
-        watch = VFIODirWatch(proc: proc)
+        watch = limit.map { VFIODirWatch(proc: proc, limit: $0) } ?? VFIODirWatch(proc: proc)
     }
 
     /// Watches the directory of `pid` (`fdPath` is its `PID/fd`, cut at
