@@ -118,6 +118,25 @@ import TrackerCore
         #expect(VFIODirWatch.defaultLimit() == total / 4)
     }
 
+    /// A process entry that is a link (a hand-made tree sharing process
+    /// directories) pointed at another directory, one with fd/: its own
+    /// directory's watch would see nothing, the link replaced is seen.
+    @Test func aProcessLinkPointedElsewhereIsReadOnTheNextPoll() throws {
+        let (t, s) = try tree()
+        defer { t.remove() }
+        try FileManager.default.removeItem(atPath: t.path + "/proc/7000")
+        try t.write("store/a/comm", "dpdk-testpmd\n")
+        try t.write("store/b/comm", "dpdk-testpmd\n")
+        try t.link("store/b/fd/5", to: "/dev/vfio/45")
+        try t.link("proc/7000", to: "../store/a")
+        let probe = DeviceUseProbe(root: t.path, vfioCache: VFIOScanCache(refreshAfter: 3600))
+        #expect(users(probe, s) == [])
+        #expect(users(probe, s) == [])
+        try t.link("proc/7000.new", to: "../store/b")
+        #expect(rename(t.path + "/proc/7000.new", t.path + "/proc/7000") == 0)
+        #expect(users(probe, s) == [dpdk])
+    }
+
     /// The watch itself: a directory made in a watched one, and the
     /// watched one removed, are each reported once, for its process.
     @Test func theWatchReportsEntriesMadeAndItsDirectoryRemoved() throws {

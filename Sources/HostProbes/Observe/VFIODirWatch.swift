@@ -74,7 +74,10 @@ final class VFIODirWatch {
     /// `fd/` again, so an `fd/` made after that look is reported.
     func add(_ path: UnsafePointer<CChar>, pid: Int32) -> Bool {
         if watchOfPid[pid] == nil, watchOfPid.count >= limit { return false }
-        let wd = inotify_add_watch(fd, path, Self.mask | UInt32(IN_ONLYDIR))
+        // Not through a link: a link pointed elsewhere changes nothing in
+        // the directory it led to, so such a process is left to the
+        // identity check, which follows the link each poll.
+        let wd = inotify_add_watch(fd, path, Self.mask | UInt32(IN_ONLYDIR) | UInt32(IN_DONT_FOLLOW))
         guard wd >= 0 else { return false }
         if let old = watchOfPid[pid], old != wd {
             // The directory was replaced: the old watch is on a directory
