@@ -38,18 +38,25 @@ public final class PCIFactCache: Sendable {
     /// runs between a kept poll's reads and its proofs (tests).
     let forcedCheck: PCIParentCheck?
     let afterReads: (@Sendable () -> Void)?
+    /// How long a parent's stamp may stand for its devices' directories
+    /// before they are each stat'ed again (`PCIKeptParent.proves`).
+    let restatAfterNanoseconds: Int
 
     public init() {
         forcedCheck = nil
         afterReads = nil
+        restatAfterNanoseconds = PCIKeptParent.restatNanoseconds
     }
 
     /// A cache whose kept polls prove device directories as `check` does,
     /// whatever filesystem the tree is on, and run `afterReads` between
     /// their reads and their proofs (tests of each proof).
-    init(forcing check: PCIParentCheck, afterReads: (@Sendable () -> Void)? = nil) {
+    /// `restatAfter`: seconds, as `restatAfterNanoseconds`.
+    init(forcing check: PCIParentCheck, afterReads: (@Sendable () -> Void)? = nil,
+         restatAfter: Double = Double(PCIKeptParent.restatNanoseconds) / 1e9) {
         forcedCheck = check
         self.afterReads = afterReads
+        restatAfterNanoseconds = Int(restatAfter * 1e9)
     }
 
     /// The kept state, handed to one reader, when every listed name is a

@@ -26,6 +26,13 @@ struct PCIKeptParent: Sendable {
         self.takenAt = takenAt
     }
 
+    /// A file renamed over inside a device directory (`rsync` refreshing a
+    /// captured tree) moves that directory's ctime, not its parent's: the
+    /// parent's stamp proves the directories for this long after each
+    /// device was last stat'ed (or read), then they are each stat'ed again.
+    /// A real kernel never replaces a device's fixed files in place.
+    static let restatNanoseconds = 10_000_000_000
+
     /// Stamps `path` (root-relative; `absolute` is where it is) now.
     init(path: String, absolute: String) {
         let now = Self.now()
@@ -37,6 +44,14 @@ struct PCIKeptParent: Sendable {
     var isTrusted: Bool {
         guard let stamp else { return false }
         return takenAt - (stamp.changeSeconds * 1_000_000_000 + stamp.changeNanoseconds) > Self.racyNanoseconds
+    }
+
+    /// Whether `stamp`, taken at `now`, proves that no device directory
+    /// under the parent changed since this stamp was taken: equal, trusted,
+    /// and taken under `restatAfter` nanoseconds ago (a clock set back
+    /// proves nothing).
+    func proves(_ stamp: FileStamp, at now: Int, restatAfter: Int) -> Bool {
+        isTrusted && self.stamp == stamp && now >= takenAt && now - takenAt < restatAfter
     }
 
     static func now() -> Int {

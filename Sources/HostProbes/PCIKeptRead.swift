@@ -40,10 +40,12 @@ enum PCIKeptRead {
     /// the tree has them (`PCIBoundDrivers`); else each VF's `driver` link
     /// is read.
     /// `forcedCheck`: the proof to use for every parent, whatever its
-    /// filesystem; `afterReads`: run between the reads and the proofs
+    /// filesystem; `restatAfter`: nanoseconds a parent's stamp may stand
+    /// for its devices before they are each stat'ed again; `afterReads`: run between the reads and the proofs
     /// (tests: a tree changed during the reads).
     static func devices(_ state: inout PCIKeptState, reader: SysfsReader,
                         bound: (drivers: PCIBoundDrivers, generation: Int)?, forcedCheck: PCIParentCheck? = nil,
+                        restatAfter: Int = PCIKeptParent.restatNanoseconds,
                         afterReads: (@Sendable () -> Void)? = nil, warnings: inout ProbeWarnings) -> [PCIDevice]? {
         let bus = open(reader.path(PCIProbe.busDir), O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         guard bus >= 0 else { return nil }
@@ -147,7 +149,8 @@ enum PCIKeptRead {
                   let opened = identity(of: parentFDs[parent]),
                   UInt64(st.st_dev) == opened.device, UInt64(st.st_ino) == opened.inode else { return nil }
             let check = forcedCheck ?? PCIParentCheck.of(filesystem: parentTypes[parent])
-            guard prove(parent, fd: parentFDs[parent], check: check, state: &state, proofs: &proofs)
+            guard prove(parent, fd: parentFDs[parent], check: check, restatAfter: restatAfter, state: &state,
+                        proofs: &proofs)
             else { return nil }
         }
         guard PCIDirIdentity(path: reader.path(PCIProbe.busDir)) == busIdentity else { return nil }
@@ -168,7 +171,8 @@ enum PCIKeptRead {
     /// directories their facts were read from (`PCIParentCheck`); a parent
     /// whose stamp cannot prove it has each device stat'ed, and when they
     /// all match, the stamp taken before those stats is kept instead.
-    private static func prove(_ parent: Int, fd: Int32, check: PCIParentCheck, state: inout PCIKeptState,
+    private static func prove(_ parent: Int, fd: Int32, check: PCIParentCheck, restatAfter: Int,
+                              state: inout PCIKeptState,
                               proofs: inout (stamp: Int, listing: Int, ownStat: Int)) -> Bool {
         let children = state.children[parent]
         switch check {
@@ -186,7 +190,7 @@ enum PCIKeptRead {
             var st = stat()
             guard fstat(fd, &st) == 0 else { return false }
             let stamp = FileStamp(st)
-            if state.parents[parent].isTrusted, state.parents[parent].stamp == stamp {
+            if state.parents[parent].proves(stamp, at: takenAt, restatAfter: restatAfter) {
                 proofs.stamp += children.count
                 return true
             }

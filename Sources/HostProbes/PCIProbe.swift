@@ -33,6 +33,7 @@ public enum PCIProbe {
         }
         if let cache, var kept = cache.take(for: dirNames) {
             if let devices = PCIKeptRead.devices(&kept, reader: reader, bound: bound, forcedCheck: cache.forcedCheck,
+                                                 restatAfter: cache.restatAfterNanoseconds,
                                                  afterReads: cache.afterReads, warnings: &warnings) {
                 cache.keep(kept)
                 cache.setPolledFlags(kept.flags)

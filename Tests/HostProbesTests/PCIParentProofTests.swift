@@ -79,6 +79,38 @@ import TrackerCore
         #expect(poll(tree, cache).first { $0.address == vf }?.productID == "1572")
     }
 
+    /// A fact file renamed over inside a device directory (`rsync`
+    /// refreshing a capture) moves that directory's ctime, not its
+    /// parent's: once `restatAfter` has passed since the devices were last
+    /// stat'ed, each is stat'ed again and the changed one read in full.
+    @Test func aFactFileRenamedOverInsideADeviceDirectoryIsReadAgainOnceTheStampIsDue() throws {
+        let tree = try FixtureTree.scripted("make-sriov-tree.sh")
+        defer { tree.remove() }
+        let cache = PCIFactCache(forcing: .stamp, restatAfter: 1)
+        let settled = try settle(tree, cache)
+        #expect(cache.lastProofs()?.stamp == settled.count)
+        let dir = SRIOVTreeEdits.vfDir(tree)
+        try "0x1572\n".write(toFile: dir + "/.device.tmp", atomically: false, encoding: .utf8)
+        #expect(rename(dir + "/.device.tmp", dir + "/device") == 0)
+        Thread.sleep(forTimeInterval: 1.2)
+        #expect(poll(tree, cache).first { $0.address == vf }?.productID == "1572")
+    }
+
+    /// A stamp older than `restatAfter` proves nothing by itself: the poll
+    /// stats each device, then the fresh stamp stands again.
+    @Test func aStampIsTakenAgainByEachDevicesStatOnceDue() throws {
+        let tree = try FixtureTree.scripted("make-sriov-tree.sh")
+        defer { tree.remove() }
+        let cache = PCIFactCache(forcing: .stamp, restatAfter: 1)
+        let settled = try settle(tree, cache)
+        Thread.sleep(forTimeInterval: 1.2)
+        #expect(poll(tree, cache) == settled)
+        #expect(cache.lastProofs()?.stamp == 0)
+        #expect(cache.lastProofs()?.ownStat == settled.count)
+        #expect(poll(tree, cache) == settled)
+        #expect(cache.lastProofs()?.stamp == settled.count)
+    }
+
     /// An entry added beside the devices moves the stamp: the devices are
     /// each stat'ed (they match, so the poll is still kept), and the stamp
     /// is taken again.
