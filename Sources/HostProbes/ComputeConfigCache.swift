@@ -47,7 +47,7 @@ public final class ComputeConfigCache: Sendable {
     /// The config at `path` as `ComputeConfig.load` reads it.
     func load(path: String) throws(ProbeError) -> ComputeConfig {
         var st = stat()
-        let stamped = stat(path, &st) == 0
+        let stamped = Self.stamp(path, &st)
         let stamp = FileStamp(st)
         if stamped, let config = kept.withLock({ kept -> ComputeConfig? in
             guard let kept, kept.path == path, kept.stamp == stamp else { return nil }
@@ -66,6 +66,18 @@ public final class ComputeConfigCache: Sendable {
         let settled = stamped && Self.isSettled(st, settle: settle)
         kept.withLock { $0 = settled ? Kept(path: path, stamp: stamp, config: config) : nil }
         return config
+    }
+
+    /// `fstat` of the file opened (without blocking, as the reader opens
+    /// it) rather than `stat` of its path: an NFS client answers a `stat`
+    /// from its attribute cache for up to a minute, while an open asks the
+    /// server again (close-to-open), so an edit made on another client is
+    /// seen on the next poll.
+    private static func stamp(_ path: String, _ st: inout stat) -> Bool {
+        let fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC)
+        guard fd >= 0 else { return false }
+        defer { close(fd) }
+        return fstat(fd, &st) == 0
     }
 
     /// True when the change time is `settle` seconds or more before now.
