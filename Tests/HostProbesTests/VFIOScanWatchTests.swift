@@ -27,14 +27,21 @@ import TrackerCore
         probe.observe(snapshot: s).devices["0000:3b:02.3"]?.vfioUsers
     }
 
+    /// A kept probe (refresh far off) that has polled `t` twice and seen
+    /// no holder: the second poll passes over 7000 on its watch.
+    private func settledProbe(_ t: B, _ s: HostSnapshot) -> DeviceUseProbe {
+        let probe = DeviceUseProbe(root: t.path, vfioCache: VFIOScanCache(refreshAfter: 3600))
+        #expect(users(probe, s) == [])
+        #expect(users(probe, s) == [])
+        return probe
+    }
+
     /// An fd/ filled elsewhere and renamed into the process directory
     /// (`IN_MOVED_TO`, not `IN_CREATE`) is read on the next poll.
     @Test func anFDDirectoryMovedIntoAProcessIsReadOnTheNextPoll() throws {
         let (t, s) = try tree()
         defer { t.remove() }
-        let probe = DeviceUseProbe(root: t.path, vfioCache: VFIOScanCache(refreshAfter: 3600))
-        #expect(users(probe, s) == [])
-        #expect(users(probe, s) == [])
+        let probe = settledProbe(t, s)
         try t.mkdir("staging/fd")
         try t.link("staging/fd/5", to: "/dev/vfio/45")
         #expect(rename(t.path + "/staging/fd", t.path + "/proc/7000/fd") == 0)
@@ -47,9 +54,7 @@ import TrackerCore
     @Test func aProcReplacedWithTheSamePidsIsLookedAtAgain() throws {
         let (t, s) = try tree()
         defer { t.remove() }
-        let probe = DeviceUseProbe(root: t.path, vfioCache: VFIOScanCache(refreshAfter: 3600))
-        #expect(users(probe, s) == [])
-        #expect(users(probe, s) == [])
+        let probe = settledProbe(t, s)
         try t.mkdir("next/proc/1")
         try t.write("next/proc/1/comm", "systemd\n")
         try t.mkdir("next/proc/7000/fd")
@@ -66,9 +71,7 @@ import TrackerCore
     @Test func aProcessDirectoryMadeAgainWithFDsIsReadOnTheNextPoll() throws {
         let (t, s) = try tree()
         defer { t.remove() }
-        let probe = DeviceUseProbe(root: t.path, vfioCache: VFIOScanCache(refreshAfter: 3600))
-        #expect(users(probe, s) == [])
-        #expect(users(probe, s) == [])
+        let probe = settledProbe(t, s)
         try FileManager.default.removeItem(atPath: t.path + "/proc/7000")
         try t.process(7000, comm: "dpdk-testpmd", fds: [5: "/dev/vfio/45"])
         #expect(users(probe, s) == [dpdk])
@@ -81,9 +84,7 @@ import TrackerCore
     @Test func aProcessWatchedBeforeProcStopsBeingKeptIsReadOnTheNextPoll() throws {
         let (t, s) = try tree()
         defer { t.remove() }
-        let probe = DeviceUseProbe(root: t.path, vfioCache: VFIOScanCache(refreshAfter: 3600))
-        #expect(users(probe, s) == [])
-        #expect(users(probe, s) == [])
+        let probe = settledProbe(t, s)
         try t.link("proc/self", to: "1")
         #expect(users(probe, s) == [])
         try t.mkdir("proc/7000/fd")
@@ -129,9 +130,7 @@ import TrackerCore
         try t.write("store/b/comm", "dpdk-testpmd\n")
         try t.link("store/b/fd/5", to: "/dev/vfio/45")
         try t.link("proc/7000", to: "../store/a")
-        let probe = DeviceUseProbe(root: t.path, vfioCache: VFIOScanCache(refreshAfter: 3600))
-        #expect(users(probe, s) == [])
-        #expect(users(probe, s) == [])
+        let probe = settledProbe(t, s)
         try t.link("proc/7000.new", to: "../store/b")
         #expect(rename(t.path + "/proc/7000.new", t.path + "/proc/7000") == 0)
         #expect(users(probe, s) == [dpdk])
