@@ -109,10 +109,15 @@ extension Terminal {
 
     /// Ctrl-Z: give the shell its terminal back (cooked, echo, main
     /// screen, cursor), stop, and on return take it again. Without job
-    /// control the kernel drops the stop and this returns at once; the
-    /// terminal is then back in program mode and no typed key is lost.
+    /// control (`JobControl`) the kernel would drop the stop, so the
+    /// screen is kept and the Ctrl-Z has no effect; no typed key is lost.
     func suspend() {
         guard screen != nil else { return }
+        // Without job control the stop is dropped: leaving the screen and
+        // taking it back at once would only flash it, and under a burst of
+        // stops, resizes and frames it has left a frame drawn on the
+        // shell's main screen.
+        guard JobControl.stopCanTakeEffect() else { return }
         leaveScreen()
         var dfl = sigaction()
         dfl.__sigaction_handler.sa_handler = SIG_DFL

@@ -48,11 +48,17 @@ final class Tmux {
         var env = ["LC_ALL": "C.UTF-8", "XDG_STATE_HOME": dir + "/state", "XDG_CONFIG_HOME": dir + "/config", "HOME": dir]
         if let term { env["TERM"] = term }
         for (k, v) in extra { env[k] = v }
-        let assignments = env.sorted(by: { $0.key < $1.key }).map { "\($0.key)=\($0.value)" }
-        let cmd = (["env"] + (term == nil ? ["-u", "TERM"] : []) + assignments + [Tmux.restrack] + args)
-            .map(Tmux.quote).joined(separator: " ")
+        let cmd = command(args, env: env, term: term)
         // Keep the pane after exit so a crash or exit code can be read.
         run(["new-session", "-d", "-s", "S", "-x", "\(width)", "-y", "\(height)", "\(cmd); echo \"EXIT=$?\"; \(after)"])
+    }
+
+    /// The shell command line that runs `restrack args` with `env` (TERM
+    /// unset when `term` is nil).
+    func command(_ args: [String], env: [String: String], term: String?) -> String {
+        let assignments = env.sorted(by: { $0.key < $1.key }).map { "\($0.key)=\($0.value)" }
+        return (["env"] + (term == nil ? ["-u", "TERM"] : []) + assignments + [Tmux.restrack] + args)
+            .map(Tmux.quote).joined(separator: " ")
     }
 
     static func quote(_ s: String) -> String { "'" + s.replacingOccurrences(of: "'", with: "'\\''") + "'" }

@@ -185,6 +185,9 @@ struct TmuxLoopTests {
         let t = try Self.tmux()
         defer { t.stop() }
         t.start(["--host", Self.host, "--ledger", t.ledger], after: "stty -a; sleep 30")
+        // Everything the pane is sent, to count its switches of screen.
+        let raw = t.dir + "/raw.out"
+        t.run(["pipe-pane", "-t", "S", "-o", "cat > " + Tmux.quote(raw)])
         #expect(t.wait(for: "NUMA cells"))
         let paste = t.dir + "/paste.txt"
         try String(repeating: String(repeating: "x", count: 99) + "\n", count: 50).write(toFile: paste, atomically: true, encoding: .utf8)
@@ -201,6 +204,46 @@ struct TmuxLoopTests {
         t.keys("q")
         #expect(t.wait(for: "EXIT=0", timeout: 20), "the first q quits: \(t.capture())")
         Self.expectRestored(t, "Ctrl-Z")
+        // Without job control the stops could not take effect, so the
+        // dashboard never left its screen: the one switch back to the main
+        // screen is the exit's.
+        let bytes = (try? Data(contentsOf: URL(fileURLWithPath: raw))) ?? Data()
+        let leave = Data("\u{1b}[?1049l".utf8)
+        var leaves = 0
+        var from = bytes.startIndex
+        while let r = bytes.range(of: leave, in: from..<bytes.endIndex) {
+            leaves += 1
+            from = r.upperBound
+        }
+        #expect(leaves == 1, "switches back to the main screen: \(leaves)")
+    }
+
+    /// Ctrl-Z under a shell with job control: the dashboard gives the
+    /// terminal back and stops, the shell says so, `fg` brings it back
+    /// drawn and working, and `q` leaves the terminal as it was.
+    @Test func ctrlZUnderAJobControlShellStopsAndFgResumes() throws {
+        let t = try Self.tmux()
+        defer { t.stop() }
+        let bash = try #require(["/bin/bash", "/usr/bin/bash"].first { FileManager.default.isExecutableFile(atPath: $0) },
+                                "bash for an interactive shell with job control")
+        t.run(["new-session", "-d", "-s", "S", "-x", "160", "-y", "50",
+               "env -i PATH=/usr/bin:/bin TERM=xterm-256color PS1='$ ' \(bash) --norc --noprofile -i"])
+        #expect(t.wait(for: "$"))
+        let env = ["LC_ALL": "C.UTF-8", "XDG_STATE_HOME": t.dir + "/state", "XDG_CONFIG_HOME": t.dir + "/config",
+                   "HOME": t.dir, "TERM": "xterm-256color"]
+        t.keys(t.command(["--host", Self.host, "--ledger", t.ledger], env: env, term: "xterm-256color"), "Enter")
+        #expect(t.wait(for: "NUMA cells"))
+        t.keys("C-z")
+        #expect(t.wait(for: "Stopped", timeout: 10), "the shell reports the stop: \(t.capture())")
+        #expect(t.pane("#{alternate_on}") == "0", "the main screen is the shell's while stopped")
+        t.keys("fg", "Enter")
+        #expect(t.wait(for: "NUMA cells", timeout: 10), "fg brings the dashboard back")
+        t.keys("?")
+        #expect(t.wait(for: "Esc closes", timeout: 5), "a key works after fg")
+        t.keys("Escape", "q")
+        t.keys("echo EXIT=$?; stty -a", "Enter")
+        #expect(t.wait(for: "EXIT=0", timeout: 20), "q quits after fg: \(t.capture())")
+        Self.expectRestored(t, "Ctrl-Z and fg")
     }
 
     /// Output discarded after a stall must not leave the dashboard drawn
