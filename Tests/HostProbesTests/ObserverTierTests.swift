@@ -242,17 +242,12 @@ import TrackerCore
         let foreign = CallCounter()
         let o = HostObserver(root: nil, foreign: [foreign.reader])
         _ = observe(o, 1, .full, snapshot: live)
-        let child = Process()
-        child.executableURL = URL(fileURLWithPath: taskset)
-        child.arguments = ["-c", "1", "sleep", "30"]
-        try child.run()
-        defer { if child.isRunning { kill(child.processIdentifier, SIGKILL) } }
-        let pid = child.processIdentifier
-        // Wait until the exec is done, by the process's own files.
-        for _ in 0..<100 {
-            if (try? String(contentsOfFile: "/proc/\(pid)/comm", encoding: .utf8)) == "sleep\n" { break }
-            Thread.sleep(forTimeInterval: 0.02)
-        }
+        var error = ""
+        let child = try #require(BackgroundChild(taskset, ["-c", "1", "sleep", "30"], error: &error), "\(error)")
+        defer { child.kill() }
+        let pid = child.pid
+        // taskset sets the affinity, then execs sleep under the same pid.
+        #expect(child.waitForComm("sleep"), "the child never became sleep: \(child.comm ?? "gone")")
         let seen = observe(o, 2, snapshot: live)
         #expect(foreign.count == 2)
         #expect(seen.holders.first { $0.pid == pid }?.cpus == [1])
@@ -268,17 +263,14 @@ import TrackerCore
     /// A process that ends moves `/proc`'s link count (the number of
     /// processes) on the live host: the next display poll scans again.
     @Test func aProcessEndingOnTheLiveHostRescans() throws {
-        let sleeper = Process()
-        sleeper.executableURL = URL(fileURLWithPath: "/bin/sleep")
-        sleeper.arguments = ["30"]
-        try sleeper.run()
-        defer { if sleeper.isRunning { kill(sleeper.processIdentifier, SIGKILL) } }
+        var error = ""
+        let sleeper = try #require(BackgroundChild("/bin/sleep", ["30"], error: &error), "\(error)")
+        defer { sleeper.kill() }
         let live = TaskRootFixture.snapshot(shared: [0], dedicated: [1])
         let foreign = CallCounter()
         let o = HostObserver(root: nil, foreign: [foreign.reader])
         _ = observe(o, 1, .full, snapshot: live)
-        kill(sleeper.processIdentifier, SIGKILL)
-        sleeper.waitUntilExit()
+        sleeper.kill()
         _ = observe(o, 2, snapshot: live)
         #expect(foreign.count == 2)
     }

@@ -19,14 +19,10 @@ import TrackerCore
         guard TestEnvironment.require(online.contains(0) && online.contains(1), "CPUs 0 and 1 online") else { return }
         let tasksetPath = TestEnvironment.executable(named: "taskset")
         guard TestEnvironment.require(tasksetPath != nil, "taskset (util-linux)"), let taskset = tasksetPath else { return }
-        let child = Process()
-        child.executableURL = URL(fileURLWithPath: taskset)
-        child.arguments = ["-c", "1", "sleep", "30"]
-        try child.run()
-        // SIGKILL: the test runner may leave SIGTERM ignored, and an
-        // ignored signal stays ignored across exec.
-        defer { if child.isRunning { kill(child.processIdentifier, SIGKILL) } }
-        let pid = child.processIdentifier
+        var error = ""
+        let child = try #require(BackgroundChild(taskset, ["-c", "1", "sleep", "30"], error: &error), "\(error)")
+        defer { child.kill() }
+        let pid = child.pid
 
         // taskset sets the mask, then execs sleep: wait for the exec.
         var holder: Holder?
@@ -45,8 +41,7 @@ import TrackerCore
         #expect(found.cpus == [1])
         #expect(found.cgroup != nil)
 
-        kill(pid, SIGKILL)
-        child.waitUntilExit()
+        child.kill()
         let after = TaskScanner(root: nil).scan(snapshot: Self.snapshot)
         #expect(!after.holders.contains { $0.pid == pid })
     }
